@@ -1,0 +1,37 @@
+"""User-facing errors.
+
+A user mistake must end in a message that names the file, the line where known, the field and what is
+allowed -- never a traceback. Everything that can be the user's fault is raised as `AssessError` (or a
+subclass); the CLI turns it into exit status 1 and prints `str(error)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class AssessError(Exception):
+    """A problem the user can fix; its message is shown as is."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one file, located as precisely as we know."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class ProblemsError(AssessError):
+    """Every problem found in one or more files, reported together."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
+        super().__init__("\n".join(str(p) for p in self.problems))
+

@@ -1,0 +1,223 @@
+"""Reading YAML safely and remembering where every value came from.
+
+PyYAML's safe composer gives a node tree with line marks; we turn it into plain Python data ourselves so
+that (1) every value's line is known for error messages, (2) duplicate keys are refused instead of silently
+overwritten, and (3) alias expansion is bounded, which defuses "billion laughs" files. Scalars are still
+constructed by PyYAML's SafeConstructor, so YAML's usual types (int, float, bool, null, dates) apply.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from assess.errors import AssessError, Problem, ProblemsError
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_NODES = 2_000_000
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class Located:
+    """Plain data from a YAML file plus the line (1-based) of every mapping key and sequence item."""
+
+    data: Any
+    file: str
+    lines: dict[PathKey, int] = field(default_factory=dict)
+
+    def line_of(self, path: PathKey) -> int | None:
+        """The line of the deepest part of `path` that exists in the file (a missing field points at its parent)."""
+        node_path: list[str | int] = []
+        best = self.lines.get((), None)
+        for part in path:
+            candidate = (*node_path, part)
+            if candidate in self.lines:
+                node_path.append(part)
+                best = self.lines[candidate]
+            # a part that is not in the file (e.g. a pydantic union tag) is skipped, not fatal
+        return best
+
+    def problem(self, path: PathKey, message: str) -> Problem:
+        return Problem(self.file, self.line_of(path), dotted(path), message)
+
+
+def dotted(path: PathKey) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """A file's text, refusing what cannot be a hand-written data file (too large, not UTF-8, empty)."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise AssessError(f"{name}: file not found / 找不到文件") from None
+    except OSError as exc:
+        raise AssessError(f"{name}: cannot read the file / 无法读取文件: {exc.strerror}") from None
+    if path.is_dir():
+        raise AssessError(f"{name}: is a folder, expected a file / 这是文件夹，需要文件")
+    if size > limit:
+        raise AssessError(
+            f"{name}: file is {size / 1048576:.1f} MiB, over the {limit // 1048576} MiB limit / 文件过大"
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AssessError(
+            f"{name}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 / 文件不是 UTF-8 编码，请另存为 UTF-8"
+        ) from None
+    if not text.strip():
+        raise AssessError(f"{name}: the file is empty / 文件为空")
+    return text
+
+
+def load_yaml(path: Path | str, limit: int = MAX_FILE_BYTES) -> Located:
+    """Parse one YAML document from `path` into `Located` data, or raise a one-line `AssessError`."""
+    path = Path(path)
+    return parse_yaml(read_text(path, limit), str(path))
+
+
+def parse_yaml(text: str, name: str) -> Located:
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise AssessError(f"{name}{line}: not valid YAML / YAML 格式错误: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise AssessError(f"{name}: not valid YAML / YAML 格式错误: {exc}") from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise AssessError(f"{name}: the file is empty / 文件为空")
+    located = Located(data=None, file=name)
+    builder = _Builder(located, yaml.SafeLoader(""))
+    located.data = builder.build(root, ())
+    if builder.problems:
+        raise ProblemsError(builder.problems)
+    return located
+
+
+class _Builder:
+    """Turns a composed node tree into Python data, recording lines and refusing abuse."""
+
+    def __init__(self, located: Located, constructor: yaml.SafeLoader):
+        self.located = located
+        self.constructor = constructor
+        self.count = 0
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise AssessError(
+                f"{self.located.file}: the file expands to more than {MAX_NODES:,} values "
+                "(too many YAML aliases?) / 文件展开后过大，可能含有过多 YAML 别名"
+            )
+        self.located.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        try:
+            return self.constructor.construct_object(node)
+        except yaml.constructor.ConstructorError as exc:
+            self._refuse(node, path, str(exc.problem))
+            return None
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._refuse(key_node, path, "'<<' merge keys are not supported")
+                continue
+            key = self.build(key_node, (*path, "<key>"))
+            if isinstance(key, list | dict):
+                self._refuse(key_node, path, "a key must be a plain value")
+                continue
+            if key in result:
+                self._refuse(key_node, (*path, key), "duplicate key (it appears earlier in the same mapping) / 键重复")
+                continue
+            self.located.lines[(*path, key)] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node, (*path, key))
+        self.located.lines.pop((*path, "<key>"), None)
+        return result
+
+    def _refuse(self, node: yaml.Node, path: PathKey, message: str) -> None:
+        self.problems.append(Problem(self.located.file, node.start_mark.line + 1, dotted(path), message))
+
+
+def validation_problems(located: Located, error: ValidationError) -> ProblemsError:
+    """Pydantic's errors, each placed at the YAML line of the field it concerns."""
+    problems = []
+    for err in error.errors():
+        path = data_path(located.data, err["loc"])
+        problems.append(located.problem(path, friendly_message(err)))
+    return ProblemsError(problems)
+
+
+def data_path(data: object, loc: tuple) -> tuple:
+    """`loc` reduced to the keys that exist in the data (drops pydantic's union tags such as 'likert')."""
+    path: list = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            path.append(part)
+        elif not isinstance(node, dict | list):
+            break
+        elif isinstance(node, dict) and isinstance(part, str) and not path_is_tag(node, part):
+            path.append(part)  # a missing or unknown key: name it even though it is not in the file
+            break
+    return tuple(path)
+
+
+def path_is_tag(node: dict, part: str) -> bool:
+    return node.get("type") == part
+
+
+def friendly_message(err: dict) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "unknown field; check the spelling against the documented format / 未知字段"
+    if kind == "missing":
+        return "required field is missing / 缺少必填字段"
+    message = err["msg"]
+    return message.removeprefix("Value error, ")
+
+
+def write_atomic(path: Path, content: str | bytes, *, force: bool = False) -> None:
+    """Write `content` to `path` via a temporary file and rename, so a crash never leaves half a file.
+
+    An existing file is only replaced with `force=True`: the user's work is never overwritten by accident.
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        raise AssessError(f"{path}: already exists; use --force to overwrite / 文件已存在，如需覆盖请加 --force")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
