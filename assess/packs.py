@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from assess.ahp import pack_ahp_violations
 from assess.errors import AssessError, Problem, ProblemsError
 from assess.pack import Pack
 from assess.resources import indicators_dir
@@ -34,13 +35,13 @@ class LoadedPack:
 def bundled_packs() -> dict[str, Path]:
     """Bundled pack ids and their files: `indicators/*.yaml` and `indicators/examples/*.yaml`."""
     base = indicators_dir()
-    found = {p.stem: p for p in sorted(base.glob("examples/*.yaml"))}
+    found = {p.stem: p for p in sorted(base.glob("examples/*.yaml")) if is_pack_file(p)}
     found.update({p.stem: p for p in sorted(base.glob("*.yaml")) if is_pack_file(p)})
     return found
 
 
 def is_pack_file(path: Path) -> bool:
-    return path.stem != "countermeasures"
+    return path.stem != "countermeasures" and not path.stem.startswith("ahp-")  # ahp-*: `assess ahp` judgment files
 
 
 def pack_path(ref: str | Path | None, relative_to: Path | None = None) -> Path:
@@ -72,7 +73,7 @@ def build_pack(located: Located) -> Pack:
     try:
         pack = Pack.model_validate(located.data)
     except ValidationError as exc:
-        raise validation_problems(located, exc) from None
+        raise validation_problems(located, exc, Pack) from None
     problems = [located.problem(path, message) for path, message in pack_rule_violations(pack)]
     if problems:
         raise ProblemsError(problems)
@@ -107,6 +108,7 @@ def pack_rule_violations(pack: Pack) -> Iterator[tuple[PathKey, str]]:
                     )
             for q_i, question in enumerate(ind.questions):
                 yield from claim(question.id, (*i_path, "questions", q_i))
+    yield from pack_ahp_violations(pack)
 
 
 def zero_weights(siblings: list, path: PathKey) -> Iterator[tuple[PathKey, str]]:

@@ -39,7 +39,7 @@ def load_register() -> Register:
     try:
         return Register.model_validate(located.data)
     except ValidationError as exc:
-        raise validation_problems(located, exc) from None
+        raise validation_problems(located, exc, Register) from None
 
 
 def thesis_by_file(file: str) -> Thesis | None:

@@ -12,10 +12,11 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from assess.errors import AssessError, Problem, ProblemsError
 
@@ -25,6 +26,7 @@ MAX_NODES = 2_000_000
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 PathKey = tuple[str | int, ...]
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 @dataclass
@@ -127,6 +129,9 @@ class _Builder:
                 "(too many YAML aliases?) / 文件展开后过大，可能含有过多 YAML 别名"
             )
         self.located.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _COLLECTION_TAGS:
+            self._refuse(node, path, f"unsupported YAML tag {node.tag}")
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -159,12 +164,18 @@ class _Builder:
         self.problems.append(Problem(self.located.file, node.start_mark.line + 1, dotted(path), message))
 
 
-def validation_problems(located: Located, error: ValidationError) -> ProblemsError:
-    """Pydantic's errors, each placed at the YAML line of the field it concerns."""
+def validation_problems(
+    located: Located, error: ValidationError, model: type[BaseModel] | None = None
+) -> ProblemsError:
+    """Pydantic's errors, each placed at the YAML line of the field it concerns.
+
+    With `model` (the root model validated), an unknown field's message lists the fields allowed there.
+    """
     problems = []
     for err in error.errors():
         path = data_path(located.data, err["loc"])
-        problems.append(located.problem(path, friendly_message(err)))
+        allowed = fields_at(model, err["loc"][:-1]) if model and err["type"] == "extra_forbidden" else None
+        problems.append(located.problem(path, friendly_message(err, allowed)))
     return ProblemsError(problems)
 
 
@@ -181,24 +192,83 @@ def data_path(data: object, loc: tuple) -> tuple:
             path.append(part)
         elif not isinstance(node, dict | list):
             break
-        elif isinstance(node, dict) and isinstance(part, str) and not path_is_tag(node, part):
+        elif isinstance(node, dict) and isinstance(part, str) and node.get("type") != part:
             path.append(part)  # a missing or unknown key: name it even though it is not in the file
             break
     return tuple(path)
 
 
-def path_is_tag(node: dict, part: str) -> bool:
-    return node.get("type") == part
+def fields_at(model: type[BaseModel], loc: tuple) -> list[str] | None:
+    """The field names of the model found by following `loc` through the annotations, if it leads to one."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel) and isinstance(part, str):
+            field_info = current.model_fields.get(part)
+            if field_info is None:
+                return None
+            current = field_info.annotation
+            continue
+        origin, args = get_origin(current), get_args(current)
+        if origin is list and isinstance(part, int):
+            current = args[0]
+        elif origin is dict:
+            current = args[1]
+        elif origin in (UnionType, Union):
+            current = next((a for a in args if _tag_of(a) == part), None)
+            if current is None:
+                return None
+        else:
+            return None
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return None
 
 
-def friendly_message(err: dict) -> str:
-    kind = err["type"]
+def _unwrap(annotation: Any) -> Any:
+    """Strip `Annotated[...]` and `X | None` down to the type that carries the fields."""
+    while True:
+        if get_origin(annotation) is Annotated:
+            annotation = get_args(annotation)[0]
+            continue
+        args = get_args(annotation)
+        if get_origin(annotation) in (UnionType, Union) and type(None) in args:
+            rest = [a for a in args if a is not type(None)]
+            if len(rest) == 1:
+                annotation = rest[0]
+                continue
+        return annotation
+
+
+def _tag_of(model: Any) -> str | None:
+    if isinstance(model, type) and issubclass(model, BaseModel) and "type" in model.model_fields:
+        literal = get_args(model.model_fields["type"].annotation)
+        return literal[0] if literal else None
+    return None
+
+
+def friendly_message(err: dict, allowed: list[str] | None = None) -> str:
+    """Pydantic's wording, turned into what a pack author can act on."""
+    kind, ctx = err["type"], err.get("ctx", {})
     if kind == "extra_forbidden":
-        return "unknown field; check the spelling against the documented format / 未知字段"
+        hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
+        return f"unknown field / 未知字段{hint}"
     if kind == "missing":
         return "required field is missing / 缺少必填字段"
-    message = err["msg"]
-    return message.removeprefix("Value error, ")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bound = next(iter(ctx.values()))
+        sign = {"greater_than_equal": "≥", "less_than_equal": "≤", "greater_than": ">", "less_than": "<"}[kind]
+        shown = f"{bound:g}" if isinstance(bound, int | float) else bound
+        return f"must be {sign} {shown} (got {err['input']})"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"'{err['input']}' is not a valid id: use lowercase letters, digits, '-' or '_' (at most 64), "
+            "starting with a letter or digit / 编号只能用小写字母、数字、- 和 _"
+        )
+    if kind == "union_tag_invalid":
+        return f"unknown type '{ctx.get('tag')}'; allowed: {ctx.get('expected_tags')}"
+    return err["msg"].removeprefix("Value error, ")
 
 
 def write_atomic(path: Path, content: str | bytes, *, force: bool = False) -> None:

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the wheel, installs it into a fresh virtual environment and runs assess from outside the
+# checkout, so the bundled packs, seeds and templates must come from the installed package.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+"$repo/.venv/bin/python" -m pip wheel -q --no-deps -w "$work/dist" "$repo"
+python3 -m venv "$work/venv"
+"$work/venv/bin/python" -m pip install -q "$work"/dist/*.whl
+cd "$work"
+"$work/venv/bin/assess" indicators list --format json > pack.json
+"$work/venv/bin/python" - <<'PY'
+import json
+data = json.load(open("pack.json"))
+assert data["pack"]["id"] == "core", data["pack"]
+assert "/_data/indicators/" in data["pack"]["file"], data["pack"]["file"]
+print("wheel install OK:", data["pack"]["file"])
+PY
+"$work/venv/bin/assess" indicators validate "$("$work/venv/bin/python" -c 'from assess.packs import bundled_packs; print(bundled_packs()["core"])')"
+if [ -x "$work/venv/bin/assess" ] && "$work/venv/bin/assess" --help | grep -q "demo"; then
+  "$work/venv/bin/assess" demo -o "$work/demo" >/dev/null
+  ls "$work/demo"/*.pdf >/dev/null
+  echo "wheel demo OK"
+fi

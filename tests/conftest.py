@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_SEEDS = REPO.parent / "shared" / "seeds"
+SEED = "004_6627220e668f044e.txt"
+
+MINIMAL_PACK = f"""\
+id: mini
+version: "1"
+title: {{zh: 小指标包, en: Mini pack}}
+dimensions:
+  - id: lead
+    title: {{zh: 党建引领, en: Leadership}}
+    weight: 2
+    indicators:
+      - id: lead-org
+        title: {{zh: 组织建设, en: Organization}}
+        sources:
+          - {{seed: {SEED}, evidence: "one party committee and three centers"}}
+        questions:
+          - id: q-meetings
+            type: number
+            title: {{zh: 年度会议次数, en: Meetings a year}}
+            worst: 0
+            best: 12
+          - id: q-trust
+            type: likert
+            respondent: resident
+            title: {{zh: 我信任社区党组织, en: I trust the community Party organization}}
+  - id: part
+    title: {{zh: 居民参与, en: Participation}}
+    indicators:
+      - id: part-channels
+        title: {{zh: 参与渠道, en: Channels}}
+        sources:
+          - {{seed: {SEED}, evidence: "residents’ night talks"}}
+        questions:
+          - id: q-night-talks
+            type: yes_no
+            title: {{zh: 是否开展居民夜话, en: Are night talks held}}
+"""
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """Write a small file inline in a test and return its path."""
+
+    def _write(name: str, text: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return _write
