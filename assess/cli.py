@@ -124,3 +124,38 @@ def indicators_validate(paths: tuple[Path, ...]) -> None:
         click.echo(f"{len(problems)} problem(s) / 发现 {len(problems)} 个问题", err=True)
         sys.exit(1)
     click.echo(f"{len(paths)} file(s) valid / 校验通过")
+
+
+@main.command("ahp")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@pack_option
+@click.option("--allow-inconsistent", is_flag=True, help="Use the weights even if CR > 0.10 / 一致性不达标也使用")
+@lang_option
+@format_option("table", "json")
+def ahp_command(path: Path | None, pack_ref: str | None, allow_inconsistent: bool, lang: str, fmt: str) -> None:
+    """AHP weights from pairwise judgments: weights, λmax, CI, CR and the RI table used.
+
+    Give a judgment file ({items, judgments} or {items, experts}), or --pack to see a pack's `ahp:` block.
+
+    Example: assess ahp indicators/examples/ahp-core-dimensions.yaml
+    """
+    from assess.ahp import ahp_file_weights, pack_ahp_weights, result_lines, results_export
+    from assess.packs import load_pack
+
+    if path is not None and pack_ref is not None:
+        raise click.UsageError("give either a judgment FILE or --pack, not both / 判断文件与 --pack 只能二选一")
+    titles: dict[str, str] = {}
+    if path is not None:
+        file, results = str(path), {"items": ahp_file_weights(path, allow_inconsistent)}
+    else:
+        loaded = load_pack(pack_ref)
+        file, results = loaded.file, pack_ahp_weights(loaded.pack, allow_inconsistent)
+        if not results:
+            raise AssessError(f"{loaded.file}: the pack has no `ahp:` judgments / 指标包中没有 AHP 判断")
+        titles = {e.id: e.title.get(lang) for e in loaded.pack.dimensions + [i for _, i in loaded.pack.indicators()]}
+    if fmt == "json":
+        print_json(results_export(file, results))
+        return
+    click.echo(f"{'AHP 权重' if lang == 'zh' else 'AHP weights'} — {file}")
+    for name, result in results.items():
+        click.echo("\n".join(result_lines(name, result, lang, titles)))

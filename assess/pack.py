@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from assess.ahp import AhpSpec
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 Weight = Annotated[float, Field(ge=0)]
@@ -172,6 +174,7 @@ class Pack(Strict):
     grade_bands: Annotated[list[GradeBand], Field(min_length=1)] = Field(default_factory=lambda: list(DEFAULT_BANDS))
     default_target: Annotated[float, Field(ge=0, le=100)] = 85.0
     dimensions: Annotated[list[Dimension], Field(min_length=1)]
+    ahp: AhpSpec | None = None  # expert pairwise judgments; `--weights ahp` derives weights from them
 
     @field_validator("version", mode="before")
     @classmethod
