@@ -159,3 +159,129 @@ def ahp_command(path: Path | None, pack_ref: str | None, allow_inconsistent: boo
     click.echo(f"{'AHP 权重' if lang == 'zh' else 'AHP weights'} — {file}")
     for name, result in results.items():
         click.echo("\n".join(result_lines(name, result, lang, titles)))
+
+
+@main.command("score")
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option(
+    "--respondents", "respondents_csv", type=click.Path(path_type=Path), default=None, metavar="CSV",
+    help="Residents' answers: one row per respondent, a column per question id / 居民问卷 CSV",
+)
+@pack_option
+@click.option(
+    "--weights", type=click.Choice(["declared", "equal", "ahp"]), default="declared", show_default=True,
+    help="Weights: the pack's, equal, or AHP from the pack's judgments / 权重方式",
+)
+@click.option("--allow-inconsistent", is_flag=True, help="Use AHP weights even if CR > 0.10 / 一致性不达标也使用")
+@click.option(
+    "--uncertainty", type=click.IntRange(min=0), default=0, metavar="N",
+    help="Perturb every weight ±25 % N times; report the 5–95 % range of the overall score / 权重扰动次数",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed for --uncertainty / 随机种子")
+@lang_option
+@format_option("table", "json", "csv")
+def score_command(
+    answers: Path,
+    respondents_csv: Path | None,
+    pack_ref: str | None,
+    weights: str,
+    allow_inconsistent: bool,
+    uncertainty: int,
+    seed: int,
+    lang: str,
+    fmt: str,
+) -> None:
+    """Score a community from its answer file (and residents' CSV): overall, dimensions, indicators.
+
+    Example: assess score answers.yaml --respondents residents.csv --uncertainty 1000 --format json
+    """
+    from assess.score_output import score_csv, score_table
+    from assess.scoring import score_file
+
+    result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent, uncertainty, seed)
+    if fmt == "json":
+        print_json(result.model_dump(mode="json"))
+    elif fmt == "csv":
+        click.echo(score_csv(result), nl=False)
+    else:
+        click.echo(score_table(result, lang))
+
+
+@main.command("fill")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Answer file to fill; created if missing, continued if present / 答卷文件")
+@pack_option
+@click.option("--respondent", type=click.Choice(["committee", "resident", "party_member"]), default="committee",
+              show_default=True, help="Whose questions to ask / 填写哪类问卷")
+@click.option("--respondent-id", default=None, help="Resident or Party member to fill or continue (default: ask)")
+@click.option("--revisit", is_flag=True, help="Also ask answered questions again (Enter keeps them) / 复查已答题目")
+@lang_option
+def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent_id: str | None, revisit: bool,
+                 lang: str) -> None:
+    """Fill in the questionnaire at the terminal; every answer is saved at once.
+
+    Ctrl-C loses nothing: run the same command again to continue at the next unanswered question.
+
+    Example: assess fill -o answers.yaml --respondent resident
+    """
+    from assess.fill import (
+        FillSession,
+        file_saver,
+        has_comments,
+        new_answer_file,
+        open_target,
+        resume_command,
+        resume_text,
+        suggested_respondent_id,
+        summary_text,
+    )
+
+    zh = lang == "zh"
+    target = open_target(output, pack_ref)
+    save = file_saver(output)
+    if has_comments(output):
+        click.echo("注意：保存时文件会按标准格式重写，注释不会保留。" if zh
+                   else "Note: saving rewrites the file in standard form; its comments are not kept.")
+    try:
+        data = target.data
+        if data is None:
+            data = new_answer_file(target.pack_ref, click.prompt("社区名称" if zh else "Community name"))
+            save(data)
+        if respondent != "committee" and respondent_id is None:
+            suggested = suggested_respondent_id(data, target.pack.pack, respondent)
+            respondent_id = click.prompt("受访者编号" if zh else "Respondent id", default=suggested).strip()
+    except click.Abort:
+        click.echo("\n" + ("已退出。" if zh else "Stopped."))
+        sys.exit(130)
+    session = FillSession(target.pack.pack, data, respondent, save, respondent_id=respondent_id, revisit=revisit)
+    if not fill_at_terminal(session, lang):
+        save(session.data)  # an interrupt may have landed during the last save; this one completes it
+        command = resume_command(output, respondent, respondent_id, pack_ref, lang)
+        click.echo("\n" + resume_text(session, output, command, lang))
+        sys.exit(130)
+    click.echo(summary_text(session, output, lang))
+
+
+def fill_at_terminal(session, lang: str) -> bool:
+    """Ask until the questions run out (True) or the user interrupts (False); bad answers are asked again."""
+    from assess.answers import AnswerValueError
+    from assess.fill import BACK, step_text
+
+    zh = lang == "zh"
+    try:
+        while (step := session.next_question()) is not None:
+            click.echo(step_text(step, lang))
+            typed = click.prompt("答" if zh else "Answer", default="", show_default=False).strip()
+            if typed == BACK:
+                if not session.back():
+                    click.echo("已是本轮第一题。" if zh else "This is the first question of this run.")
+            elif not typed:
+                session.skip()
+            else:
+                try:
+                    session.answer(typed)
+                except AnswerValueError as exc:
+                    click.echo(f"  ✗ {exc}")
+    except (click.Abort, KeyboardInterrupt):
+        return False
+    return True

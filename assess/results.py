@@ -65,6 +65,8 @@ class QuestionScore(Result):
     indicator: str
     score: float | None
     n: int  # number of sources (the committee block counts as one, each respondent as one)
+    respondents: int = 0  # of those, individual respondents (data quality: how many residents answered)
+    weight: float = 0.0  # effective weight in the overall score (0 when unanswered or unscored, e.g. text)
 
 
 class ItemReliability(Result):

@@ -1,0 +1,495 @@
+"""Scoring one community: answers -> question, indicator, dimension and overall scores (see README, Scoring method).
+
+Every step can be redone by hand from the JSON: an answer becomes 0-100 on goalposts fixed in the pack
+(never relative to other communities); a question's score is the mean over the sources that answered it;
+each level above is the weighted mean of its answered children, weights renormalized over what was
+answered; coverage says how much of the weight was answered. Respondents are folded in one at a time into
+running sums, so a survey of any size is scored in constant memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assess.answers import (
+    MAX_LISTED_PROBLEMS,
+    AnswerFile,
+    AnswerValueError,
+    RespondentEntry,
+    coerce_answer,
+    iter_csv_respondents,
+    load_answer_file,
+    unknown_question_message,
+)
+from assess.errors import Problem, ProblemsError
+from assess.pack import SCORED_TYPES, Pack, Question
+from assess.packs import LoadedPack
+from assess.results import (
+    DimensionScore,
+    IndicatorScore,
+    Overall,
+    PackRef,
+    QuestionScore,
+    Reliability,
+    ScoreResult,
+    Uncertainty,
+)
+from assess.weights import UNCERTAINTY_SPREAD, Weights, effective_weights, perturb
+
+INSUFFICIENT_COVERAGE = 0.5
+SCORE_DECIMALS = 2
+SHARE_DECIMALS = 4
+RELIABILITY_RESPONDENT = "resident"
+ANSWER_DATA = "answer data"
+
+
+# -- step 1: one answer -> 0..100 ---------------------------------------------------------------------
+
+
+def normalize(question: Question, value: Any) -> float | None:
+    """A canonical answer (see `coerce_answer`) on the question's fixed 0-100 goalposts; None for text."""
+    if value is None or question.type == "text":
+        return None
+    if question.type == "likert":
+        low, high = question.scale.min, question.scale.max
+        score = (value - low) / (high - low) * 100
+    elif question.type == "yes_no":
+        score = 100.0 if value else 0.0
+    elif question.type == "choice":
+        score = option_scores(question)[value]
+    elif question.type == "multi_choice":
+        scores = option_scores(question)
+        score = min(sum(scores[option] for option in value), 100.0)
+    else:
+        fraction = (value - question.worst) / (question.best - question.worst)
+        score = min(max(fraction, 0.0), 1.0) * 100
+    return 100 - score if getattr(question, "reverse", False) else float(score)
+
+
+def option_scores(question: Question) -> dict[str, float]:
+    return {o.id: o.score for o in question.options}
+
+
+# -- step 2: sources -> question scores, in running sums ----------------------------------------------
+
+
+class QuestionTally:
+    """Running sums for one question over every source that answered it."""
+
+    __slots__ = ("total", "scored", "sources", "respondents", "off_type")
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self.scored = 0
+        self.sources = 0
+        self.respondents = 0
+        self.off_type = 0  # answered by a kind of source the question is not meant for
+
+    @property
+    def score(self) -> float | None:
+        return self.total / self.scored if self.scored else None
+
+
+def answer_reader(question: Question, limit: int = 512) -> Callable[[Any], tuple[bool, float | None]]:
+    """(answered, normalized score) for a raw value, remembering the few distinct values a closed question has.
+
+    The type is part of the memory key because True == 1 in Python, yet `true` is not a likert answer.
+    """
+    cache: dict[tuple[type, Any], tuple[bool, float | None]] = {}
+    cacheable = question.type != "text"
+
+    def read(raw: Any) -> tuple[bool, float | None]:
+        key = (type(raw), tuple(raw) if isinstance(raw, list) else raw)
+        try:
+            return cache[key]
+        except (KeyError, TypeError):
+            value = coerce_answer(question, raw)
+            result = (value is not None, normalize(question, value))
+            if cacheable and len(cache) < limit:
+                cache[key] = result
+            return result
+
+    return read
+
+
+class Collector:
+    """Folds the committee block and each respondent into per-question tallies and reliability accumulators."""
+
+    def __init__(self, pack: Pack):
+        self.pack = pack
+        self.questions = {q.id: q for _, _, q in pack.questions()}
+        self.readers = {qid: answer_reader(q) for qid, q in self.questions.items()}
+        self.tallies = {qid: QuestionTally() for qid in self.questions}
+        self.problems: list[Problem] = []
+        self.respondents = 0
+        self.listed_ids: set[str] = set()
+        self.reliability: list[tuple[Any, list[str]]] | None = None
+
+    def add_committee(self, answers: dict[str, Any]) -> None:
+        for qid, score in self.read_block(answers, "answers").items():
+            question = self.questions[qid]
+            tally = self.tallies[qid]
+            tally.sources += 1
+            if question.respondent != "committee":
+                tally.off_type += 1
+            if score is not None:
+                tally.total += score
+                tally.scored += 1
+
+    def add_respondent(self, entry: RespondentEntry, listed: bool) -> None:
+        """One respondent; `listed` ones come from the answer file, whose ids the CSV must not repeat."""
+        if entry.id in self.listed_ids:
+            self.problem(f"respondents[{entry.id}]", f"respondent id '{entry.id}' is used twice / 受访者编号重复")
+            return
+        if listed:
+            self.listed_ids.add(entry.id)
+        self.respondents += 1
+        scores = self.read_block(entry.answers, f"respondents[{entry.id}].answers")
+        for qid, score in scores.items():
+            tally = self.tallies[qid]
+            tally.sources += 1
+            tally.respondents += 1
+            if self.questions[qid].respondent == "committee":
+                tally.off_type += 1
+            if score is not None:
+                tally.total += score
+                tally.scored += 1
+        for accumulator, items in self.reliability_accumulators():
+            accumulator.add({qid: scores.get(qid) for qid in items})
+
+    def read_block(self, answers: dict[str, Any], field: str) -> dict[str, float | None]:
+        """Answered question ids of one source and their normalized scores; bad values become problems."""
+        scores: dict[str, float | None] = {}
+        for qid, raw in answers.items():
+            read = self.readers.get(qid)
+            if read is None:
+                self.problem(f"{field}.{qid}", unknown_question_message(self.pack, qid))
+                continue
+            try:
+                answered, score = read(raw)
+            except AnswerValueError as exc:
+                self.problem(f"{field}.{qid}", str(exc))
+                continue
+            if answered:
+                scores[qid] = score
+        return scores
+
+    def reliability_accumulators(self) -> list[tuple[Any, list[str]]]:
+        """One accumulator per dimension with at least two scored resident items, made at the first respondent."""
+        if self.reliability is None:
+            from assess.reliability import ReliabilityAccumulator
+
+            self.reliability = []
+            for dim in self.pack.dimensions:
+                items = [q.id for i in dim.indicators for q in i.questions if is_reliability_item(q)]
+                if len(items) >= 2:
+                    self.reliability.append((ReliabilityAccumulator(dim.id, items), items))
+        return self.reliability
+
+    def problem(self, field: str, message: str) -> None:
+        if len(self.problems) < MAX_LISTED_PROBLEMS:
+            self.problems.append(Problem(ANSWER_DATA, None, field, message))
+
+    def question_scores(self) -> dict[str, float | None]:
+        return {qid: tally.score for qid, tally in self.tallies.items()}
+
+    def reliability_results(self) -> list[Reliability]:
+        if not self.respondents:
+            return []
+        return [accumulator.result() for accumulator, _ in self.reliability_accumulators()]
+
+
+def is_reliability_item(question: Question) -> bool:
+    return question.respondent == RELIABILITY_RESPONDENT and question.type in SCORED_TYPES
+
+
+# -- step 3: weighted means up the tree ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    """A scored element: its score (None if nothing under it was answered) and its answered weight share."""
+
+    score: float | None
+    coverage: float
+
+
+@dataclass(frozen=True)
+class Tree:
+    """Every level's nodes and each element's effective weight in the overall score (`shares`)."""
+
+    questions: dict[str, Node]
+    indicators: dict[str, Node | None]  # None: nothing under it can be scored (only text questions)
+    dimensions: dict[str, Node | None]
+    overall: Node
+    shares: dict[str, float]
+
+
+def combine(children: list[tuple[float, Node | None]]) -> Node | None:
+    """Weighted mean of the answered children; coverage is the children's coverage weighted the same way.
+
+    Children that cannot be scored at all are left out; with no weight left, the parent cannot be scored.
+    """
+    present = [(w, node) for w, node in children if node is not None]
+    total = sum(w for w, _ in present)
+    if total <= 0:
+        return None
+    answered = [(w, node.score) for w, node in present if node.score is not None]
+    answered_weight = sum(w for w, _ in answered)
+    score = sum(w * s for w, s in answered) / answered_weight if answered_weight > 0 else None
+    return Node(score=score, coverage=sum(w * node.coverage for w, node in present) / total)
+
+
+def aggregate(pack: Pack, weights: Weights, question_scores: dict[str, float | None]) -> Tree:
+    questions: dict[str, Node] = {}
+    indicators: dict[str, Node | None] = {}
+    dimensions: dict[str, Node | None] = {}
+    for dim in pack.dimensions:
+        for ind in dim.indicators:
+            for q in ind.questions:
+                if q.type in SCORED_TYPES:
+                    score = question_scores.get(q.id)
+                    questions[q.id] = Node(score=score, coverage=0.0 if score is None else 1.0)
+            indicators[ind.id] = combine([(weights.questions[q.id], questions.get(q.id)) for q in ind.questions])
+        dimensions[dim.id] = combine([(weights.indicators[i.id], indicators[i.id]) for i in dim.indicators])
+    overall = combine([(weights.dimensions[d.id], dimensions[d.id]) for d in pack.dimensions])
+    tree = Tree(questions, indicators, dimensions, overall or Node(None, 0.0), {})
+    tree.shares.update(effective_shares(pack, weights, tree))
+    return tree
+
+
+def effective_shares(pack: Pack, weights: Weights, tree: Tree) -> dict[str, float]:
+    """Each element's weight in the overall score: its share among answered siblings times its parent's share."""
+    shares = sibling_shares([(d.id, weights.dimensions[d.id], tree.dimensions[d.id]) for d in pack.dimensions], 1.0)
+    for dim in pack.dimensions:
+        level = [(i.id, weights.indicators[i.id], tree.indicators[i.id]) for i in dim.indicators]
+        shares.update(sibling_shares(level, shares[dim.id]))
+        for ind in dim.indicators:
+            level = [(q.id, weights.questions[q.id], tree.questions.get(q.id)) for q in ind.questions]
+            shares.update(sibling_shares(level, shares[ind.id]))
+    return shares
+
+
+def sibling_shares(siblings: list[tuple[str, float, Node | None]], parent_share: float) -> dict[str, float]:
+    answered_weight = sum(w for _, w, node in siblings if node is not None and node.score is not None)
+    return {
+        element_id: parent_share * w / answered_weight
+        if answered_weight > 0 and node is not None and node.score is not None
+        else 0.0
+        for element_id, w, node in siblings
+    }
+
+
+# -- the whole score ----------------------------------------------------------------------------------
+
+
+def score(
+    pack_loaded: LoadedPack,
+    answers: AnswerFile,
+    respondents: Iterable[RespondentEntry] = (),
+    weights: str = "declared",
+    allow_inconsistent: bool = False,
+    uncertainty: int = 0,
+    seed: int = 0,
+) -> ScoreResult:
+    """Score one community: the committee block, the file's respondents, then `respondents` (e.g. a CSV stream).
+
+    Raises `ProblemsError` listing bad answers (unknown ids, values the question does not allow, a respondent
+    id used twice); callers must publish nothing before this returns.
+    """
+    pack = pack_loaded.pack
+    used = effective_weights(pack, weights, allow_inconsistent)
+    collector = Collector(pack)
+    collector.add_committee(answers.answers)
+    for entry in answers.respondents:
+        collector.add_respondent(entry, listed=True)
+    for entry in respondents:
+        collector.add_respondent(entry, listed=False)
+    if collector.problems:
+        raise ProblemsError(collector.problems)
+    question_scores = collector.question_scores()
+    tree = aggregate(pack, used, question_scores)
+    overall = overall_score(pack, tree)
+    result = ScoreResult(
+        community=answers.community,
+        assessed_on=answers.assessed_on.isoformat() if answers.assessed_on else None,
+        pack=PackRef(id=pack.id, version=pack.version, hash=pack_loaded.hash, file=pack_loaded.file),
+        method=used.method,
+        respondents=collector.respondents,
+        overall=overall,
+        dimensions=dimension_scores(pack, tree),
+        indicators=indicator_scores(pack, tree),
+        questions=question_rows(pack, collector, tree),
+        reliability=collector.reliability_results(),
+        warnings=[],
+    )
+    if uncertainty:
+        result.uncertainty = weight_uncertainty(pack, used, question_scores, overall, uncertainty, seed)
+    result.warnings = score_warnings(pack, collector, result)
+    return result
+
+
+def score_file(
+    answers_path: Path | str,
+    respondents_csv: Path | str | None = None,
+    pack_ref: str | Path | None = None,
+    weights: str = "declared",
+    allow_inconsistent: bool = False,
+    uncertainty: int = 0,
+    seed: int = 0,
+) -> ScoreResult:
+    """Score an answer file (and a residents' CSV); the pack is `pack_ref`, else the file's `pack:`."""
+    loaded = load_answer_file(answers_path, pack_ref)
+    extra = iter_csv_respondents(respondents_csv, loaded.pack.pack) if respondents_csv is not None else ()
+    return score(loaded.pack, loaded.data, extra, weights, allow_inconsistent, uncertainty, seed)
+
+
+def rounded(value: float | None, decimals: int = SCORE_DECIMALS) -> float | None:
+    return None if value is None else round(value, decimals)
+
+
+def graded(pack: Pack, shown_score: float | None):
+    """The grade band of the score as printed (rounded), so the grade always matches the number shown."""
+    return None if shown_score is None else pack.grade(shown_score)
+
+
+def overall_score(pack: Pack, tree: Tree) -> Overall:
+    shown = rounded(tree.overall.score)
+    band = graded(pack, shown)
+    return Overall(
+        score=shown,
+        grade=band.id if band else None,
+        grade_label=band.label if band else None,
+        coverage=round(tree.overall.coverage, SHARE_DECIMALS),
+    )
+
+
+def dimension_scores(pack: Pack, tree: Tree) -> list[DimensionScore]:
+    rows = []
+    for dim in pack.dimensions:
+        node = tree.dimensions[dim.id] or Node(None, 0.0)
+        shown = rounded(node.score)
+        band = graded(pack, shown)
+        rows.append(
+            DimensionScore(
+                id=dim.id,
+                title=dim.title,
+                score=shown,
+                weight=round(tree.shares[dim.id], SHARE_DECIMALS),
+                coverage=round(node.coverage, SHARE_DECIMALS),
+                grade=band.id if band else None,
+                grade_label=band.label if band else None,
+                insufficient_data=node.coverage < INSUFFICIENT_COVERAGE,
+            )
+        )
+    return rows
+
+
+def indicator_scores(pack: Pack, tree: Tree) -> list[IndicatorScore]:
+    rows = []
+    for dim, ind in pack.indicators():
+        node = tree.indicators[ind.id] or Node(None, 0.0)
+        shown = rounded(node.score)
+        target = pack.target_of(ind)
+        rows.append(
+            IndicatorScore(
+                id=ind.id,
+                dimension=dim.id,
+                title=ind.title,
+                score=shown,
+                weight=round(tree.shares[ind.id], SHARE_DECIMALS),
+                answered=shown is not None,
+                coverage=round(node.coverage, SHARE_DECIMALS),
+                target=target,
+                gap=None if shown is None else round(max(target - shown, 0.0), SCORE_DECIMALS),
+            )
+        )
+    return rows
+
+
+def question_rows(pack: Pack, collector: Collector, tree: Tree) -> list[QuestionScore]:
+    rows = []
+    for _, ind, q in pack.questions():
+        tally = collector.tallies[q.id]
+        rows.append(
+            QuestionScore(
+                id=q.id,
+                indicator=ind.id,
+                score=rounded(tally.score),
+                n=tally.sources,
+                respondents=tally.respondents,
+                weight=round(tree.shares[q.id], SHARE_DECIMALS),
+            )
+        )
+    return rows
+
+
+def weight_uncertainty(
+    pack: Pack, used: Weights, question_scores: dict[str, float | None], overall: Overall, draws: int, seed: int
+) -> Uncertainty | None:
+    """Spread of the overall score when every weight moves by up to ±25 %, and how often the grade holds."""
+    if overall.score is None:
+        return None
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    totals = np.array([aggregate(pack, perturb(used, rng), question_scores).overall.score for _ in range(draws)])
+    p5, p95 = np.percentile(totals, [5, 95])
+    same = sum(pack.grade(round(float(t), SCORE_DECIMALS)).id == overall.grade for t in totals)
+    return Uncertainty(
+        draws=draws,
+        seed=seed,
+        spread=UNCERTAINTY_SPREAD,
+        p5=round(float(p5), SCORE_DECIMALS),
+        p95=round(float(p95), SCORE_DECIMALS),
+        grade_stability=round(same / draws, SHARE_DECIMALS),
+    )
+
+
+def score_warnings(pack: Pack, collector: Collector, result: ScoreResult) -> list[str]:
+    """Non-fatal findings a reader of the score must see: thin data, unanswered required items, odd sources."""
+    warnings = []
+    if result.overall.score is None:
+        warnings.append(
+            bilingual(
+                "没有可计分的回答，无法得出总分（也无法估计权重不确定性）",
+                "no scored answers, so there is no overall score (and no weight uncertainty)",
+            )
+        )
+    for dim in result.dimensions:
+        if dim.insufficient_data:
+            warnings.append(
+                bilingual(
+                    f"维度 {dim.id}（{dim.title.zh}）数据不足：覆盖率 {dim.coverage:.0%}，低于 50%",
+                    f"dimension {dim.id}: insufficient data, coverage {dim.coverage:.0%} is under 50 %",
+                )
+            )
+    for _, _, q in pack.questions():
+        tally = collector.tallies[q.id]
+        if q.required and tally.sources == 0:
+            warnings.append(bilingual(f"必答题 {q.id} 未作答", f"required question {q.id} is unanswered"))
+        if tally.off_type:
+            warnings.append(off_type_warning(q, tally))
+    return warnings
+
+
+def off_type_warning(question: Question, tally: QuestionTally) -> str:
+    if question.respondent == "committee":
+        return bilingual(
+            f"{question.id} 是两委填报题，却有 {tally.off_type} 名受访者作答（已计入）",
+            f"{question.id} is a committee question but {tally.off_type} respondent(s) answered it (counted)",
+        )
+    kind = "居民问卷" if question.respondent == "resident" else "党员问卷"
+    who = question.respondent.replace("_", " ")
+    return bilingual(
+        f"{question.id} 属于{kind}，却在两委填报（answers）中作答（已计入）",
+        f"{question.id} is a {who} question but was answered in the committee block (counted)",
+    )
+
+
+def bilingual(zh: str, en: str) -> str:
+    """A warning as "中文 / English"; the table shows one half (see score_output.in_language)."""
+    return f"{zh} / {en}"

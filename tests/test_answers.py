@@ -1,0 +1,346 @@
+"""Answer files and residents' CSV: accepted spellings, canonical values, and every problem located."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assess.answers import (
+    AnswerFile,
+    AnswerValueError,
+    RespondentEntry,
+    coerce_answer,
+    dump_answer_file,
+    iter_csv_respondents,
+    load_answer_file,
+)
+from assess.errors import AssessError, ProblemsError
+from assess.packs import load_pack
+from assess.results import Community
+
+DATA = Path(__file__).parent / "data" / "answers"
+PACK = load_pack(DATA / "pack.yaml").pack
+Q = {q.id: q for _, _, q in PACK.questions()}
+
+
+# -- coerce_answer, type by type ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("qid", "raw", "expected"),
+    [
+        ("q-likert", 4, 4),
+        ("q-likert", "4", 4),
+        ("q-likert", " 3 ", 3),
+        ("q-likert", 5.0, 5),
+        ("q-yes", True, True),
+        ("q-yes", "yes", True),
+        ("q-yes", "No", False),
+        ("q-yes", "是", True),
+        ("q-yes", "否", False),
+        ("q-yes", "FALSE", False),
+        ("q-choice", "most", "most"),
+        ("q-choice", " few ", "few"),
+        ("q-multi", ["patrol", "visit"], ["patrol", "visit"]),
+        ("q-multi", "patrol  clean", ["patrol", "clean"]),
+        ("q-multi", [], []),
+        ("q-hours", 13, 13),
+        ("q-hours", "13.5", 13.5),
+        ("q-hours", 0.5, 0.5),
+        ("q-hours", "1e3", 1000.0),
+        ("q-count", "12", 12),
+        ("q-count", 7.0, 7),
+        ("q-note", " 每周一次 ", "每周一次"),
+        ("q-note", 2020, "2020"),
+    ],
+)
+def test_coerce_accepts_the_documented_spellings(qid, raw, expected):
+    value = coerce_answer(Q[qid], raw)
+    assert value == expected
+    assert type(value) is type(expected)
+
+
+@pytest.mark.parametrize("qid", sorted(Q))
+@pytest.mark.parametrize("raw", [None, "", "   "])
+def test_missing_or_blank_is_unanswered(qid, raw):
+    assert coerce_answer(Q[qid], raw) is None
+
+
+@pytest.mark.parametrize(
+    ("qid", "raw", "says"),
+    [
+        ("q-likert", 6, ["应为 1–5 之间的整数", "must be a whole number from 1 to 5", "got 6"]),
+        ("q-likert", 0, ["from 1 to 5"]),
+        ("q-likert", 3.5, ["whole number"]),
+        ("q-likert", True, ["whole number"]),
+        ("q-likert", "很好", ["whole number"]),
+        ("q-likert", [4], ["whole number"]),
+        ("q-yes", 1, ["是/否", "yes or no"]),
+        ("q-yes", "maybe", ["yes or no", "'maybe'"]),
+        ("q-choice", "mots", ["没有选项", "'mots' is not an option", "allowed: all, most, few", "did you mean 'most'"]),
+        ("q-choice", 2, ["is not an option"]),
+        ("q-choice", ["most"], ["one option id"]),
+        ("q-choice", True, ["one option id"]),
+        ("q-multi", ["patrol", "swim"], ["'swim' is not an option"]),
+        ("q-multi", "patrol patrol", ["listed twice"]),
+        ("q-multi", 5, ["list of option ids"]),
+        ("q-multi", [None], ["option ids"]),
+        ("q-hours", -1, ["超出范围", "out of range (≥ 0)"]),
+        ("q-hours", "abc", ["应为数字", "must be a number"]),
+        ("q-hours", float("nan"), ["must be a number"]),
+        ("q-hours", "inf", ["must be a number"]),
+        ("q-hours", False, ["must be a number"]),
+        ("q-count", 3.5, ["应为整数", "whole number"]),
+        ("q-note", True, ["must be text"]),
+        ("q-note", ["a"], ["must be text"]),
+    ],
+)
+def test_coerce_refuses_with_what_is_allowed(qid, raw, says):
+    with pytest.raises(AnswerValueError) as caught:
+        coerce_answer(Q[qid], raw)
+    assert isinstance(caught.value, AssessError)
+    for part in says:
+        assert part in str(caught.value)
+
+
+# -- the answer file ----------------------------------------------------------------------------------
+
+
+def answer_file(write, body: str, name: str = "answers.yaml") -> Path:
+    """An answer file next to a copy of the test pack, so `pack: pack.yaml` resolves beside it."""
+    write("pack.yaml", (DATA / "pack.yaml").read_text(encoding="utf-8"))
+    return write(name, body)
+
+
+def test_golden_file_loads_with_canonical_values():
+    loaded = load_answer_file(DATA / "golden.yaml")
+    data = loaded.data
+    assert loaded.pack.pack.id == "golden"
+    assert data.community.name == "示范社区"
+    assert data.assessed_on == dt.date(2026, 11, 1)
+    assert data.answers["q-multi"] == ["patrol", "clean", "visit"]
+    assert data.answers["q-yes"] is True
+    assert [r.id for r in data.respondents] == ["r001", "r002"]
+    assert data.respondents[1].answers == {"q-likert-rev": 4, "q-trust": 3}
+
+
+def test_pack_path_is_relative_to_the_answer_file_not_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert load_answer_file(DATA / "golden.yaml").pack.file == str(DATA / "pack.yaml")
+
+
+def test_pack_option_overrides_the_file(write):
+    path = write("a.yaml", "pack: missing.yaml\ncommunity: {name: X}\nanswers: {q-likert: 2}\n")
+    loaded = load_answer_file(path, pack_ref=DATA / "pack.yaml")
+    assert loaded.data.answers == {"q-likert": 2}
+
+
+def test_null_answer_is_kept_as_unanswered(write):
+    path = answer_file(write, "pack: pack.yaml\ncommunity: {name: X}\nanswers: {q-likert: null, q-yes: 否}\n")
+    assert load_answer_file(path).data.answers == {"q-likert": None, "q-yes": False}
+
+
+def test_every_problem_is_listed_with_line_and_field(write):
+    path = answer_file(
+        write,
+        """\
+        pack: pack.yaml
+        community: {name: X}
+        answers:
+          q-likrt: 4
+          lead-org: 3
+          q-likert: 7
+          q-yes: 3
+          q-choice: mots
+        respondents:
+          - id: r001
+            answers: {q-trust: 9}
+          - id: r001
+            answers:
+              q-multi: [patrol, swim]
+        """,
+    )
+    with pytest.raises(ProblemsError) as caught:
+        load_answer_file(path)
+    found = {(p.line, p.field): p.message for p in caught.value.problems}
+    assert set(found) == {
+        (4, "answers.q-likrt"),
+        (5, "answers.lead-org"),
+        (6, "answers.q-likert"),
+        (7, "answers.q-yes"),
+        (8, "answers.q-choice"),
+        (11, "respondents[r001].answers.q-trust"),
+        (12, "respondents.1.id"),
+        (14, "respondents[r001].answers.q-multi"),
+    }
+    assert "did you mean q-likert" in found[4, "answers.q-likrt"]
+    assert "is an indicator, not a question" in found[5, "answers.lead-org"]
+    assert "from 1 to 5" in found[6, "answers.q-likert"]
+    assert "yes or no" in found[7, "answers.q-yes"]
+    assert "did you mean 'most'" in found[8, "answers.q-choice"]
+    assert "duplicate respondent id 'r001' (first used at line 10)" in found[12, "respondents.1.id"]
+    assert "'swim' is not an option" in found[14, "respondents[r001].answers.q-multi"]
+    assert all(p.file == str(path) for p in caught.value.problems)
+
+
+def test_structure_problems_are_listed_with_value_problems(write):
+    path = answer_file(
+        write,
+        """\
+        pack: pack.yaml
+        community: {city: 常德}
+        answer: {q-likert: 4}
+        respondents:
+          - id: r1
+            answers: {q-trust: 0}
+        """,
+    )
+    with pytest.raises(ProblemsError) as caught:
+        load_answer_file(path)
+    fields = {(p.line, p.field) for p in caught.value.problems}
+    assert fields == {(2, "community.name"), (3, "answer"), (6, "respondents[r1].answers.q-trust")}
+
+
+def test_unknown_pack_is_a_problem_at_its_line(write):
+    path = write("a.yaml", "community: {name: X}\npack: nowhere.yaml\n")
+    with pytest.raises(ProblemsError) as caught:
+        load_answer_file(path)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.field) == (2, "pack")
+    assert "no such pack file" in problem.message
+
+
+def test_a_file_that_is_not_a_mapping_is_refused(write):
+    with pytest.raises(ProblemsError, match="must be a mapping"):
+        load_answer_file(write("a.yaml", "- 1\n- 2\n"))
+
+
+def test_dump_reads_back_identically(tmp_path):
+    data = load_answer_file(DATA / "golden.yaml").data.model_copy(update={"pack": str(DATA / "pack.yaml")})
+    path = tmp_path / "again.yaml"
+    path.write_text(dump_answer_file(data), encoding="utf-8")
+    assert load_answer_file(path).data == data
+
+
+def test_dump_keeps_a_natural_key_order_and_chinese_readable():
+    text = dump_answer_file(load_answer_file(DATA / "golden.yaml").data)
+    keys = [line.split(":")[0] for line in text.splitlines() if line and not line.startswith((" ", "-"))]
+    assert keys == ["pack", "community", "assessed_on", "answers", "respondents"]
+    assert "示范社区" in text
+
+
+def canonical_value(question):
+    """Strategy for an answer `coerce_answer` returns unchanged (None included: skipped questions are kept)."""
+    if question.type == "likert":
+        return st.integers(question.scale.min, question.scale.max)
+    if question.type == "yes_no":
+        return st.booleans()
+    if question.type == "choice":
+        return st.sampled_from([o.id for o in question.options])
+    if question.type == "multi_choice":
+        return st.lists(st.sampled_from([o.id for o in question.options]), unique=True)
+    if question.type == "number":
+        whole = st.integers(0, 10_000)
+        return whole if question.integer else whole | st.floats(0, 1e6, allow_nan=False)
+    return st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1).map(
+        str.strip
+    ).filter(bool)
+
+
+answers_strategy = st.fixed_dictionaries({}, optional={qid: canonical_value(q) | st.none() for qid, q in Q.items()})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    answers=answers_strategy,
+    respondents=st.lists(answers_strategy, max_size=4),
+    name=st.text(min_size=1).map(str.strip).filter(lambda s: s and s.isprintable()),
+)
+def test_dump_round_trips_any_canonical_answers(tmp_path, answers, respondents, name):
+    data = AnswerFile(
+        pack=str(DATA / "pack.yaml"),
+        community=Community(name=name, population=8000),
+        answers=answers,
+        respondents=[RespondentEntry(id=f"r{n}", answers=a) for n, a in enumerate(respondents)],
+    )
+    path = tmp_path / "round.yaml"
+    path.write_text(dump_answer_file(data), encoding="utf-8")
+    assert load_answer_file(path).data == data
+
+
+# -- residents' CSV -----------------------------------------------------------------------------------
+
+
+def test_csv_rows_become_respondents_with_canonical_values():
+    entries = list(iter_csv_respondents(DATA / "residents.csv", PACK))
+    assert [(e.id, e.answers) for e in entries] == [
+        ("c001", {"q-likert-rev": 1, "q-trust": 5, "q-trust-2": 5}),
+        ("c002", {"q-likert-rev": 5, "q-trust-2": 1}),
+    ]
+
+
+def test_csv_without_id_column_numbers_rows_and_reads_xlsform_multi_choice(write):
+    path = write("r.csv", "\ufeffq-multi,q-yes,q-note\npatrol visit,是,\n,,\n\nclean,false,好\n")
+    entries = list(iter_csv_respondents(path, PACK))
+    assert [(e.id, e.answers) for e in entries] == [
+        ("row-2", {"q-multi": ["patrol", "visit"], "q-yes": True}),
+        ("row-5", {"q-multi": ["clean"], "q-yes": False, "q-note": "好"}),
+    ]
+
+
+def test_csv_unknown_column_fails_before_any_row(write):
+    path = write("r.csv", "respondent_id,q-trst,q-trust,q-trust\nc1,4,4,4\n")
+    rows = iter_csv_respondents(path, PACK)
+    with pytest.raises(ProblemsError) as caught:
+        next(rows)
+    found = {(p.line, p.field): p.message for p in caught.value.problems}
+    assert set(found) == {(1, "q-trst"), (1, "q-trust")}
+    assert "did you mean q-trust" in found[1, "q-trst"]
+    assert "appears twice" in found[1, "q-trust"]
+
+
+def test_csv_bad_rows_are_all_reported_after_the_stream(write):
+    path = write(
+        "r.csv",
+        "respondent_id,q-trust,q-choice\nc1,4,most\nc2,6,most\nc3,3,mots\nc4,2,few,extra\n,1,all\nc1,5,all\n",
+    )
+    seen = []
+    with pytest.raises(ProblemsError) as caught:
+        for entry in iter_csv_respondents(path, PACK):
+            seen.append(entry.id)
+    assert seen == ["c1", "c1"]  # valid rows stream on; the caller publishes nothing because of the error
+    found = {(p.line, p.field): p.message for p in caught.value.problems}
+    assert set(found) == {
+        (3, "q-trust"),
+        (4, "q-choice"),
+        (5, ""),
+        (6, "respondent_id"),
+        (7, "respondent_id"),
+    }
+    assert "from 1 to 5, got '6'" in found[3, "q-trust"]
+    assert "did you mean 'most'" in found[4, "q-choice"]
+    assert "4 cells but the header has 3" in found[5, ""]
+    assert "empty respondent id" in found[6, "respondent_id"]
+    assert "duplicate respondent id 'c1' (first used in row 2)" in found[7, "respondent_id"]
+
+
+def test_csv_problem_list_is_capped_but_counted(write):
+    rows = "".join(f"c{n},9\n" for n in range(250))
+    path = write("r.csv", "respondent_id,q-trust\n" + rows)
+    with pytest.raises(ProblemsError) as caught:
+        list(iter_csv_respondents(path, PACK))
+    problems = caught.value.problems
+    assert len(problems) == 201
+    assert "and 50 more problem(s)" in str(caught.value)
+
+
+def test_csv_missing_or_empty_file(write, tmp_path):
+    with pytest.raises(AssessError, match="file not found"):
+        list(iter_csv_respondents(tmp_path / "none.csv", PACK))
+    with pytest.raises(AssessError, match="empty"):
+        list(iter_csv_respondents(write("e.csv", ""), PACK))
+
