@@ -396,7 +396,7 @@ def build_ahp_file(located: Located) -> AhpFile:
     try:
         spec = AhpFile.model_validate(located.data)
     except ValidationError as exc:
-        raise validation_problems(located, exc) from None
+        raise validation_problems(located, exc, AhpFile) from None
     problems = [located.problem(p, message) for p, message in judgment_set_violations(spec, spec.items, ())]
     if problems:
         raise ProblemsError(problems)
