@@ -20,16 +20,17 @@ from assess.errors import AssessError, Problem, ProblemsError
 from assess.pack import Pack
 from assess.resources import indicators_dir
 from assess.seeds import thesis_files
-from assess.yamlio import Located, PathKey, load_yaml, validation_problems
+from assess.yamlio import Located, PathKey, validation_problems
 
 DEFAULT_PACK = "core"
 
 
 @dataclass(frozen=True)
 class LoadedPack:
-    pack: Pack
+    pack: Pack  # resolved: a pack that `extends` another arrives with its parent's content applied
     file: str
     hash: str
+    parents: tuple[str, ...] = ()  # the `extends` chain as "id@version", nearest parent first
 
 
 def bundled_packs() -> dict[str, Path]:
@@ -61,10 +62,11 @@ def pack_path(ref: str | Path | None, relative_to: Path | None = None) -> Path:
 
 
 def load_pack(ref: str | Path | None = None) -> LoadedPack:
+    from assess.inherit import resolve_file  # inherit builds on this module's checks
+
     path = pack_path(ref)
-    located = load_yaml(path)
-    pack = build_pack(located)
-    return LoadedPack(pack=pack, file=str(path), hash=pack_hash(pack))
+    resolved = resolve_file(path)
+    return LoadedPack(pack=resolved.pack, file=str(path), hash=pack_hash(resolved.pack), parents=resolved.parents)
 
 
 def build_pack(located: Located) -> Pack:
@@ -123,11 +125,13 @@ def pack_hash(pack: Pack) -> str:
 
 
 def validate_files(paths: list[Path]) -> list[Problem]:
-    """Every problem of every file; an empty list means all are valid."""
+    """Every problem of every file (a pack that `extends` another is checked with its chain resolved)."""
+    from assess.inherit import resolve_file
+
     problems: list[Problem] = []
     for path in paths:
         try:
-            build_pack(load_yaml(path))
+            resolve_file(Path(path))
         except ProblemsError as exc:
             problems.extend(exc.problems)
         except AssessError as exc:
