@@ -10,6 +10,7 @@ pack and the thesis register (known ids, one level per dimension, exemplars mark
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -269,7 +270,7 @@ def load_case_files(
             problems.extend(exc.problems)
             continue
         except AssessError as exc:
-            problems.append(Problem(str(path), None, "", str(exc).removeprefix(f"{path}: ")))
+            problems.append(file_problem(path, exc))
             continue
         if case.id in first_file:
             problems.append(located.problem(("id",), f"duplicate case id '{case.id}' (also in {first_file[case.id]})"))
@@ -280,6 +281,14 @@ def load_case_files(
         first_file[case.id] = str(path)
         cases.append(case)
     return cases, problems
+
+
+def file_problem(path: Path, error: AssessError) -> Problem:
+    """A one-line load error (`FILE[:LINE]: message`) as a Problem, keeping its line."""
+    match = re.match(rf"{re.escape(str(path))}(?::(\d+))?: (.*)", str(error), re.DOTALL)
+    if match is None:
+        return Problem(str(path), None, "", str(error))
+    return Problem(str(path), int(match[1]) if match[1] else None, "", match[2])
 
 
 def bundled_case_files() -> list[Path]:
@@ -349,3 +358,123 @@ def practice(case_id: str, practice_id: str) -> Practice:
             f"case '{case_id}': {unknown('practice', practice_id, [p.id for p in case.practices])} / 没有此做法"
         )
     return found
+
+
+# -- reading profiles for people ------------------------------------------------------------------------------
+
+WORDS: dict[str, tuple[str, str]] = {
+    "thesis": ("论文", "thesis"),
+    "second_hand": ("二手，见{place}论文", "second-hand, via the {place} thesis"),
+    "seed": ("来源摘要", "Source abstract"),
+    "cited_only": ("二手：仅见于该论文的引述", "second-hand: known only from this thesis citing it"),
+    "context": ("背景", "Context"),
+    "theories": ("理论", "Theories"),
+    "methods": ("研究方法", "Methods"),
+    "practices": ("做法及成效", "Practices and results"),
+    "problems": ("发现的问题", "Problems found"),
+    "causes": ("原因", "Causes"),
+    "countermeasures": ("提出的对策", "Countermeasures proposed"),
+    "levels": ("各维度编码", "Coded level per dimension"),
+    "evidence": ("摘要原文", "abstract"),
+    "dimensions": ("维度", "dimensions"),
+    "indicators": ("指标", "indicators"),
+    "results": ("成效", "results"),
+    "none": ("无", "none"),
+}
+
+
+def word(key: str, lang: Lang) -> str:
+    zh, en = WORDS[key]
+    return zh if lang == "zh" else en
+
+
+def heading(key: str, lang: Lang) -> str:
+    return word(key, lang) + ("：" if lang == "zh" else ": ")
+
+
+def enclosed(text: str, lang: Lang) -> str:
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
+def provenance(case: CaseProfile, lang: Lang) -> str:
+    """'thesis', or for an exemplar the thesis it is known through."""
+    if not case.second_hand:
+        return word("thesis", lang)
+    thesis = thesis_by_file(case.seed)
+    return word("second_hand", lang).format(place=thesis.place.get(lang) if thesis else case.seed)
+
+
+def level_summary(case: CaseProfile, scale: CodingScale, lang: Lang) -> str:
+    counts = {level: sum(1 for c in case.levels.values() if c.level == level) for level in reversed(CODED_LEVELS)}
+    separator = "、" if lang == "zh" else ", "
+    return separator.join(f"{scale.label(level, lang)} {n}" for level, n in counts.items() if n)
+
+
+def case_list_lines(cases: list[CaseProfile], lang: Lang) -> list[str]:
+    scale = coding_scale()
+    lines = []
+    for case in cases:
+        lines.append(f"{case.id}: {case.name.get(lang)}{enclosed(provenance(case, lang), lang)}")
+        practices = ", ".join(p.id for p in case.practices) or word("none", lang)
+        lines.append(f"    {heading('levels', lang)}{level_summary(case, scale, lang)}")
+        lines.append(f"    {heading('practices', lang)}{practices}")
+    lines.append(enclosed(scale.caveat.get(lang), lang).strip())
+    return lines
+
+
+def case_lines(case: CaseProfile, pack: Pack, lang: Lang) -> list[str]:
+    """One profile in full: identity, practices, findings, and every coded level with its evidence."""
+    scale = coding_scale()
+    thesis = thesis_by_file(case.seed)
+    source = f"{case.seed} — {thesis.place.get(lang)}" if thesis is not None else case.seed
+    if case.second_hand:
+        source += enclosed(word("cited_only", lang), lang)
+    lines = [f"{case.id}: {case.name.get(lang)}", f"  {heading('seed', lang)}{source}"]
+    lines.append(f"  {heading('context', lang)}{case.context.get(lang)}")
+    for key in ("theories", "methods"):
+        text = getattr(case, key)
+        if text is not None:
+            lines.append(f"  {heading(key, lang)}{text.get(lang)}")
+    label = f"  {heading('practices', lang)}"
+    lines.append(label.rstrip() if case.practices else label + word("none", lang))
+    for item in case.practices:
+        lines.append(f"    - {item.id}: {item.name.get(lang)} — {item.description.get(lang)}")
+        if item.results is not None:
+            lines.append(f"      {heading('results', lang)}{item.results.get(lang)}")
+        lines += link_lines(item, lang)
+    for section in ("problems", "causes", "countermeasures"):
+        findings: list[Finding] = getattr(case, section)
+        if findings:
+            lines.append(f"  {heading(section, lang)}".rstrip())
+        for finding in findings:
+            lines.append(f"    - {finding.text.get(lang)}")
+            lines += link_lines(finding, lang)
+    lines.append(f"  {word('levels', lang)}{enclosed(scale.caveat.get(lang), lang)}" + ("：" if lang == "zh" else ":"))
+    for dim in pack.dimensions:
+        coding = case.levels.get(dim.id)
+        if coding is None:
+            continue
+        estimate = scale.estimate(coding.level)
+        value = f" = {estimate:g}" if estimate is not None else ""
+        lines.append(f"    - {dim.title.get(lang)} ({dim.id}): {scale.label(coding.level, lang)}{value}")
+        lines += [f"      “{phrase}”" for phrase in coding.evidence]
+        if coding.note is not None:
+            lines.append(f"      {coding.note.get(lang)}")
+    return lines
+
+
+def link_lines(item: Linked, lang: Lang) -> list[str]:
+    links = f"{heading('dimensions', lang)}{', '.join(item.dimensions)}"
+    if item.indicators:
+        links += f"; {heading('indicators', lang)}{', '.join(item.indicators)}"
+    return [f"      {links}", f"      {heading('evidence', lang)}“{item.evidence}”"]
+
+
+def case_export(case: CaseProfile) -> dict:
+    """A profile as JSON-ready data, each coded level with its estimate and the caveat that it is not measured."""
+    scale = coding_scale()
+    data = case.model_dump(mode="json")
+    for dim_id, coding in data["levels"].items():
+        coding["estimate"] = scale.estimate(case.levels[dim_id].level)
+    data["caveat"] = scale.caveat.model_dump()
+    return data

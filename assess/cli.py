@@ -114,16 +114,23 @@ def indicators_show(element_id: str, pack_ref: str | None, lang: str, fmt: str) 
 def indicators_validate(paths: tuple[Path, ...]) -> None:
     """Check pack files; print every problem as FILE:LINE: field: message.
 
+    Case profiles (seeds/cases/*.yaml) given as PATHS are checked as profiles, and every bundled case
+    profile is always checked against the core pack too.
+
     Example: assess indicators validate indicators/core.yaml my-district.yaml
     """
+    from assess.cases import bundled_case_files, bundled_case_problems, looks_like_case, validate_case_files
     from assess.packs import validate_files
 
-    problems = validate_files(list(paths))
+    case_paths = [p for p in paths if looks_like_case(p)]
+    problems = validate_files([p for p in paths if p not in case_paths]) + validate_case_files(case_paths)
+    problems += [p for p in bundled_case_problems() if p not in problems]
     if problems:
         click.echo("\n".join(str(p) for p in problems), err=True)
         click.echo(f"{len(problems)} problem(s) / 发现 {len(problems)} 个问题", err=True)
         sys.exit(1)
-    click.echo(f"{len(paths)} file(s) valid / 校验通过")
+    bundled = len(bundled_case_files())
+    click.echo(f"{len(paths)} file(s) and {bundled} bundled case profiles valid / 校验通过")
 
 
 @main.command("ahp")
@@ -285,3 +292,74 @@ def fill_at_terminal(session, lang: str) -> bool:
     except (click.Abort, KeyboardInterrupt):
         return False
     return True
+
+@main.group(cls=Group)
+def cases() -> None:
+    """Case profiles coded from the five theses and the exemplars they cite / 论文案例档案."""
+
+
+@cases.command("list")
+@lang_option
+@format_option("table", "json")
+def cases_list(lang: str, fmt: str) -> None:
+    """Every case profile with its coded levels and named practices.
+
+    Example: assess cases list --lang en
+    """
+    from assess.cases import case_export, case_list_lines, load_cases
+
+    profiles = load_cases()
+    if fmt == "json":
+        print_json({"cases": [case_export(c) for c in profiles]})
+    else:
+        click.echo("\n".join(case_list_lines(profiles, lang)))
+
+
+@cases.command("show")
+@click.argument("case_id", metavar="ID")
+@lang_option
+@format_option("table", "json")
+def cases_show(case_id: str, lang: str, fmt: str) -> None:
+    """One case profile in full: practices, problems, causes, countermeasures, levels with their evidence.
+
+    Example: assess cases show sanyuan
+    """
+    from assess.cases import case_by_id, case_export, case_lines
+    from assess.packs import load_pack
+
+    case = case_by_id(case_id)
+    if fmt == "json":
+        print_json(case_export(case))
+    else:
+        click.echo("\n".join(case_lines(case, load_pack().pack, lang)))
+
+
+@main.command("benchmark")
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option(
+    "--respondents", "respondents_csv", type=click.Path(path_type=Path), default=None, metavar="CSV",
+    help="Residents' answers: one row per respondent, a column per question id / 居民问卷 CSV",
+)
+@pack_option
+@lang_option
+@format_option("table", "json")
+def benchmark_command(answers: Path, respondents_csv: Path | None, pack_ref: str | None, lang: str, fmt: str) -> None:
+    """Compare a community's scores with the thesis cases: nearest case, each dimension, cases to learn from.
+
+    Exits with status 1 (after printing why) when too few dimensions are scored to compare.
+
+    Example: assess benchmark answers.yaml --respondents residents.csv --format json
+    """
+    from assess.benchmark import benchmark, benchmark_lines
+    from assess.cases import load_cases
+    from assess.packs import load_pack
+    from assess.scoring import score_file
+
+    result = score_file(answers, respondents_csv, pack_ref)
+    outcome = benchmark(result, load_cases(), load_pack(result.pack.file).pack)
+    if fmt == "json":
+        print_json(outcome.model_dump(mode="json"))
+    else:
+        click.echo("\n".join(benchmark_lines(outcome, lang)))
+    if not outcome.comparable:
+        sys.exit(1)
