@@ -363,3 +363,53 @@ def benchmark_command(answers: Path, respondents_csv: Path | None, pack_ref: str
         click.echo("\n".join(benchmark_lines(outcome, lang)))
     if not outcome.comparable:
         sys.exit(1)
+
+
+# -- adapting packs for a district: indicators new / diff ----------------------------------------------
+
+
+@indicators.command("new")
+@click.argument("name")
+@click.option("--extends", "parent_ref", default="core", show_default=True, metavar="ID|PATH",
+              help="The pack to build on / 上级指标包")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to write the new pack / 输出文件")
+@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
+def indicators_new(name: str, parent_ref: str, output: Path, force: bool) -> None:
+    """Write a starter district pack that extends another; it validates as it is.
+
+    Commented examples show each kind of change: weights, targets, goalposts, labels, removing and adding
+    elements, grade bands and AHP judgments.
+
+    Example: assess indicators new my-district --extends core -o my-district.yaml
+    """
+    from assess.inherit import extends_reference, starter_pack
+    from assess.packs import load_pack
+    from assess.yamlio import write_atomic
+
+    parent = load_pack(parent_ref)
+    text = starter_pack(name, extends_reference(parent_ref, parent.file, output), parent.pack)
+    write_atomic(output, text, force=force)
+    click.echo(f"{output}: written / 已生成 — next: assess indicators validate {output}")
+
+
+@indicators.command("diff")
+@click.argument("pack_a", metavar="A")
+@click.argument("pack_b", metavar="B")
+@lang_option
+@format_option("table", "json")
+def indicators_diff(pack_a: str, pack_b: str, lang: str, fmt: str) -> None:
+    """What pack B adds, removes and changes against pack A, by id, with effective-weight changes.
+
+    A and B are bundled pack ids or files; both are compared fully resolved.
+
+    Example: assess indicators diff core indicators/examples/kuangqu-demo.yaml
+    """
+    from assess.packdiff import diff_lines, diff_packs
+    from assess.packs import load_pack
+
+    diff = diff_packs(load_pack(pack_a), load_pack(pack_b))
+    if fmt == "json":
+        print_json(diff)
+    else:
+        click.echo("\n".join(diff_lines(diff, lang)))

@@ -13,6 +13,8 @@ parent.
 from __future__ import annotations
 
 import difflib
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,7 +23,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from assess.ahp import AhpSpec
 from assess.errors import AssessError, Problem, ProblemsError
-from assess.pack import Dimension, GradeBand, Id, Indicator, Pack, Question, Strict, Text
+from assess.pack import ID_PATTERN, Dimension, GradeBand, Id, Indicator, Pack, Question, Strict, Text
 from assess.packs import build_pack, pack_path, pack_rule_violations
 from assess.yamlio import Located, PathKey, data_path, fields_at, friendly_message, load_yaml, validation_problems
 
@@ -413,3 +415,117 @@ def placed(data: dict, origins: Origins, path: PathKey, message: str, child: Loc
         f"the inherited AHP judgments ({where}) no longer fit this pack: {message}; give this pack its own "
         "`ahp:` block, or write `ahp: null` to drop them / 继承的层次分析判断与本指标包不符",
     )
+
+
+# -- a starter child pack -----------------------------------------------------------------------------
+
+
+def starter_pack(name: str, extends: str, parent: Pack, examples: bool = False) -> str:
+    """A child pack of `parent` that validates as it is, with one commented example of each kind of change.
+
+    The examples use real ids of the parent, so uncommenting any of them gives a valid pack;
+    `examples=True` writes them uncommented (the tests check that this too validates).
+    """
+    if not re.fullmatch(ID_PATTERN, name):
+        raise AssessError(
+            f"'{name}' cannot be a pack id: use lowercase letters, digits, '-' or '_' (at most 64), starting with "
+            "a letter or digit, e.g. my-district / 编号只能用小写字母、数字、- 和 _"
+        )
+    lead = "" if examples else "# "
+    dim = parent.dimensions[0]
+    indicator = dim.indicators[0]
+    questions = [q for _, _, q in parent.questions()]
+    number = next((q for q in questions if q.type == "number"), None)
+    likert = next((q for q in questions if q.type == "likert"), None)
+    examples_of = [q for q in (number, likert) if q is not None]
+    spare = [i.questions[-1] for _, i in parent.indicators() if len(i.questions) > 1]
+    removable = next((q for q in spare if q not in examples_of), None)
+    source = indicator.sources[0]
+    lines = [
+        f"# {name}: a district pack that extends `{extends}`; everything not written here is inherited unchanged.",
+        f"# {name}：继承 `{extends}` 的本地区指标包；此处没有写出的内容一律沿用上级指标包。",
+        "# Uncomment an example (remove the leading '# ') and edit it. / 去掉示例行首的“# ”后按本地情况修改。",
+        f"# Check / 校验:    assess indicators validate {name}.yaml",
+        f"# Compare / 对比:  assess indicators diff {extends} {name}.yaml",
+        "",
+        f"id: {name}",
+        'version: "0.1"',
+        f"extends: {extends}",
+        "title:",
+        f"  zh: {name} 党建引领社区治理评估指标",
+        f'  en: "{name} indicators for Party-building-led community governance"',
+        "",
+        "# Grade bands replace the parent's; the lowest must start at 0. / 等级划分整体替换，最低一档须从 0 分开始。",
+        f"{lead}grade_bands:",
+        f"{lead}  - {{id: excellent, min: 90, label: {{zh: 优秀, en: Excellent}}}}",
+        f"{lead}  - {{id: good, min: 75, label: {{zh: 良好, en: Good}}}}",
+        f"{lead}  - {{id: fair, min: 60, label: {{zh: 合格, en: Fair}}}}",
+        f"{lead}  - {{id: weak, min: 0, label: {{zh: 薄弱, en: Weak}}}}",
+        "",
+        "# Target for indicators that set none. / 未单独设置目标值的指标使用的默认目标值。",
+        f"{lead}default_target: {parent.default_target:g}",
+        "",
+        "# Change fields of inherited elements by id; titles and labels merge language by language.",
+        "# 按编号修改继承来的维度、指标、题目的字段（权重、标题、目标值、计分区间、量表标签）。",
+        f"{lead}override:",
+        f"{lead}  {dim.id}: {{weight: {dim.weight * 2:g}}}        # a dimension's weight / 维度权重",
+        f"{lead}  {indicator.id}: {{target: 90}}        # an indicator's target / 指标目标值",
+    ]
+    if number is not None:
+        lines.append(
+            f"{lead}  {number.id}: {{worst: {number.worst:g}, best: {number.best:g}}}   # goalposts / 计分区间"
+        )
+    if likert is not None:
+        lines += [
+            f"{lead}  {likert.id}:              # a scale label / 量表标签",
+            f"{lead}    scale: {{labels: {{{likert.scale.min}: {{zh: 完全不是, en: Not at all}}}}}}",
+        ]
+    lines.append("")
+    if removable is not None:
+        lines += [
+            "# Remove inherited elements by id (a dimension takes its indicators with it). / 按编号删除不用的元素。",
+            f"{lead}remove:",
+            f"{lead}  - {removable.id}",
+            "",
+        ]
+    lines += [
+        "# Add dimensions, indicators (under a dimension id) or questions (under an indicator id); every",
+        "# indicator cites a thesis in seeds/. / 新增维度、指标（写在维度编号下）或题目（写在指标编号下）。",
+        f"{lead}add:",
+        f"{lead}  indicators:",
+        f"{lead}    {dim.id}:",
+        f"{lead}      - id: local-indicator",
+        f"{lead}        title: {{zh: 本地特色指标, en: Local indicator}}",
+        f"{lead}        sources:",
+        f"{lead}          - {{seed: {source.seed}, evidence: {yaml_text(source.evidence)}}}",
+        f"{lead}        questions:",
+        f"{lead}          - id: q-local-indicator",
+        f"{lead}            type: yes_no",
+        f"{lead}            respondent: committee",
+        f"{lead}            title: {{zh: 本地特色工作是否已经开展, en: Has the local work started?}}",
+    ]
+    ids = [d.id for d in parent.dimensions]
+    if len(ids) > 1:
+        lines += [
+            "",
+            "# Replace the AHP judgments (every pair of dimensions, 1 = equally important), or `ahp: null` to",
+            "# drop inherited ones. / 替换层次分析法判断（每对维度都要比较，1 表示同等重要）。",
+            f"{lead}ahp:",
+            f"{lead}  dimensions:",
+            f"{lead}    judgments:",
+        ]
+        lines += [f"{lead}      - [{a}, {b}, 1]" for n, a in enumerate(ids) for b in ids[n + 1 :]]
+    return "\n".join(lines) + "\n"
+
+
+def yaml_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def extends_reference(parent_ref: str, parent_file: str, output: Path) -> str:
+    """What the new pack's `extends:` says: the bundled id as given, or the parent's path relative to it."""
+    from assess.packs import bundled_packs
+
+    if parent_ref in bundled_packs() and not Path(parent_ref).suffix:
+        return parent_ref
+    return Path(os.path.relpath(Path(parent_file).resolve(), output.resolve().parent)).as_posix()
