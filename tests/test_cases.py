@@ -342,3 +342,17 @@ def test_indicators_validate_also_checks_the_bundled_profiles(runner):
     result = runner.invoke(main, ["indicators", "validate", str(load_pack("core").file)])
     assert result.exit_code == 0, result.output
     assert "8 bundled case profiles" in result.output
+
+
+def test_indicators_validate_reports_a_broken_bundled_profile(runner, write, monkeypatch):
+    import assess.cases
+
+    broken = write("cases/sanyuan.yaml", GOOD_CASE.replace("{level: mixed,", "{level: strong,"))
+    monkeypatch.setattr(assess.cases, "bundled_case_files", lambda: [broken])
+    assess.cases._bundled_cases.cache_clear()
+    try:
+        result = runner.invoke(main, ["indicators", "validate", str(load_pack("core").file)])
+    finally:
+        assess.cases._bundled_cases.cache_clear()
+    assert result.exit_code == 1
+    assert f"{broken}:17: levels.party-leadership.level: Input should be 'strength'" in result.output
