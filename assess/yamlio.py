@@ -96,10 +96,10 @@ def parse_yaml(text: str, name: str) -> Located:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = f":{mark.line + 1}" if mark else ""
-        raise AssessError(f"{name}{line}: not valid YAML / YAML 格式错误: {exc.problem or exc}") from None
+        line = mark.line + 1 if mark else None
+        raise ProblemsError([Problem(name, line, "", f"not valid YAML / YAML 格式错误: {exc.problem or exc}")]) from None
     except yaml.YAMLError as exc:
-        raise AssessError(f"{name}: not valid YAML / YAML 格式错误: {exc}") from None
+        raise ProblemsError([Problem(name, None, "", f"not valid YAML / YAML 格式错误: {exc}")]) from None
     finally:
         loader.dispose()
     if root is None:
