@@ -115,22 +115,29 @@ def indicators_validate(paths: tuple[Path, ...]) -> None:
     """Check pack files; print every problem as FILE:LINE: field: message.
 
     Case profiles (seeds/cases/*.yaml) given as PATHS are checked as profiles, and every bundled case
-    profile is always checked against the core pack too.
+    profile is always checked against the core pack too. Countermeasure libraries (files with
+    `countermeasures:`) are checked against the core pack, and so is the bundled library, always.
 
     Example: assess indicators validate indicators/core.yaml my-district.yaml
     """
     from assess.cases import bundled_case_files, bundled_case_problems, looks_like_case, validate_case_files
+    from assess.countermeasures import bundled_library_problems, looks_like_library, validate_library_files
     from assess.packs import validate_files
 
     case_paths = [p for p in paths if looks_like_case(p)]
-    problems = validate_files([p for p in paths if p not in case_paths]) + validate_case_files(case_paths)
+    library_paths = [p for p in paths if looks_like_library(p)]
+    problems = validate_files([p for p in paths if p not in case_paths + library_paths])
+    problems += validate_case_files(case_paths) + validate_library_files(library_paths)
     problems += [p for p in bundled_case_problems() if p not in problems]
+    problems += [p for p in bundled_library_problems() if p not in problems]
     if problems:
         click.echo("\n".join(str(p) for p in problems), err=True)
         click.echo(f"{len(problems)} problem(s) / 发现 {len(problems)} 个问题", err=True)
         sys.exit(1)
     bundled = len(bundled_case_files())
-    click.echo(f"{len(paths)} file(s) and {bundled} bundled case profiles valid / 校验通过")
+    click.echo(
+        f"{len(paths)} file(s), {bundled} bundled case profiles and the countermeasure library valid / 校验通过"
+    )
 
 
 @main.command("ahp")
@@ -362,6 +369,54 @@ def benchmark_command(answers: Path, respondents_csv: Path | None, pack_ref: str
     else:
         click.echo("\n".join(benchmark_lines(outcome, lang)))
     if not outcome.comparable:
+        sys.exit(1)
+
+
+@main.command("recommend")
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option(
+    "--respondents", "respondents_csv", type=click.Path(path_type=Path), default=None, metavar="CSV",
+    help="Residents' answers: one row per respondent, a column per question id / 居民问卷 CSV",
+)
+@pack_option
+@click.option(
+    "--library", "libraries", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
+    help="A district's countermeasure file, added to the bundled library (repeatable) / 补充对策库",
+)
+@click.option(
+    "--top", type=click.IntRange(min=1), default=None, metavar="N", help="Only the N best actions / 只列前 N 条"
+)
+@lang_option
+@format_option("table", "json")
+def recommend_command(
+    answers: Path,
+    respondents_csv: Path | None,
+    pack_ref: str | None,
+    libraries: tuple[Path, ...],
+    top: int | None,
+    lang: str,
+    fmt: str,
+) -> None:
+    """Prioritized countermeasures for the indicators below target, grouped by horizon.
+
+    Exits with status 1 when too few dimensions are answered to rank actions.
+
+    Example: assess recommend answers.yaml --respondents residents.csv --top 10 --library my-district.yaml
+    """
+    from assess.countermeasures import load_library
+    from assess.packs import load_pack
+    from assess.recommend import plan_lines, recommend
+    from assess.scoring import score_file
+
+    result = score_file(answers, respondents_csv, pack_ref)
+    pack = load_pack(result.pack.file).pack
+    plan = recommend(result, load_library(list(libraries), pack), pack, top)
+    failed = plan.status == "insufficient-data"
+    if fmt == "json":
+        print_json(plan.model_dump(mode="json"))
+    else:
+        click.echo("\n".join(plan_lines(plan, lang)), err=failed)
+    if failed:
         sys.exit(1)
 
 

@@ -1,0 +1,290 @@
+"""The countermeasure library: concrete actions a community can take, each tied to the indicators it
+improves and to the thesis or case practice it comes from.
+
+The bundled library is `indicators/countermeasures.yaml`. A district can add to it or replace it with its
+own files (`load_library([...])`, `assess recommend --library FILE`): an extra file's entry with an existing
+id overrides that entry, and `replace: true` drops everything loaded before the file. Every file is checked
+against the pack in use, so an action can never point at an indicator that is not being scored.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError, model_validator
+
+from assess.errors import AssessError, Problem, ProblemsError
+from assess.pack import Id, Pack, Strict, Text
+from assess.packs import DEFAULT_PACK, load_pack
+from assess.resources import indicators_dir
+from assess.seeds import thesis_files
+from assess.yamlio import Located, PathKey, load_yaml, validation_problems
+
+LIBRARY_FILE = "countermeasures.yaml"
+
+Actor = Literal[
+    "street-party-committee",
+    "community-party-branch",
+    "residents-committee",
+    "property-company",
+    "social-organizations",
+    "in-service-party-members",
+    "residents",
+]
+Horizon = Literal["short", "medium", "long"]
+Effort = Literal["low", "medium", "high"]
+
+ACTOR_NAMES: dict[str, Text] = {
+    "street-party-committee": Text(zh="街道党工委", en="Sub-district Party working committee"),
+    "community-party-branch": Text(zh="社区党组织", en="Community Party organization"),
+    "residents-committee": Text(zh="社区居委会", en="Residents' committee"),
+    "property-company": Text(zh="物业服务企业", en="Property management company"),
+    "social-organizations": Text(zh="社会组织", en="Social organizations"),
+    "in-service-party-members": Text(zh="在职党员", en="In-service Party members"),
+    "residents": Text(zh="居民群众", en="Residents"),
+}
+HORIZON_NAMES: dict[str, Text] = {
+    "short": Text(zh="近期（6个月内）", en="Short term (within 6 months)"),
+    "medium": Text(zh="中期（2年内）", en="Medium term (within 2 years)"),
+    "long": Text(zh="长期（2年以上）", en="Long term (over 2 years)"),
+}
+EFFORT_NAMES: dict[str, Text] = {
+    "low": Text(zh="投入小", en="low effort"),
+    "medium": Text(zh="投入中等", en="medium effort"),
+    "high": Text(zh="投入大", en="high effort"),
+}
+
+class CountermeasureSource(Strict):
+    """Either a phrase of a thesis abstract (`seed` + `evidence`) or an exemplar's practice (`case` + `practice`)."""
+
+    seed: str | None = None
+    evidence: Annotated[str, Field(min_length=3)] | None = None
+    case: Id | None = None
+    practice: Id | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> CountermeasureSource:
+        if (self.seed is None) == (self.case is None):
+            raise ValueError("give either seed + evidence (a thesis) or case + practice (an exemplar), not both")
+        if self.seed is not None and (self.evidence is None or self.practice is not None):
+            raise ValueError("a thesis source needs `evidence` (a phrase of its abstract) and no `practice`")
+        if self.case is not None and (self.practice is None or self.evidence is not None):
+            raise ValueError("a case source needs `practice` (the practice id in the case profile) and no `evidence`")
+        return self
+
+
+class Countermeasure(Strict):
+    id: Id
+    title: Text
+    description: Text
+    indicators: Annotated[list[Id], Field(min_length=1)]
+    dimensions: list[Id] = Field(default_factory=list)  # optional; when given it must match the indicators
+    actors: Annotated[list[Actor], Field(min_length=1)]
+    horizon: Horizon
+    effort: Effort
+    sources: Annotated[list[CountermeasureSource], Field(min_length=1)]
+
+
+class LibraryFile(Strict):
+    """One library file as written: its countermeasures, and whether it replaces what was loaded before it."""
+
+    replace: bool = False
+    countermeasures: Annotated[list[Countermeasure], Field(min_length=1)]
+
+
+class PracticeNote(Strict):
+    """What a cited exemplar practice reported, so a recommendation can say which case used it with what result."""
+
+    case: str
+    practice: str
+    case_title: Text | None = None
+    practice_title: Text | None = None
+    results: Text | None = None
+
+
+class Library(Strict):
+    """The countermeasures in force after merging the bundled library with a district's files."""
+
+    countermeasures: list[Countermeasure]
+    files: list[str]
+    practices: dict[str, PracticeNote] = Field(default_factory=dict)  # key: "case/practice"
+
+    def by_id(self) -> dict[str, Countermeasure]:
+        return {c.id: c for c in self.countermeasures}
+
+
+def practice_key(case: str, practice: str) -> str:
+    return f"{case}/{practice}"
+
+
+def bundled_library_path() -> Path:
+    return indicators_dir() / LIBRARY_FILE
+
+
+def is_library_data(data: object) -> bool:
+    """A library file is a mapping with `countermeasures` (a pack has `dimensions` instead)."""
+    return isinstance(data, dict) and "countermeasures" in data and "dimensions" not in data
+
+
+def load_library(paths: list[Path] | None, pack: Pack) -> Library:
+    """The bundled library plus `paths` in order, every file checked against `pack`; all problems together."""
+    located = [load_yaml(bundled_library_path())] + [load_yaml(p) for p in paths or []]
+    start = max((i for i, loc in enumerate(located) if replaces(loc)), default=0)
+    in_force = located[start:]
+    catalogue = exemplars()
+    files: list[LibraryFile] = []
+    problems: list[Problem] = []
+    for loc in in_force:
+        try:
+            files.append(build_library_file(loc, pack, catalogue))
+        except ProblemsError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ProblemsError(problems)
+    merged: dict[str, Countermeasure] = {}
+    for library_file in files:
+        merged.update({c.id: c for c in library_file.countermeasures})
+    cited = {practice_key(s.case, s.practice) for c in merged.values() for s in c.sources if s.case and s.practice}
+    return Library(
+        countermeasures=list(merged.values()),
+        files=[loc.file for loc in in_force],
+        practices={key: catalogue.practices[key] for key in sorted(cited)},
+    )
+
+
+def replaces(located: Located) -> bool:
+    return isinstance(located.data, dict) and located.data.get("replace") is True
+
+
+def build_library_file(located: Located, pack: Pack, catalogue: Exemplars) -> LibraryFile:
+    if not is_library_data(located.data):
+        message = "a countermeasure library must be a mapping with `countermeasures:` / 对策库须包含 countermeasures"
+        raise ProblemsError([located.problem((), message)])
+    try:
+        library_file = LibraryFile.model_validate(located.data)
+    except ValidationError as exc:
+        raise validation_problems(located, exc, LibraryFile) from None
+    violations = library_rule_violations(library_file, pack, catalogue)
+    problems = [located.problem(path, message) for path, message in violations]
+    if problems:
+        raise ProblemsError(problems)
+    return library_file
+
+
+def library_rule_violations(
+    library_file: LibraryFile, pack: Pack, catalogue: Exemplars
+) -> Iterator[tuple[PathKey, str]]:
+    """Rules that need the pack, the thesis register or the case profiles, so no single model can check them."""
+    dimension_of = {ind.id: dim.id for dim, ind in pack.indicators()}
+    known_seeds = thesis_files()
+    first_at: dict[str, int] = {}
+    for n, measure in enumerate(library_file.countermeasures):
+        path: PathKey = ("countermeasures", n)
+        if measure.id in first_at:
+            yield (*path, "id"), (
+                f"duplicate id '{measure.id}' (already countermeasures.{first_at[measure.id]}); "
+                "ids must be unique in a file (to override a bundled action, reuse its id in your own file)"
+            )
+        first_at.setdefault(measure.id, n)
+        for k, indicator in enumerate(measure.indicators):
+            if indicator not in dimension_of:
+                yield (*path, "indicators", k), unknown_indicator_message(indicator, pack, list(dimension_of))
+        yield from dimension_mismatch(measure, dimension_of, path)
+        for k, source in enumerate(measure.sources):
+            yield from source_violations(source, (*path, "sources", k), known_seeds, catalogue)
+
+
+def unknown_indicator_message(indicator: str, pack: Pack, known: list[str]) -> str:
+    close = difflib.get_close_matches(indicator, known, n=3, cutoff=0.6)
+    hint = f"did you mean {', '.join(close)}?" if close else "`assess indicators list` shows the indicator ids"
+    return f"unknown indicator '{indicator}' in pack '{pack.id}'; {hint} / 指标包中没有此指标"
+
+
+def dimension_mismatch(
+    measure: Countermeasure, dimension_of: dict[str, str], path: PathKey
+) -> Iterator[tuple[PathKey, str]]:
+    if not measure.dimensions:
+        return
+    derived = {dimension_of[i] for i in measure.indicators if i in dimension_of}
+    listed = set(measure.dimensions)
+    if listed != derived and all(i in dimension_of for i in measure.indicators):
+        yield (*path, "dimensions"), (
+            f"must be the dimensions of the listed indicators: [{', '.join(sorted(derived))}] "
+            f"(got [{', '.join(measure.dimensions)}]); or leave `dimensions` out / 维度与所列指标不一致"
+        )
+
+
+def source_violations(
+    source: CountermeasureSource, path: PathKey, known_seeds: list[str], catalogue: Exemplars
+) -> Iterator[tuple[PathKey, str]]:
+    if source.seed is not None and source.seed not in known_seeds:
+        yield (*path, "seed"), f"unknown thesis '{source.seed}'; cite one of: {', '.join(known_seeds)}"
+    if source.case is None or source.practice is None:
+        return
+    if source.case not in catalogue.cases:
+        yield (*path, "case"), f"unknown case '{source.case}'; {suggest(source.case, catalogue.cases)}"
+    elif practice_key(source.case, source.practice) not in catalogue.practices:
+        practices = sorted(n.practice for n in catalogue.practices.values() if n.case == source.case)
+        yield (*path, "practice"), (
+            f"case '{source.case}' has no practice '{source.practice}'; {suggest(source.practice, practices)}"
+        )
+
+
+def suggest(wrong: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(wrong, allowed, n=1, cutoff=0.6)
+    listing = f"allowed: {', '.join(allowed)}" if allowed else "none are defined"
+    return f"did you mean '{close[0]}'? ({listing})" if close else listing
+
+
+@dataclass(frozen=True)
+class Exemplars:
+    """The case ids and their citable practices (keyed "case/practice")."""
+
+    cases: list[str]
+    practices: dict[str, PracticeNote]
+
+
+def exemplars() -> Exemplars:
+    """The bundled case profiles, reduced to what a countermeasure cites and a recommendation quotes."""
+    from assess.cases import load_cases  # lazily: loading the cases loads the core pack
+
+    cases = load_cases()
+    practices = {
+        practice_key(case.id, p.id): PracticeNote(
+            case=case.id, practice=p.id, case_title=case.name, practice_title=p.name, results=p.results
+        )
+        for case in cases
+        for p in case.practices
+    }
+    return Exemplars(cases=[c.id for c in cases], practices=practices)
+
+
+def validate_library_files(paths: list[Path], pack: Pack | None = None) -> list[Problem]:
+    """Every problem of every library file on its own, checked against `pack` (default: the core pack)."""
+    pack = pack or load_pack(DEFAULT_PACK).pack
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            build_library_file(load_yaml(path), pack, exemplars())
+        except ProblemsError as exc:
+            problems.extend(exc.problems)
+        except AssessError as exc:
+            problems.append(Problem(str(path), None, "", str(exc).removeprefix(f"{path}: ")))
+    return problems
+
+
+def bundled_library_problems() -> list[Problem]:
+    """Every problem of the bundled library (and of the case profiles it cites), checked against the core pack."""
+    return validate_library_files([bundled_library_path()])
+
+
+def looks_like_library(path: Path) -> bool:
+    """Whether `path` holds a countermeasure library (unreadable files are left to the pack validator)."""
+    try:
+        return is_library_data(load_yaml(path).data)
+    except AssessError:
+        return False

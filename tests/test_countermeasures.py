@@ -1,0 +1,256 @@
+"""The countermeasure library: the bundled content, validation messages (file, line, field), districts'
+additions and replacements, and `assess indicators validate` on library files."""
+
+from __future__ import annotations
+
+import typing
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from assess.cases import load_cases
+from assess.cli import main
+from assess.countermeasures import (
+    ACTOR_NAMES,
+    EFFORT_NAMES,
+    HORIZON_NAMES,
+    Actor,
+    Effort,
+    Horizon,
+    Library,
+    bundled_library_path,
+    load_library,
+    validate_library_files,
+)
+from assess.errors import ProblemsError
+from assess.pack import Pack
+from assess.packs import build_pack, load_pack
+from assess.seeds import thesis_files
+from assess.yamlio import parse_yaml
+from tests.conftest import MINIMAL_PACK, REPO, SHARED_SEEDS
+
+BROKEN = REPO / "tests" / "data" / "countermeasures"
+MINI = build_pack(parse_yaml(MINIMAL_PACK, "mini.yaml"))
+
+# file -> every (line, field) it must be reported with; nothing else may be reported
+EXPECTED = {
+    "valid": set(),
+    "dimension_mismatch": {(6, "countermeasures.0.dimensions")},
+    "duplicate_id": {(13, "countermeasures.1.id")},
+    "missing_effort": {(2, "countermeasures.0.effort")},
+    "not_a_library": {(1, "")},
+    "several_format_problems": {
+        (2, "countermeasures.0.title"),
+        (6, "countermeasures.0.actors.0"),
+        (7, "countermeasures.0.horizon"),
+    },
+    "several_rule_problems": {
+        (5, "countermeasures.0.indicators.0"),
+        (11, "countermeasures.0.sources.0.seed"),
+        (13, "countermeasures.1.id"),
+    },
+    "source_of_both_kinds": {(11, "countermeasures.0.sources.0")},
+    "unknown_actor": {(7, "countermeasures.0.actors.1")},
+    "unknown_case": {(12, "countermeasures.0.sources.1.case")},
+    "unknown_effort": {(9, "countermeasures.0.effort")},
+    "unknown_horizon": {(8, "countermeasures.0.horizon")},
+    "unknown_indicator": {(5, "countermeasures.0.indicators.0")},
+    "unknown_key": {(10, "countermeasures.0.cost")},
+    "unknown_practice": {(12, "countermeasures.0.sources.1.practice")},
+    "unknown_seed": {(11, "countermeasures.0.sources.0.seed")},
+}
+
+
+@pytest.fixture(scope="module")
+def core() -> Pack:
+    return load_pack("core").pack
+
+
+@pytest.fixture(scope="module")
+def bundled(core: Pack) -> Library:
+    return load_library(None, core)
+
+
+# -- the bundled library -------------------------------------------------------------------------------------
+
+
+def test_bundled_library_has_at_least_forty_countermeasures(bundled: Library):
+    assert len(bundled.countermeasures) >= 40
+    assert bundled.files == [str(bundled_library_path())]
+
+
+def test_every_thesis_is_cited_by_several_countermeasures(bundled: Library):
+    cited = Counter(s.seed for c in bundled.countermeasures for s in c.sources if s.seed)
+    assert set(cited) == set(thesis_files())
+    assert min(cited.values()) >= 5, cited
+
+
+def test_every_exemplar_practice_with_a_reported_result_is_cited(bundled: Library):
+    cited = {(s.case, s.practice) for c in bundled.countermeasures for s in c.sources if s.case}
+    with_results = {(case.id, p.id) for case in load_cases() for p in case.practices if p.results is not None}
+    assert with_results <= cited
+    assert {"wuhu-road", "wangma", "typical-cases"} <= {case for case, _ in cited}
+
+
+def test_every_core_indicator_is_addressed(bundled: Library, core: Pack):
+    addressed = {i for c in bundled.countermeasures for i in c.indicators}
+    assert {ind.id for _, ind in core.indicators()} <= addressed
+
+
+def test_every_countermeasure_is_justified_by_a_thesis_phrase_or_a_case_practice(bundled: Library):
+    for measure in bundled.countermeasures:
+        assert any(s.evidence or s.practice for s in measure.sources), measure.id
+
+
+def test_every_countermeasure_lists_its_dimensions(bundled: Library):
+    # the loader checks that listed dimensions match the indicators; here: the bundled file lists them all
+    assert all(c.dimensions for c in bundled.countermeasures)
+
+
+def test_all_horizons_and_efforts_are_used(bundled: Library):
+    assert {c.horizon for c in bundled.countermeasures} == set(typing.get_args(Horizon))
+    assert {c.effort for c in bundled.countermeasures} == set(typing.get_args(Effort))
+
+
+def test_every_actor_horizon_and_effort_has_a_bilingual_name():
+    assert set(ACTOR_NAMES) == set(typing.get_args(Actor))
+    assert set(HORIZON_NAMES) == set(typing.get_args(Horizon))
+    assert set(EFFORT_NAMES) == set(typing.get_args(Effort))
+
+
+def test_chinese_descriptions_say_who_leads(bundled: Library):
+    leads = ("街道党工委", "社区党组织", "居委会", "网格员", "社区法律顾问")
+    for measure in bundled.countermeasures:
+        assert any(who in measure.description.zh for who in leads), measure.id
+
+
+def normalized(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+@pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason=f"thesis abstracts not found at {SHARED_SEEDS}")
+def test_every_evidence_phrase_appears_verbatim_in_the_cited_abstract(bundled: Library):
+    abstracts = {path.name: normalized(path.read_text(encoding="utf-8")) for path in SHARED_SEEDS.glob("*.txt")}
+    missing = [
+        (measure.id, source.evidence)
+        for measure in bundled.countermeasures
+        for source in measure.sources
+        if source.seed and normalized(source.evidence or "") not in abstracts[source.seed]
+    ]
+    assert missing == []
+
+
+# -- validation messages -------------------------------------------------------------------------------------
+
+
+def test_every_broken_library_has_an_expectation():
+    assert {p.stem for p in BROKEN.glob("*.yaml")} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_library_problems_reported_at_file_line_and_field(name: str, core: Pack):
+    path = BROKEN / f"{name}.yaml"
+    problems = validate_library_files([path], core)
+    assert {(p.line, p.field) for p in problems} == EXPECTED[name]
+    assert all(p.file == str(path) for p in problems)
+
+
+def test_messages_say_what_is_allowed(core: Pack):
+    def message(name: str) -> str:
+        (problem,) = validate_library_files([BROKEN / f"{name}.yaml"], core)
+        return problem.message
+
+    assert "did you mean participation-channels" in message("unknown_indicator")
+    assert "did you mean 'residents-night-talks'?" in message("unknown_practice")
+    assert "did you mean 'sanyuan'?" in message("unknown_case")
+    assert "'in-service-party-members' or 'residents'" in message("unknown_actor")
+    assert message("unknown_effort") == "Input should be 'low', 'medium' or 'high'"
+    assert "must be the dimensions of the listed indicators: [participation]" in message("dimension_mismatch")
+    assert "allowed here: id, title, description, indicators" in message("unknown_key")
+
+
+def test_indicators_are_checked_against_the_pack_in_use():
+    problems = validate_library_files([BROKEN / "valid.yaml"], MINI)
+    assert [(p.line, p.field) for p in problems] == [(5, "countermeasures.0.indicators.0")]
+    assert "in pack 'mini'" in problems[0].message
+
+
+def test_a_yaml_error_is_a_problem_not_a_crash(write, core: Pack):
+    path = write("bad.yaml", "countermeasures: [\n")
+    (problem,) = validate_library_files([path], core)
+    assert problem.file == str(path) and "not valid YAML" in problem.message
+
+
+# -- districts' libraries -----------------------------------------------------------------------------------
+
+DISTRICT = """\
+countermeasures:
+  - id: three-lists
+    title: {zh: 本区“三张清单”, en: Our three lists}
+    description: {zh: 街道党工委每季度召开一次清单对接会。, en: The sub-district matches the lists every quarter.}
+    indicators: [resource-matching]
+    actors: [street-party-committee]
+    horizon: short
+    effort: low
+    sources:
+      - {seed: 002_180d2bc76172f247.txt, evidence: "Party building leading resource link"}
+  - id: mine-safety-patrol
+    title: {zh: 矿区安全巡查队, en: Mine-area safety patrol}
+    description: {zh: 社区党组织组织党员每周巡查沉陷区一次。, en: Party members walk the subsidence area weekly.}
+    indicators: [volunteering]
+    actors: [community-party-branch, residents]
+    horizon: short
+    effort: low
+    sources:
+      - {seed: 003_97ebc8ff761865b7.txt, evidence: "the surface subsidence caused by mineral resources exploitation"}
+"""
+
+
+def test_a_district_file_adds_and_overrides_by_id(write, core: Pack, bundled: Library):
+    merged = load_library([write("district.yaml", DISTRICT)], core)
+    by_id = merged.by_id()
+    assert len(merged.countermeasures) == len(bundled.countermeasures) + 1
+    assert by_id["three-lists"].title.en == "Our three lists"
+    assert "mine-safety-patrol" in by_id
+    assert len(merged.files) == 2
+
+
+def test_replace_true_drops_the_bundled_library(write, core: Pack):
+    merged = load_library([write("district.yaml", "replace: true\n" + DISTRICT)], core)
+    assert [c.id for c in merged.countermeasures] == ["three-lists", "mine-safety-patrol"]
+    assert merged.files == [merged.files[0]] and merged.files[0].endswith("district.yaml")
+
+
+def test_a_replacing_library_serves_a_pack_the_bundled_one_does_not_fit(write):
+    own = DISTRICT.replace("[resource-matching]", "[lead-org]").replace("[volunteering]", "[part-channels]")
+    with pytest.raises(ProblemsError) as bundled_against_mini:
+        load_library([write("own.yaml", own)], MINI)
+    assert {p.file for p in bundled_against_mini.value.problems} == {str(bundled_library_path())}
+    merged = load_library([write("own-replacing.yaml", "replace: true\n" + own)], MINI)
+    assert len(merged.countermeasures) == 2
+
+
+def test_problems_of_several_library_files_are_reported_together(core: Pack):
+    paths = [BROKEN / "unknown_seed.yaml", BROKEN / "unknown_horizon.yaml"]
+    with pytest.raises(ProblemsError) as error:
+        load_library(paths, core)
+    assert {(Path(p.file).stem, p.line) for p in error.value.problems} == {("unknown_seed", 11), ("unknown_horizon", 8)}
+
+
+def test_cited_practices_carry_the_case_results(bundled: Library):
+    note = bundled.practices["sanyuan/residents-night-talks"]
+    assert note.case_title is not None and note.case_title.zh == "三明市三元区"
+    assert note.results is not None
+
+
+# -- assess indicators validate ----------------------------------------------------------------------------
+
+
+def test_validate_checks_library_files_and_the_bundled_library(runner):
+    good = runner.invoke(main, ["indicators", "validate", str(BROKEN / "valid.yaml"), str(bundled_library_path())])
+    assert good.exit_code == 0, good.output
+    assert "countermeasure library valid" in good.output
+    bad = runner.invoke(main, ["indicators", "validate", str(BROKEN / "unknown_indicator.yaml")])
+    assert bad.exit_code == 1
+    assert f"{BROKEN / 'unknown_indicator.yaml'}:5: countermeasures.0.indicators.0: unknown indicator" in bad.stderr
