@@ -97,7 +97,8 @@ def parse_yaml(text: str, name: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise ProblemsError([Problem(name, line, "", f"not valid YAML / YAML 格式错误: {exc.problem or exc}")]) from None
+        message = f"not valid YAML / YAML 格式错误: {exc.problem or exc}"
+        raise ProblemsError([Problem(name, line, "", message)]) from None
     except yaml.YAMLError as exc:
         raise ProblemsError([Problem(name, None, "", f"not valid YAML / YAML 格式错误: {exc}")]) from None
     finally:

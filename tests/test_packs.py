@@ -120,7 +120,7 @@ def test_core_pack_mixes_committee_facts_and_resident_items(core):
     assert sum(1 for q in questions if getattr(q, "reverse", False)) >= 5
 
 
-@pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason="the thesis abstracts (../shared/seeds) are not beside this checkout")
+@pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason="the thesis abstracts (../shared/seeds) are not here")
 def test_core_evidence_phrases_are_quoted_from_the_abstracts(core):
     def normal(text: str) -> str:
         return " ".join(text.lower().split())
