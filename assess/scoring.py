@@ -121,23 +121,16 @@ class Collector:
     def __init__(self, pack: Pack):
         self.pack = pack
         self.questions = {q.id: q for _, _, q in pack.questions()}
+        self.committee_questions = {qid for qid, q in self.questions.items() if q.respondent == "committee"}
         self.readers = {qid: answer_reader(q) for qid, q in self.questions.items()}
         self.tallies = {qid: QuestionTally() for qid in self.questions}
         self.problems: list[Problem] = []
         self.respondents = 0
         self.listed_ids: set[str] = set()
-        self.reliability: list[tuple[Any, list[str]]] | None = None
+        self.reliability: list[Any] | None = None
 
     def add_committee(self, answers: dict[str, Any]) -> None:
-        for qid, score in self.read_block(answers, "answers").items():
-            question = self.questions[qid]
-            tally = self.tallies[qid]
-            tally.sources += 1
-            if question.respondent != "committee":
-                tally.off_type += 1
-            if score is not None:
-                tally.total += score
-                tally.scored += 1
+        self.fold(answers, "answers", respondent=False)
 
     def add_respondent(self, entry: RespondentEntry, listed: bool) -> None:
         """One respondent; `listed` ones come from the answer file, whose ids the CSV must not repeat."""
@@ -147,21 +140,12 @@ class Collector:
         if listed:
             self.listed_ids.add(entry.id)
         self.respondents += 1
-        scores = self.read_block(entry.answers, f"respondents[{entry.id}].answers")
-        for qid, score in scores.items():
-            tally = self.tallies[qid]
-            tally.sources += 1
-            tally.respondents += 1
-            if self.questions[qid].respondent == "committee":
-                tally.off_type += 1
-            if score is not None:
-                tally.total += score
-                tally.scored += 1
-        for accumulator, items in self.reliability_accumulators():
-            accumulator.add({qid: scores.get(qid) for qid in items})
+        scores = self.fold(entry.answers, f"respondents[{entry.id}].answers", respondent=True)
+        for accumulator in self.reliability_accumulators():
+            accumulator.add(scores)  # it picks its own items out of the respondent's scores
 
-    def read_block(self, answers: dict[str, Any], field: str) -> dict[str, float | None]:
-        """Answered question ids of one source and their normalized scores; bad values become problems."""
+    def fold(self, answers: dict[str, Any], field: str, respondent: bool) -> dict[str, float | None]:
+        """Add one source's answers to the tallies; returns its normalized scores. Bad values become problems."""
         scores: dict[str, float | None] = {}
         for qid, raw in answers.items():
             read = self.readers.get(qid)
@@ -173,11 +157,21 @@ class Collector:
             except AnswerValueError as exc:
                 self.problem(f"{field}.{qid}", str(exc))
                 continue
-            if answered:
-                scores[qid] = score
+            if not answered:
+                continue
+            scores[qid] = score
+            tally = self.tallies[qid]
+            tally.sources += 1
+            if respondent:
+                tally.respondents += 1
+            if respondent == (qid in self.committee_questions):
+                tally.off_type += 1
+            if score is not None:
+                tally.total += score
+                tally.scored += 1
         return scores
 
-    def reliability_accumulators(self) -> list[tuple[Any, list[str]]]:
+    def reliability_accumulators(self) -> list[Any]:
         """One accumulator per dimension with at least two scored resident items, made at the first respondent."""
         if self.reliability is None:
             from assess.reliability import ReliabilityAccumulator
@@ -186,7 +180,7 @@ class Collector:
             for dim in self.pack.dimensions:
                 items = [q.id for i in dim.indicators for q in i.questions if is_reliability_item(q)]
                 if len(items) >= 2:
-                    self.reliability.append((ReliabilityAccumulator(dim.id, items), items))
+                    self.reliability.append(ReliabilityAccumulator(dim.id, items))
         return self.reliability
 
     def problem(self, field: str, message: str) -> None:
@@ -199,7 +193,7 @@ class Collector:
     def reliability_results(self) -> list[Reliability]:
         if not self.respondents:
             return []
-        return [accumulator.result() for accumulator, _ in self.reliability_accumulators()]
+        return [accumulator.result() for accumulator in self.reliability_accumulators()]
 
 
 def is_reliability_item(question: Question) -> bool:

@@ -344,3 +344,13 @@ def test_csv_missing_or_empty_file(write, tmp_path):
     with pytest.raises(AssessError, match="empty"):
         list(iter_csv_respondents(write("e.csv", ""), PACK))
 
+
+
+def test_the_readme_example_is_a_valid_answer_file(write):
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Answer files", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    data = load_answer_file(write("example.yaml", example)).data
+    assert data.answers["q-channels-exist"] == ["residents-meeting", "night-talks"]
+    assert data.answers["q-major-matters-first"] is True
+    assert data.respondents[0].answers["q-know-party-group"] == 5
