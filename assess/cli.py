@@ -438,12 +438,12 @@ def indicators_new(name: str, parent_ref: str, output: Path, force: bool) -> Non
 
     Example: assess indicators new my-district --extends core -o my-district.yaml
     """
-    from assess.inherit import extends_reference, starter_pack
+    from assess.inherit import pack_reference_for, starter_pack
     from assess.packs import load_pack
     from assess.yamlio import write_atomic
 
     parent = load_pack(parent_ref)
-    text = starter_pack(name, extends_reference(parent_ref, parent.file, output), parent.pack)
+    text = starter_pack(name, pack_reference_for(parent_ref, parent.file, output), parent.pack)
     write_atomic(output, text, force=force)
     click.echo(f"{output}: written / 已生成 — next: assess indicators validate {output}")
 
@@ -468,3 +468,72 @@ def indicators_diff(pack_a: str, pack_b: str, lang: str, fmt: str) -> None:
         print_json(diff)
     else:
         click.echo("\n".join(diff_lines(diff, lang)))
+
+
+@indicators.command("xlsform")
+@pack_option
+@click.option("--respondent", type=click.Choice(["resident", "party_member", "committee"]), default="resident",
+              show_default=True, help="Whose questionnaire / 问卷对象")
+@lang_option
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The .xlsx form to write / 输出的 XLSForm 文件")
+@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
+def indicators_xlsform(pack_ref: str | None, respondent: str, lang: str, output: Path, force: bool) -> None:
+    """Export a questionnaire as an XLSForm for ODK Collect or KoboToolbox (labels in Chinese and English).
+
+    Upload the file to KoboToolbox or ODK Central; `assess import` reads the data they export.
+
+    Example: assess indicators xlsform --respondent resident -o residents.xlsx
+    """
+    from assess.packs import load_pack
+    from assess.xlsform import build_xlsform, xlsform_bytes
+    from assess.yamlio import write_atomic
+
+    form = build_xlsform(load_pack(pack_ref), respondent, lang)
+    write_atomic(output, xlsform_bytes(form), force=force)
+    settings = form.settings
+    click.echo(
+        f"{output}: {len(form.names)} questions / 道题目, form_id {settings['form_id']}, version {settings['version']}"
+    )
+
+
+@main.command("import")
+@click.argument("export", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
+@pack_option
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The answer file to write / 输出的答案文件")
+@click.option("--community-name", default=None, help="Community name (default: FILE's name) / 社区名称")
+@click.option("--skip-bad-rows", is_flag=True, help="Import the good rows and list the bad ones / 跳过有问题的行")
+@click.option("--force", is_flag=True, help="Overwrite an existing answer file / 覆盖已有文件")
+@format_option("table", "json")
+def import_command(export: Path, pack_ref: str | None, output: Path, community_name: str | None,
+                   skip_bad_rows: bool, force: bool, fmt: str) -> None:
+    """Turn a KoboToolbox or ODK Central export (CSV or XLSX) into an answer file, one respondent per submission.
+
+    Without --skip-bad-rows a single bad value stops the import and nothing is written.
+
+    Example: assess import residents.csv --pack core -o answers.yaml --community-name 幸福社区
+    """
+    from assess.answers import dump_answer_file
+    from assess.importer import import_export
+    from assess.inherit import pack_reference_for
+    from assess.packs import DEFAULT_PACK, load_pack
+    from assess.yamlio import write_atomic
+
+    if output.exists() and not force:
+        raise AssessError(f"{output}: already exists; use --force to overwrite / 文件已存在，如需覆盖请加 --force")
+    loaded = load_pack(pack_ref)
+    reference = pack_reference_for(pack_ref or DEFAULT_PACK, loaded.file, output)
+    result = import_export(export, loaded.pack, reference, community_name or export.stem, skip_bad_rows)
+    write_atomic(output, dump_answer_file(result.answers), force=force)
+    if fmt == "json":
+        print_json(
+            {"file": result.file, "output": str(output), "pack": reference, "rows_read": result.rows_read,
+             "imported": result.imported, "skipped": result.skipped, "blank": result.blank,
+             "problems": [{"file": p.file, "row": p.line, "column": p.field, "message": p.message}
+                          for p in result.problems]}
+        )
+        return
+    if result.problems:
+        click.echo("\n".join(f"skipped / 已跳过: {p}" for p in result.problems), err=True)
+    click.echo(f"{result.summary()}\n{output}: written / 已写入")
