@@ -522,8 +522,9 @@ def yaml_text(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def extends_reference(parent_ref: str, parent_file: str, output: Path) -> str:
-    """What the new pack's `extends:` says: the bundled id as given, or the parent's path relative to it."""
+def pack_reference_for(parent_ref: str, parent_file: str, output: Path) -> str:
+    """How a file written at `output` names a pack (`extends:`, an answer file's `pack:`): the bundled id as
+    given, or the pack's path relative to the file's folder, so the two can be moved together."""
     from assess.packs import bundled_packs
 
     if parent_ref in bundled_packs() and not Path(parent_ref).suffix:
