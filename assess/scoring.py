@@ -310,7 +310,10 @@ def score(
     result = ScoreResult(
         community=answers.community,
         assessed_on=answers.assessed_on.isoformat() if answers.assessed_on else None,
-        pack=PackRef(id=pack.id, version=pack.version, hash=pack_loaded.hash, file=pack_loaded.file),
+        pack=PackRef(
+            id=pack.id, version=pack.version, hash=pack_loaded.hash, file=pack_loaded.file,
+            parents=list(pack_loaded.parents),
+        ),
         method=used.method,
         respondents=collector.respondents,
         overall=overall,

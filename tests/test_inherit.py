@@ -306,3 +306,23 @@ def test_example_district_pack_is_bundled_valid_and_labelled_fictional():
     assert "subsidence-resettlement" in ids
     assert "q-online-consultations" not in {q.id for _, _, q in loaded.pack.questions()}
     assert loaded.pack.grade_bands[0].min == 90
+
+
+def test_a_score_with_the_example_pack_records_its_chain(tmp_path):
+    from assess.answers import AnswerFile
+    from assess.results import Community
+    from assess.scoring import score
+
+    loaded = load_pack("kuangqu-demo")
+    answers = AnswerFile(
+        pack="kuangqu-demo",
+        community=Community(name="示例社区"),
+        answers={"q-resettled-ledger-share": 70, "q-resettlement-desk": True, "q-response-hours": 10},
+    )
+    result = score(loaded, answers)
+    assert result.pack.id == "kuangqu-demo" and result.pack.hash == loaded.hash
+    assert result.pack.parents == [f"core@{load_pack('core').pack.version}"]
+    local = next(i for i in result.indicators if i.id == "subsidence-resettlement")
+    assert local.target == 90 and local.score == 75.0  # ledger (70-40)/(100-40) = 50, desk yes = 100
+    hours = next(q for q in result.questions if q.id == "q-response-hours")
+    assert hours.score == round((48 - 10) / (48 - 2) * 100, 2)  # the district's goalposts, not core's 72 -> 4
