@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -132,7 +132,6 @@ class Resolution:
     origins: Origins
     pack: Pack
     parents: tuple[str, ...] = ()
-    files: tuple[str, ...] = field(default=())  # this file, then each ancestor's file
 
 
 def is_child_pack(data: object) -> bool:
@@ -144,7 +143,7 @@ def resolve_file(path: Path, chain: tuple[Path, ...] = ()) -> Resolution:
     located = load_yaml(path)
     if not is_child_pack(located.data):
         pack = build_pack(located)
-        return Resolution(located.data, Origins(located), pack, (), (str(path),))
+        return Resolution(located.data, Origins(located), pack)
     child = parse_child(located)
     parent_file = parent_path(located, child.extends, path, chain)
     parent = resolve_file(parent_file, (*chain, path))
@@ -156,7 +155,7 @@ def resolve_file(path: Path, chain: tuple[Path, ...] = ()) -> Resolution:
     if problems:
         raise ProblemsError(problems)
     ancestry = (f"{parent.pack.id}@{parent.pack.version}", *parent.parents)
-    return Resolution(parent.data, parent.origins, pack, ancestry, (str(path), *parent.files))
+    return Resolution(parent.data, parent.origins, pack, ancestry)
 
 
 def first_per_place(problems: list[Problem]) -> list[Problem]:

@@ -125,7 +125,10 @@ def pack_hash(pack: Pack) -> str:
 
 
 def validate_files(paths: list[Path]) -> list[Problem]:
-    """Every problem of every file (a pack that `extends` another is checked with its chain resolved)."""
+    """Every problem of every file (a pack that `extends` another is checked with its chain resolved).
+
+    A parent's problem is listed once even when the parent and its children are all given.
+    """
     from assess.inherit import resolve_file
 
     problems: list[Problem] = []
@@ -133,7 +136,7 @@ def validate_files(paths: list[Path]) -> list[Problem]:
         try:
             resolve_file(Path(path))
         except ProblemsError as exc:
-            problems.extend(exc.problems)
+            problems.extend(p for p in exc.problems if p not in problems)
         except AssessError as exc:
             problems.append(Problem(str(path), None, "", str(exc).removeprefix(f"{path}: ")))
     return problems

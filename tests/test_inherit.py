@@ -326,3 +326,9 @@ def test_a_score_with_the_example_pack_records_its_chain(tmp_path):
     assert local.target == 90 and local.score == 75.0  # ledger (70-40)/(100-40) = 50, desk yes = 100
     hours = next(q for q in result.questions if q.id == "q-response-hours")
     assert hours.score == round((48 - 10) / (48 - 2) * 100, 2)  # the district's goalposts, not core's 72 -> 4
+
+
+def test_validating_a_broken_parent_with_its_child_lists_each_problem_once(write):
+    parent = write("mini.yaml", MINIMAL_PACK.replace("weight: 2", "weight: -2"))
+    path = write("district.yaml", child(""))
+    assert len(validate_files([parent, path])) == 1
