@@ -268,7 +268,7 @@ def load_answer_file(path: Path | str, pack_ref: str | Path | None = None) -> Lo
     try:
         AnswerFile.model_validate(raw)
     except ValidationError as exc:
-        problems += validation_problems(located, exc).problems
+        problems += validation_problems(located, exc, AnswerFile).problems
     loaded_pack = resolve_pack(raw, path, pack_ref, located, problems)
     canonical: dict[str, Any] = {}
     if loaded_pack is not None:
@@ -404,11 +404,11 @@ def iter_csv_respondents(path: Path | str, pack: Pack) -> Iterator[RespondentEnt
     seen = IdHashes()
     with open_csv(path) as handle:
         reader = csv.reader(handle)
-        header = next(reader, None)
+        header = next(unreadable_as_error(reader, name), None)
         if header is None:
             raise AssessError(f"{name}: the file is empty / 文件为空")
         layout = csv_layout(header, pack, name)
-        for row_number, row in enumerate(reader, start=2):
+        for row_number, row in enumerate(unreadable_as_error(reader, name), start=2):
             if not any(cell.strip() for cell in row):
                 continue
             entry = csv_entry(row, row_number, layout, problems)
@@ -430,6 +430,19 @@ def open_csv(path: Path):
         raise AssessError(f"{path}: file not found / 找不到文件") from None
     except IsADirectoryError:
         raise AssessError(f"{path}: is a folder, expected a CSV file / 这是文件夹，需要 CSV 文件") from None
+
+
+def unreadable_as_error(reader, name: str) -> Iterator[list[str]]:
+    """The reader's rows; a file that is not UTF-8 CSV ends in a message saying how to save it properly."""
+    try:
+        yield from reader
+    except UnicodeDecodeError:
+        raise AssessError(
+            f"{name}:{reader.line_num + 1}: not UTF-8 text; in Excel save as \"CSV UTF-8 (逗号分隔)\" / "
+            "文件不是 UTF-8 编码，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
+        ) from None
+    except csv.Error as exc:
+        raise AssessError(f"{name}:{reader.line_num}: not a readable CSV row / 无法读取的 CSV 行: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -561,7 +574,8 @@ class IdHashes:
 
         if not self.hashes:
             return set()
-        values = np.sort(np.frombuffer(self.hashes, dtype=np.int64))
+        values = np.frombuffer(self.hashes, dtype=np.int64)  # a view: sorting in place needs no copy
+        values.sort()
         return set(values[1:][values[1:] == values[:-1]].tolist())
 
 

@@ -354,3 +354,21 @@ def test_the_readme_example_is_a_valid_answer_file(write):
     assert data.answers["q-channels-exist"] == ["residents-meeting", "night-talks"]
     assert data.answers["q-major-matters-first"] is True
     assert data.respondents[0].answers["q-know-party-group"] == 5
+
+
+def test_csv_in_another_encoding_or_broken_is_a_message_not_a_traceback(write):
+    gbk = write("gbk.csv", "respondent_id,q-note\nc1,很好\n".encode("gbk"))
+    with pytest.raises(AssessError, match='not UTF-8 text; in Excel save as "CSV UTF-8'):
+        list(iter_csv_respondents(gbk, PACK))
+    huge = write("huge.csv", "respondent_id,q-note\nc1,ok\nc2," + "长" * 200_000 + "\n")
+    with pytest.raises(AssessError, match=r"huge.csv:3: not a readable CSV row .*field larger than field limit"):
+        list(iter_csv_respondents(huge, PACK))
+
+
+def test_unknown_top_level_field_names_the_allowed_ones(write):
+    path = answer_file(write, "pack: pack.yaml\ncommunity: {name: X}\nanswer: {q-likert: 4}\n")
+    with pytest.raises(ProblemsError) as caught:
+        load_answer_file(path)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.field) == (3, "answer")
+    assert "answers" in problem.message and "respondents" in problem.message
