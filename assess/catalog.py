@@ -18,7 +18,7 @@ from assess.seeds import thesis_by_file
 def pack_export(loaded: LoadedPack) -> dict[str, Any]:
     """The fully resolved pack as JSON-ready data: every field scoring needs, targets filled in.
 
-    The shape is `{"pack": {id, version, hash, file}, "title", "grade_bands", "default_target",
+    The shape is `{"pack": {id, version, hash, file, parents}, "title", "grade_bands", "default_target",
     "dimensions": [...]}`; later versions only add fields.
     """
     pack = loaded.pack
@@ -26,7 +26,13 @@ def pack_export(loaded: LoadedPack) -> dict[str, Any]:
     for dim_data, dim in zip(data["dimensions"], pack.dimensions, strict=True):
         for ind_data, ind in zip(dim_data["indicators"], dim.indicators, strict=True):
             ind_data["target"] = pack.target_of(ind)
-    header = {"id": pack.id, "version": pack.version, "hash": loaded.hash, "file": loaded.file}
+    header = {
+        "id": pack.id,
+        "version": pack.version,
+        "hash": loaded.hash,
+        "file": loaded.file,
+        "parents": list(loaded.parents),
+    }
     return {"pack": header, **{k: v for k, v in data.items() if k not in ("id", "version")}}
 
 

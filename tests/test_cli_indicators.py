@@ -24,7 +24,8 @@ def test_list_json_is_the_fully_resolved_pack(runner):
     result = runner.invoke(main, ["indicators", "list", "--format", "json"])
     assert result.exit_code == 0
     data = json.loads(result.output)
-    assert set(data["pack"]) == {"id", "version", "hash", "file"}
+    assert set(data["pack"]) == {"id", "version", "hash", "file", "parents"}
+    assert data["pack"]["parents"] == []
     assert data["pack"]["id"] == "core" and len(data["pack"]["hash"]) == 16
     assert [b["id"] for b in data["grade_bands"]] == ["excellent", "good", "fair", "weak"]
     indicator = data["dimensions"][0]["indicators"][0]
@@ -37,6 +38,12 @@ def test_list_json_is_the_fully_resolved_pack(runner):
     assert all({"id", "label", "score"} == set(o) for o in by_type["choice"]["options"])
     assert all(q["respondent"] in {"committee", "resident", "party_member"} for q in questions)
     assert {"seed", "evidence"} == set(indicator["sources"][0])
+
+
+def test_list_json_names_the_parent_chain_of_a_district_pack(runner):
+    result = runner.invoke(main, ["indicators", "list", "--pack", "kuangqu-demo", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["pack"]["parents"] == ["core@1.0.0"]
 
 
 def test_list_of_a_pack_file(runner, write):
