@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -29,6 +29,7 @@ from assess.packs import LoadedPack, load_pack, pack_path
 from assess.results import Community
 from assess.yamlio import Located, PathKey, load_yaml, validation_problems
 
+T = TypeVar("T")
 RESPONDENT_ID_COLUMN = "respondent_id"
 MAX_LISTED_PROBLEMS = 200
 YES = frozenset({"true", "yes", "是"})
@@ -484,21 +485,32 @@ def csv_layout(header: list[str], pack: Pack, name: str) -> CsvLayout:
     return CsvLayout(columns, id_column, len(header))
 
 
-def cached_reader(question: Question, limit: int = 512) -> Callable[[str], Any]:
-    """`coerce_answer` for one column, remembering the few distinct cells a closed question has."""
-    cache: dict[str, Any] = {}
-    cacheable = question.type != "text"
+def cached_reader(question: Question) -> Callable[[Any], Any]:
+    """`coerce_answer` for one question, remembering the few distinct values a closed question gets."""
+    return remembering(lambda raw: coerce_answer(question, raw), enabled=question.type != "text")
 
-    def read(cell: str) -> Any:
+
+def remembering(func: Callable[[Any], T], enabled: bool = True, limit: int = 512) -> Callable[[Any], T]:
+    """`func` of one raw answer, remembering up to `limit` results: a survey column repeats a handful of values.
+
+    The type is part of the key because True == 1 in Python, yet `true` is not a likert answer; a list
+    (multi_choice) is keyed as a tuple. Errors are not remembered, so each bad cell is reported.
+    """
+    cache: dict[tuple[type, Any], T] = {}
+
+    def call(raw: Any) -> T:
+        key = (type(raw), tuple(raw) if isinstance(raw, list) else raw)
         try:
-            return cache[cell]
+            return cache[key]
         except KeyError:
-            value = coerce_answer(question, cell)
-            if cacheable and len(cache) < limit:
-                cache[cell] = value
-            return value
+            result = func(raw)
+            if enabled and len(cache) < limit:
+                cache[key] = result
+            return result
+        except TypeError:  # unhashable, e.g. a mapping where a value belongs: nothing to remember
+            return func(raw)
 
-    return read
+    return call
 
 
 def csv_entry(row: list[str], row_number: int, layout: CsvLayout, problems: ProblemList) -> RespondentEntry | None:

@@ -22,6 +22,7 @@ from assess.answers import (
     coerce_answer,
     iter_csv_respondents,
     load_answer_file,
+    remembering,
     unknown_question_message,
 )
 from assess.errors import Problem, ProblemsError
@@ -93,26 +94,14 @@ class QuestionTally:
         return self.total / self.scored if self.scored else None
 
 
-def answer_reader(question: Question, limit: int = 512) -> Callable[[Any], tuple[bool, float | None]]:
-    """(answered, normalized score) for a raw value, remembering the few distinct values a closed question has.
-
-    The type is part of the memory key because True == 1 in Python, yet `true` is not a likert answer.
-    """
-    cache: dict[tuple[type, Any], tuple[bool, float | None]] = {}
-    cacheable = question.type != "text"
+def answer_reader(question: Question) -> Callable[[Any], tuple[bool, float | None]]:
+    """(answered, normalized score) of a raw value, remembered per distinct value (see `remembering`)."""
 
     def read(raw: Any) -> tuple[bool, float | None]:
-        key = (type(raw), tuple(raw) if isinstance(raw, list) else raw)
-        try:
-            return cache[key]
-        except (KeyError, TypeError):
-            value = coerce_answer(question, raw)
-            result = (value is not None, normalize(question, value))
-            if cacheable and len(cache) < limit:
-                cache[key] = result
-            return result
+        value = coerce_answer(question, raw)
+        return value is not None, normalize(question, value)
 
-    return read
+    return remembering(read, enabled=question.type != "text")
 
 
 class Collector:

@@ -430,3 +430,11 @@ def test_cli_refuses_ahp_without_judgments_and_bad_options(runner):
     assert runner.invoke(main, ["score", str(GOLDEN), "--uncertainty", "-1"]).exit_code == 2
     missing = runner.invoke(main, ["score", "no-such.yaml"])
     assert missing.exit_code == 1 and "file not found" in missing.stderr
+
+
+def test_remembered_values_keep_their_type_and_errors_repeat():
+    # 1 is remembered for q-likert first; True (== 1 in Python) must still be refused, each time it comes
+    answers = community_answers({"q-likert": 1}, [{"q-likert": True}, {"q-likert": True}, {"q-likert": {"a": 1}}])
+    with pytest.raises(ProblemsError) as caught:
+        score(LOADED, answers)
+    assert [p.field for p in caught.value.problems] == [f"respondents[r{n}].answers.q-likert" for n in range(3)]
