@@ -298,68 +298,63 @@ def resolve_pack(
 
 def canonical_answers(raw: dict, pack: Pack, located: Located, problems: list[Problem]) -> dict[str, Any]:
     """The `answers` and `respondents` blocks with canonical values; problems are appended, not raised."""
-    questions = {q.id: q for _, _, q in pack.questions()}
+    checker = BlockChecker(pack, located, problems)
     result: dict[str, Any] = {}
     block = raw.get("answers")
     if isinstance(block, dict):
-        result["answers"] = checked_block(block, ("answers",), "answers", questions, pack, located, problems)
+        result["answers"] = checker.block(block, ("answers",), "answers")
     entries = raw.get("respondents")
     if isinstance(entries, list):
-        result["respondents"] = checked_respondents(entries, questions, pack, located, problems)
+        result["respondents"] = checker.respondents(entries)
     return result
 
 
-def checked_respondents(
-    entries: list, questions: dict[str, Question], pack: Pack, located: Located, problems: list[Problem]
-) -> list[Any]:
-    first_seen: dict[str, int] = {}
-    checked: list[Any] = []
-    for index, entry in enumerate(entries):
-        if not isinstance(entry, dict):
-            checked.append(entry)
-            continue
-        rid = str(entry.get("id", "")).strip()
-        where: PathKey = ("respondents", index)
-        if rid and rid in first_seen:
-            problems.append(
-                located.problem(
-                    (*where, "id"),
-                    f"duplicate respondent id '{rid}' (first used at line {first_seen[rid]}) / 受访者编号重复",
-                )
-            )
-        elif rid:
-            first_seen[rid] = located.line_of((*where, "id")) or 0
-        block = entry.get("answers")
-        if isinstance(block, dict):
-            field = f"respondents[{rid or index + 1}].answers"
-            block = checked_block(block, (*where, "answers"), field, questions, pack, located, problems)
-        checked.append({**entry, "answers": block} if "answers" in entry else entry)
-    return checked
+class BlockChecker:
+    """Checks the answer blocks of one file against its pack, appending a located problem for each bad value."""
 
+    def __init__(self, pack: Pack, located: Located, problems: list[Problem]):
+        self.pack = pack
+        self.located = located
+        self.problems = problems
+        self.readers = {q.id: cached_reader(q) for _, _, q in pack.questions()}
 
-def checked_block(
-    block: dict,
-    where: PathKey,
-    field: str,
-    questions: dict[str, Question],
-    pack: Pack,
-    located: Located,
-    problems: list[Problem],
-) -> dict[str, Any]:
-    """One source's answers with canonical values, and a located problem for each bad one."""
-    result: dict[str, Any] = {}
-    for key, raw in block.items():
-        qid = str(key)
-        line = located.line_of((*where, key))
-        question = questions.get(qid)
-        if question is None:
-            problems.append(Problem(located.file, line, f"{field}.{qid}", unknown_question_message(pack, qid)))
-            continue
-        try:
-            result[qid] = coerce_answer(question, raw)
-        except AnswerValueError as exc:
-            problems.append(Problem(located.file, line, f"{field}.{qid}", str(exc)))
-    return result
+    def respondents(self, entries: list) -> list[Any]:
+        first_seen: dict[str, int] = {}
+        checked: list[Any] = []
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                checked.append(entry)  # the model check reports it
+                continue
+            rid = str(entry.get("id", "")).strip()
+            where: PathKey = ("respondents", index)
+            if rid in first_seen:
+                message = f"duplicate respondent id '{rid}' (first used at line {first_seen[rid]}) / 受访者编号重复"
+                self.problems.append(self.located.problem((*where, "id"), message))
+            elif rid:
+                first_seen[rid] = self.located.line_of((*where, "id")) or 0
+            block = entry.get("answers")
+            if isinstance(block, dict):
+                block = self.block(block, (*where, "answers"), f"respondents[{rid or index + 1}].answers")
+            checked.append({**entry, "answers": block} if "answers" in entry else entry)
+        return checked
+
+    def block(self, block: dict, where: PathKey, field: str) -> dict[str, Any]:
+        """One source's answers with canonical values."""
+        result: dict[str, Any] = {}
+        for key, raw in block.items():
+            qid = str(key)
+            read = self.readers.get(qid)
+            if read is None:
+                self.problem((*where, key), f"{field}.{qid}", unknown_question_message(self.pack, qid))
+                continue
+            try:
+                result[qid] = read(raw)
+            except AnswerValueError as exc:
+                self.problem((*where, key), f"{field}.{qid}", str(exc))
+        return result
+
+    def problem(self, path: PathKey, field: str, message: str) -> None:
+        self.problems.append(Problem(self.located.file, self.located.line_of(path), field, message))
 
 
 def unknown_question_message(pack: Pack, qid: str) -> str:
