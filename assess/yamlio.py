@@ -23,10 +23,27 @@ from assess.errors import AssessError, Problem, ProblemsError
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_NODES = 2_000_000
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """The safe loader, remembering implicit tags: survey files repeat the same few scalars thousands of times."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._tags: dict[tuple[str, tuple[bool, bool]], str] = {}
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        if key not in self._tags:
+            self._tags[key] = super().resolve(kind, value, implicit)
+        return self._tags[key]
 
 PathKey = tuple[str | int, ...]
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 @dataclass
@@ -121,6 +138,7 @@ class _Builder:
         self.constructor = constructor
         self.count = 0
         self.problems: list[Problem] = []
+        self.scalars: dict[tuple[str, str], Any] = {}  # survey files repeat a handful of values many times
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.count += 1
@@ -137,11 +155,19 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        try:
-            return self.constructor.construct_object(node)
-        except yaml.constructor.ConstructorError as exc:
-            self._refuse(node, path, str(exc.problem))
-            return None
+        return self._scalar(node, path)
+
+    def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
+        if node.tag == _STR_TAG:
+            return node.value
+        key = (node.tag, node.value)
+        if key not in self.scalars:
+            try:
+                self.scalars[key] = self.constructor.construct_object(node)
+            except yaml.constructor.ConstructorError as exc:
+                self._refuse(node, path, str(exc.problem))
+                return None
+        return self.scalars[key]
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
