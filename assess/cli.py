@@ -300,6 +300,7 @@ def fill_at_terminal(session, lang: str) -> bool:
         return False
     return True
 
+
 @main.group(cls=Group)
 def cases() -> None:
     """Case profiles coded from the five theses and the exemplars they cite / 论文案例档案."""
@@ -537,3 +538,92 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
     if result.problems:
         click.echo("\n".join(f"skipped / 已跳过: {p}" for p in result.problems), err=True)
     click.echo(f"{result.summary()}\n{output}: written / 已写入")
+
+
+# -- reports: report / demo -------------------------------------------------------------------------------
+
+
+@main.command("report")
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The report file to write (.pdf or .html) / 报告文件")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default=None,
+              help="pdf or html (default: from the file name, else pdf) / 报告格式")
+@click.option(
+    "--respondents", "respondents_csv", type=click.Path(path_type=Path), default=None, metavar="CSV",
+    help="Residents' answers: one row per respondent, a column per question id / 居民问卷 CSV",
+)
+@click.option("--templates", "templates", type=click.Path(path_type=Path, file_okay=False), default=None,
+              metavar="DIR", help="A district's own templates, CSS or texts.yaml; the rest stay bundled / 自定义模板")
+@pack_option
+@click.option(
+    "--weights", type=click.Choice(["declared", "equal", "ahp"]), default="declared", show_default=True,
+    help="Weights: the pack's, equal, or AHP from the pack's judgments / 权重方式",
+)
+@click.option("--allow-inconsistent", is_flag=True, help="Use AHP weights even if CR > 0.10 / 一致性不达标也使用")
+@click.option(
+    "--uncertainty", type=click.IntRange(min=0), default=0, metavar="N",
+    help="Perturb every weight ±25 % N times and show the score's range / 权重扰动次数",
+)
+@click.option(
+    "--library", "libraries", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
+    help="A district's countermeasure file, added to the bundled library (repeatable) / 补充对策库",
+)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
+              help="Actions in the plan / 列出的对策条数")
+@lang_option
+@click.option("--force", is_flag=True, help="Overwrite an existing report / 覆盖已有文件")
+def report_command(
+    answers: Path,
+    output: Path,
+    fmt: str | None,
+    respondents_csv: Path | None,
+    templates: Path | None,
+    pack_ref: str | None,
+    weights: str,
+    allow_inconsistent: bool,
+    uncertainty: int,
+    libraries: tuple[Path, ...],
+    top: int,
+    lang: str,
+    force: bool,
+) -> None:
+    """The assessment report (PDF or HTML): summary, charts, dimensions, cases, action plan, data, method.
+
+    Example: assess report answers.yaml --respondents residents.csv -o report.pdf --lang zh
+    """
+    from assess.report import build_report, render_html, report_pdf
+    from assess.yamlio import write_atomic
+
+    fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "pdf")
+    if output.exists() and not force:
+        raise AssessError(f"{output}: already exists; use --force to overwrite / 文件已存在，如需覆盖请加 --force")
+    data = build_report(answers, respondents_csv, pack_ref, weights, allow_inconsistent, uncertainty,
+                        top=top, library=libraries)
+    if data.plan_problem:
+        click.echo(f"no action plan: the bundled library does not fit the pack / 对策库与指标包不匹配，未列对策:\n"
+                   f"  {data.plan_problem}", err=True)
+    if fmt == "html":
+        write_atomic(output, render_html(data, lang, templates), force=force)
+        click.echo(f"{output}: written / 已写入")
+        return
+    rendered = report_pdf(data, lang, templates)
+    for url in rendered.refused:
+        click.echo(f"not loaded / 未加载: {url} (only files of the template folders are used)", err=True)
+    write_atomic(output, rendered.pdf, force=force)
+    click.echo(f"{output}: written, {rendered.pages} pages / 已写入，共 {rendered.pages} 页")
+
+
+@main.command("demo")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default="assess-demo",
+              show_default=True, help="Folder for the reports / 输出文件夹")
+@click.option("--force", is_flag=True, help="Overwrite reports already in the folder / 覆盖已有文件")
+def demo_command(out_dir: Path, force: bool) -> None:
+    """Reports for the bundled FICTIONAL example communities, in Chinese and English (PDF and HTML).
+
+    Example: assess demo -o assess-demo
+    """
+    from assess.demo import run_demo
+
+    written = run_demo(out_dir, force=force, progress=lambda path: click.echo(f"{path}: written / 已写入"))
+    click.echo(f"{len(written)} files in {out_dir} (fictional examples) / 共 {len(written)} 个文件（虚构示例）")

@@ -1,0 +1,951 @@
+"""The assessment report: answers -> scores, case comparison and action plan -> HTML -> PDF.
+
+Three steps that tests and the benchmark call one by one:
+
+- `build_report` gathers everything the report shows (score, benchmark, recommendations, free-text answers)
+  into `ReportData`; it does no formatting.
+- `render_html` turns `ReportData` into one self-contained HTML document in one language with jinja2
+  (autoescape on, so names and free-text answers are always text). Templates come from a district's
+  `--templates` folder first and the bundled `templates/` second; texts from `templates/texts.yaml`.
+- `render_pdf` lays the HTML out with WeasyPrint (imported there only, it is slow to import). Its URL
+  fetcher serves files from the template folders and nothing else: no network, no other local files.
+
+The same inputs give the same HTML byte for byte, and the PDF carries no clock time unless
+SOURCE_DATE_EPOCH asks for one, so reports can be compared and archived.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import subprocess
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from markupsafe import Markup
+from pydantic import ValidationError, field_validator
+
+from assess.answers import LoadedAnswers, RespondentEntry, iter_csv_respondents, load_answer_file
+from assess.charts import Bar, BarGroup, BarLegend, RadarAxis, RadarLegend, bar_chart, radar_chart
+from assess.errors import AssessError, Problem, ProblemsError
+from assess.pack import Lang, Pack, Strict
+from assess.packs import LoadedPack
+from assess.resources import templates_dir
+from assess.results import ScoreResult
+from assess.yamlio import load_yaml
+
+if TYPE_CHECKING:  # imported lazily at run time, where they are used
+    from assess.benchmark import BenchmarkResult
+    from assess.recommend import Recommendation
+
+TEXTS_FILE = "texts.yaml"
+CSS_FILE = "report.css"
+BASE_TEMPLATE = "base.html"
+CONTENTS_AFTER_PAGES = 4  # a table of contents once the report (without it) is longer than this
+DEFAULT_TOP_ACTIONS = 10
+COMMENTS_SHOWN = 8
+BARS_SHARING_A_PAGE = 12  # up to this many indicators, the bar chart fits under the radar chart
+EXEMPLARS_SHOWN = 3  # cases per weak dimension; theses come first
+COMMENTS_KEPT = 2000  # distinct free-text answers remembered per question; more are only counted
+WEAK_ITEM_CORRELATION = 0.3
+CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+FONT_PACKAGE = "fonts-noto-cjk"
+
+
+# -- gathering --------------------------------------------------------------------------------------------
+
+
+class FreeTextAnswers:
+    """Distinct free-text answers per text question, counted while the answers stream past."""
+
+    def __init__(self, pack: Pack):
+        self.dimension_of = {q.id: d.id for d, _, q in pack.questions() if q.type == "text"}
+        self.questions = list(self.dimension_of)
+        self.counts: dict[str, Counter[str]] = {qid: Counter() for qid in self.questions}
+        self.overflow: Counter[str] = Counter()
+
+    def add(self, answers: Mapping[str, Any]) -> None:
+        for qid in self.questions:
+            value = answers.get(qid)
+            if not isinstance(value, str) or not value.strip():
+                continue
+            text = " ".join(value.split())
+            counts = self.counts[qid]
+            if text in counts or len(counts) < COMMENTS_KEPT:
+                counts[text] += 1
+            else:
+                self.overflow[qid] += 1
+
+    def watch(self, entries: Iterable[RespondentEntry]) -> Iterator[RespondentEntry]:
+        for entry in entries:
+            self.add(entry.answers)
+            yield entry
+
+    def most_common(self, qid: str) -> list[tuple[str, int]]:
+        """The answers most often given first, then in text order, so the list is stable."""
+        return sorted(self.counts[qid].items(), key=lambda item: (-item[1], item[0]))
+
+
+@dataclass
+class ReportData:
+    """Everything a report shows, before any wording or layout."""
+
+    score: ScoreResult
+    pack: LoadedPack
+    benchmark: BenchmarkResult | None
+    plan: Recommendation | None
+    free_text: FreeTextAnswers
+    answers_file: str
+    respondents_file: str | None = None
+    plan_problem: str | None = None  # why there is no plan, when the library does not fit the pack
+
+
+def load_inputs(answers_path: Path | str, pack_ref: str | Path | None = None) -> LoadedAnswers:
+    return load_answer_file(answers_path, pack_ref)
+
+
+def score_inputs(
+    loaded: LoadedAnswers,
+    respondents_csv: Path | str | None,
+    free_text: FreeTextAnswers,
+    weights: str = "declared",
+    allow_inconsistent: bool = False,
+    uncertainty: int = 0,
+    seed: int = 0,
+) -> ScoreResult:
+    """The score, computed exactly as `assess score` does, while free-text answers are collected on the way."""
+    from assess.scoring import score
+
+    free_text.add(loaded.data.answers)
+    for entry in loaded.data.respondents:
+        free_text.add(entry.answers)
+    extra = iter_csv_respondents(respondents_csv, loaded.pack.pack) if respondents_csv is not None else ()
+    return score(loaded.pack, loaded.data, free_text.watch(extra), weights, allow_inconsistent, uncertainty, seed)
+
+
+def benchmark_cases(result: ScoreResult, pack: Pack) -> BenchmarkResult:
+    from assess.benchmark import benchmark
+    from assess.cases import load_cases
+
+    return benchmark(result, load_cases(), pack)
+
+
+def recommend_actions(
+    result: ScoreResult, pack: Pack, top: int | None = DEFAULT_TOP_ACTIONS, library: Sequence[Path] = ()
+) -> Recommendation:
+    from assess.countermeasures import load_library
+    from assess.recommend import recommend
+
+    return recommend(result, load_library(list(library), pack), pack, top)
+
+
+def plan_or_reason(
+    result: ScoreResult, pack: Pack, top: int | None, library: Sequence[Path]
+) -> tuple[Recommendation | None, str | None]:
+    """The action plan; or, when the bundled library was written for other indicators than this pack's
+    (a district's own pack, no --library given), no plan and the first problem, so the rest of the report
+    is still produced. A district's own library file must fit its pack: its problems are raised.
+    """
+    try:
+        return recommend_actions(result, pack, top, library), None
+    except ProblemsError as exc:
+        if library:
+            raise
+        return None, str(exc.problems[0])
+
+
+def build_report(
+    answers_path: Path | str,
+    respondents_csv: Path | str | None = None,
+    pack_ref: str | Path | None = None,
+    weights: str = "declared",
+    allow_inconsistent: bool = False,
+    uncertainty: int = 0,
+    seed: int = 0,
+    top: int | None = DEFAULT_TOP_ACTIONS,
+    library: Sequence[Path] = (),
+) -> ReportData:
+    """Score an answer file (and residents' CSV), compare it with the cases and rank actions."""
+    loaded = load_inputs(answers_path, pack_ref)
+    free_text = FreeTextAnswers(loaded.pack.pack)
+    result = score_inputs(loaded, respondents_csv, free_text, weights, allow_inconsistent, uncertainty, seed)
+    pack = loaded.pack.pack
+    plan, plan_problem = plan_or_reason(result, pack, top, library)
+    return ReportData(
+        score=result,
+        pack=loaded.pack,
+        benchmark=benchmark_cases(result, pack),
+        plan=plan,
+        free_text=free_text,
+        answers_file=Path(answers_path).name,
+        respondents_file=Path(respondents_csv).name if respondents_csv is not None else None,
+        plan_problem=plan_problem,
+    )
+
+
+# -- texts ------------------------------------------------------------------------------------------------
+
+
+class ReportText(Strict):
+    """A report text in both languages. Unlike pack texts it keeps its spaces: ", " and ": " are texts too."""
+
+    zh: str
+    en: str
+
+    @field_validator("zh", "en")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+    def get(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+def read_texts(path: Path) -> dict[str, ReportText]:
+    """A texts file: every key with a non-blank zh and en; all problems of the file reported together."""
+    located = load_yaml(path)
+    if not isinstance(located.data, dict):
+        raise ProblemsError([located.problem((), "a texts file maps each key to {zh: ..., en: ...}")])
+    texts: dict[str, ReportText] = {}
+    problems: list[Problem] = []
+    for key, value in located.data.items():
+        try:
+            texts[str(key)] = ReportText.model_validate(value)
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = (key, *err["loc"]) if err["loc"] else (key,)
+                problems.append(located.problem(where, f"needs non-blank zh and en texts ({err['msg']})"))
+    if problems:
+        raise ProblemsError(problems)
+    return texts
+
+
+def load_texts(district_dir: Path | None = None) -> dict[str, ReportText]:
+    """The bundled texts, with a district's own `texts.yaml` (if any) replacing the keys it gives."""
+    texts = dict(bundled_texts())
+    override = district_dir / TEXTS_FILE if district_dir is not None else None
+    if override is not None and override.is_file():
+        own = read_texts(override)
+        unknown = [key for key in own if key not in texts]
+        if unknown:
+            located = load_yaml(override)
+            raise ProblemsError([located.problem((key,), unknown_text_message(key, texts)) for key in unknown])
+        texts.update(own)
+    return texts
+
+
+@cache
+def bundled_texts() -> dict[str, ReportText]:
+    return read_texts(templates_dir() / TEXTS_FILE)
+
+
+def unknown_text_message(key: str, texts: Mapping[str, ReportText]) -> str:
+    close = difflib.get_close_matches(key, list(texts), n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return f"unknown text key '{key}'{hint} / 未知的文字项"
+
+
+class LocalTexts(dict):
+    """The texts in one language; `t.key` in a template, `t.fill('key', n=3)` for texts with placeholders."""
+
+    def __getattr__(self, key: str) -> str:
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def fill(self, key: str, **values: Any) -> str:
+        return self[key].format(**values)
+
+
+def local_texts(texts: Mapping[str, ReportText], lang: Lang) -> LocalTexts:
+    return LocalTexts({key: text.get(lang) for key, text in texts.items()})
+
+
+def one_language(message: str, lang: Lang) -> str:
+    """One half of a toolkit message written as "中文 / English"; the whole message if it is not split so."""
+    zh, sep, en = message.partition(" / ")
+    if not sep or not CJK.search(zh):
+        return message
+    return zh if lang == "zh" else en
+
+
+# -- numbers as shown -------------------------------------------------------------------------------------
+
+
+def score_text(value: float | None, decimals: int = 2) -> str:
+    return "—" if value is None else f"{value:.{decimals}f}"
+
+
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.0f}"
+
+
+def points(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+# -- the view of the report in one language ----------------------------------------------------------------
+
+
+def report_context(data: ReportData, lang: Lang, texts: Mapping[str, ReportText]) -> dict[str, Any]:
+    """Plain values for the templates: every text already in `lang`, every number already formatted."""
+    t = local_texts(texts, lang)
+    result, pack = data.score, data.pack.pack
+    dimensions = dimension_views(data, lang, t)
+    nearest = nearest_view(data, lang, t)
+    return {
+        "lang": lang,
+        "t": t,
+        "title": t.report_title,
+        "page_content": page_counter_css(t.page_number),
+        "community": result.community,
+        "assessed_on": result.assessed_on or t.cover_not_dated,
+        "pack": {"id": result.pack.id, "version": result.pack.version, "hash": result.pack.hash,
+                 "title": pack.title.get(lang), "file": Path(result.pack.file).name,
+                 "parents": result.pack.parents},
+        "overall": overall_view(result, lang, t),
+        "strongest": extreme_dimensions(dimensions, strongest=True),
+        "weakest": extreme_dimensions(dimensions, strongest=False),
+        "dimensions": dimensions,
+        "top_actions": top_action_titles(data.plan, lang),
+        "nearest": nearest,
+        "coverage_line": coverage_line(result, t),
+        "charts": chart_views(data, dimensions, nearest, lang, t),
+        "benchmark": benchmark_view(data, lang, t),
+        "plan": plan_view(data, lang, t),
+        "quality": quality_view(data, lang, t),
+        "method": method_view(data, lang, t),
+    }
+
+
+def page_counter_css(template: str) -> Markup:
+    """'Page {page} of {pages}' as a CSS `content` value with page counters, each literal part quoted."""
+    parts = []
+    for literal, name in re.findall(r"([^{]*)(?:\{(page|pages)\})?", template):
+        if literal:
+            parts.append(css_string(literal))
+        if name:
+            parts.append(f"counter({name})")
+    return Markup(" ".join(parts) or '""')
+
+
+def css_string(text: str) -> str:
+    escaped = "".join(ch if ch.isalnum() or ch in " .,:;-_/()（）·，：" else f"\\{ord(ch):x} " for ch in text)
+    return f'"{escaped}"'
+
+
+def overall_view(result: ScoreResult, lang: Lang, t: LocalTexts) -> dict[str, Any]:
+    overall = result.overall
+    band = None
+    if result.uncertainty is not None:
+        u = result.uncertainty
+        band = t.fill(
+            "score_band", spread=f"{u.spread * 100:g}", low=score_text(u.p5), high=score_text(u.p95),
+            stable=percent(u.grade_stability), draws=u.draws,
+        )
+    return {
+        "score": score_text(overall.score),
+        "grade": overall.grade,
+        "grade_label": overall.grade_label.get(lang) if overall.grade_label else t.not_available,
+        "coverage": percent(overall.coverage),
+        "band": band,
+    }
+
+
+def dimension_views(data: ReportData, lang: Lang, t: LocalTexts) -> list[dict[str, Any]]:
+    result, pack = data.score, data.pack.pack
+    questions = {q.id: (i.id, q) for _, i, q in pack.questions()}
+    indicators_of: dict[str, list] = {d.id: [] for d in pack.dimensions}
+    for ind in result.indicators:
+        indicators_of[ind.dimension].append(ind)
+    reliability = {r.dimension: r for r in result.reliability}
+    views = []
+    for dim_score, dim in zip(result.dimensions, pack.dimensions, strict=True):
+        rows = [indicator_row(ind, lang) for ind in indicators_of[dim.id]]
+        views.append(
+            {
+                "id": dim.id,
+                "title": dim.title.get(lang),
+                "description": dim.description.get(lang) if dim.description else None,
+                "score": dim_score.score,
+                "score_text": score_text(dim_score.score),
+                "grade": dim_score.grade,
+                "grade_label": dim_score.grade_label.get(lang) if dim_score.grade_label else t.not_available,
+                "coverage": percent(dim_score.coverage),
+                "weight": percent(dim_score.weight),
+                "insufficient": dim_score.insufficient_data,
+                "target": dimension_target(pack, dim.id),
+                "indicators": rows,
+                "weak": [r["title"] for r in rows if r["status"] == "weak"],
+                "comments": comment_views(data.free_text, dim.id, questions, lang, t),
+                "reliability": reliability.get(dim.id),
+            }
+        )
+    return views
+
+
+def indicator_row(ind, lang: Lang) -> dict[str, Any]:
+    status = "unanswered" if ind.score is None else ("weak" if (ind.gap or 0) > 0 else "ok")
+    return {
+        "id": ind.id,
+        "title": ind.title.get(lang),
+        "score": ind.score,
+        "score_text": score_text(ind.score, 1),
+        "target": points(ind.target),
+        "target_value": ind.target,
+        "gap": score_text(ind.gap, 1) if ind.gap else ("0" if ind.gap == 0 else "—"),
+        "coverage": percent(ind.coverage),
+        "status": status,
+    }
+
+
+def dimension_target(pack: Pack, dimension_id: str) -> float:
+    """The weighted mean of the dimension's indicator targets: what the dimension score would be at target."""
+    dim = next(d for d in pack.dimensions if d.id == dimension_id)
+    total = sum(i.weight for i in dim.indicators)
+    if total == 0:
+        return pack.default_target
+    return sum(i.weight * pack.target_of(i) for i in dim.indicators) / total
+
+
+def comment_views(
+    free_text: FreeTextAnswers, dimension_id: str, questions: Mapping[str, tuple[str, Any]], lang: Lang, t: LocalTexts
+) -> list[dict[str, Any]]:
+    views = []
+    for qid in free_text.questions:
+        answers = free_text.most_common(qid)
+        if not answers or free_text.dimension_of[qid] != dimension_id:
+            continue
+        question = questions[qid][1]
+        hidden = len(answers) - COMMENTS_SHOWN + free_text.overflow[qid]
+        views.append(
+            {
+                "question": question.title.get(lang),
+                "answers": [
+                    (text, t.fill("comment_count", n=n) if n > 1 else "") for text, n in answers[:COMMENTS_SHOWN]
+                ],
+                "more": t.fill("comments_more", n=hidden) if hidden > 0 else None,
+            }
+        )
+    return views
+
+
+def extreme_dimensions(dimensions: list[dict[str, Any]], strongest: bool, count: int = 2) -> list[dict[str, Any]]:
+    """The best (or worst) scored dimensions; ties keep the pack's order."""
+    scored = [d for d in dimensions if d["score"] is not None and not d["insufficient"]]
+    ordered = sorted(scored, key=lambda d: -d["score"] if strongest else d["score"])
+    return ordered[:count]
+
+
+def top_action_titles(plan: Recommendation | None, lang: Lang, count: int = 3) -> list[str]:
+    if plan is None:
+        return []
+    ranked = sorted(plan.actions, key=lambda a: a.rank)
+    return [a.title.get(lang) for a in ranked[:count]]
+
+
+def coverage_line(result: ScoreResult, t: LocalTexts) -> str:
+    return t.fill(
+        "coverage_line",
+        coverage=percent(result.overall.coverage),
+        respondents=result.respondents,
+        sufficient=len(result.dimensions),
+        sufficient_ok=sum(1 for d in result.dimensions if not d.insufficient_data),
+    )
+
+
+# -- benchmark --------------------------------------------------------------------------------------------
+
+
+def nearest_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] | None:
+    bench = data.benchmark
+    if bench is None or bench.nearest is None:
+        return None
+    nearest = bench.nearest
+    comparison = next(c for c in bench.cases if c.id == nearest.id)
+    similarity = f"{nearest.similarity:.2f}"
+    reason = nearest.reason.get(lang).rstrip("。.")
+    return {
+        "name": nearest.name.get(lang),
+        "similarity": similarity,
+        "reason": reason,
+        "sentence": t.fill("nearest_sentence", name=nearest.name.get(lang), similarity=similarity, reason=reason),
+        "estimates": {d.id: d.case_estimate for d in comparison.dimensions},
+        "problems": [p.get(lang) for p in nearest.problems],
+        "causes": [c.get(lang) for c in nearest.causes],
+        "rows": [
+            {
+                "title": d.title.get(lang),
+                "community": score_text(d.community_score, 1),
+                "level": level_label(d.case_level, lang),
+                "estimate": points(d.case_estimate),
+                "difference": signed(d.difference),
+                "evidence": d.evidence,
+            }
+            for d in comparison.dimensions
+        ],
+    }
+
+
+def level_label(level: str | None, lang: Lang) -> str:
+    from assess.cases import coding_scale
+
+    return "—" if level is None else coding_scale().label(level, lang)
+
+
+def signed(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.1f}"
+
+
+def benchmark_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] | None:
+    bench = data.benchmark
+    if bench is None:
+        return None
+    estimates = t["list_separator"].join(
+        f"{level_label(level, lang)} {value:g}" for level, value in sorted(bench.method.estimates.items(),
+                                                                            key=lambda kv: -kv[1])
+    )
+    cases = []
+    for number, case in enumerate(bench.cases, start=1):
+        place = case.source.thesis.get(lang)
+        source = t.fill("source_thesis" if case.source.kind == "thesis" else "source_exemplar", place=place)
+        cases.append(
+            {
+                "rank": number if case.similarity is not None else "",
+                "name": case.name.get(lang),
+                "source": source,
+                "shared": case.shared,
+                "similarity": f"{case.similarity:.2f}" if case.similarity is not None else t.not_ranked,
+            }
+        )
+    return {
+        "intro": t.fill("benchmark_intro", estimates=estimates),
+        "caveat": t.fill("benchmark_caveat", caveat=bench.caveat.get(lang)),
+        "message": bench.message.get(lang) if bench.message else None,
+        "cases": cases,
+        "exemplars": [exemplar_view(w, lang, t) for w in bench.exemplars],
+    }
+
+
+def exemplar_view(weak, lang: Lang, t: LocalTexts) -> dict[str, Any]:
+    return {
+        "heading": t.fill("exemplar_dimension", title=weak.title.get(lang), score=score_text(weak.community_score)),
+        "cases": [
+            {
+                "name": case.name.get(lang),
+                "source": t.fill(
+                    "source_thesis" if case.source.kind == "thesis" else "source_exemplar",
+                    place=case.source.thesis.get(lang),
+                ),
+                "evidence": case.evidence,
+                "practices": [
+                    p.name.get(lang) + (t.colon + p.results.get(lang) if p.results else "") for p in case.practices
+                ],
+            }
+            for case in weak.cases[:EXEMPLARS_SHOWN]
+        ],
+    }
+
+
+# -- action plan ------------------------------------------------------------------------------------------
+
+
+def plan_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] | None:
+    plan = data.plan
+    if plan is None:
+        return {"problem": t.fill("library_mismatch", problem=data.plan_problem)} if data.plan_problem else None
+    from assess.countermeasures import ACTOR_NAMES, EFFORT_NAMES
+    from assess.recommend import source_label
+
+    by_id = {a.id: a for a in plan.actions}
+    separator = t["list_separator"]
+    groups = []
+    for group in plan.by_horizon:
+        actions = []
+        for action_id in group.actions:
+            action = by_id[action_id]
+            actions.append(
+                {
+                    "rank": action.rank,
+                    "title": action.title.get(lang),
+                    "description": action.description.get(lang),
+                    "priority": f"{action.priority:.2f}",
+                    "effort": EFFORT_NAMES[action.effort].get(lang),
+                    "actors": separator.join(ACTOR_NAMES[a].get(lang) for a in action.actors),
+                    "addresses": [
+                        t.fill("action_addressed_item", title=a.title.get(lang), score=score_text(a.score, 1),
+                               target=points(a.target))
+                        for a in action.addresses
+                    ],
+                    "sources": [source_label(s, lang) for s in action.sources],
+                }
+            )
+        groups.append({"label": group.label.get(lang), "actions": actions})
+    titles = {a.indicator: a.title.get(lang) for a in plan.weak}
+    return {
+        "problem": None,
+        "message": plan.message.get(lang) if plan.message else None,
+        "shown": t.fill("actions_shown", n=len(plan.actions), total=plan.candidates)
+        if len(plan.actions) < plan.candidates else None,
+        "groups": groups,
+        "unaddressed": [titles.get(i, i) for i in plan.unaddressed],
+        "method": plan.method.formula.get(lang),
+    }
+
+
+# -- data quality and method ------------------------------------------------------------------------------
+
+
+def quality_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any]:
+    result, pack = data.score, data.pack.pack
+    question_titles = {q.id: q.title.get(lang) for _, _, q in pack.questions()}
+    reliability = {r.dimension: r for r in result.reliability}
+    rows = []
+    for dim in result.dimensions:
+        rel = reliability.get(dim.id)
+        rows.append(
+            {
+                "title": dim.title.get(lang),
+                "coverage": percent(dim.coverage),
+                "insufficient": dim.insufficient_data,
+                "alpha": f"{rel.alpha:.2f}" if rel is not None and rel.alpha is not None else "—",
+                "alpha_low": rel is not None and rel.alpha is not None and rel.alpha < 0.6,
+                "item_count": rel.items if rel is not None else "—",
+                "complete": rel.complete_respondents if rel is not None else "—",
+                "weak_items": [question_titles.get(q, q) for q in weak_items(rel)] if rel is not None else [],
+                "note": one_language(rel.note, lang) if rel is not None and rel.note else None,
+            }
+        )
+    uncertainty = overall_view(result, lang, t)["band"]
+    return {
+        "answers_file": data.answers_file,
+        "respondents_file": data.respondents_file or t.quality_none,
+        "respondents": result.respondents,
+        "coverage": percent(result.overall.coverage),
+        "rows": rows,
+        "warnings": [one_language(w, lang) for w in result.warnings],
+        "uncertainty": uncertainty or t.uncertainty_not_computed,
+    }
+
+
+def weak_items(reliability) -> list[str]:
+    """Items that do not hang with the rest: low corrected item-total correlation, or alpha rises without them."""
+    if reliability.alpha is None:
+        return []
+    weak = []
+    for item in reliability.item_stats:
+        low = item.item_total_correlation is not None and item.item_total_correlation < WEAK_ITEM_CORRELATION
+        better_without = item.alpha_if_deleted is not None and item.alpha_if_deleted > reliability.alpha
+        if low or better_without:
+            weak.append(item.question)
+    return weak
+
+
+def method_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any]:
+    from assess.seeds import load_register
+
+    result, pack = data.score, data.pack.pack
+    cited = Counter(s.seed for _, ind in pack.indicators() for s in {src.seed: src for src in ind.sources}.values())
+    titles = {d.id: d.title.get(lang) for d in pack.dimensions}
+    titles["dimensions"] = t.ahp_dimensions
+    return {
+        "weights": result.method.weights,
+        "ahp": [
+            t.fill("ahp_cr_item", name=titles.get(key, key), cr=f"{cr:.3f}")
+            for key, cr in result.method.ahp_cr.items()
+        ],
+        "grades": [t.fill("grade_band_item", label=b.label.get(lang), min=f"{b.min:g}") for b in pack.grade_bands],
+        "targets": t.fill("method_targets", target=f"{pack.default_target:g}"),
+        "benchmark": data.benchmark.method.description.get(lang) if data.benchmark else None,
+        "benchmark_caveat": data.benchmark.caveat.get(lang) if data.benchmark else None,
+        "recommend": data.plan.method.formula.get(lang) if data.plan else None,
+        "theses": [
+            t.fill("thesis_item", place=thesis.place.get(lang), subject=thesis.subject.get(lang))
+            + (t.fill("thesis_cited", n=cited[thesis.file]) if cited[thesis.file] else "")
+            for thesis in load_register().theses
+        ],
+        "software": t.fill("method_software", version=package_version()),
+    }
+
+
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("assess")
+    except PackageNotFoundError:
+        return "(development)"
+
+
+# -- charts -----------------------------------------------------------------------------------------------
+
+
+def chart_views(
+    data: ReportData, dimensions: list[dict[str, Any]], nearest: dict[str, Any] | None, lang: Lang, t: LocalTexts
+) -> dict[str, Any]:
+    estimates = nearest["estimates"] if nearest else {}
+    axes = [
+        RadarAxis(label=d["title"], score=d["score"], target=d["target"], case=estimates.get(d["id"]))
+        for d in dimensions
+    ]
+    radar_legend = RadarLegend(
+        community=t.legend_community,
+        target=t.legend_target,
+        case=t.fill("legend_case", case=nearest["name"]) if nearest else None,
+    )
+    groups = [
+        BarGroup(
+            label=d["title"],
+            bars=[Bar(label=r["title"], score=r["score"], target=r["target_value"]) for r in d["indicators"]],
+        )
+        for d in dimensions
+    ]
+    bar_legend = BarLegend(
+        meets=t.legend_meets, below=t.legend_below, target=t.legend_target, not_answered=t.not_answered
+    )
+    return {
+        "radar": radar_chart(axes, radar_legend, t.radar_title),
+        "radar_caption": t.fill("radar_caption", case=nearest["name"]) if nearest else t.radar_caption_no_case,
+        "bars": bar_chart(groups, bar_legend, t.bars_title),
+        "bars_own_page": sum(len(g.bars) for g in groups) > BARS_SHARING_A_PAGE,
+    }
+
+
+# -- HTML -------------------------------------------------------------------------------------------------
+
+
+def template_dirs(district_dir: Path | None) -> list[Path]:
+    """Where templates and their files are looked up, a district's folder first."""
+    bundled = templates_dir()
+    if district_dir is None:
+        return [bundled]
+    district_dir = Path(district_dir)
+    if not district_dir.is_dir():
+        raise AssessError(f"{district_dir}: templates folder not found / 找不到模板文件夹")
+    return [district_dir, bundled]
+
+
+def template_env(dirs: Sequence[Path]):
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def stylesheet(env) -> Markup:
+    """The print CSS (a district's own first), inlined so the HTML stands alone; it cannot close the <style>."""
+    source, _, _ = env.loader.get_source(env, CSS_FILE)
+    return Markup(source.replace("</", "<\\/"))
+
+
+def render_html(
+    data: ReportData, lang: Lang = "zh", district_dir: Path | None = None, contents: bool = True
+) -> str:
+    """The report as one HTML document in `lang`; `contents` adds the table of contents."""
+    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+
+    dirs = template_dirs(district_dir)
+    env = template_env(dirs)
+    context = report_context(data, lang, load_texts(dirs[0] if district_dir is not None else None))
+    try:
+        return env.get_template(BASE_TEMPLATE).render(**context, css=stylesheet(env), contents=contents)
+    except TemplateNotFound as exc:
+        raise AssessError(f"template '{exc.name}' not found in {', '.join(map(str, dirs))} / 找不到模板") from None
+    except TemplateSyntaxError as exc:
+        where = f"{exc.filename or exc.name}:{exc.lineno}"
+        raise AssessError(f"{where}: template error / 模板错误: {exc.message}") from None
+    except TemplateError as exc:
+        raise AssessError(f"template error / 模板错误: {exc}") from None
+
+
+# -- fonts ------------------------------------------------------------------------------------------------
+
+
+@cache
+def installed_cjk_fonts() -> tuple[str, ...]:
+    """Font families fontconfig knows for Chinese (`fc-list :lang=zh family`); empty if there are none."""
+    try:
+        listing = subprocess.run(
+            ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=30, check=False
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    return tuple(sorted({line.split(",")[0].strip() for line in listing.splitlines() if line.strip()}))
+
+
+FontLookup = Callable[[], Sequence[str]]
+
+
+def require_cjk_font(html: str, lookup: FontLookup | None = None) -> None:
+    """Refuse to lay out Chinese text without a Chinese font: the PDF would show empty boxes.
+
+    `lookup` lists the installed Chinese font families (default: ask fontconfig); tests pass their own.
+    """
+    lookup = lookup or installed_cjk_fonts
+    if CJK.search(html) and not lookup():
+        raise AssessError(
+            "no Chinese (CJK) font is installed, so Chinese text would print as empty boxes; install one with: "
+            f"sudo apt-get install {FONT_PACKAGE} / 未安装中文字体，请先运行 sudo apt-get install {FONT_PACKAGE}"
+        )
+
+
+# -- PDF --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LocalFiles:
+    """The only files a report may load: those inside the template folders (a district's first).
+
+    A relative reference that a district's folder does not hold is looked up in the bundled folder, as
+    templates are. `data:` URLs carry their content inline and are allowed; anything else -- http(s),
+    file:// outside the folders, `..` escapes, symlinks leading out -- is refused and remembered.
+    """
+
+    roots: Sequence[Path]
+    asked: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.roots = [Path(r).resolve() for r in self.roots]
+
+    def resolve(self, url: str) -> Path | None:
+        self.asked.append(url)
+        parts = urlsplit(url)
+        if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+            path = Path(unquote(parts.path)).resolve()
+            found = self.inside(path)
+            if found is not None:
+                return found
+        self.refused.append(url)
+        return None
+
+    def inside(self, path: Path) -> Path | None:
+        for root in self.roots:
+            if path.is_relative_to(root):
+                relative = path.relative_to(root)
+                for candidate in (root / relative, *(other / relative for other in self.roots if other != root)):
+                    real = candidate.resolve()
+                    if real.is_file() and any(real.is_relative_to(r) for r in self.roots):
+                        return real
+                return None
+        return None
+
+
+def pdf_timestamp(environ: Mapping[str, str] = os.environ) -> str | None:
+    """The creation time to write into the PDF: SOURCE_DATE_EPOCH if set (reproducible builds), else none."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None or not epoch.strip():
+        return None
+    try:
+        moment = datetime.fromtimestamp(int(epoch), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        raise AssessError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970 (got {epoch!r})") from None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def layout_pdf(
+    html: str,
+    base_dirs: Sequence[Path],
+    files: LocalFiles | None = None,
+    font_lookup: FontLookup | None = None,
+):
+    """WeasyPrint's laid-out document for `html`, loading only what `files` allows."""
+    require_cjk_font(html, font_lookup)
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
+
+    files = files if files is not None else LocalFiles(base_dirs)
+
+    class Fetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = files.resolve(url)
+            if path is None:
+                raise ValueError(f"not loaded: only files of the template folders are used ({url})")
+            return URLFetcherResponse(path2url(str(path)), path.read_bytes(), status=200)
+
+    base_url = path2url(str(Path(base_dirs[0]).resolve())) + "/"
+    return HTML(string=html, base_url=base_url, url_fetcher=Fetcher(allowed_protocols=("file", "data"))).render()
+
+
+def write_pdf(document, environ: Mapping[str, str] = os.environ) -> bytes:
+    stamp = pdf_timestamp(environ)
+    document.metadata.created = stamp
+    document.metadata.modified = stamp
+    return document.write_pdf()
+
+
+def render_pdf(
+    html: str,
+    base_dirs: Sequence[Path],
+    files: LocalFiles | None = None,
+    font_lookup: FontLookup | None = None,
+) -> bytes:
+    """The PDF of `html`; relative references resolve in `base_dirs` (a district's folder, then the bundled one)."""
+    return write_pdf(layout_pdf(html, base_dirs, files, font_lookup))
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    html: str
+    pdf: bytes
+    pages: int
+    refused: list[str]
+
+
+def report_pdf(
+    data: ReportData,
+    lang: Lang = "zh",
+    district_dir: Path | None = None,
+    font_lookup: FontLookup | None = None,
+) -> RenderedReport:
+    """The report as PDF (and the HTML it was laid out from), with a table of contents when it is long.
+
+    Laid out with the contents first, since reports are usually long; a short one is laid out again without.
+    """
+    dirs = template_dirs(district_dir)
+    files = LocalFiles(dirs)
+    html = render_html(data, lang, district_dir, contents=True)
+    document = layout_pdf(html, dirs, files, font_lookup)
+    if pages_without_contents(document) <= CONTENTS_AFTER_PAGES:
+        html = render_html(data, lang, district_dir, contents=False)
+        document = layout_pdf(html, dirs, files, font_lookup)
+    return RenderedReport(html=html, pdf=write_pdf(document), pages=len(document.pages), refused=files.refused)
+
+
+def pages_without_contents(document) -> int:
+    """Pages the report would have without its table of contents (`#contents` up to `#summary`)."""
+    first = {name: i for i, page in reversed(list(enumerate(document.pages))) for name in page.anchors}
+    if "contents" in first and "summary" in first:
+        return len(document.pages) - (first["summary"] - first["contents"])
+    return len(document.pages)
+
+
+# -- output file names ------------------------------------------------------------------------------------
+
+
+def safe_file_stem(name: str, fallback: str = "community", limit: int = 60) -> str:
+    """A file name part made from a community name: letters, digits, CJK and a few marks; no paths, no dots first."""
+    text = unicodedata.normalize("NFKC", name)
+    kept = "".join(ch if ch.isalnum() or ch in "-_（）()" else "-" for ch in text)
+    kept = re.sub(r"-{2,}", "-", kept).strip("-_.")
+    return kept[:limit].rstrip("-_") or fallback

@@ -1,0 +1,429 @@
+"""The assessment report: content read back from the PDF, fonts, escaping, the URL fetcher, determinism."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+from pypdf import PdfReader
+
+from assess import report
+from assess.cli import main
+from assess.errors import AssessError, ProblemsError
+from assess.resources import examples_dir, templates_dir
+
+EXAMPLE = examples_dir() / "old-community"
+HOSTILE_NAME = '<img src="file:///etc/passwd">'
+HOSTILE_TEXT = "<script>alert('x')</script> 楼道灯坏了"
+SEED = "004_6627220e668f044e.txt"
+
+SMALL_PACK = f"""\
+id: small
+version: "2"
+title: {{zh: 小型测试指标包, en: Small test pack}}
+dimensions:
+  - id: lead
+    title: {{zh: 党建引领, en: Party leadership}}
+    indicators:
+      - id: lead-org
+        title: {{zh: 组织覆盖, en: Organization coverage}}
+        sources: [{{seed: {SEED}, evidence: "one party committee and three centers"}}]
+        questions:
+          - {{id: q-cover, type: number, worst: 0, best: 100, title: {{zh: 覆盖率, en: Coverage}}}}
+          - {{id: q-trust, type: likert, respondent: resident, title: {{zh: 我信任党组织, en: I trust the Party}}}}
+  - id: serve
+    title: {{zh: 服务能力, en: Services}}
+    indicators:
+      - id: serve-speed
+        title: {{zh: 响应速度, en: Responsiveness}}
+        sources: [{{seed: {SEED}, evidence: "residents' night talks"}}]
+        questions:
+          - {{id: q-fast, type: yes_no, title: {{zh: 是否当日响应, en: Same-day response}}}}
+          - id: q-wish
+            type: text
+            respondent: resident
+            title: {{zh: 您希望增加什么服务, en: What service do you want}}
+"""
+
+
+def small_answers(name: str = "小河社区", extra: str = "") -> str:
+    return textwrap.dedent(f"""\
+        pack: pack.yaml
+        community: {{name: {json.dumps(name, ensure_ascii=False)}, district: 示例区}}
+        assessed_on: 2025-01-02
+        answers: {{q-cover: 40, q-fast: true}}
+        respondents:
+          - {{id: r1, answers: {{q-trust: 4, q-wish: {json.dumps(HOSTILE_TEXT, ensure_ascii=False)}}}}}
+          - {{id: r2, answers: {{q-trust: 2, q-wish: {json.dumps(HOSTILE_TEXT, ensure_ascii=False)}}}}}
+          - {{id: r3, answers: {{q-trust: 5, q-wish: 多开老年食堂}}}}
+        """) + extra
+
+
+@pytest.fixture
+def small(write):
+    """An answer file on a small pack of its own (the bundled library does not fit it, so no action plan)."""
+    write("pack.yaml", SMALL_PACK)
+
+    def _answers(name: str = "小河社区") -> Path:
+        return write("answers.yaml", small_answers(name))
+
+    return _answers
+
+
+# -- reading PDFs back (test helpers, not part of the package) --------------------------------------------
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def squeezed(text: str) -> str:
+    """Text without white space, so that a title wrapped over two lines still matches."""
+    return re.sub(r"\s+", "", text)
+
+
+def page_fonts(pdf: bytes) -> dict[str, bool]:
+    """Every font on the pages by base name, and whether its file is embedded (/FontFile, 2 or 3)."""
+    fonts: dict[str, bool] = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            described = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = described["/FontDescriptor"].get_object()
+            embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts[str(font["/BaseFont"])] = embedded
+    return fonts
+
+
+# -- the example community, rendered once for the module --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example():
+    return report.build_report(EXAMPLE / "answers.yaml", EXAMPLE / "residents.csv")
+
+
+@pytest.fixture(scope="module")
+def rendered(example):
+    return {lang: report.report_pdf(example, lang) for lang in ("zh", "en")}
+
+
+@pytest.fixture(scope="module")
+def pages(rendered):
+    """The text of every page, per language (pypdf's extraction is slow: once per module)."""
+    return {lang: pdf_pages(r.pdf) for lang, r in rendered.items()}
+
+
+@pytest.fixture(scope="module")
+def published_score():
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(
+        main, ["score", str(EXAMPLE / "answers.yaml"), "--respondents", str(EXAMPLE / "residents.csv"),
+               "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_pdf_carries_name_score_dimensions_and_every_action(pages, example, published_score, lang):
+    text = squeezed("".join(pages[lang]))
+    assert squeezed(published_score["community"]["name"]) in text
+    assert str(published_score["overall"]["score"]) in text
+    for dim in published_score["dimensions"]:
+        assert squeezed(dim["title"][lang]) in text
+    assert example.plan is not None and example.plan.actions
+    for action in example.plan.actions:
+        assert squeezed(action.title.get(lang)) in text
+
+
+def test_chinese_titles_are_text_in_an_embedded_cjk_font(rendered, pages):
+    fonts = page_fonts(rendered["zh"].pdf)
+    cjk = {name: embedded for name, embedded in fonts.items() if re.search(r"Noto-?(Sans|Serif)-?CJK", name)}
+    assert cjk and all(cjk.values()), fonts
+    text = squeezed("".join(pages["zh"]))
+    for title in ("党建引领社区治理评估报告", "评估摘要", "分维度评估", "对策建议与行动计划", "数据质量", "方法与依据"):
+        assert title in text
+
+
+def test_pages_are_numbered_with_a_running_header_and_a_contents_page(rendered, pages, example):
+    zh = pages["zh"]
+    assert rendered["zh"].pages == len(zh) > report.CONTENTS_AFTER_PAGES
+    assert f"第 3 页 / 共 {len(zh)} 页" in zh[2]
+    assert example.score.community.name in zh[2]  # running header
+    assert "目录" in zh[1]
+    assert f"Page 3 of {len(pages['en'])}" in pages["en"][2]
+
+
+def test_a_short_report_gets_no_table_of_contents(example, tmp_path):
+    (tmp_path / "base.html").write_text(
+        '<html lang="zh"><head><style>{{ css }}</style></head><body>'
+        '{% include "cover.html" %}{% if contents %}{% include "contents.html" %}{% endif %}'
+        '{% include "summary.html" %}</body></html>',
+        encoding="utf-8",
+    )
+    short = report.report_pdf(example, "zh", tmp_path)
+    assert short.pages <= report.CONTENTS_AFTER_PAGES
+    assert "目录" not in "".join(pdf_pages(short.pdf))
+    assert 'id="contents"' not in short.html
+
+
+def test_same_inputs_give_the_same_html(example):
+    again = report.build_report(EXAMPLE / "answers.yaml", EXAMPLE / "residents.csv")
+    assert report.render_html(again, "zh") == report.render_html(example, "zh")
+
+
+def test_same_html_gives_the_same_pdf_with_no_clock_time_unless_source_date_epoch_asks(small):
+    html = report.render_html(report.build_report(small()), "zh")
+    dirs = report.template_dirs(None)
+    first, second = report.render_pdf(html, dirs), report.render_pdf(html, dirs)
+    assert first == second
+    assert "/CreationDate" not in PdfReader(io.BytesIO(first)).metadata
+    stamped = report.write_pdf(report.layout_pdf(html, dirs), environ={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert PdfReader(io.BytesIO(stamped)).metadata["/CreationDate"].startswith("D:20231114")
+
+
+def test_source_date_epoch_must_be_seconds():
+    assert report.pdf_timestamp({}) is None
+    assert report.pdf_timestamp({"SOURCE_DATE_EPOCH": "0"}) == "1970-01-01T00:00:00Z"
+    with pytest.raises(AssessError, match="SOURCE_DATE_EPOCH"):
+        report.pdf_timestamp({"SOURCE_DATE_EPOCH": "yesterday"})
+
+
+# -- summary, sections and data quality (HTML, fast) ------------------------------------------------------
+
+
+def test_summary_names_the_strongest_and_weakest_dimensions_and_the_nearest_case(example):
+    html = report.render_html(example, "en")
+    summary = html[html.index('id="summary"'):html.index('id="charts"')]
+    scored = sorted((d for d in example.score.dimensions if d.score is not None), key=lambda d: d.score)
+    assert escape(scored[-1].title.en) in summary and escape(scored[0].title.en) in summary
+    assert escape(example.benchmark.nearest.name.en) in summary
+    assert "coded from the thesis abstract" in summary
+    top = sorted(example.plan.actions, key=lambda a: a.rank)[:3]
+    for action in top:
+        assert escape(action.title.en) in summary
+
+
+def test_weak_indicators_are_flagged_in_their_dimension_table(example):
+    html = report.render_html(example, "en")
+    weak = [i for i in example.score.indicators if i.gap]
+    assert weak
+    for ind in example.score.indicators:
+        row = re.search(rf'<tr class="status-(\w+)">\s*<td>{re.escape(escape(ind.title.en))}</td>', html)
+        assert row is not None, ind.id
+        expected = "unanswered" if ind.score is None else ("weak" if ind.gap else "ok")
+        assert row.group(1) == expected
+
+
+def test_data_quality_lists_alpha_and_the_uncertainty_band(example, tmp_path):
+    with_band = report.build_report(EXAMPLE / "answers.yaml", EXAMPLE / "residents.csv", uncertainty=50)
+    html = report.render_html(with_band, "en")
+    quality = html[html.index('id="quality"'):html.index('id="method"')]
+    for rel in with_band.score.reliability:
+        if rel.alpha is not None:
+            assert f"{rel.alpha:.2f}" in quality
+    band = with_band.score.uncertainty
+    assert f"between {band.p5:.2f} and {band.p95:.2f}" in quality
+
+
+def test_method_cites_the_five_theses_by_place_and_the_pack_version(example):
+    from assess.seeds import load_register
+
+    html = report.render_html(example, "zh")
+    method = html[html.index('id="method"'):]
+    for thesis in load_register().theses:
+        assert thesis.place.zh in method
+    assert example.score.pack.hash in method and example.score.pack.version in method
+
+
+# -- escaping, templates and the fetcher ------------------------------------------------------------------
+
+
+def test_user_text_is_escaped_in_the_html(small):
+    data = report.build_report(small(HOSTILE_NAME))
+    html = report.render_html(data, "zh")
+    assert HOSTILE_NAME not in html and "<script>" not in html
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; 楼道灯坏了" in html
+    assert "（2 人）" in html  # the same answer twice is counted, not repeated
+
+
+def test_hostile_name_and_template_render_but_nothing_outside_is_fetched(small, tmp_path):
+    district = tmp_path / "district"
+    district.mkdir()
+    (district / "cover.html").write_text(
+        '<section class="cover"><h1 class="community-name">{{ community.name }}</h1>'
+        '<img src="http://example.com/x.png"><img src="file:///etc/hostname"><img src="../../../../etc/hosts">'
+        "</section>",
+        encoding="utf-8",
+    )
+    data = report.build_report(small(HOSTILE_NAME))
+    html = report.render_html(data, "en", district)
+    files = report.LocalFiles(report.template_dirs(district))
+    pdf = report.render_pdf(html, report.template_dirs(district), files)
+    assert pdf.startswith(b"%PDF")
+    assert "http://example.com/x.png" in files.refused
+    assert "file:///etc/hostname" in files.refused
+    assert any(url.endswith("/etc/hosts") for url in files.refused)
+    assert set(files.refused) == set(files.asked)
+    assert HOSTILE_NAME in pdf_pages(pdf)[0]  # shown as text, never loaded as an image
+
+
+def test_a_district_overrides_one_partial_and_the_css_and_keeps_the_rest(small, tmp_path):
+    district = tmp_path / "district"
+    district.mkdir()
+    (district / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><rect width="20" height="20"/></svg>',
+        encoding="utf-8",
+    )
+    (district / "report.css").write_text(
+        (templates_dir() / "report.css").read_text(encoding="utf-8")
+        + "\n.cover-band { background: #004488; }\n.cover-band::after { content: url(logo.svg); }\n",
+        encoding="utf-8",
+    )
+    (district / "summary.html").write_text(
+        '<section class="chapter" id="summary"><h1>区里自己的摘要 {{ overall.score }}</h1></section>', encoding="utf-8"
+    )
+    data = report.build_report(small())
+    html = report.render_html(data, "zh", district)
+    assert "区里自己的摘要" in html and "#004488" in html
+    assert 'id="dimensions"' in html  # the other partials are still the bundled ones
+    files = report.LocalFiles(report.template_dirs(district))
+    report.render_pdf(html, report.template_dirs(district), files)
+    assert any(url.endswith("/district/logo.svg") for url in files.asked)
+    assert files.refused == []
+
+
+def test_a_district_file_missing_from_its_folder_is_found_in_the_bundled_one(tmp_path):
+    district = tmp_path / "district"
+    district.mkdir()
+    files = report.LocalFiles([district, templates_dir()])
+    assert files.resolve((district / "report.css").as_uri()) == (templates_dir() / "report.css").resolve()
+    assert files.resolve((district / "nothing.png").as_uri()) is None
+    assert files.resolve("https://example.com/report.css") is None
+
+
+def test_a_symlink_out_of_the_templates_folder_is_refused(tmp_path):
+    district = tmp_path / "district"
+    district.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret", encoding="utf-8")
+    (district / "logo.png").symlink_to(secret)
+    files = report.LocalFiles([district])
+    assert files.resolve((district / "logo.png").as_uri()) is None
+    assert files.refused
+
+
+def test_a_template_error_names_the_file_and_line(small, tmp_path):
+    district = tmp_path / "district"
+    district.mkdir()
+    (district / "cover.html").write_text("<p>\n{% if %}\n</p>", encoding="utf-8")
+    with pytest.raises(AssessError, match=r"cover\.html:2"):
+        report.render_html(report.build_report(small()), "zh", district)
+
+
+def test_texts_need_both_languages_and_a_district_key_must_exist(tmp_path):
+    bad = tmp_path / "texts.yaml"
+    bad.write_text("report_title: {zh: 报告}\nsummary: {zh: '', en: Summary}\n", encoding="utf-8")
+    with pytest.raises(ProblemsError) as error:
+        report.read_texts(bad)
+    assert [p.line for p in error.value.problems] == [1, 2]
+    bad.write_text("report_titel: {zh: 报告, en: Report}\n", encoding="utf-8")
+    with pytest.raises(ProblemsError, match="did you mean report_title"):
+        report.load_texts(tmp_path)
+    bad.write_text("report_title: {zh: 某区社区评估, en: District assessment}\n", encoding="utf-8")
+    assert report.load_texts(tmp_path)["report_title"].zh == "某区社区评估"
+
+
+def test_every_bundled_text_is_used_somewhere():
+    sources = "".join(p.read_text(encoding="utf-8") for p in templates_dir().glob("*.html"))
+    sources += Path(report.__file__).read_text(encoding="utf-8")
+    prefixed = ("status_", "weights_")  # looked up as 'status_' ~ status
+    unused = [k for k in report.bundled_texts() if k not in sources and not k.startswith(prefixed)]
+    assert unused == []
+
+
+def test_toolkit_messages_are_shown_in_the_report_language():
+    message = "必答题 q1 未作答 / required question q1 is unanswered"
+    assert report.one_language(message, "zh") == "必答题 q1 未作答"
+    assert report.one_language(message, "en") == "required question q1 is unanswered"
+    assert report.one_language("plain / text", "zh") == "plain / text"
+
+
+def test_page_numbers_are_css_counters_with_quoted_text():
+    assert str(report.page_counter_css("Page {page} of {pages}")) == '"Page " counter(page) " of " counter(pages)'
+    assert '\\22 ' in str(report.page_counter_css('"{page}'))
+
+
+# -- fonts ------------------------------------------------------------------------------------------------
+
+
+def test_chinese_text_without_a_cjk_font_fails_naming_the_package():
+    with pytest.raises(AssessError, match="sudo apt-get install fonts-noto-cjk"):
+        report.require_cjk_font("<p>社区</p>", lookup=lambda: [])
+    report.require_cjk_font("<p>Community</p>", lookup=lambda: [])  # nothing Chinese: no font needed
+    report.require_cjk_font("<p>社区</p>", lookup=lambda: ["Noto Sans CJK SC"])
+
+
+def test_fontconfig_finds_the_installed_cjk_font():
+    assert any("CJK" in family for family in report.installed_cjk_fonts())
+
+
+# -- the command ------------------------------------------------------------------------------------------
+
+
+def test_report_command_writes_a_pdf_and_never_overwrites_without_force(runner, small, tmp_path):
+    answers = small()
+    out = tmp_path / "report.pdf"
+    result = runner.invoke(main, ["report", str(answers), "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "no action plan" in result.output  # the bundled library is for the core pack
+    again = runner.invoke(main, ["report", str(answers), "-o", str(out)])
+    assert again.exit_code == 1 and "--force" in again.output
+    assert runner.invoke(main, ["report", str(answers), "-o", str(out), "--force"]).exit_code == 0
+
+
+def test_report_command_writes_html_when_asked_or_named_so(runner, small, tmp_path):
+    answers = small()
+    named = tmp_path / "report.html"
+    assert runner.invoke(main, ["report", str(answers), "-o", str(named)]).exit_code == 0
+    assert named.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    forced = tmp_path / "report.out"
+    assert runner.invoke(main, ["report", str(answers), "-o", str(forced), "--format", "html"]).exit_code == 0
+    assert "<html" in forced.read_text(encoding="utf-8")
+
+
+def test_report_command_without_a_cjk_font_says_what_to_install(runner, small, tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "installed_cjk_fonts", lambda: ())
+    out = tmp_path / "report.pdf"
+    result = runner.invoke(main, ["report", str(small()), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "fonts-noto-cjk" in result.output and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_report_command_names_a_missing_answer_file(runner, tmp_path):
+    result = runner.invoke(main, ["report", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 1
+    assert "nope.yaml: file not found" in result.output
+
+
+def test_help_does_not_import_weasyprint():
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom assess.cli import main\n"
+        "assert CliRunner().invoke(main, ['--help']).exit_code == 0\n"
+        "assert CliRunner().invoke(main, ['report', '--help']).exit_code == 0\n"
+        "print('weasyprint' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
