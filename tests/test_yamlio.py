@@ -76,3 +76,14 @@ def test_write_atomic_refuses_to_overwrite_without_force(tmp_path):
     write_atomic(target, "second", force=True)
     assert target.read_text() == "second"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]  # no temporary file left behind
+
+
+def test_write_atomic_gives_a_normal_file_mode(tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "report.html", "<p>")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "report.html").stat().st_mode & 0o777 == 0o644
