@@ -26,6 +26,10 @@ GRID = "#d9d9d9"
 INK = "#222222"
 
 
+RADAR_RADIUS = 140.0
+RADAR_CENTRE_Y = 214.0  # room above for a three-line title and its score
+
+
 @dataclass(frozen=True)
 class RadarAxis:
     label: str
@@ -148,8 +152,8 @@ def radar_chart(axes: Sequence[RadarAxis], legend: RadarLegend, title: str) -> M
     A case reports only some dimensions; its estimates are drawn as markers joined only between
     neighbouring reported axes, so an unreported dimension is a gap rather than a zero.
     """
-    width, height, radius = 520.0, 440.0, 150.0
-    cx, cy = width / 2, 205.0
+    width, height, radius = 520.0, 460.0, RADAR_RADIUS
+    cx, cy = width / 2, RADAR_CENTRE_Y
     n = len(axes)
     parts = [radar_grid(n, cx, cy, radius)]
     parts.append(radar_labels(axes, cx, cy, radius))
@@ -188,18 +192,20 @@ def radar_grid(n: int, cx: float, cy: float, radius: float) -> str:
 
 
 def radar_labels(axes: Sequence[RadarAxis], cx: float, cy: float, radius: float) -> str:
+    """Each axis's title and score just outside the rim; a label above or below the chart grows away from it."""
+    size = 10.5
     labels = []
     n = len(axes)
     for i, axis in enumerate(axes):
-        x, y = polar(cx, cy, radius + 16, i, n)
+        x, y = polar(cx, cy, radius + 12, i, n)
         dx = x - cx
         anchor = "middle" if abs(dx) < 20 else ("start" if dx > 0 else "end")
-        room = 110.0 if anchor != "middle" else 150.0
-        lines = wrap(axis.label, room, 10.5, max_lines=3)
+        room = 112.0 if anchor != "middle" else 170.0
+        lines = [*wrap(axis.label, room, size, max_lines=3), "—" if axis.score is None else f"{axis.score:.1f}"]
         if anchor == "middle":
-            y += -len(lines) * 6 if y < cy else len(lines) * 6
-        score = "—" if axis.score is None else f"{axis.score:.1f}"
-        labels.append(text_lines([*lines, score], x, y, 10.5, anchor))
+            half_block = len(lines) * size * 0.6
+            y += -half_block if y < cy else half_block
+        labels.append(text_lines(lines, x, y, size, anchor))
     return "".join(labels)
 
 

@@ -53,6 +53,7 @@ CONTENTS_AFTER_PAGES = 4  # a table of contents once the report (without it) is 
 DEFAULT_TOP_ACTIONS = 10
 COMMENTS_SHOWN = 8
 BARS_SHARING_A_PAGE = 12  # up to this many indicators, the bar chart fits under the radar chart
+GAPS_SHOWN = 6
 EXEMPLARS_SHOWN = 3  # cases per weak dimension; theses come first
 COMMENTS_KEPT = 2000  # distinct free-text answers remembered per question; more are only counted
 WEAK_ITEM_CORRELATION = 0.3
@@ -719,7 +720,25 @@ def chart_views(
         "radar_caption": t.fill("radar_caption", case=nearest["name"]) if nearest else t.radar_caption_no_case,
         "bars": bar_chart(groups, bar_legend, t.bars_title),
         "bars_own_page": sum(len(g.bars) for g in groups) > BARS_SHARING_A_PAGE,
+        "gaps": largest_gaps(data.score, dimensions),
     }
+
+
+def largest_gaps(result: ScoreResult, dimensions: list[dict[str, Any]], count: int = GAPS_SHOWN) -> list[dict]:
+    """The weak indicators that cost the overall score most: effective weight × gap, in score points."""
+    titles = {d["id"]: d["title"] for d in dimensions}
+    lost = [(ind.weight * ind.gap, ind) for ind in result.indicators if ind.gap]
+    ranked = sorted(lost, key=lambda item: (-item[0], item[1].id))[:count]
+    return [
+        {
+            "title": next(r["title"] for d in dimensions for r in d["indicators"] if r["id"] == ind.id),
+            "dimension": titles[ind.dimension],
+            "score": score_text(ind.score, 1),
+            "target": points(ind.target),
+            "points": f"{points_lost:.2f}",
+        }
+        for points_lost, ind in ranked
+    ]
 
 
 # -- HTML -------------------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from assess.charts import (
     BELOW,
     CASE,
     MEETS,
+    RADAR_CENTRE_Y,
+    RADAR_RADIUS,
     Bar,
     BarGroup,
     BarLegend,
@@ -55,10 +57,10 @@ def test_radar_puts_a_full_score_on_the_rim_and_zero_at_the_centre():
     chart = radar_chart(axes([100, 0, 100, 0]), RADAR_LEGEND, "t")
     community = next(p for p in parse(chart).iter(f"{SVG}polygon") if p.get("class") == "community")
     coords = [tuple(map(float, pair.split(","))) for pair in community.get("points").split()]
-    cx, cy = 260.0, 205.0
-    top = polar(cx, cy, 150, 0, 4)
+    cx, cy, r = 260.0, RADAR_CENTRE_Y, RADAR_RADIUS
+    top = polar(cx, cy, r, 0, 4)
     assert coords[0] == pytest.approx(top, abs=0.06)
-    assert coords[0][1] == pytest.approx(cy - 150, abs=0.06)  # the first axis points straight up
+    assert coords[0][1] == pytest.approx(cy - r, abs=0.06)  # the first axis points straight up
     assert coords[1] == pytest.approx((cx, cy), abs=0.06)
 
 
@@ -147,3 +149,11 @@ def test_wrap_shortens_the_last_line_with_an_ellipsis():
 def test_text_width_counts_cjk_as_one_em():
     assert text_width("社区", 10) == 20
     assert math.isclose(text_width("ab", 10), 11)
+
+
+def test_radar_labels_stay_inside_the_drawing():
+    long = "Party organization leadership and self-building"
+    root = parse(radar_chart([RadarAxis(long, 50, 85, None)] * 8, RADAR_LEGEND, "t"))
+    height = float(root.get("height"))
+    ys = [float(span.get("y")) for span in root.iter(f"{SVG}tspan")]
+    assert min(ys) - 10.5 >= 0 and max(ys) <= height
