@@ -210,17 +210,27 @@ def radar_labels(axes: Sequence[RadarAxis], cx: float, cy: float, radius: float)
 
 
 def radar_community(axes: Sequence[RadarAxis], cx: float, cy: float, radius: float) -> str:
+    """The community's shape; with a dimension unscored, only neighbouring scored ones are joined (no false zero)."""
     n = len(axes)
     coords = [polar(cx, cy, radius * (a.score or 0) / 100, i, n) for i, a in enumerate(axes)]
-    shape = (
-        f'<polygon class="community" points="{points(coords)}" fill="{COMMUNITY}" fill-opacity="0.18" '
-        f'stroke="{COMMUNITY}" '
-        'stroke-width="2"/>'
-    )
+    scored = [a.score is not None for a in axes]
+    if all(scored):
+        shape = (
+            f'<polygon class="community" points="{points(coords)}" fill="{COMMUNITY}" fill-opacity="0.18" '
+            f'stroke="{COMMUNITY}" stroke-width="2"/>'
+        )
+    else:
+        shape = "".join(
+            f'<line class="community" x1="{num(coords[i][0])}" y1="{num(coords[i][1])}" '
+            f'x2="{num(coords[(i + 1) % n][0])}" y2="{num(coords[(i + 1) % n][1])}" stroke="{COMMUNITY}" '
+            'stroke-width="2"/>'
+            for i in range(n)
+            if scored[i] and scored[(i + 1) % n] and n > 2
+        )
     dots = "".join(
         f'<circle cx="{num(x)}" cy="{num(y)}" r="3" fill="{COMMUNITY}"/>'
-        for (x, y), a in zip(coords, axes, strict=True)
-        if a.score is not None
+        for (x, y), is_scored in zip(coords, scored, strict=True)
+        if is_scored
     )
     return shape + dots
 

@@ -389,6 +389,7 @@ def dimension_views(data: ReportData, lang: Lang, t: LocalTexts) -> list[dict[st
                 "target": dimension_target(pack, dim.id),
                 "indicators": rows,
                 "weak": [r["title"] for r in rows if r["status"] == "weak"],
+                "answered": any(r["status"] != "unanswered" for r in rows),
                 "comments": comment_views(data.free_text, dim.id, questions, lang, t),
                 "reliability": reliability.get(dim.id),
             }
@@ -565,7 +566,9 @@ def exemplar_view(weak, lang: Lang, t: LocalTexts) -> dict[str, Any]:
 def plan_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] | None:
     plan = data.plan
     if plan is None:
-        return {"problem": t.fill("library_mismatch", problem=data.plan_problem)} if data.plan_problem else None
+        if data.plan_problem is None:
+            return None
+        return {"problem": t.fill("library_mismatch", problem=data.plan_problem), "message": None}
     from assess.countermeasures import ACTOR_NAMES, EFFORT_NAMES
     from assess.recommend import source_label
 

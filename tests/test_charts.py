@@ -157,3 +157,11 @@ def test_radar_labels_stay_inside_the_drawing():
     height = float(root.get("height"))
     ys = [float(span.get("y")) for span in root.iter(f"{SVG}tspan")]
     assert min(ys) - 10.5 >= 0 and max(ys) <= height
+
+
+def test_an_unscored_dimension_is_a_gap_in_the_community_shape_not_a_zero():
+    root = parse(radar_chart(axes([50, None, 70, 80]), RADAR_LEGEND, "t"))
+    assert [p for p in root.iter(f"{SVG}polygon") if p.get("class") == "community"] == []
+    joined = [ln for ln in root.iter(f"{SVG}line") if ln.get("class") == "community"]
+    assert len(joined) == 2  # 70-80 and 80-50; nothing reaches the unscored axis
+    assert len([c for c in root.iter(f"{SVG}circle")]) == 3

@@ -403,6 +403,19 @@ def test_report_command_writes_html_when_asked_or_named_so(runner, small, tmp_pa
     assert "<html" in forced.read_text(encoding="utf-8")
 
 
+def test_report_command_takes_a_districts_texts_and_templates(runner, small, tmp_path):
+    district = tmp_path / "district"
+    district.mkdir()
+    (district / "texts.yaml").write_text("report_title: {zh: 青石区社区评估报告, en: Qingshi}\n", encoding="utf-8")
+    out = tmp_path / "report.html"
+    result = runner.invoke(main, ["report", str(small()), "-o", str(out), "--templates", str(district)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "青石区社区评估报告" in html and "党建引领社区治理评估报告" not in html
+    missing = runner.invoke(main, ["report", str(small()), "-o", str(out), "--force", "--templates", "nowhere"])
+    assert missing.exit_code == 1 and "nowhere: templates folder not found" in missing.output
+
+
 def test_report_command_without_a_cjk_font_says_what_to_install(runner, small, tmp_path, monkeypatch):
     monkeypatch.setattr(report, "installed_cjk_fonts", lambda: ())
     out = tmp_path / "report.pdf"
