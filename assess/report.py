@@ -53,7 +53,7 @@ CONTENTS_AFTER_PAGES = 4  # a table of contents once the report (without it) is 
 DEFAULT_TOP_ACTIONS = 10
 COMMENTS_SHOWN = 8
 BARS_SHARING_A_PAGE = 12  # up to this many indicators, the bar chart fits under the radar chart
-GAPS_SHOWN = 6
+GAPS_SHOWN = 5
 EXEMPLARS_SHOWN = 3  # cases per weak dimension; theses come first
 COMMENTS_KEPT = 2000  # distinct free-text answers remembered per question; more are only counted
 WEAK_ITEM_CORRELATION = 0.3
@@ -932,6 +932,7 @@ class RenderedReport:
     pdf: bytes
     pages: int
     refused: list[str]
+    first_pages: dict[str, int]  # element id -> the (1-based) page it starts on
 
 
 def report_pdf(
@@ -951,12 +952,23 @@ def report_pdf(
     if pages_without_contents(document) <= CONTENTS_AFTER_PAGES:
         html = render_html(data, lang, district_dir, contents=False)
         document = layout_pdf(html, dirs, files, font_lookup)
-    return RenderedReport(html=html, pdf=write_pdf(document), pages=len(document.pages), refused=files.refused)
+    return RenderedReport(
+        html=html,
+        pdf=write_pdf(document),
+        pages=len(document.pages),
+        refused=files.refused,
+        first_pages={name: index + 1 for name, index in first_pages(document).items()},
+    )
+
+
+def first_pages(document) -> dict[str, int]:
+    """The 0-based page on which each element id (anchor) of the laid-out document starts."""
+    return {name: i for i, page in reversed(list(enumerate(document.pages))) for name in page.anchors}
 
 
 def pages_without_contents(document) -> int:
     """Pages the report would have without its table of contents (`#contents` up to `#summary`)."""
-    first = {name: i for i, page in reversed(list(enumerate(document.pages))) for name in page.anchors}
+    first = first_pages(document)
     if "contents" in first and "summary" in first:
         return len(document.pages) - (first["summary"] - first["contents"])
     return len(document.pages)

@@ -163,6 +163,13 @@ def test_pages_are_numbered_with_a_running_header_and_a_contents_page(rendered, 
     assert f"Page 3 of {len(pages['en'])}" in pages["en"][2]
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_summary_fits_one_page_and_the_charts_two(rendered, lang):
+    first = rendered[lang].first_pages
+    assert first["summary"] == 3 and first["charts"] == 4  # cover, contents, summary
+    assert first["dimensions"] == 6  # radar with the largest gaps, then the bar chart
+
+
 def test_a_short_report_gets_no_table_of_contents(example, tmp_path):
     (tmp_path / "base.html").write_text(
         '<html lang="zh"><head><style>{{ css }}</style></head><body>'
@@ -440,3 +447,15 @@ def test_help_does_not_import_weasyprint():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_method_names_ahp_weights_and_their_consistency_ratio(write):
+    write("pack.yaml", SMALL_PACK + "ahp:\n  dimensions: {judgments: [[lead, serve, 3]]}\n")
+    answers = write("answers.yaml", small_answers())
+    data = report.build_report(answers, weights="ahp")
+    html = report.render_html(data, "en")
+    method = html[html.index('id="method"'):]
+    assert "Analytic Hierarchy Process" in method
+    assert "dimensions: CR = 0.000" in method
+    declared = report.render_html(report.build_report(answers), "en")
+    assert "The weights declared in the indicator pack." in declared
