@@ -39,11 +39,11 @@ from assess.errors import AssessError, Problem, ProblemsError
 from assess.pack import Lang, Pack, Strict
 from assess.packs import LoadedPack
 from assess.resources import templates_dir
-from assess.results import ScoreResult
+from assess.results import IndicatorScore, Reliability, ScoreResult
 from assess.yamlio import load_yaml
 
 if TYPE_CHECKING:  # imported lazily at run time, where they are used
-    from assess.benchmark import BenchmarkResult
+    from assess.benchmark import BenchmarkResult, WeakDimension
     from assess.recommend import Recommendation
 
 TEXTS_FILE = "texts.yaml"
@@ -366,11 +366,10 @@ def overall_view(result: ScoreResult, lang: Lang, t: LocalTexts) -> dict[str, An
 
 def dimension_views(data: ReportData, lang: Lang, t: LocalTexts) -> list[dict[str, Any]]:
     result, pack = data.score, data.pack.pack
-    questions = {q.id: (i.id, q) for _, i, q in pack.questions()}
-    indicators_of: dict[str, list] = {d.id: [] for d in pack.dimensions}
+    questions = {q.id: q for _, _, q in pack.questions()}
+    indicators_of: dict[str, list[IndicatorScore]] = {d.id: [] for d in pack.dimensions}
     for ind in result.indicators:
         indicators_of[ind.dimension].append(ind)
-    reliability = {r.dimension: r for r in result.reliability}
     views = []
     for dim_score, dim in zip(result.dimensions, pack.dimensions, strict=True):
         rows = [indicator_row(ind, lang) for ind in indicators_of[dim.id]]
@@ -391,13 +390,12 @@ def dimension_views(data: ReportData, lang: Lang, t: LocalTexts) -> list[dict[st
                 "weak": [r["title"] for r in rows if r["status"] == "weak"],
                 "answered": any(r["status"] != "unanswered" for r in rows),
                 "comments": comment_views(data.free_text, dim.id, questions, lang, t),
-                "reliability": reliability.get(dim.id),
             }
         )
     return views
 
 
-def indicator_row(ind, lang: Lang) -> dict[str, Any]:
+def indicator_row(ind: IndicatorScore, lang: Lang) -> dict[str, Any]:
     status = "unanswered" if ind.score is None else ("weak" if (ind.gap or 0) > 0 else "ok")
     return {
         "id": ind.id,
@@ -422,14 +420,14 @@ def dimension_target(pack: Pack, dimension_id: str) -> float:
 
 
 def comment_views(
-    free_text: FreeTextAnswers, dimension_id: str, questions: Mapping[str, tuple[str, Any]], lang: Lang, t: LocalTexts
+    free_text: FreeTextAnswers, dimension_id: str, questions: Mapping[str, Any], lang: Lang, t: LocalTexts
 ) -> list[dict[str, Any]]:
     views = []
     for qid in free_text.questions:
         answers = free_text.most_common(qid)
         if not answers or free_text.dimension_of[qid] != dimension_id:
             continue
-        question = questions[qid][1]
+        question = questions[qid]
         hidden = len(answers) - COMMENTS_SHOWN + free_text.overflow[qid]
         views.append(
             {
@@ -540,7 +538,7 @@ def benchmark_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any
     }
 
 
-def exemplar_view(weak, lang: Lang, t: LocalTexts) -> dict[str, Any]:
+def exemplar_view(weak: WeakDimension, lang: Lang, t: LocalTexts) -> dict[str, Any]:
     return {
         "heading": t.fill("exemplar_dimension", title=weak.title.get(lang), score=score_text(weak.community_score)),
         "cases": [
@@ -643,7 +641,7 @@ def quality_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any]:
     }
 
 
-def weak_items(reliability) -> list[str]:
+def weak_items(reliability: Reliability) -> list[str]:
     """Items that do not hang with the rest: low corrected item-total correlation, or alpha rises without them."""
     if reliability.alpha is None:
         return []

@@ -459,3 +459,16 @@ def test_method_names_ahp_weights_and_their_consistency_ratio(write):
     assert "dimensions: CR = 0.000" in method
     declared = report.render_html(report.build_report(answers), "en")
     assert "The weights declared in the indicator pack." in declared
+
+
+def test_weak_survey_items_are_those_that_do_not_hang_with_the_rest():
+    from assess.results import ItemReliability, Reliability
+
+    stats = [
+        ItemReliability(question="q-low-r", alpha_if_deleted=0.65, item_total_correlation=0.2),
+        ItemReliability(question="q-better-without", alpha_if_deleted=0.75, item_total_correlation=0.4),
+        ItemReliability(question="q-fine", alpha_if_deleted=0.6, item_total_correlation=0.5),
+    ]
+    rel = Reliability(dimension="d", alpha=0.7, items=3, complete_respondents=50, item_stats=stats)
+    assert report.weak_items(rel) == ["q-low-r", "q-better-without"]
+    assert report.weak_items(rel.model_copy(update={"alpha": None})) == []
