@@ -19,8 +19,7 @@ assert "/_data/indicators/" in data["pack"]["file"], data["pack"]["file"]
 print("wheel install OK:", data["pack"]["file"])
 PY
 "$work/venv/bin/assess" indicators validate "$("$work/venv/bin/python" -c 'from assess.packs import bundled_packs; print(bundled_packs()["core"])')"
-if [ -x "$work/venv/bin/assess" ] && "$work/venv/bin/assess" --help | grep -q "demo"; then
-  "$work/venv/bin/assess" demo -o "$work/demo" >/dev/null
-  ls "$work/demo"/*.pdf >/dev/null
-  echo "wheel demo OK"
-fi
+"$work/venv/bin/assess" demo -o "$work/demo" >/dev/null
+pdfs=$(find "$work/demo" -name '*.pdf' | wc -l)
+[ "$pdfs" -ge 6 ] || { echo "wheel demo wrote $pdfs PDFs, expected 6" >&2; exit 1; }
+echo "wheel demo OK: $pdfs PDFs"
