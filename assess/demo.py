@@ -8,6 +8,8 @@ every file before the first one is written.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,10 +46,16 @@ def bundled_examples(root: Path | None = None) -> list[Example]:
     return examples
 
 
+def safe_file_stem(name: str, fallback: str = "community", limit: int = 60) -> str:
+    """A file name part made from a community name: letters, digits, CJK and a few marks; no paths, no dots first."""
+    text = unicodedata.normalize("NFKC", name)
+    kept = "".join(ch if ch.isalnum() or ch in "-_（）()" else "-" for ch in text)
+    kept = re.sub(r"-{2,}", "-", kept).strip("-_.")
+    return kept[:limit].rstrip("-_") or fallback
+
+
 def output_stems(examples: Sequence[Example]) -> dict[str, str]:
     """A distinct, safe file name stem per example, made from its community name."""
-    from assess.report import safe_file_stem
-
     stems: dict[str, str] = {}
     for example in examples:
         stem = safe_file_stem(example.name, fallback=example.folder)

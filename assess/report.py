@@ -20,7 +20,6 @@ import difflib
 import os
 import re
 import subprocess
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from assess.pack import Lang, Pack, Strict
 from assess.packs import LoadedPack
 from assess.resources import templates_dir
 from assess.results import IndicatorScore, Reliability, ScoreResult
+from assess.score_output import in_language
 from assess.yamlio import load_yaml
 
 if TYPE_CHECKING:  # imported lazily at run time, where they are used
@@ -271,14 +271,6 @@ class LocalTexts(dict):
 
 def local_texts(texts: Mapping[str, ReportText], lang: Lang) -> LocalTexts:
     return LocalTexts({key: text.get(lang) for key, text in texts.items()})
-
-
-def one_language(message: str, lang: Lang) -> str:
-    """One half of a toolkit message written as "中文 / English"; the whole message if it is not split so."""
-    zh, sep, en = message.partition(" / ")
-    if not sep or not CJK.search(zh):
-        return message
-    return zh if lang == "zh" else en
 
 
 # -- numbers as shown -------------------------------------------------------------------------------------
@@ -626,7 +618,7 @@ def quality_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any]:
                 "item_count": rel.items if rel is not None else "—",
                 "complete": rel.complete_respondents if rel is not None else "—",
                 "weak_items": [question_titles.get(q, q) for q in weak_items(rel)] if rel is not None else [],
-                "note": one_language(rel.note, lang) if rel is not None and rel.note else None,
+                "note": in_language(rel.note, lang) if rel is not None and rel.note else None,
             }
         )
     uncertainty = overall_view(result, lang, t)["band"]
@@ -636,7 +628,7 @@ def quality_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any]:
         "respondents": result.respondents,
         "coverage": percent(result.overall.coverage),
         "rows": rows,
-        "warnings": [one_language(w, lang) for w in result.warnings],
+        "warnings": [in_language(w, lang) for w in result.warnings],
         "uncertainty": uncertainty or t.uncertainty_not_computed,
     }
 
@@ -970,14 +962,3 @@ def pages_without_contents(document) -> int:
     if "contents" in first and "summary" in first:
         return len(document.pages) - (first["summary"] - first["contents"])
     return len(document.pages)
-
-
-# -- output file names ------------------------------------------------------------------------------------
-
-
-def safe_file_stem(name: str, fallback: str = "community", limit: int = 60) -> str:
-    """A file name part made from a community name: letters, digits, CJK and a few marks; no paths, no dots first."""
-    text = unicodedata.normalize("NFKC", name)
-    kept = "".join(ch if ch.isalnum() or ch in "-_（）()" else "-" for ch in text)
-    kept = re.sub(r"-{2,}", "-", kept).strip("-_.")
-    return kept[:limit].rstrip("-_") or fallback

@@ -12,10 +12,9 @@ import pytest
 from pypdf import PdfReader
 
 from assess.cli import main
-from assess.demo import Example, bundled_examples, output_stems, planned_outputs, run_demo
+from assess.demo import Example, bundled_examples, output_stems, planned_outputs, run_demo, safe_file_stem
 from assess.errors import AssessError
 from assess.packs import load_pack
-from assess.report import safe_file_stem
 from assess.resources import examples_dir
 from assess.scoring import score_file
 

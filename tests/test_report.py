@@ -359,11 +359,14 @@ def test_every_bundled_text_is_used_somewhere():
     assert unused == []
 
 
-def test_toolkit_messages_are_shown_in_the_report_language():
-    message = "必答题 q1 未作答 / required question q1 is unanswered"
-    assert report.one_language(message, "zh") == "必答题 q1 未作答"
-    assert report.one_language(message, "en") == "required question q1 is unanswered"
-    assert report.one_language("plain / text", "zh") == "plain / text"
+def test_toolkit_warnings_are_shown_in_the_report_language(write):
+    write("pack.yaml", SMALL_PACK)
+    answers = write("answers.yaml", "pack: pack.yaml\ncommunity: {name: 小河社区}\nanswers: {q-cover: 40}\n")
+    data = report.build_report(answers)
+    assert any("数据不足" in w and "insufficient data" in w for w in data.score.warnings)
+    zh, en = report.render_html(data, "zh"), report.render_html(data, "en")
+    assert "数据不足" in zh and "insufficient data" not in zh
+    assert "insufficient data" in en and "数据不足" not in en
 
 
 def test_page_numbers_are_css_counters_with_quoted_text():
