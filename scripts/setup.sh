@@ -4,13 +4,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+  echo "assess needs Python 3.11 or newer; this python3 is $(python3 --version 2>&1)" >&2
+  exit 1
+}
+
 need=()
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0)
 dpkg -s libpangoft2-1.0-0 >/dev/null 2>&1 || need+=(libpangoft2-1.0-0)
 dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || need+=(libharfbuzz-subset0)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 dpkg -s poppler-utils >/dev/null 2>&1 || need+=(poppler-utils)
-python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv)
+python3 -c "import ensurepip" >/dev/null 2>&1 || need+=(python3-venv)  # Debian strips ensurepip out
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
