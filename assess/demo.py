@@ -39,7 +39,8 @@ def bundled_examples(root: Path | None = None) -> list[Example]:
     for answers in sorted(root.glob(f"*/{ANSWERS_FILE}")):
         residents = answers.parent / RESIDENTS_FILE
         data = load_yaml(answers).data
-        name = str(data.get("community", {}).get("name", answers.parent.name)) if isinstance(data, dict) else ""
+        community = data.get("community") if isinstance(data, dict) else None
+        name = str(community.get("name", "")) if isinstance(community, dict) else ""
         examples.append(Example(answers.parent.name, name, answers, residents if residents.is_file() else None))
     if not examples:
         raise AssessError(f"{root}: no example answer files found / 找不到示例数据")
