@@ -51,6 +51,27 @@ def pack_option(func):
     )(func)
 
 
+def scoring_options(func):
+    """How answers are scored, shared by every command that scores: residents' CSV, pack and weights."""
+    options = [
+        click.option(
+            "--respondents", "respondents_csv", type=click.Path(path_type=Path), default=None, metavar="CSV",
+            help="Residents' answers: one row per respondent, a column per question id / 居民问卷 CSV",
+        ),
+        pack_option,
+        click.option(
+            "--weights", type=click.Choice(["declared", "equal", "ahp"]), default="declared", show_default=True,
+            help="Weights: the pack's, equal, or AHP from the pack's judgments / 权重方式",
+        ),
+        click.option(
+            "--allow-inconsistent", is_flag=True, help="Use AHP weights even if CR > 0.10 / 一致性不达标也使用"
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -58,15 +79,21 @@ def print_json(data: Any) -> None:
 @click.group(cls=Group, context_settings=CONTEXT)
 @click.version_option(package_name="assess")
 def main() -> None:
-    """assess: 党建引领社区治理评估工具 / assess Party-building-led community governance.
+    """assess：党建引领社区治理评估工具 / assess Party-building-led community governance.
 
-    Start with `assess indicators list` to see the indicator framework.
+    \b
+    常用步骤 / Typical steps:
+      assess demo                                 示例报告 / example reports
+      assess indicators list                      查看指标体系 / the indicator framework
+      assess fill -o answers.yaml                 填写问卷 / fill in the questionnaire
+      assess score answers.yaml                   计算得分 / scores
+      assess report answers.yaml -o report.pdf    生成报告 / the report
     """
 
 
 @main.group(cls=Group)
 def indicators() -> None:
-    """List, show and check indicator packs / 查看与校验指标包."""
+    """查看、校验和改编指标包 / List, show, check and adapt indicator packs."""
 
 
 @indicators.command("list")
@@ -74,7 +101,7 @@ def indicators() -> None:
 @lang_option
 @format_option("table", "json")
 def indicators_list(pack_ref: str | None, lang: str, fmt: str) -> None:
-    """The indicator tree: dimensions, indicators and questions.
+    """列出指标体系：维度、指标和题目 / The indicator tree: dimensions, indicators and questions.
 
     Example: assess indicators list --lang en --format json
     """
@@ -94,7 +121,7 @@ def indicators_list(pack_ref: str | None, lang: str, fmt: str) -> None:
 @lang_option
 @format_option("table", "json")
 def indicators_show(element_id: str, pack_ref: str | None, lang: str, fmt: str) -> None:
-    """One dimension, indicator or question in full, with its sources.
+    """查看一个维度、指标或题目的全部内容及来源 / One dimension, indicator or question in full, with its sources.
 
     Example: assess indicators show leading-goose
     """
@@ -112,7 +139,7 @@ def indicators_show(element_id: str, pack_ref: str | None, lang: str, fmt: str) 
 @indicators.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def indicators_validate(paths: tuple[Path, ...]) -> None:
-    """Check pack files; print every problem as FILE:LINE: field: message.
+    """校验指标包文件，逐条列出问题 / Check pack files; print every problem as FILE:LINE: field: message.
 
     Case profiles (seeds/cases/*.yaml) given as PATHS are checked as profiles, and every bundled case
     profile is always checked against the core pack too. Countermeasure libraries (files with
@@ -147,7 +174,7 @@ def indicators_validate(paths: tuple[Path, ...]) -> None:
 @lang_option
 @format_option("table", "json")
 def ahp_command(path: Path | None, pack_ref: str | None, allow_inconsistent: bool, lang: str, fmt: str) -> None:
-    """AHP weights from pairwise judgments: weights, λmax, CI, CR and the RI table used.
+    """由两两比较判断计算 AHP 权重及一致性 / AHP weights from pairwise judgments: weights, λmax, CI, CR.
 
     Give a judgment file ({items, judgments} or {items, experts}), or --pack to see a pack's `ahp:` block.
 
@@ -177,16 +204,7 @@ def ahp_command(path: Path | None, pack_ref: str | None, allow_inconsistent: boo
 
 @main.command("score")
 @click.argument("answers", type=click.Path(path_type=Path))
-@click.option(
-    "--respondents", "respondents_csv", type=click.Path(path_type=Path), default=None, metavar="CSV",
-    help="Residents' answers: one row per respondent, a column per question id / 居民问卷 CSV",
-)
-@pack_option
-@click.option(
-    "--weights", type=click.Choice(["declared", "equal", "ahp"]), default="declared", show_default=True,
-    help="Weights: the pack's, equal, or AHP from the pack's judgments / 权重方式",
-)
-@click.option("--allow-inconsistent", is_flag=True, help="Use AHP weights even if CR > 0.10 / 一致性不达标也使用")
+@scoring_options
 @click.option(
     "--uncertainty", type=click.IntRange(min=0), default=0, metavar="N",
     help="Perturb every weight ±25 % N times; report the 5–95 % range of the overall score / 权重扰动次数",
@@ -205,7 +223,7 @@ def score_command(
     lang: str,
     fmt: str,
 ) -> None:
-    """Score a community from its answer file (and residents' CSV): overall, dimensions, indicators.
+    """计算社区得分：总分、维度、指标、题目 / Score a community: overall, dimensions, indicators, questions.
 
     Example: assess score answers.yaml --respondents residents.csv --uncertainty 1000 --format json
     """
@@ -232,7 +250,7 @@ def score_command(
 @lang_option
 def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent_id: str | None, revisit: bool,
                  lang: str) -> None:
-    """Fill in the questionnaire at the terminal; every answer is saved at once.
+    """在终端逐题填写问卷，每答一题即保存 / Fill in the questionnaire at the terminal; every answer is saved at once.
 
     Ctrl-C loses nothing: run the same command again to continue at the next unanswered question.
 
@@ -303,14 +321,14 @@ def fill_at_terminal(session, lang: str) -> bool:
 
 @main.group(cls=Group)
 def cases() -> None:
-    """Case profiles coded from the five theses and the exemplars they cite / 论文案例档案."""
+    """论文案例档案 / Case profiles coded from the five theses and the exemplars they cite."""
 
 
 @cases.command("list")
 @lang_option
 @format_option("table", "json")
 def cases_list(lang: str, fmt: str) -> None:
-    """Every case profile with its coded levels and named practices.
+    """列出全部案例及其各维度编码 / Every case profile with its coded levels and named practices.
 
     Example: assess cases list --lang en
     """
@@ -328,7 +346,7 @@ def cases_list(lang: str, fmt: str) -> None:
 @lang_option
 @format_option("table", "json")
 def cases_show(case_id: str, lang: str, fmt: str) -> None:
-    """One case profile in full: practices, problems, causes, countermeasures, levels with their evidence.
+    """查看一个案例的完整档案 / One case profile in full: practices, problems, causes, countermeasures, levels.
 
     Example: assess cases show sanyuan
     """
@@ -344,15 +362,19 @@ def cases_show(case_id: str, lang: str, fmt: str) -> None:
 
 @main.command("benchmark")
 @click.argument("answers", type=click.Path(path_type=Path))
-@click.option(
-    "--respondents", "respondents_csv", type=click.Path(path_type=Path), default=None, metavar="CSV",
-    help="Residents' answers: one row per respondent, a column per question id / 居民问卷 CSV",
-)
-@pack_option
+@scoring_options
 @lang_option
 @format_option("table", "json")
-def benchmark_command(answers: Path, respondents_csv: Path | None, pack_ref: str | None, lang: str, fmt: str) -> None:
-    """Compare a community's scores with the thesis cases: nearest case, each dimension, cases to learn from.
+def benchmark_command(
+    answers: Path,
+    respondents_csv: Path | None,
+    pack_ref: str | None,
+    weights: str,
+    allow_inconsistent: bool,
+    lang: str,
+    fmt: str,
+) -> None:
+    """与论文案例对标：最相近的案例、各维度比较、可借鉴的做法 / Compare with the thesis cases.
 
     Exits with status 1 (after printing why) when too few dimensions are scored to compare.
 
@@ -363,7 +385,7 @@ def benchmark_command(answers: Path, respondents_csv: Path | None, pack_ref: str
     from assess.packs import load_pack
     from assess.scoring import score_file
 
-    result = score_file(answers, respondents_csv, pack_ref)
+    result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent)
     outcome = benchmark(result, load_cases(), load_pack(result.pack.file).pack)
     if fmt == "json":
         print_json(outcome.model_dump(mode="json"))
@@ -375,11 +397,7 @@ def benchmark_command(answers: Path, respondents_csv: Path | None, pack_ref: str
 
 @main.command("recommend")
 @click.argument("answers", type=click.Path(path_type=Path))
-@click.option(
-    "--respondents", "respondents_csv", type=click.Path(path_type=Path), default=None, metavar="CSV",
-    help="Residents' answers: one row per respondent, a column per question id / 居民问卷 CSV",
-)
-@pack_option
+@scoring_options
 @click.option(
     "--library", "libraries", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
     help="A district's countermeasure file, added to the bundled library (repeatable) / 补充对策库",
@@ -393,12 +411,14 @@ def recommend_command(
     answers: Path,
     respondents_csv: Path | None,
     pack_ref: str | None,
+    weights: str,
+    allow_inconsistent: bool,
     libraries: tuple[Path, ...],
     top: int | None,
     lang: str,
     fmt: str,
 ) -> None:
-    """Prioritized countermeasures for the indicators below target, grouped by horizon.
+    """针对低于目标的指标，按优先级给出对策 / Prioritized countermeasures for the indicators below target.
 
     Exits with status 1 when too few dimensions are answered to rank actions.
 
@@ -409,7 +429,7 @@ def recommend_command(
     from assess.recommend import plan_lines, recommend
     from assess.scoring import score_file
 
-    result = score_file(answers, respondents_csv, pack_ref)
+    result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent)
     pack = load_pack(result.pack.file).pack
     plan = recommend(result, load_library(list(libraries), pack), pack, top)
     failed = plan.status == "insufficient-data"
@@ -432,7 +452,7 @@ def recommend_command(
               help="Where to write the new pack / 输出文件")
 @click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
 def indicators_new(name: str, parent_ref: str, output: Path, force: bool) -> None:
-    """Write a starter district pack that extends another; it validates as it is.
+    """生成继承上级指标包的本地指标包模板 / Write a starter district pack that extends another.
 
     Commented examples show each kind of change: weights, targets, goalposts, labels, removing and adding
     elements, grade bands and AHP judgments.
@@ -455,7 +475,7 @@ def indicators_new(name: str, parent_ref: str, output: Path, force: bool) -> Non
 @lang_option
 @format_option("table", "json")
 def indicators_diff(pack_a: str, pack_b: str, lang: str, fmt: str) -> None:
-    """What pack B adds, removes and changes against pack A, by id, with effective-weight changes.
+    """比较两个指标包的增删改 / What pack B adds, removes and changes against pack A, by id.
 
     A and B are bundled pack ids or files; both are compared fully resolved.
 
@@ -480,7 +500,7 @@ def indicators_diff(pack_a: str, pack_b: str, lang: str, fmt: str) -> None:
               help="The .xlsx form to write / 输出的 XLSForm 文件")
 @click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
 def indicators_xlsform(pack_ref: str | None, respondent: str, lang: str, output: Path, force: bool) -> None:
-    """Export a questionnaire as an XLSForm for ODK Collect or KoboToolbox (labels in Chinese and English).
+    """导出 XLSForm 问卷，用于手机采集（ODK / KoboToolbox） / Export a questionnaire as an XLSForm.
 
     Upload the file to KoboToolbox or ODK Central; `assess import` reads the data they export.
 
@@ -509,7 +529,7 @@ def indicators_xlsform(pack_ref: str | None, respondent: str, lang: str, output:
 @format_option("table", "json")
 def import_command(export: Path, pack_ref: str | None, output: Path, community_name: str | None,
                    skip_bad_rows: bool, force: bool, fmt: str) -> None:
-    """Turn a KoboToolbox or ODK Central export (CSV or XLSX) into an answer file, one respondent per submission.
+    """导入 KoboToolbox 或 ODK Central 导出的数据 / Turn a KoboToolbox or ODK Central export into an answer file.
 
     Without --skip-bad-rows a single bad value stops the import and nothing is written.
 
@@ -549,18 +569,9 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
               help="The report file to write (.pdf or .html) / 报告文件")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default=None,
               help="pdf or html (default: from the file name, else pdf) / 报告格式")
-@click.option(
-    "--respondents", "respondents_csv", type=click.Path(path_type=Path), default=None, metavar="CSV",
-    help="Residents' answers: one row per respondent, a column per question id / 居民问卷 CSV",
-)
 @click.option("--templates", "templates", type=click.Path(path_type=Path, file_okay=False), default=None,
               metavar="DIR", help="A district's own templates, CSS or texts.yaml; the rest stay bundled / 自定义模板")
-@pack_option
-@click.option(
-    "--weights", type=click.Choice(["declared", "equal", "ahp"]), default="declared", show_default=True,
-    help="Weights: the pack's, equal, or AHP from the pack's judgments / 权重方式",
-)
-@click.option("--allow-inconsistent", is_flag=True, help="Use AHP weights even if CR > 0.10 / 一致性不达标也使用")
+@scoring_options
 @click.option(
     "--uncertainty", type=click.IntRange(min=0), default=0, metavar="N",
     help="Perturb every weight ±25 % N times and show the score's range / 权重扰动次数",
@@ -588,7 +599,7 @@ def report_command(
     lang: str,
     force: bool,
 ) -> None:
-    """The assessment report (PDF or HTML): summary, charts, dimensions, cases, action plan, data, method.
+    """生成评估报告（PDF 或 HTML） / The assessment report: summary, charts, dimensions, cases, plan, method.
 
     Example: assess report answers.yaml --respondents residents.csv -o report.pdf --lang zh
     """
@@ -619,7 +630,7 @@ def report_command(
               show_default=True, help="Folder for the reports / 输出文件夹")
 @click.option("--force", is_flag=True, help="Overwrite reports already in the folder / 覆盖已有文件")
 def demo_command(out_dir: Path, force: bool) -> None:
-    """Reports for the bundled FICTIONAL example communities, in Chinese and English (PDF and HTML).
+    """为内置的虚构示例社区生成中英文报告 / Reports for the bundled FICTIONAL example communities.
 
     Example: assess demo -o assess-demo
     """
