@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from assess.pack import Text
 from assess.results import ItemReliability, Reliability
 
 BATCH_ROWS = 4096
@@ -88,23 +89,23 @@ class ReliabilityAccumulator:
         )
 
 
-NO_VARIANCE_NOTE = (
-    "所有受访者在这些题上的总分相同，无法计算信度系数 / every respondent has the same total on these items, "
-    "so alpha is undefined"
+NO_VARIANCE_NOTE = Text(
+    zh="所有受访者在这些题上的总分相同，无法计算信度系数",
+    en="every respondent has the same total on these items, so alpha is undefined",
 )
 
 
-def not_reported_note(items: int, respondents: int) -> str | None:
+def not_reported_note(items: int, respondents: int) -> Text | None:
     """Why alpha is withheld: fewer than two items, or too few respondents answering all of them."""
     if items < MIN_ITEMS:
-        return (
-            f"该维度只有 {items} 道居民题，至少需要 {MIN_ITEMS} 道才能计算信度 / the dimension has {items} resident "
-            f"item(s); alpha needs at least {MIN_ITEMS}"
+        return Text(
+            zh=f"该维度只有 {items} 道居民题，至少需要 {MIN_ITEMS} 道才能计算信度",
+            en=f"the dimension has {items} resident item(s); alpha needs at least {MIN_ITEMS}",
         )
     if respondents < MIN_RESPONDENTS:
-        return (
-            f"答全这些题的受访者只有 {respondents} 人，至少需要 {MIN_RESPONDENTS} 人才报告信度 / only {respondents} "
-            f"respondent(s) answered all these items; alpha is reported from {MIN_RESPONDENTS}"
+        return Text(
+            zh=f"答全这些题的受访者只有 {respondents} 人，至少需要 {MIN_RESPONDENTS} 人才报告信度",
+            en=f"only {respondents} respondent(s) answered all these items; alpha is reported from {MIN_RESPONDENTS}",
         )
     return None
 

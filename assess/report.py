@@ -39,7 +39,6 @@ from assess.pack import Lang, Pack, Strict
 from assess.packs import LoadedPack
 from assess.resources import templates_dir
 from assess.results import IndicatorScore, Reliability, ScoreResult
-from assess.score_output import in_language
 from assess.yamlio import load_yaml
 
 if TYPE_CHECKING:  # imported lazily at run time, where they are used
@@ -618,7 +617,7 @@ def quality_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any]:
                 "item_count": rel.items if rel is not None else "—",
                 "complete": rel.complete_respondents if rel is not None else "—",
                 "weak_items": [question_titles.get(q, q) for q in weak_items(rel)] if rel is not None else [],
-                "note": in_language(rel.note, lang) if rel is not None and rel.note else None,
+                "note": rel.note.get(lang) if rel is not None and rel.note else None,
             }
         )
     uncertainty = overall_view(result, lang, t)["band"]
@@ -628,7 +627,7 @@ def quality_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any]:
         "respondents": result.respondents,
         "coverage": percent(result.overall.coverage),
         "rows": rows,
-        "warnings": [in_language(w, lang) for w in result.warnings],
+        "warnings": [w.get(lang) for w in result.warnings],
         "uncertainty": uncertainty or t.uncertainty_not_computed,
     }
 

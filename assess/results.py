@@ -81,7 +81,7 @@ class Reliability(Result):
     items: int
     complete_respondents: int
     item_stats: list[ItemReliability]
-    note: str | None = None
+    note: Text | None = None  # why alpha is not reported
 
 
 class Uncertainty(Result):
@@ -111,4 +111,4 @@ class ScoreResult(Result):
     questions: list[QuestionScore]
     reliability: list[Reliability] = []
     uncertainty: Uncertainty | None = None
-    warnings: list[str] = []
+    warnings: list[Text] = []

@@ -53,14 +53,6 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(width - display_width(text), 0)
 
 
-def in_language(text: str, lang: Lang) -> str:
-    """One half of a "中文 / English" message; the English half never contains " / " (see scoring.bilingual)."""
-    if " / " not in text:
-        return text
-    zh, en = text.rsplit(" / ", 1)
-    return zh if lang == "zh" else en
-
-
 def number(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
@@ -73,7 +65,7 @@ def score_table(result: ScoreResult, lang: Lang) -> str:
         lines += ["", *reliability_lines(result, lang)]
     if result.warnings:
         lines += ["", f"{word('warnings', lang)}:"]
-        lines += [f"  - {in_language(w, lang)}" for w in result.warnings]
+        lines += [f"  - {w.get(lang)}" for w in result.warnings]
     return "\n".join(lines)
 
 
@@ -124,7 +116,7 @@ def reliability_lines(result: ScoreResult, lang: Lang) -> list[str]:
     for rel in result.reliability:
         alpha = f"α = {rel.alpha:.2f}" if rel.alpha is not None else word("not_reported", lang)
         counts = f"{rel.items} {word('items', lang)}, {word('complete', lang)} {rel.complete_respondents}"
-        note = f"; {in_language(rel.note, lang)}" if rel.note else ""
+        note = f"; {rel.note.get(lang)}" if rel.note else ""
         lines.append(f"  {titles.get(rel.dimension, rel.dimension)}: {alpha} ({counts}{note})")
     return lines
 

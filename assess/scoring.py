@@ -26,7 +26,7 @@ from assess.answers import (
     unknown_question_message,
 )
 from assess.errors import Problem, ProblemsError
-from assess.pack import SCORED_TYPES, Pack, Question
+from assess.pack import SCORED_TYPES, Pack, Question, Text
 from assess.packs import LoadedPack
 from assess.results import (
     DimensionScore,
@@ -435,7 +435,7 @@ def weight_uncertainty(
     )
 
 
-def score_warnings(pack: Pack, collector: Collector, result: ScoreResult) -> list[str]:
+def score_warnings(pack: Pack, collector: Collector, result: ScoreResult) -> list[Text]:
     """Non-fatal findings a reader of the score must see: thin data, unanswered required items, odd sources."""
     warnings = []
     if result.overall.score is None:
@@ -462,7 +462,7 @@ def score_warnings(pack: Pack, collector: Collector, result: ScoreResult) -> lis
     return warnings
 
 
-def off_type_warning(question: Question, tally: QuestionTally) -> str:
+def off_type_warning(question: Question, tally: QuestionTally) -> Text:
     if question.respondent == "committee":
         return bilingual(
             f"{question.id} 是两委填报题，却有 {tally.off_type} 名受访者作答（已计入）",
@@ -476,6 +476,5 @@ def off_type_warning(question: Question, tally: QuestionTally) -> str:
     )
 
 
-def bilingual(zh: str, en: str) -> str:
-    """A warning as "中文 / English"; the table shows one half (see score_output.in_language)."""
-    return f"{zh} / {en}"
+def bilingual(zh: str, en: str) -> Text:
+    return Text(zh=zh, en=en)

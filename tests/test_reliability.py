@@ -112,7 +112,7 @@ def test_not_reported_with_fewer_than_ten_complete_respondents():
     rng = np.random.default_rng(1)
     result = accumulate(correlated_items(rng, 9, 3), ["a", "b", "c"]).result()
     assert result.alpha is None and result.complete_respondents == 9
-    assert "9" in result.note and "至少需要 10 人" in result.note and "reported from 10" in result.note
+    assert "9" in result.note.zh and "至少需要 10 人" in result.note.zh and "reported from 10" in result.note.en
     assert [s.alpha_if_deleted for s in result.item_stats] == [None, None, None]
     assert accumulate(correlated_items(rng, 10, 3), ["a", "b", "c"]).result().alpha is not None
 
@@ -120,7 +120,7 @@ def test_not_reported_with_fewer_than_ten_complete_respondents():
 def test_not_reported_with_a_single_item():
     result = accumulate(np.arange(20.0).reshape(20, 1), ["only"]).result()
     assert result.alpha is None and result.items == 1
-    assert "至少需要 2 道" in result.note and "needs at least 2" in result.note
+    assert "至少需要 2 道" in result.note.zh and "needs at least 2" in result.note.en
 
 
 def test_two_items_have_no_alpha_if_deleted_but_a_correlation():
@@ -135,5 +135,5 @@ def test_two_items_have_no_alpha_if_deleted_but_a_correlation():
 def test_identical_totals_leave_alpha_undefined():
     matrix = np.full((12, 3), 50.0)
     result = accumulate(matrix, ["a", "b", "c"]).result()
-    assert result.alpha is None and "undefined" in result.note
+    assert result.alpha is None and "undefined" in result.note.en
     assert [s.item_total_correlation for s in result.item_stats] == [None, None, None]

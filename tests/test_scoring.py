@@ -150,8 +150,12 @@ def test_golden_dimensions_and_overall(golden):
     assert golden.community.name == "示范社区"
     assert golden.assessed_on == "2026-11-01"
     assert (golden.pack.id, golden.pack.version, golden.pack.hash) == ("golden", "1", LOADED.hash)
-    assert golden.warnings == ["维度 innovate（创新）数据不足：覆盖率 0%，低于 50% / "
-                               "dimension innovate: insufficient data, coverage 0% is under 50 %"]
+    assert [(w.zh, w.en) for w in golden.warnings] == [
+        (
+            "维度 innovate（创新）数据不足：覆盖率 0%，低于 50%",
+            "dimension innovate: insufficient data, coverage 0% is under 50 %",
+        )
+    ]
 
 
 def test_overall_is_the_sum_of_indicator_weight_times_score(golden):
@@ -185,7 +189,7 @@ def test_partial_answers_renormalize_and_report_coverage():
     assert (dimensions["lead"].score, dimensions["lead"].coverage) == (66.88, 0.625)
     assert (dimensions["innovate"].score, dimensions["innovate"].coverage) == (100.0, 0.5)
     assert dimensions["innovate"].insufficient_data is False
-    assert "必答题 q-yes 未作答 / required question q-yes is unanswered" in result.warnings
+    assert ("必答题 q-yes 未作答", "required question q-yes is unanswered") in [(w.zh, w.en) for w in result.warnings]
 
 
 def test_equal_weights():
@@ -200,7 +204,7 @@ def test_nothing_answered_has_no_score_and_says_so():
     result = score(LOADED, community_answers({}), uncertainty=50)
     assert (result.overall.score, result.overall.grade, result.overall.coverage) == (None, None, 0.0)
     assert result.uncertainty is None
-    assert result.warnings[0].startswith("没有可计分的回答")
+    assert result.warnings[0].zh.startswith("没有可计分的回答")
     assert all(d.insufficient_data for d in result.dimensions)
 
 
@@ -218,8 +222,9 @@ def test_answers_from_any_source_count_but_off_type_ones_are_warned():
     questions = by_id(result.questions)
     assert (questions["q-trust"].score, questions["q-trust"].n) == (100.0, 1)
     assert (questions["q-yes"].score, questions["q-yes"].n, questions["q-yes"].respondents) == (50.0, 2, 2)
-    assert "q-yes is a committee question but 2 respondent(s) answered it (counted)" in " ".join(result.warnings)
-    assert "q-trust is a resident question but was answered in the committee block" in " ".join(result.warnings)
+    english = " ".join(w.en for w in result.warnings)
+    assert "q-yes is a committee question but 2 respondent(s) answered it (counted)" in english
+    assert "q-trust is a resident question but was answered in the committee block" in english
 
 
 def test_bad_answers_given_in_code_are_all_reported():
