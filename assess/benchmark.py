@@ -25,6 +25,7 @@ from statistics import fmean
 
 from assess.cases import CaseProfile, CodedLevel, CodingScale, Practice, coding_scale
 from assess.errors import AssessError
+from assess.i18n import Vocabulary, bracketed
 from assess.pack import Lang, Pack, Text
 from assess.results import DimensionScore, PackRef, Result, ScoreResult
 from assess.score_output import display_width, pad
@@ -378,7 +379,7 @@ def exemplar_practice(practice: Practice) -> ExemplarPractice:
 
 # -- reading a benchmark for people -------------------------------------------------------------------------
 
-WORDS: dict[str, tuple[str, str]] = {
+WORDS = Vocabulary({
     "heading": ("与论文案例对标", "Benchmark against the thesis cases"),
     "scale": ("案例等级{caveat}（{estimates}）；本社区低于 {weak:g} 分的维度视为薄弱。",
               "Case levels are {caveat} ({estimates}); a community dimension below {weak:g} counts as weak."),
@@ -400,20 +401,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "abstract": ("摘要原文", "abstract"),
     "practice": ("做法", "practice"),
     "method": ("计算方法", "Method"),
-}
+})
 
 
-def word(key: str, lang: Lang) -> str:
-    zh, en = WORDS[key]
-    return zh if lang == "zh" else en
+word = WORDS.word
 
 
-def heading(key: str, lang: Lang) -> str:
-    return word(key, lang) + ("：" if lang == "zh" else ": ")
-
-
-def bracketed(text: str, lang: Lang) -> str:
-    return f"（{text}）" if lang == "zh" else f" ({text})"
+heading = WORDS.heading
 
 
 def benchmark_lines(result: BenchmarkResult, lang: Lang) -> list[str]:

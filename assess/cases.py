@@ -19,6 +19,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
 from assess.errors import AssessError, Problem, ProblemsError
+from assess.i18n import Vocabulary, bracketed
 from assess.pack import Id, Lang, Pack, Strict, Text
 from assess.resources import seeds_dir
 from assess.seeds import load_register, thesis_by_file
@@ -362,7 +363,7 @@ def practice(case_id: str, practice_id: str) -> Practice:
 
 # -- reading profiles for people ------------------------------------------------------------------------------
 
-WORDS: dict[str, tuple[str, str]] = {
+WORDS = Vocabulary({
     "thesis": ("论文", "thesis"),
     "second_hand": ("二手，见{place}论文", "second-hand, via the {place} thesis"),
     "seed": ("来源摘要", "Source abstract"),
@@ -380,20 +381,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "indicators": ("指标", "indicators"),
     "results": ("成效", "results"),
     "none": ("无", "none"),
-}
+})
 
 
-def word(key: str, lang: Lang) -> str:
-    zh, en = WORDS[key]
-    return zh if lang == "zh" else en
+word = WORDS.word
 
 
-def heading(key: str, lang: Lang) -> str:
-    return word(key, lang) + ("：" if lang == "zh" else ": ")
-
-
-def enclosed(text: str, lang: Lang) -> str:
-    return f"（{text}）" if lang == "zh" else f" ({text})"
+heading = WORDS.heading
 
 
 def provenance(case: CaseProfile, lang: Lang) -> str:
@@ -414,11 +408,11 @@ def case_list_lines(cases: list[CaseProfile], lang: Lang) -> list[str]:
     scale = coding_scale()
     lines = []
     for case in cases:
-        lines.append(f"{case.id}: {case.name.get(lang)}{enclosed(provenance(case, lang), lang)}")
+        lines.append(f"{case.id}: {case.name.get(lang)}{bracketed(provenance(case, lang), lang)}")
         practices = ", ".join(p.id for p in case.practices) or word("none", lang)
         lines.append(f"    {heading('levels', lang)}{level_summary(case, scale, lang)}")
         lines.append(f"    {heading('practices', lang)}{practices}")
-    lines.append(enclosed(scale.caveat.get(lang), lang).strip())
+    lines.append(bracketed(scale.caveat.get(lang), lang).strip())
     return lines
 
 
@@ -428,7 +422,7 @@ def case_lines(case: CaseProfile, pack: Pack, lang: Lang) -> list[str]:
     thesis = thesis_by_file(case.seed)
     source = f"{case.seed} — {thesis.place.get(lang)}" if thesis is not None else case.seed
     if case.second_hand:
-        source += enclosed(word("cited_only", lang), lang)
+        source += bracketed(word("cited_only", lang), lang)
     lines = [f"{case.id}: {case.name.get(lang)}", f"  {heading('seed', lang)}{source}"]
     lines.append(f"  {heading('context', lang)}{case.context.get(lang)}")
     for key in ("theories", "methods"):
@@ -449,7 +443,7 @@ def case_lines(case: CaseProfile, pack: Pack, lang: Lang) -> list[str]:
         for finding in findings:
             lines.append(f"    - {finding.text.get(lang)}")
             lines += link_lines(finding, lang)
-    lines.append(f"  {word('levels', lang)}{enclosed(scale.caveat.get(lang), lang)}" + ("：" if lang == "zh" else ":"))
+    lines.append(f"  {word('levels', lang)}{bracketed(scale.caveat.get(lang), lang)}" + ("：" if lang == "zh" else ":"))
     for dim in pack.dimensions:
         coding = case.levels.get(dim.id)
         if coding is None:

@@ -1,13 +1,32 @@
-"""Short bilingual terms shown by the command line (question types, respondents, column heads).
+"""Short bilingual words for terminal output, and the one way every module looks them up.
 
-Report texts live in `templates/texts.yaml`; these are the few words the terminal output needs.
+Report texts live in `templates/texts.yaml`; each module that prints for the terminal keeps its own small
+`Vocabulary` of (中文, English) pairs next to the code that uses them.
 """
 
 from __future__ import annotations
 
 from assess.pack import Lang
 
-TERMS: dict[str, tuple[str, str]] = {
+
+class Vocabulary(dict[str, tuple[str, str]]):
+    """Words as (中文, English) pairs, looked up in the output language."""
+
+    def word(self, key: str, lang: Lang) -> str:
+        zh, en = self[key]
+        return zh if lang == "zh" else en
+
+    def heading(self, key: str, lang: Lang) -> str:
+        """A word followed by the colon of its language."""
+        return self.word(key, lang) + ("：" if lang == "zh" else ": ")
+
+
+def bracketed(text: str, lang: Lang) -> str:
+    """An aside in the brackets of the output language."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
+TERMS = Vocabulary({
     "likert": ("量表题", "Likert"),
     "yes_no": ("是否题", "Yes/no"),
     "choice": ("单选题", "Choice"),
@@ -33,9 +52,5 @@ TERMS: dict[str, tuple[str, str]] = {
     "unit": ("单位", "unit"),
     "help": ("说明", "Help"),
     "valid": ("校验通过", "valid"),
-}
-
-
-def term(key: str, lang: Lang) -> str:
-    zh, en = TERMS[key]
-    return zh if lang == "zh" else en
+})
+term = TERMS.word

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from assess.i18n import Vocabulary
 from assess.pack import SCORED_TYPES, Dimension, Indicator, Lang, Pack
 from assess.packs import LoadedPack
 
 SHARE_DECIMALS = 4
 PACK_FIELDS = ("id", "version", "title", "description", "grade_bands", "default_target", "ahp")
 CHILDREN = {"dimension": "indicators", "indicator": "questions"}
-WORDS: dict[str, tuple[str, str]] = {
+WORDS = Vocabulary({
     "heading": ("指标包对比", "Pack diff"),
     "extends": ("继承自", "extends"),
     "pack": ("指标包字段", "Pack fields"),
@@ -33,12 +34,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "dimension": ("维度", "dimension"),
     "indicator": ("指标", "indicator"),
     "question": ("题目", "question"),
-}
+})
 
 
-def word(key: str, lang: Lang) -> str:
-    zh, en = WORDS[key]
-    return zh if lang == "zh" else en
+word = WORDS.word
 
 
 # -- the comparison ------------------------------------------------------------------------------------

@@ -9,10 +9,11 @@ import csv
 import io
 import unicodedata
 
+from assess.i18n import Vocabulary
 from assess.pack import Lang
 from assess.results import ScoreResult
 
-WORDS: dict[str, tuple[str, str]] = {
+WORDS = Vocabulary({
     "heading": ("党建引领社区治理评估得分", "Party-building-led community governance score"),
     "pack": ("指标包", "Pack"),
     "weights": ("权重", "weights"),
@@ -36,12 +37,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "not_reported": ("不报告", "not reported"),
     "warnings": ("提示", "Warnings"),
     "none": ("—", "—"),
-}
+})
 
 
-def word(key: str, lang: Lang) -> str:
-    zh, en = WORDS[key]
-    return zh if lang == "zh" else en
+word = WORDS.word
 
 
 def display_width(text: str) -> int:
