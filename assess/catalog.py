@@ -59,7 +59,10 @@ def all_ids(pack: Pack) -> list[str]:
 def unknown_id_message(pack: Pack, element_id: str) -> str:
     close = difflib.get_close_matches(element_id, all_ids(pack), n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(close)}?" if close else "; `assess indicators list` shows all ids"
-    return f"'{element_id}' is not a dimension, indicator or question of pack '{pack.id}'{hint} / 指标包中没有此编号"
+    return (
+        f"指标包 '{pack.id}' 中没有编号 '{element_id}' / "
+        f"'{element_id}' is not a dimension, indicator or question of pack '{pack.id}'{hint}"
+    )
 
 
 def tree_lines(loaded: LoadedPack, lang: Lang) -> list[str]:

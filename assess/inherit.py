@@ -393,8 +393,9 @@ def validated(data: dict, origins: Origins, child: Located) -> Pack:
         for err in exc.errors():
             allowed = fields_at(Pack, err["loc"][:-1]) if err["type"] == "extra_forbidden" else None
             problems.append(placed(data, origins, data_path(data, err["loc"]), friendly_message(err, allowed), child))
+        problems += [placed(data, origins, path, message, child) for path, message in pack_rule_violations(data)]
         raise ProblemsError(problems) from None
-    problems = [placed(data, origins, path, message, child) for path, message in pack_rule_violations(pack)]
+    problems = [placed(data, origins, path, message, child) for path, message in pack_rule_violations(data, pack)]
     if problems:
         raise ProblemsError(problems)
     return pack

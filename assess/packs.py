@@ -58,7 +58,10 @@ def pack_path(ref: str | Path | None, relative_to: Path | None = None) -> Path:
     if path.exists():
         return path
     known = ", ".join(sorted(bundled))
-    raise AssessError(f"{text}: no such pack file, and not a bundled pack id (bundled: {known}) / 找不到指标包")
+    raise AssessError(
+        f"{text}: 找不到指标包：既不是文件，也不是内置指标包编号（内置：{known}） / "
+        f"no such pack file, and not a bundled pack id (bundled: {known})"
+    )
 
 
 def load_pack(ref: str | Path | None = None) -> LoadedPack:
@@ -71,51 +74,79 @@ def load_pack(ref: str | Path | None = None) -> LoadedPack:
 
 def build_pack(located: Located) -> Pack:
     if not isinstance(located.data, dict):
-        raise ProblemsError([located.problem((), "a pack must be a mapping with id, version, title and dimensions")])
+        message = "指标包应包含 id、version、title 和 dimensions / a pack needs id, version, title and dimensions"
+        raise ProblemsError([located.problem((), message)])
     try:
         pack = Pack.model_validate(located.data)
     except ValidationError as exc:
-        raise validation_problems(located, exc, Pack) from None
-    problems = [located.problem(path, message) for path, message in pack_rule_violations(pack)]
+        schema = validation_problems(located, exc, Pack).problems
+        rules = [located.problem(path, message) for path, message in pack_rule_violations(located.data)]
+        raise ProblemsError(schema + rules) from None
+    problems = [located.problem(path, message) for path, message in pack_rule_violations(located.data, pack)]
     if problems:
         raise ProblemsError(problems)
     return pack
 
 
-def pack_rule_violations(pack: Pack) -> Iterator[tuple[PathKey, str]]:
-    """Rules that span the pack and so cannot live on a single model."""
+def pack_rule_violations(data: dict, pack: Pack | None = None) -> Iterator[tuple[PathKey, str]]:
+    """Rules that span the pack and so cannot live on a single model.
+
+    They read the raw data, skipping values of the wrong type, so that they also run when the models refused
+    the file: one run then lists type errors and, say, duplicate ids together. Rules that need the validated
+    pack (the AHP judgments) run only when `pack` is given.
+    """
     seen: dict[str, str] = {}
     known_seeds = set(thesis_files())
 
-    def claim(element_id: str, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    def claim(element: dict, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+        element_id = element.get("id")
+        if not isinstance(element_id, str):
+            return
         if element_id in seen:
             where = seen[element_id]
-            yield (*path, "id"), f"duplicate id '{element_id}' (already used at {where}); ids must be unique in a pack"
+            yield (*path, "id"), (
+                f"编号 '{element_id}' 重复（已用于 {where}），同一指标包内编号必须唯一 / "
+                f"duplicate id '{element_id}' (already used at {where}); ids must be unique in a pack"
+            )
         else:
             seen[element_id] = ".".join(map(str, path))
 
-    yield from zero_weights(pack.dimensions, ("dimensions",))
-    for d_i, dim in enumerate(pack.dimensions):
+    dimensions = mappings(data.get("dimensions"))
+    yield from zero_weights(dimensions, ("dimensions",))
+    for d_i, dim in dimensions:
         d_path: PathKey = ("dimensions", d_i)
-        yield from claim(dim.id, d_path)
-        yield from zero_weights(dim.indicators, (*d_path, "indicators"))
-        for i_i, ind in enumerate(dim.indicators):
+        yield from claim(dim, d_path)
+        indicators = mappings(dim.get("indicators"))
+        yield from zero_weights(indicators, (*d_path, "indicators"))
+        for i_i, ind in indicators:
             i_path: PathKey = (*d_path, "indicators", i_i)
-            yield from claim(ind.id, i_path)
-            yield from zero_weights(ind.questions, (*i_path, "questions"))
-            for s_i, source in enumerate(ind.sources):
-                if source.seed not in known_seeds:
+            yield from claim(ind, i_path)
+            questions = mappings(ind.get("questions"))
+            yield from zero_weights(questions, (*i_path, "questions"))
+            for s_i, source in mappings(ind.get("sources")):
+                seed = source.get("seed")
+                if isinstance(seed, str) and seed not in known_seeds:
                     yield (*i_path, "sources", s_i, "seed"), (
-                        f"unknown thesis '{source.seed}'; cite one of: {', '.join(sorted(known_seeds))}"
+                        f"未知的论文 / unknown thesis '{seed}'; 可引用 / cite one of: {', '.join(sorted(known_seeds))}"
                     )
-            for q_i, question in enumerate(ind.questions):
-                yield from claim(question.id, (*i_path, "questions", q_i))
-    yield from pack_ahp_violations(pack)
+            for q_i, question in questions:
+                yield from claim(question, (*i_path, "questions", q_i))
+    if pack is not None:
+        yield from pack_ahp_violations(pack)
 
 
-def zero_weights(siblings: list, path: PathKey) -> Iterator[tuple[PathKey, str]]:
-    if siblings and all(s.weight == 0 for s in siblings):
-        yield path, "all weights here are 0; at least one must be above 0"
+def mappings(value: object) -> list[tuple[int, dict]]:
+    """The mapping items of a list with their positions; anything else (a type error reported elsewhere) is none."""
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def zero_weights(siblings: list[tuple[int, dict]], path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    weights = [element.get("weight", 1) for _, element in siblings]
+    numeric = [w for w in weights if isinstance(w, int | float) and not isinstance(w, bool)]
+    if siblings and len(numeric) == len(weights) and all(w == 0 for w in numeric):
+        yield path, "同级权重不能全为 0 / all weights here are 0; at least one must be above 0"
 
 
 def pack_hash(pack: Pack) -> str:

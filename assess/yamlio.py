@@ -80,24 +80,26 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise AssessError(f"{name}: file not found / 找不到文件") from None
+        raise AssessError(f"{name}: 找不到文件 / file not found") from None
     except OSError as exc:
-        raise AssessError(f"{name}: cannot read the file / 无法读取文件: {exc.strerror}") from None
+        raise AssessError(f"{name}: 无法读取文件 / cannot read the file: {exc.strerror}") from None
     if path.is_dir():
-        raise AssessError(f"{name}: is a folder, expected a file / 这是文件夹，需要文件")
+        raise AssessError(f"{name}: 这是文件夹，需要的是文件 / is a folder, expected a file")
     if size > limit:
         raise AssessError(
-            f"{name}: file is {size / 1048576:.1f} MiB, over the {limit // 1048576} MiB limit / 文件过大"
+            f"{name}: 文件过大（{size / 1048576:.1f} MiB，上限 {limit // 1048576} MiB） / "
+            f"file is {size / 1048576:.1f} MiB, over the {limit // 1048576} MiB limit"
         )
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise AssessError(
-            f"{name}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 / 文件不是 UTF-8 编码，请另存为 UTF-8"
+            f"{name}: 文件不是 UTF-8 编码（第 {exc.start} 字节），请另存为 UTF-8 / "
+            f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"
         ) from None
     if not text.strip():
-        raise AssessError(f"{name}: the file is empty / 文件为空")
+        raise AssessError(f"{name}: 文件为空 / the file is empty")
     return text
 
 
@@ -114,14 +116,14 @@ def parse_yaml(text: str, name: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        message = f"not valid YAML / YAML 格式错误: {exc.problem or exc}"
+        message = f"YAML 格式错误 / not valid YAML: {exc.problem or exc}"
         raise ProblemsError([Problem(name, line, "", message)]) from None
     except yaml.YAMLError as exc:
-        raise ProblemsError([Problem(name, None, "", f"not valid YAML / YAML 格式错误: {exc}")]) from None
+        raise ProblemsError([Problem(name, None, "", f"YAML 格式错误 / not valid YAML: {exc}")]) from None
     finally:
         loader.dispose()
     if root is None:
-        raise AssessError(f"{name}: the file is empty / 文件为空")
+        raise AssessError(f"{name}: 文件为空 / the file is empty")
     located = Located(data=None, file=name)
     builder = _Builder(located, yaml.SafeLoader(""))
     located.data = builder.build(root, ())
@@ -144,12 +146,12 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise AssessError(
-                f"{self.located.file}: the file expands to more than {MAX_NODES:,} values "
-                "(too many YAML aliases?) / 文件展开后过大，可能含有过多 YAML 别名"
+                f"{self.located.file}: 文件展开后超过 {MAX_NODES:,} 个值（YAML 别名过多？） / "
+                f"the file expands to more than {MAX_NODES:,} values (too many YAML aliases?)"
             )
         self.located.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _COLLECTION_TAGS:
-            self._refuse(node, path, f"unsupported YAML tag {node.tag}")
+            self._refuse(node, path, f"不支持的 YAML 标签 / unsupported YAML tag {node.tag}")
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -165,7 +167,7 @@ class _Builder:
             try:
                 self.scalars[key] = self.constructor.construct_object(node)
             except yaml.constructor.ConstructorError as exc:
-                self._refuse(node, path, str(exc.problem))
+                self._refuse(node, path, f"无法识别的值 / {exc.problem}")
                 return None
         return self.scalars[key]
 
@@ -173,14 +175,14 @@ class _Builder:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self._refuse(key_node, path, "'<<' merge keys are not supported")
+                self._refuse(key_node, path, "不支持 '<<' 合并键 / '<<' merge keys are not supported")
                 continue
             key = self.build(key_node, (*path, "<key>"))
             if isinstance(key, list | dict):
-                self._refuse(key_node, path, "a key must be a plain value")
+                self._refuse(key_node, path, "键必须是简单的值 / a key must be a plain value")
                 continue
             if key in result:
-                self._refuse(key_node, (*path, key), "duplicate key (it appears earlier in the same mapping) / 键重复")
+                self._refuse(key_node, (*path, key), "键重复 / duplicate key earlier in the same mapping")
                 continue
             self.located.lines[(*path, key)] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, (*path, key))
@@ -276,26 +278,56 @@ def _tag_of(model: Any) -> str | None:
 
 
 def friendly_message(err: dict, allowed: list[str] | None = None) -> str:
-    """Pydantic's wording, turned into what a pack author can act on."""
-    kind, ctx = err["type"], err.get("ctx", {})
+    """Pydantic's wording, turned into what a file's author can act on, in Chinese and English."""
+    kind, ctx, got = err["type"], err.get("ctx", {}), err.get("input")
     if kind == "extra_forbidden":
-        hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
-        return f"unknown field / 未知字段{hint}"
+        hint = f"; 可用字段 / allowed here: {', '.join(allowed)}" if allowed else ""
+        return f"未知字段 / unknown field{hint}"
     if kind == "missing":
-        return "required field is missing / 缺少必填字段"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return "缺少必填字段 / required field is missing"
+    if kind in BOUND_SIGNS:
         bound = next(iter(ctx.values()))
-        sign = {"greater_than_equal": "≥", "less_than_equal": "≤", "greater_than": ">", "less_than": "<"}[kind]
         shown = f"{bound:g}" if isinstance(bound, int | float) else bound
-        return f"must be {sign} {shown} (got {err['input']})"
+        sign = BOUND_SIGNS[kind]
+        return f"应 {sign} {shown}（实际为 {got}） / must be {sign} {shown} (got {got})"
     if kind == "string_pattern_mismatch":
         return (
-            f"'{err['input']}' is not a valid id: use lowercase letters, digits, '-' or '_' (at most 64), "
-            "starting with a letter or digit / 编号只能用小写字母、数字、- 和 _"
+            f"'{got}' 不是有效编号：只能用小写字母、数字、- 和 _，以字母或数字开头，最多 64 个字符 / "
+            f"'{got}' is not a valid id: use lowercase letters, digits, '-' or '_' (at most 64), "
+            "starting with a letter or digit"
         )
     if kind == "union_tag_invalid":
-        return f"unknown type '{ctx.get('tag')}'; allowed: {ctx.get('expected_tags')}"
+        expected = ctx.get("expected_tags")
+        return f"未知题型 '{ctx.get('tag')}'，可用 {expected} / unknown type '{ctx.get('tag')}'; allowed: {expected}"
+    if kind == "literal_error":
+        expected = ctx.get("expected")
+        return f"应为以下之一：{expected}（实际为 {got!r}） / must be one of {expected} (got {got!r})"
+    if kind in LENGTH_MESSAGES:
+        return LENGTH_MESSAGES[kind].format(**ctx)
+    if kind in TYPE_MESSAGES:
+        return f"{TYPE_MESSAGES[kind]} (got {got!r})"
     return err["msg"].removeprefix("Value error, ")
+
+
+BOUND_SIGNS = {"greater_than_equal": "≥", "less_than_equal": "≤", "greater_than": ">", "less_than": "<"}
+LENGTH_MESSAGES = {
+    "too_short": "至少需要 {min_length} 项 / needs at least {min_length} item(s)",
+    "string_too_short": "至少需要 {min_length} 个字符 / must have at least {min_length} character(s)",
+}
+TYPE_MESSAGES = {
+    "float_parsing": "应为数字 / must be a number",
+    "float_type": "应为数字 / must be a number",
+    "int_parsing": "应为整数 / must be a whole number",
+    "int_type": "应为整数 / must be a whole number",
+    "int_from_float": "应为整数 / must be a whole number",
+    "bool_parsing": "应为 true 或 false / must be true or false",
+    "bool_type": "应为 true 或 false / must be true or false",
+    "string_type": "应为文字 / must be text",
+    "list_type": "应为列表（每项以 - 开头） / must be a list (items starting with -)",
+    "dict_type": "应为“键: 值”形式 / must be a mapping (key: value)",
+    "model_type": "应为“键: 值”形式 / must be a mapping (key: value)",
+    "model_attributes_type": "应为“键: 值”形式 / must be a mapping (key: value)",
+}
 
 
 def write_atomic(path: Path, content: str | bytes, *, force: bool = False) -> None:
@@ -305,7 +337,7 @@ def write_atomic(path: Path, content: str | bytes, *, force: bool = False) -> No
     """
     path = Path(path)
     if path.exists() and not force:
-        raise AssessError(f"{path}: already exists; use --force to overwrite / 文件已存在，如需覆盖请加 --force")
+        raise AssessError(f"{path}: 文件已存在，如需覆盖请加 --force / already exists; use --force to overwrite")
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -355,4 +355,4 @@ def test_indicators_validate_reports_a_broken_bundled_profile(runner, write, mon
     finally:
         assess.cases._bundled_cases.cache_clear()
     assert result.exit_code == 1
-    assert f"{broken}:17: levels.party-leadership.level: Input should be 'strength'" in result.output
+    assert f"{broken}:17: levels.party-leadership.level: 应为以下之一：'strength'" in result.output

@@ -165,7 +165,10 @@ def test_messages_say_what_is_allowed(core: Pack):
     assert "did you mean 'residents-night-talks'?" in message("unknown_practice")
     assert "did you mean 'sanyuan'?" in message("unknown_case")
     assert "'in-service-party-members' or 'residents'" in message("unknown_actor")
-    assert message("unknown_effort") == "Input should be 'low', 'medium' or 'high'"
+    assert message("unknown_effort") == (
+        "应为以下之一：'low', 'medium' or 'high'（实际为 'huge'） / "
+        "must be one of 'low', 'medium' or 'high' (got 'huge')"
+    )
     assert "must be the dimensions of the listed indicators: [participation]" in message("dimension_mismatch")
     assert "allowed here: id, title, description, indicators" in message("unknown_key")
 

@@ -211,7 +211,7 @@ def test_removal_of_an_unknown_id_suggests_the_nearest(family):
 def test_bad_override_value_is_reported_in_the_child(family):
     file, line, field, message = only_problem(family("override:\n  lead:\n    weight: -1\n"))
     assert (file, line, field) == ("district.yaml", 7, "override.lead.weight")
-    assert message == "must be ≥ 0 (got -1)"
+    assert message == "应 ≥ 0（实际为 -1） / must be ≥ 0 (got -1)"
 
 
 def test_unknown_override_field_lists_what_is_allowed(family):

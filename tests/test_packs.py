@@ -29,6 +29,11 @@ EXPECTED = {
         (11, "dimensions.0.indicators.0.colour"),
         (15, "dimensions.0.indicators.0.questions.0"),
     },
+    "schema_and_rule_errors": {
+        (7, "dimensions.0.weight"),
+        (12, "dimensions.0.indicators.0.sources.0.seed"),
+        (19, "dimensions.0.indicators.0.questions.1.id"),
+    },
     "unknown_key": {(11, "dimensions.0.indicators.0.colour")},
     "unknown_seed": {(12, "dimensions.0.indicators.0.sources.0.seed")},
     "unknown_type": {(31, "dimensions.1.indicators.0.questions.0")},
@@ -54,7 +59,7 @@ def test_messages_say_what_is_allowed():
     assert "allowed here: id, title, description, weight, sources, target, questions" in problems[
         "dimensions.0.indicators.0.colour"
     ]
-    assert problems["dimensions.0.weight"] == "must be ≥ 0 (got -1)"
+    assert problems["dimensions.0.weight"] == "应 ≥ 0（实际为 -1） / must be ≥ 0 (got -1)"
     assert "worst and best must differ" in problems["dimensions.0.indicators.0.questions.0"]
     unknown_seed = validate_files([BROKEN / "unknown_seed.yaml"])[0].message
     assert "000_4794f8544b023cf5.txt" in unknown_seed
@@ -79,7 +84,7 @@ def test_hash_changes_with_content(write):
 
 
 def test_pack_that_is_not_a_mapping(write):
-    with pytest.raises(ProblemsError, match="a pack must be a mapping"):
+    with pytest.raises(ProblemsError, match="a pack needs id, version, title and dimensions"):
         load_pack(write("list.yaml", "- a\n- b\n"))
 
 

@@ -438,7 +438,7 @@ def test_report_command_without_a_cjk_font_says_what_to_install(runner, small, t
 def test_report_command_names_a_missing_answer_file(runner, tmp_path):
     result = runner.invoke(main, ["report", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "r.pdf")])
     assert result.exit_code == 1
-    assert "nope.yaml: file not found" in result.output
+    assert "nope.yaml: 找不到文件 / file not found" in result.output
 
 
 def test_help_does_not_import_weasyprint():

@@ -16,17 +16,17 @@ def test_lines_are_recorded_for_keys_and_items(write):
 
 
 def test_malformed_yaml(write):
-    with pytest.raises(AssessError, match=r"bad.yaml:2: not valid YAML"):
+    with pytest.raises(AssessError, match=r"bad.yaml:2: YAML 格式错误 / not valid YAML"):
         load_yaml(write("bad.yaml", "a: [1\nb: 2\n"))
 
 
 def test_not_utf8(write):
-    with pytest.raises(AssessError, match="gbk.yaml: not UTF-8"):
+    with pytest.raises(AssessError, match="gbk.yaml: 文件不是 UTF-8 编码.* / not UTF-8"):
         load_yaml(write("gbk.yaml", "标题: 社区".encode("gbk")))
 
 
 def test_empty_file(write):
-    with pytest.raises(AssessError, match="empty.yaml: the file is empty"):
+    with pytest.raises(AssessError, match="empty.yaml: 文件为空 / the file is empty"):
         load_yaml(write("empty.yaml", "\n  \n"))
 
 
@@ -36,7 +36,7 @@ def test_comment_only_file_is_empty(write):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(AssessError, match="nope.yaml: file not found"):
+    with pytest.raises(AssessError, match="nope.yaml: 找不到文件 / file not found"):
         load_yaml(tmp_path / "nope.yaml")
 
 
