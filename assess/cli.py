@@ -603,6 +603,7 @@ def report_command(
 
     Example: assess report answers.yaml --respondents residents.csv -o report.pdf --lang zh
     """
+    from assess.recommend import dropped_note
     from assess.report import build_report, render_html, report_pdf
     from assess.yamlio import write_atomic
 
@@ -611,9 +612,9 @@ def report_command(
         raise AssessError(f"{output}: already exists; use --force to overwrite / 文件已存在，如需覆盖请加 --force")
     data = build_report(answers, respondents_csv, pack_ref, weights, allow_inconsistent, uncertainty,
                         top=top, library=libraries)
-    if data.plan_problem:
-        click.echo(f"no action plan: the bundled library does not fit the pack / 对策库与指标包不匹配，未列对策:\n"
-                   f"  {data.plan_problem}", err=True)
+    note = dropped_note(data.plan) if data.plan is not None else None
+    if note is not None:
+        click.echo(note.get(lang), err=True)
     if fmt == "html":
         write_atomic(output, render_html(data, lang, templates), force=force)
         click.echo(f"{output}: written / 已写入")

@@ -2,9 +2,15 @@
 improves and to the thesis or case practice it comes from.
 
 The bundled library is `indicators/countermeasures.yaml`. A district can add to it or replace it with its
-own files (`load_library([...])`, `assess recommend --library FILE`): an extra file's entry with an existing
-id overrides that entry, and `replace: true` drops everything loaded before the file. Every file is checked
-against the pack in use, so an action can never point at an indicator that is not being scored.
+own files (`load_library([...])`, the `countermeasures:` list of a district pack, `assess recommend --library
+FILE`): an extra file's entry with an existing id overrides that entry, and `replace: true` drops everything
+loaded before the file.
+
+The bundled library is written for the core pack and checked against it. Used with another pack, each of its
+actions keeps only the indicators that pack has, and an action left with none is dropped (the plan says how
+many): a district that removes an inherited indicator must not have to edit a file it does not own. A
+district's own library file is checked strictly against the pack in use, so a district action can never
+point at an indicator that is not being scored.
 """
 
 from __future__ import annotations
@@ -112,6 +118,7 @@ class Library(Strict):
     countermeasures: list[Countermeasure]
     files: list[str]
     practices: dict[str, PracticeNote] = Field(default_factory=dict)  # key: "case/practice"
+    dropped: list[str] = Field(default_factory=list)  # bundled actions none of whose indicators the pack has
 
     def by_id(self) -> dict[str, Countermeasure]:
         return {c.id: c for c in self.countermeasures}
@@ -131,18 +138,29 @@ def is_library_data(data: object) -> bool:
 
 
 def load_library(paths: list[Path] | None, pack: Pack) -> Library:
-    """The bundled library plus `paths` in order, every file checked against `pack`; all problems together."""
-    located = [load_yaml(bundled_library_path())] + [load_yaml(p) for p in paths or []]
+    """The bundled library plus `paths` in order; all problems of all files together.
+
+    The bundled file is checked against the core pack and then fitted to `pack`; every other file is
+    checked against `pack` itself.
+    """
+    bundled = bundled_library_path()
+    located = [load_yaml(bundled)] + [load_yaml(p) for p in paths or []]
     start = max((i for i, loc in enumerate(located) if replaces(loc)), default=0)
     in_force = located[start:]
     catalogue = exemplars()
     files: list[LibraryFile] = []
     problems: list[Problem] = []
+    dropped: list[str] = []
     for loc in in_force:
+        is_bundled = loc.file == str(bundled)
         try:
-            files.append(build_library_file(loc, pack, catalogue))
+            library_file = build_library_file(loc, core_pack() if is_bundled else pack, catalogue)
         except ProblemsError as exc:
             problems.extend(exc.problems)
+            continue
+        if is_bundled:
+            library_file, dropped = fitted(library_file, pack)
+        files.append(library_file)
     if problems:
         raise ProblemsError(problems)
     merged: dict[str, Countermeasure] = {}
@@ -153,7 +171,30 @@ def load_library(paths: list[Path] | None, pack: Pack) -> Library:
         countermeasures=list(merged.values()),
         files=[loc.file for loc in in_force],
         practices={key: catalogue.practices[key] for key in sorted(cited)},
+        dropped=[d for d in dropped if d not in merged],
     )
+
+
+def core_pack() -> Pack:
+    return load_pack(DEFAULT_PACK).pack
+
+
+def fitted(library_file: LibraryFile, pack: Pack) -> tuple[LibraryFile, list[str]]:
+    """The file's actions reduced to the indicators `pack` has, and the ids of those left with none.
+
+    Listed dimensions are re-derived from the kept indicators, so they still match them in `pack`.
+    """
+    dimension_of = {ind.id: dim.id for dim, ind in pack.indicators()}
+    kept: list[Countermeasure] = []
+    dropped: list[str] = []
+    for measure in library_file.countermeasures:
+        indicators = [i for i in measure.indicators if i in dimension_of]
+        if not indicators:
+            dropped.append(measure.id)
+            continue
+        dimensions = list(dict.fromkeys(dimension_of[i] for i in indicators)) if measure.dimensions else []
+        kept.append(measure.model_copy(update={"indicators": indicators, "dimensions": dimensions}))
+    return library_file.model_copy(update={"countermeasures": kept}), dropped
 
 
 def replaces(located: Located) -> bool:

@@ -117,6 +117,7 @@ class Recommendation(Result):
     by_horizon: list[HorizonGroup]
     method: RecommendMethod
     library: list[str]
+    dropped: list[str] = []  # bundled actions left out: the pack has none of their indicators
 
 
 def recommend(result: ScoreResult, library: Library, pack: Pack, top: int | None = None) -> Recommendation:
@@ -140,6 +141,7 @@ def recommend(result: ScoreResult, library: Library, pack: Pack, top: int | None
             formula=METHOD_TEXT, effort_factors=EFFORT_FACTORS, min_scored_dimensions=MIN_SCORED_DIMENSIONS
         ),
         library=library.files,
+        dropped=library.dropped,
     )
     too_sparse = sparse_data_message(result)
     if too_sparse is not None:
@@ -351,6 +353,20 @@ LABELS: dict[str, Text] = {
 }
 
 
+def dropped_note(plan: Recommendation) -> Text | None:
+    """How many bundled actions were left out because the pack in use has none of their indicators."""
+    if not plan.dropped:
+        return None
+    n, pack = len(plan.dropped), plan.pack.id
+    return Text(
+        zh=f"内置对策库是针对核心指标包编写的：其中 {n} 条对策针对的指标在指标包“{pack}”中都没有，已略去。",
+        en=(
+            f"The bundled library is written for the core pack: {n} of its actions address only indicators that "
+            f"pack '{pack}' does not have and were left out."
+        ),
+    )
+
+
 def plan_lines(plan: Recommendation, lang: Lang) -> list[str]:
     """The plan as lines of text for the terminal, in one language."""
     overall = f"{plan.overall.score:.1f}" if plan.overall.score is not None else "—"
@@ -375,6 +391,8 @@ def plan_lines(plan: Recommendation, lang: Lang) -> list[str]:
     if plan.unaddressed:
         titles = {a.indicator: a.title.get(lang) for a in plan.weak}
         lines += ["", LABELS["unaddressed"].get(lang) + " " + ", ".join(titles[i] for i in plan.unaddressed)]
+    if (note := dropped_note(plan)) is not None:
+        lines += ["", note.get(lang)]
     lines += ["", f"{LABELS['method'].get(lang)}: {plan.method.formula.get(lang)}"]
     return lines
 

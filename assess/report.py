@@ -105,7 +105,6 @@ class ReportData:
     free_text: FreeTextAnswers
     answers_file: str
     respondents_file: str | None = None
-    plan_problem: str | None = None  # why there is no plan, when the library does not fit the pack
 
 
 def load_inputs(answers_path: Path | str, pack_ref: str | Path | None = None) -> LoadedAnswers:
@@ -147,21 +146,6 @@ def recommend_actions(
     return recommend(result, load_library(list(library), pack), pack, top)
 
 
-def plan_or_reason(
-    result: ScoreResult, pack: Pack, top: int | None, library: Sequence[Path]
-) -> tuple[Recommendation | None, str | None]:
-    """The action plan; or, when the bundled library was written for other indicators than this pack's
-    (a district's own pack, no --library given), no plan and the first problem, so the rest of the report
-    is still produced. A district's own library file must fit its pack: its problems are raised.
-    """
-    try:
-        return recommend_actions(result, pack, top, library), None
-    except ProblemsError as exc:
-        if library:
-            raise
-        return None, str(exc.problems[0])
-
-
 def build_report(
     answers_path: Path | str,
     respondents_csv: Path | str | None = None,
@@ -178,7 +162,7 @@ def build_report(
     free_text = FreeTextAnswers(loaded.pack.pack)
     result = score_inputs(loaded, respondents_csv, free_text, weights, allow_inconsistent, uncertainty, seed)
     pack = loaded.pack.pack
-    plan, plan_problem = plan_or_reason(result, pack, top, library)
+    plan = recommend_actions(result, pack, top, library)
     return ReportData(
         score=result,
         pack=loaded.pack,
@@ -187,7 +171,6 @@ def build_report(
         free_text=free_text,
         answers_file=Path(answers_path).name,
         respondents_file=Path(respondents_csv).name if respondents_csv is not None else None,
-        plan_problem=plan_problem,
     )
 
 
@@ -555,11 +538,9 @@ def exemplar_view(weak: WeakDimension, lang: Lang, t: LocalTexts) -> dict[str, A
 def plan_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] | None:
     plan = data.plan
     if plan is None:
-        if data.plan_problem is None:
-            return None
-        return {"problem": t.fill("library_mismatch", problem=data.plan_problem), "message": None}
+        return None
     from assess.countermeasures import ACTOR_NAMES, EFFORT_NAMES
-    from assess.recommend import source_label
+    from assess.recommend import dropped_note, source_label
 
     by_id = {a.id: a for a in plan.actions}
     separator = t["list_separator"]
@@ -586,9 +567,10 @@ def plan_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] | N
             )
         groups.append({"label": group.label.get(lang), "actions": actions})
     titles = {a.indicator: a.title.get(lang) for a in plan.weak}
+    note = dropped_note(plan)
     return {
-        "problem": None,
         "message": plan.message.get(lang) if plan.message else None,
+        "dropped": note.get(lang) if note is not None else None,
         "shown": t.fill("actions_shown", n=len(plan.actions), total=plan.candidates)
         if len(plan.actions) < plan.candidates else None,
         "groups": groups,

@@ -225,13 +225,46 @@ def test_replace_true_drops_the_bundled_library(write, core: Pack):
     assert merged.files == [merged.files[0]] and merged.files[0].endswith("district.yaml")
 
 
-def test_a_replacing_library_serves_a_pack_the_bundled_one_does_not_fit(write):
+WITHOUT_INNOVATION = """\
+id: no-innovation
+version: "1"
+extends: core
+title: {zh: 不评创新, en: Without innovation}
+remove: [innovation]
+ahp: null
+"""
+
+
+def test_with_another_pack_bundled_actions_keep_only_its_indicators(write, bundled: Library):
+    pack = load_pack(write("no-innovation.yaml", WITHOUT_INNOVATION)).pack
+    fitted = load_library(None, pack)
+    kept, dimension_of = fitted.by_id(), {ind.id: dim.id for dim, ind in pack.indicators()}
+    gone = {"smart-platform", "online-service", "innovation-practice", "grid-data"}
+    trimmed = [c for c in bundled.countermeasures if gone & set(c.indicators) and set(c.indicators) - gone]
+    emptied = [c.id for c in bundled.countermeasures if set(c.indicators) <= gone]
+    assert trimmed and emptied  # both kinds occur, so both rules are exercised
+    assert fitted.dropped == emptied
+    assert not set(emptied) & set(kept)
+    for measure in trimmed:
+        assert kept[measure.id].indicators == [i for i in measure.indicators if i not in gone]
+        assert kept[measure.id].dimensions == list(dict.fromkeys(dimension_of[i] for i in kept[measure.id].indicators))
+    untouched = [c for c in bundled.countermeasures if not gone & set(c.indicators)]
+    assert all(kept[c.id] == c for c in untouched)
+    assert len(fitted.countermeasures) == len(bundled.countermeasures) - len(emptied)
+
+
+def test_a_district_file_is_checked_strictly_against_the_pack_in_use(write, bundled: Library):
+    with pytest.raises(ProblemsError) as error:  # DISTRICT names core indicators that the mini pack lacks
+        load_library([write("district.yaml", DISTRICT)], MINI)
+    assert {Path(p.file).name for p in error.value.problems} == {"district.yaml"}
+    assert all("in pack 'mini'" in p.message for p in error.value.problems)
     own = DISTRICT.replace("[resource-matching]", "[lead-org]").replace("[volunteering]", "[part-channels]")
-    with pytest.raises(ProblemsError) as bundled_against_mini:
-        load_library([write("own.yaml", own)], MINI)
-    assert {p.file for p in bundled_against_mini.value.problems} == {str(bundled_library_path())}
-    merged = load_library([write("own-replacing.yaml", "replace: true\n" + own)], MINI)
-    assert len(merged.countermeasures) == 2
+    merged = load_library([write("own.yaml", own)], MINI)
+    assert [c.id for c in merged.countermeasures] == ["three-lists", "mine-safety-patrol"]
+    # no bundled action fits the mini pack; the one the district file overrides is not counted as dropped
+    assert merged.dropped == [c.id for c in bundled.countermeasures if c.id != "three-lists"]
+    replacing = load_library([write("own-replacing.yaml", "replace: true\n" + own)], MINI)
+    assert len(replacing.countermeasures) == 2 and replacing.dropped == []
 
 
 def test_problems_of_several_library_files_are_reported_together(core: Pack):

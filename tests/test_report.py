@@ -68,7 +68,7 @@ def small_answers(name: str = "小河社区", extra: str = "") -> str:
 
 @pytest.fixture
 def small(write):
-    """An answer file on a small pack of its own (the bundled library does not fit it, so no action plan)."""
+    """An answer file on a small pack of its own (no bundled action names its indicators, so the plan is empty)."""
     write("pack.yaml", SMALL_PACK)
 
     def _answers(name: str = "小河社区") -> Path:
@@ -397,7 +397,7 @@ def test_report_command_writes_a_pdf_and_never_overwrites_without_force(runner, 
     result = runner.invoke(main, ["report", str(answers), "-o", str(out), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF")
-    assert "no action plan" in result.output  # the bundled library is for the core pack
+    assert "were left out" in result.output  # the bundled library is for the core pack: no action fits
     again = runner.invoke(main, ["report", str(answers), "-o", str(out)])
     assert again.exit_code == 1 and "--force" in again.output
     assert runner.invoke(main, ["report", str(answers), "-o", str(out), "--force"]).exit_code == 0
