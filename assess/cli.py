@@ -400,7 +400,7 @@ def benchmark_command(
 @scoring_options
 @click.option(
     "--library", "libraries", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
-    help="A district's countermeasure file, added to the bundled library (repeatable) / 补充对策库",
+    help="A countermeasure file, added after the bundled library and the pack's own (repeatable) / 补充对策库",
 )
 @click.option(
     "--top", type=click.IntRange(min=1), default=None, metavar="N", help="Only the N best actions / 只列前 N 条"
@@ -430,8 +430,8 @@ def recommend_command(
     from assess.scoring import score_file
 
     result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent)
-    pack = load_pack(result.pack.file).pack
-    plan = recommend(result, load_library(list(libraries), pack), pack, top)
+    loaded = load_pack(result.pack.file)
+    plan = recommend(result, load_library([*loaded.libraries, *libraries], loaded.pack), loaded.pack, top)
     failed = plan.status == "insufficient-data"
     if fmt == "json":
         print_json(plan.model_dump(mode="json"))
@@ -525,12 +525,19 @@ def indicators_xlsform(pack_ref: str | None, respondent: str, lang: str, output:
               help="The answer file to write / 输出的答案文件")
 @click.option("--community-name", default=None, help="Community name (default: FILE's name) / 社区名称")
 @click.option("--skip-bad-rows", is_flag=True, help="Import the good rows and list the bad ones / 跳过有问题的行")
+@click.option("--respondent", type=click.Choice(["committee", "resident", "party_member"]), default=None,
+              help="Whose questionnaire the export is (default: from its questions) / 问卷对象（默认按题目判断）")
+@click.option("--row", type=click.IntRange(min=2), default=None, metavar="N",
+              help="Import only the submission in spreadsheet row N (header = 1) / 只导入第 N 行")
 @click.option("--force", is_flag=True, help="Overwrite an existing answer file / 覆盖已有文件")
 @format_option("table", "json")
 def import_command(export: Path, pack_ref: str | None, output: Path, community_name: str | None,
-                   skip_bad_rows: bool, force: bool, fmt: str) -> None:
+                   skip_bad_rows: bool, respondent: str | None, row: int | None, force: bool, fmt: str) -> None:
     """导入 KoboToolbox 或 ODK Central 导出的数据 / Turn a KoboToolbox or ODK Central export into an answer file.
 
+    Residents' and Party members' exports give one respondent per submission. The committee questionnaire
+    (detected from its questions, or --respondent committee) gives the answer file's `answers:` block: one
+    submission per community, so several are refused until --row picks one.
     Without --skip-bad-rows a single bad value stops the import and nothing is written.
 
     Example: assess import residents.csv --pack core -o answers.yaml --community-name 幸福社区
@@ -545,12 +552,14 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
         raise AssessError(f"{output}: already exists; use --force to overwrite / 文件已存在，如需覆盖请加 --force")
     loaded = load_pack(pack_ref)
     reference = pack_reference_for(pack_ref or DEFAULT_PACK, loaded.file, output)
-    result = import_export(export, loaded.pack, reference, community_name or export.stem, skip_bad_rows)
+    result = import_export(export, loaded.pack, reference, community_name or export.stem, skip_bad_rows,
+                           respondent, row)
     write_atomic(output, dump_answer_file(result.answers), force=force)
     if fmt == "json":
         print_json(
             {"file": result.file, "output": str(output), "pack": reference, "rows_read": result.rows_read,
              "imported": result.imported, "skipped": result.skipped, "blank": result.blank,
+             "block": result.block, "row": result.row, "not_chosen": result.not_chosen,
              "problems": [{"file": p.file, "row": p.line, "column": p.field, "message": p.message}
                           for p in result.problems]}
         )
@@ -578,7 +587,7 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
 )
 @click.option(
     "--library", "libraries", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
-    help="A district's countermeasure file, added to the bundled library (repeatable) / 补充对策库",
+    help="A countermeasure file, added after the bundled library and the pack's own (repeatable) / 补充对策库",
 )
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
               help="Actions in the plan / 列出的对策条数")

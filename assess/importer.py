@@ -8,6 +8,11 @@ the same names `assess indicators xlsform` gives the questions, and every cell t
 `coerce_answer`, exactly as an answer typed into an answer file would. Nothing is dropped silently: a bad
 row stops the import unless the user asks to skip bad rows, and the result counts what was read,
 imported and skipped.
+
+A form is filled by one kind of respondent. Residents and Party members are many people: each submission
+becomes one respondent. The committee questionnaire is the community's own self-report: its single
+submission becomes the answer file's `answers` block, and several committee submissions are refused rather
+than averaged, until the user picks one (`row`).
 """
 
 from __future__ import annotations
@@ -15,13 +20,13 @@ from __future__ import annotations
 import csv
 import difflib
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from assess.answers import MAX_LISTED_PROBLEMS, AnswerFile, AnswerValueError, RespondentEntry, coerce_answer
+from assess.answers import MAX_LISTED_PROBLEMS, AnswerFile, AnswerValueError, RespondentEntry, cached_reader
 from assess.errors import AssessError, Problem, ProblemsError
 from assess.pack import Pack, Question
 from assess.results import Community
@@ -29,7 +34,10 @@ from assess.xlsform import form_names
 
 GROUP_SEPARATORS = ("/", "-", ".")
 OPTION_SEPARATORS = ("/", "-", ".")
-# Meta columns of KoboToolbox, ODK Central and the XLSForm meta questions; never answers.
+# Everything in the XLSForm `meta` group (meta/instanceID, meta/rootUuid, meta/deprecatedID, ... the tools
+# add new ones over time) and these top-level columns of KoboToolbox, ODK Central and the form's own meta
+# questions are never answers.
+META_GROUPS = tuple(f"meta{sep}" for sep in GROUP_SEPARATORS)
 META_COLUMNS = frozenset(
     name.lower()
     for name in (
@@ -40,6 +48,11 @@ META_COLUMNS = frozenset(
     )
 )
 ID_COLUMNS = ("_uuid", "meta/instanceid", "meta-instanceid", "meta.instanceid", "instanceid", "key")
+# When a submission was made, to tell several committee submissions apart (Kobo, ODK Central, the form).
+TIME_COLUMNS = ("_submission_time", "submissiondate", "end", "today")
+COMMITTEE = "committee"
+RESPONDENT_KINDS = (COMMITTEE, "resident", "party_member")
+LISTED_SUBMISSIONS = 20
 TRUE_CELLS = frozenset({"1", "true", "yes"})
 FALSE_CELLS = frozenset({"0", "false", "no", ""})
 
@@ -90,9 +103,7 @@ def column_names(pack: Pack) -> dict[str, Target | None]:
 
 def is_meta(column: str) -> bool:
     lowered = column.lower()
-    for prefix in ("meta/", "meta-", "meta."):
-        lowered = lowered.removeprefix(prefix)
-    return column.startswith("_") or lowered in META_COLUMNS
+    return column.startswith("_") or lowered.startswith(META_GROUPS) or lowered in META_COLUMNS
 
 
 def read_layout(header: list[str], pack: Pack, name: str) -> Layout:
@@ -103,19 +114,23 @@ def read_layout(header: list[str], pack: Pack, name: str) -> Layout:
     problems: list[Problem] = []
     if id_column is None:
         problems.append(
-            Problem(name, 1, "", "no submission id column (_uuid, meta/instanceID or KEY); export the data with its "
-                    "meta columns / 缺少提交编号列（_uuid 或 instanceID），导出时请包含元数据列")
+            Problem(name, 1, "", "缺少提交编号列（_uuid、meta/instanceID 或 KEY），导出数据时请包含元数据列 "
+                    "/ no submission id column (_uuid, meta/instanceID or KEY); export the data with its meta columns")
         )
     layout = Layout(header, id_column if id_column is not None else -1)
     seen: dict[tuple[str, str | None], str] = {}
     for index, column in enumerate(header):
         target = spellings.get(column)
         if column in spellings and target is None:
-            problems.append(Problem(name, 1, column, "the column name fits more than one question / 列名有歧义"))
+            message = "列名可对应多道题目 / the column name fits more than one question"
+            problems.append(Problem(name, 1, column, message))
         elif target is not None:
             key = (target.question.id, target.option)
             if key in seen:
-                message = f"a second column for '{target.question.id}' (first: '{seen[key]}') / 同一题目出现两列"
+                message = (
+                    f"题目 '{target.question.id}' 出现第二列（第一列：'{seen[key]}'） "
+                    f"/ a second column for '{target.question.id}' (first: '{seen[key]}')"
+                )
                 problems.append(Problem(name, 1, column, message))
                 continue
             seen[key] = column
@@ -127,7 +142,7 @@ def read_layout(header: list[str], pack: Pack, name: str) -> Layout:
         elif is_meta(column) or index == id_column:
             layout.meta.append(column)
         elif not column:
-            problems.append(Problem(name, 1, f"column {index + 1}", "empty column name / 列名为空"))
+            problems.append(Problem(name, 1, f"column {index + 1}", "列名为空 / empty column name"))
         else:
             problems.append(Problem(name, 1, column, unknown_column_message(column, spellings)))
     if problems:
@@ -137,10 +152,12 @@ def read_layout(header: list[str], pack: Pack, name: str) -> Layout:
 
 def unknown_column_message(column: str, spellings: dict[str, Target | None]) -> str:
     close = difflib.get_close_matches(column, list(spellings), n=3, cutoff=0.75)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    hint_zh = f"；是否想写 {', '.join(close)}？" if close else ""
+    hint_en = f"; did you mean {', '.join(close)}?" if close else ""
     return (
-        f"not a question of the pack, nor a meta column{hint}. Export with question names (XML values), not "
-        "labels, from the form made by `assess indicators xlsform` for this pack / 不是指标包中的题目"
+        f"既不是指标包中的题目，也不是元数据列{hint_zh}。请用 `assess indicators xlsform` 为此指标包生成的表单收集，"
+        f"并按题目名称（XML 值）而非标签导出 / not a question of the pack, nor a meta column{hint_en}. Export with "
+        "question names (XML values), not labels, from the form made by `assess indicators xlsform` for this pack"
     )
 
 
@@ -150,14 +167,17 @@ def unknown_column_message(column: str, spellings: dict[str, Target | None]) -> 
 def read_rows(path: Path) -> Iterator[list[Any]]:
     """The header, then each row, from a CSV (',' ';' or tab separated, as the tools offer) or an XLSX."""
     if not path.exists():
-        raise AssessError(f"{path}: file not found / 找不到文件")
+        raise AssessError(f"{path}: 找不到文件 / file not found")
     if path.is_dir():
-        raise AssessError(f"{path}: is a folder, expected a CSV or XLSX file / 这是文件夹")
+        raise AssessError(f"{path}: 这是文件夹，需要 CSV 或 XLSX 文件 / is a folder, expected a CSV or XLSX file")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return xlsx_rows(path)
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
         return csv_rows(path)
-    raise AssessError(f"{path}: expected a .csv or .xlsx export of KoboToolbox or ODK Central / 需要 CSV 或 XLSX 文件")
+    raise AssessError(
+        f"{path}: 需要 KoboToolbox 或 ODK Central 导出的 .csv 或 .xlsx 文件 "
+        "/ expected a .csv or .xlsx export of KoboToolbox or ODK Central"
+    )
 
 
 def csv_rows(path: Path) -> Iterator[list[Any]]:
@@ -168,7 +188,10 @@ def csv_rows(path: Path) -> Iterator[list[Any]]:
             delimiter = max(",;\t", key=first.count)
             yield from csv.reader(handle, delimiter=delimiter)
     except UnicodeDecodeError as exc:
-        raise AssessError(f"{path}: not UTF-8 text (byte {exc.start}); export as UTF-8 / 文件不是 UTF-8 编码") from None
+        raise AssessError(
+            f"{path}: 文件不是 UTF-8 编码（第 {exc.start} 字节），请按 UTF-8 导出 "
+            f"/ not UTF-8 text (byte {exc.start}); export as UTF-8"
+        ) from None
 
 
 def xlsx_rows(path: Path) -> Iterator[list[Any]]:
@@ -178,7 +201,9 @@ def xlsx_rows(path: Path) -> Iterator[list[Any]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise AssessError(f"{path}: cannot be read as an XLSX workbook ({exc}) / 无法读取 XLSX 文件") from None
+        raise AssessError(
+            f"{path}: 无法作为 XLSX 工作簿读取（{exc}） / cannot be read as an XLSX workbook ({exc})"
+        ) from None
     try:
         for row in book.worksheets[0].iter_rows(values_only=True):
             yield [xlsx_cell(value) for value in row]
@@ -194,44 +219,147 @@ def xlsx_cell(value: Any) -> Any:
     return value
 
 
-def cell_reader(question: Question, limit: int = 512) -> Callable[[Any], Any]:
-    """`coerce_answer` for one column, remembering the few distinct cells a closed question has.
+# -- which rows, and where their answers go ------------------------------------------------------------
 
-    The type is part of the key because True == 1 in Python, yet `true` is not a likert answer.
+
+class DataRows:
+    """The non-blank data rows with their spreadsheet numbers (the header is row 1), counted as they pass."""
+
+    def __init__(self, rows: Iterator[list[Any]]):
+        self.rows = rows
+        self.read = 0
+        self.blank = 0
+
+    def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
+        for number, row in enumerate(self.rows, start=2):
+            if not any(str(cell).strip() for cell in row):
+                self.blank += 1
+                continue
+            self.read += 1
+            yield number, row
+
+
+def is_committee_import(layout: Layout, respondent: str | None, name: str) -> bool:
+    """Whether the export is the committee questionnaire: as the user says, else from the questions it holds.
+
+    An export mixing committee questions with residents' or Party members' is ambiguous (one submission per
+    community, or one per person?), so it needs the user's word rather than a guess.
     """
-    cache: dict[tuple[type, Any], Any] = {}
-    cacheable = question.type != "text"
+    if respondent is not None:
+        return respondent == COMMITTEE
+    committee = [qid for qid, q in layout.questions.items() if q.respondent == COMMITTEE]
+    individual = [qid for qid, q in layout.questions.items() if q.respondent != COMMITTEE]
+    if committee and individual:
+        raise AssessError(
+            f"{name}: 此导出同时含有社区两委题目（{some(committee)}）和个人问卷题目（{some(individual)}），无法判断"
+            "是哪一份问卷；请用 --respondent committee（整个社区一份）或 --respondent resident（每人一份）指明 "
+            f"/ the export holds committee questions ({some(committee)}) and individual respondents' questions "
+            f"({some(individual)}); say which questionnaire it is with --respondent committee (one submission for "
+            "the community) or --respondent resident (one per person)"
+        )
+    return bool(committee)
 
-    def read(cell: Any) -> Any:
-        key = (type(cell), cell)
-        if key in cache:
-            return cache[key]
-        value = coerce_answer(question, cell)
-        if cacheable and len(cache) < limit:
-            cache[key] = value
-        return value
 
-    return read
+def some(ids: list[str], shown: int = 3) -> str:
+    more = f" … {len(ids)}" if len(ids) > shown else ""
+    return ", ".join(ids[:shown]) + more
+
+
+def picked_row(rows: DataRows, wanted: int, name: str) -> list[tuple[int, list[Any]]]:
+    """The one row the user chose (`--row`); every other row is read and counted but not imported."""
+    found, numbers = [], []
+    for number, row in rows:
+        numbers.append(number)
+        if number == wanted:
+            found.append((number, row))
+    if not found:
+        where_zh = f"有数据的是第 {numbers[0]}–{numbers[-1]} 行" if numbers else "文件中没有提交数据"
+        where_en = f"the submissions are in rows {numbers[0]}–{numbers[-1]}" if numbers else "the file has none"
+        raise AssessError(
+            f"{name}: 第 {wanted} 行没有提交数据（--row），{where_zh} / row {wanted} holds no submission (--row); "
+            f"{where_en}"
+        )
+    return found
+
+
+def single_submission(rows: DataRows, layout: Layout, name: str) -> list[tuple[int, list[Any]]]:
+    """The committee's one submission; several are refused with each row listed, never averaged."""
+    found = list(rows)
+    if len(found) <= 1:
+        return found
+    times = [submission_time(row, layout) for _, row in found]
+    latest = max(range(len(found)), key=lambda i: times[i]) if all(times) else None
+    suggestion = found[latest if latest is not None else -1][0]
+    which_zh = f"例如最新的一份：--row {suggestion}" if latest is not None else f"例如 --row {suggestion}"
+    which_en = f"e.g. the latest: --row {suggestion}" if latest is not None else f"e.g. --row {suggestion}"
+    first = len(found) > LISTED_SUBMISSIONS
+    listing_zh = f"下列为前 {LISTED_SUBMISSIONS} 份" if first else "见下列各行"
+    listing_en = f"the first {LISTED_SUBMISSIONS} rows listed" if first else "rows listed"
+    problems = [
+        Problem(name, None, "", (
+            f"社区两委问卷每个社区只填一份，此文件却有 {len(found)} 份提交（{listing_zh}），不会取平均；"
+            f"请用 --row 行号 选择要导入的一份（{which_zh}），或在 KoboToolbox / ODK Central 删除多余的提交后重新导出 "
+            f"/ the committee questionnaire is one submission per community, but this file has {len(found)} "
+            f"({listing_en}); they are not averaged. Pick the one to import with --row N ({which_en}), or delete "
+            "the extra submissions in KoboToolbox / ODK Central and export again"
+        ))
+    ]
+    for (number, row), when in list(zip(found, times, strict=True))[:LISTED_SUBMISSIONS]:
+        rid = submission_id(row, layout) or "—"
+        at = f"，{when}" if when else ""
+        at_en = f", {when}" if when else ""
+        problems.append(Problem(name, number, "", f"提交 {rid}{at} / submission {rid}{at_en}"))
+    raise ProblemsError(problems)
+
+
+def submission_id(row: list[Any], layout: Layout) -> str:
+    cell = row[layout.id_column] if 0 <= layout.id_column < len(row) else ""
+    return str(cell).strip().removeprefix("uuid:")
+
+
+def submission_time(row: list[Any], layout: Layout) -> str:
+    lowered = [c.lower() for c in layout.header]
+    for column in TIME_COLUMNS:
+        if column in lowered:
+            index = lowered.index(column)
+            return str(row[index]).strip() if index < len(row) else ""
+    return ""
+
+
+# -- the import ------------------------------------------------------------------------------------------
 
 
 @dataclass
 class ImportResult:
-    """The answer file to write and what happened to every row (problems of skipped rows included)."""
+    """The answer file to write and what happened to every row (problems of skipped rows included).
+
+    `block` is where the submissions went: `answers` (the committee's one submission) or `respondents`.
+    """
 
     answers: AnswerFile
+    block: str
     rows_read: int
     imported: int
     skipped: int
     blank: int
     problems: list[Problem]
     file: str
+    row: int | None = None  # the row the user picked; the others are counted in `not_chosen`
+    not_chosen: int = 0
 
     def summary(self) -> str:
-        blank = f", {self.blank} blank row(s) ignored / 忽略空行 {self.blank} 行" if self.blank else ""
-        return (
-            f"{self.file}: {self.rows_read} row(s) read, {self.imported} imported, {self.skipped} skipped "
-            f"/ 读取 {self.rows_read} 行，导入 {self.imported} 行，跳过 {self.skipped} 行{blank}"
-        )
+        en = [f"{self.rows_read} row(s) read", f"{self.imported} imported", f"{self.skipped} skipped"]
+        zh = [f"读取 {self.rows_read} 行", f"导入 {self.imported} 行", f"跳过 {self.skipped} 行"]
+        if self.row:
+            en.append(f"{self.not_chosen} not chosen (--row {self.row})")
+            zh.append(f"未选 {self.not_chosen} 行")
+        if self.blank:
+            en.append(f"{self.blank} blank row(s) ignored")
+            zh.append(f"忽略空行 {self.blank} 行")
+        lines = [f"{self.file}: {', '.join(en)} / {'，'.join(zh)}"]
+        if self.block == "answers" and self.imported:
+            lines.append("imported as the committee's answers (`answers:`) / 已作为社区两委填报导入（answers）")
+        return "\n".join(lines)
 
 
 def import_export(
@@ -240,51 +368,80 @@ def import_export(
     pack_ref: str,
     community_name: str,
     skip_bad_rows: bool = False,
+    respondent: str | None = None,
+    row: int | None = None,
 ) -> ImportResult:
-    """One respondent per submission, in an `AnswerFile` for `pack_ref`; raise `ProblemsError` on bad rows.
+    """The submissions as an `AnswerFile` for `pack_ref`; raise `ProblemsError` on bad rows.
 
-    With `skip_bad_rows` a bad row is left out and its problems are returned in the result instead, so the
-    caller can show exactly what was skipped. Row numbers are those a spreadsheet shows (the header is 1).
+    `respondent` (committee, resident or party_member) says whose questionnaire the export is; by default
+    the questions in it decide. A committee export must hold one submission, or `row` must pick one; `row`
+    also picks a single submission from any other export. With `skip_bad_rows` a bad row is left out and its
+    problems are returned in the result instead, so the caller can show exactly what was skipped. Row numbers
+    are those a spreadsheet shows (the header is 1).
     """
     path = Path(path)
     name = str(path)
-    rows = read_rows(path)
-    header = [str(c).strip() for c in next(rows, [])]
+    lines = read_rows(path)
+    header = [str(c).strip() for c in next(lines, [])]
     if not any(header):
-        raise AssessError(f"{name}: the file is empty / 文件为空")
+        raise AssessError(f"{name}: 文件为空 / the file is empty")
     layout = read_layout(header, pack, name)
-    readers = {index: cell_reader(q) for index, q in layout.answers.items()}
-    respondents: list[RespondentEntry] = []
-    problems: list[Problem] = []
-    first_row: dict[str, int] = {}
-    read = blank = 0
-    for row_number, row in enumerate(rows, start=2):
-        if not any(str(cell).strip() for cell in row):
-            blank += 1
-            continue
-        read += 1
-        row_problems: list[Problem] = []
-        entry = row_entry(row, row_number, layout, readers, name, row_problems)
-        if entry is not None and entry.id in first_row:
-            message = f"submission '{entry.id}' appears twice (first in row {first_row[entry.id]}) / 提交编号重复"
-            row_problems.append(Problem(name, row_number, header[layout.id_column], message))
-        if row_problems:
-            problems += row_problems
-            continue
-        first_row[entry.id] = row_number
-        respondents.append(entry)
-    answers = AnswerFile(pack=pack_ref, community=Community(name=community_name), respondents=respondents)
-    result = ImportResult(answers, read, len(respondents), read - len(respondents), blank, problems, name)
+    committee = is_committee_import(layout, respondent, name)
+    rows = DataRows(lines)
+    if row is not None:
+        selected: Iterable[tuple[int, list[Any]]] = picked_row(rows, row, name)
+    elif committee:
+        selected = single_submission(rows, layout, name)
+    else:
+        selected = rows
+    entries, problems, attempted = read_entries(selected, layout, name)
+    if committee:
+        answers = AnswerFile(pack=pack_ref, community=Community(name=community_name),
+                             answers=entries[0].answers if entries else {})
+    else:
+        answers = AnswerFile(pack=pack_ref, community=Community(name=community_name), respondents=entries)
+    result = ImportResult(
+        answers, "answers" if committee else "respondents", rows.read, len(entries), attempted - len(entries),
+        rows.blank, problems, name, row, rows.read - attempted,
+    )
     if problems and not skip_bad_rows:
         raise ProblemsError(listed(problems, name) + [Problem(name, None, "", import_refused(result))])
     return result
 
 
+def read_entries(
+    rows: Iterable[tuple[int, list[Any]]], layout: Layout, name: str
+) -> tuple[list[RespondentEntry], list[Problem], int]:
+    """(the good submissions, the problems of the bad ones, how many rows were looked at)."""
+    readers = {index: cached_reader(q) for index, q in layout.answers.items()}
+    entries: list[RespondentEntry] = []
+    problems: list[Problem] = []
+    first_row: dict[str, int] = {}
+    attempted = 0
+    for row_number, row in rows:
+        attempted += 1
+        row_problems: list[Problem] = []
+        entry = row_entry(row, row_number, layout, readers, name, row_problems)
+        if entry is not None and entry.id in first_row:
+            message = (
+                f"提交编号 '{entry.id}' 重复（首次出现在第 {first_row[entry.id]} 行） "
+                f"/ submission '{entry.id}' appears twice (first in row {first_row[entry.id]})"
+            )
+            row_problems.append(Problem(name, row_number, layout.header[layout.id_column], message))
+        if row_problems:
+            problems += row_problems
+            continue
+        first_row[entry.id] = row_number
+        entries.append(entry)
+    return entries, problems, attempted
+
+
 def import_refused(result: ImportResult) -> str:
     return (
-        f"{result.rows_read} row(s) read, {result.skipped} with problems; nothing was written. Correct the rows, "
-        "or pass --skip-bad-rows to import the others (the skipped rows are listed) "
-        "/ 有问题的行未导入，未写入任何文件；可修正后重试，或加 --skip-bad-rows 跳过这些行"
+        f"读取 {result.rows_read} 行，其中 {result.skipped} 行有问题，未写入任何文件；请修正这些行后重试，或加 "
+        "--skip-bad-rows 只导入其余各行（跳过的行会逐一列出） "
+        f"/ {result.rows_read} row(s) read, {result.skipped} with problems; nothing was written. Correct the rows, "
+        "or pass --skip-bad-rows to import the others (the skipped rows are listed)"
     )
 
 
@@ -292,7 +449,7 @@ def listed(problems: list[Problem], name: str) -> list[Problem]:
     if len(problems) <= MAX_LISTED_PROBLEMS:
         return problems
     more = len(problems) - MAX_LISTED_PROBLEMS
-    tail = Problem(name, None, "", f"and {more} more problem(s) / 另有 {more} 个问题")
+    tail = Problem(name, None, "", f"另有 {more} 个问题 / and {more} more problem(s)")
     return [*problems[:MAX_LISTED_PROBLEMS], tail]
 
 
@@ -306,13 +463,14 @@ def row_entry(
 ) -> RespondentEntry | None:
     """One submission as a respondent, or None after appending its problems (the caller decides to skip)."""
     header = layout.header
-    cell_id = row[layout.id_column] if layout.id_column < len(row) else ""
-    rid = str(cell_id).strip().removeprefix("uuid:")
+    rid = submission_id(row, layout)
     if not rid:
-        problems.append(Problem(name, row_number, header[layout.id_column], "empty submission id / 提交编号为空"))
+        problems.append(Problem(name, row_number, header[layout.id_column], "提交编号为空 / empty submission id"))
     answers: dict[str, Any] = {}
+    answer_columns: dict[str, int] = {}
     for index, reader in readers.items():
         cell = row[index] if index < len(row) else ""
+        answer_columns[layout.answers[index].id] = index
         try:
             value = reader(cell)
         except AnswerValueError as exc:
@@ -320,22 +478,32 @@ def row_entry(
             continue
         if value is not None:
             answers[layout.answers[index].id] = value
-    combined = {q.id for q in layout.answers.values()}
     for qid, columns in layout.choices.items():
         ticked = ticked_options(row, row_number, columns, header, name, problems)
         chosen = [o.id for o in layout.questions[qid].options if o.id in ticked] or None
-        if qid not in combined:
+        if qid not in answer_columns:
             if chosen is not None:
                 answers[qid] = chosen
         elif sorted(answers.get(qid) or []) != sorted(chosen or []):
-            message = (
-                f"the one-per-option columns say {chosen or []}, the answer column says {answers.get(qid) or []} "
-                "/ 分列选项与答案列不一致"
-            )
-            problems.append(Problem(name, row_number, qid, message))
+            index = answer_columns[qid]
+            problems.append(Problem(name, row_number, header[index], disagreement(row, index, columns, header, chosen)))
     if problems or not rid:
         return None
     return RespondentEntry.model_construct(id=rid, answers=answers)
+
+
+def disagreement(
+    row: list[Any], index: int, columns: list[tuple[int, str]], header: list[str], chosen: list[str] | None
+) -> str:
+    """The answer cell as written against what the one-per-option columns tick, naming those columns."""
+    cell = row[index] if index < len(row) else ""
+    ticked = " ".join(chosen) if chosen else ""
+    option_columns = f"{header[columns[0][0]]} …" if len(columns) > 1 else header[columns[0][0]]
+    return (
+        f"与每个选项一列的 {option_columns} 不一致：答案列写的是 {cell!r}，分列选中的是 {ticked!r} "
+        f"/ disagrees with the one-per-option columns ({option_columns}): the answer column holds {cell!r}, "
+        f"the option columns tick {ticked!r}"
+    )
 
 
 def ticked_options(
@@ -355,6 +523,8 @@ def ticked_options(
         if text in TRUE_CELLS:
             ticked.add(option)
         elif text not in FALSE_CELLS:
-            message = f"must be 1 (chosen) or 0 (not chosen), got {cell!r} / 应为 1（选中）或 0（未选）"
+            message = (
+                f"应为 1（选中）或 0（未选），实际为 {cell!r} / must be 1 (chosen) or 0 (not chosen), got {cell!r}"
+            )
             problems.append(Problem(name, row_number, header[index], message))
     return ticked

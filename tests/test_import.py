@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from assess.answers import AnswerFile, RespondentEntry, load_answer_file
 from assess.cli import main
-from assess.errors import ProblemsError
+from assess.errors import AssessError, ProblemsError
 from assess.importer import import_export
 from assess.packs import LoadedPack, load_pack
 from assess.results import Community
@@ -32,16 +32,16 @@ CENTRAL_META = ["KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent", "At
 # -- a synthetic export, built from the XLSForm the way the tools build theirs ---------------------------
 
 
-def form_questions(loaded: LoadedPack) -> list[tuple[str, str, object]]:
+def form_questions(loaded: LoadedPack, respondent: str = "resident") -> list[tuple[str, str, object]]:
     """(group name, question name, pack question) for each question row of the exported XLSForm.
 
     The names are read from the form file itself; the pack question is matched by position and checked
     by its label, so the test does not reuse the code under test to find the names.
     """
-    book = load_workbook(io.BytesIO(xlsform_bytes(build_xlsform(loaded, "resident"))))
+    book = load_workbook(io.BytesIO(xlsform_bytes(build_xlsform(loaded, respondent))))
     rows = list(book["survey"].iter_rows(values_only=True))
     column = {name: i for i, name in enumerate(rows[0])}
-    pack_questions = [q for _, _, q in loaded.pack.questions() if q.respondent == "resident"]
+    pack_questions = [q for _, _, q in loaded.pack.questions() if q.respondent == respondent]
     found, group = [], None
     for row in rows[1:]:
         kind, name = row[column["type"]], row[column["name"]]
@@ -75,9 +75,9 @@ def random_answer(question, rng: random.Random):
     return rng.choice(["多建活动室", "more benches, please", "无"])
 
 
-def respondents(loaded: LoadedPack, n: int, seed: int) -> list[RespondentEntry]:
+def respondents(loaded: LoadedPack, n: int, seed: int, respondent: str = "resident") -> list[RespondentEntry]:
     rng = random.Random(seed)
-    questions = [q for _, _, q in loaded.pack.questions() if q.respondent == "resident"]
+    questions = [q for _, _, q in loaded.pack.questions() if q.respondent == respondent]
     people = []
     for _ in range(n):
         answers = {q.id: a for q in questions if (a := random_answer(q, rng)) is not None}
@@ -185,6 +185,23 @@ def test_round_trip_of_the_example_district_pack(layout, tmp_path):
     assert score(loaded, result.answers) == score(loaded, answer_file(loaded, people))
 
 
+@pytest.mark.parametrize("layout", ["kobo-csv-comma-split", "central-xlsx"])
+def test_round_trip_of_the_committee_questionnaire_fills_the_answers_block(layout, tmp_path, runner):
+    loaded = load_pack("core")
+    [submission] = respondents(loaded, 1, seed=3, respondent="committee")
+    questions = form_questions(loaded, "committee")
+    export = write_export(tmp_path / f"e.{LAYOUTS[layout][1]}", layout, questions, [submission])
+    out = tmp_path / "answers.yaml"
+    result = runner.invoke(main, ["import", str(export), "-o", str(out), "--community-name", "幸福社区"])
+    assert result.exit_code == 0, result.output
+    assert "imported as the committee's answers" in result.output
+    imported = load_answer_file(out)
+    assert imported.data.respondents == [] and imported.data.answers == submission.answers
+    direct = AnswerFile(pack="core", community=Community(name="幸福社区"), answers=submission.answers)
+    scored = score(imported.pack, imported.data)
+    assert scored == score(loaded, direct) and scored.respondents == 0
+
+
 # -- what is kept out, and what is refused ----------------------------------------------------------------
 
 
@@ -204,6 +221,15 @@ def test_meta_columns_stay_out_of_the_answers_and_ids_come_from_uuid(all_types, 
     [entry] = import_export(export, all_types.pack, "all-types.yaml", "x").answers.respondents
     assert entry.id == "abc-1"
     assert entry.answers == {"q-trust": 4, "q-visits": 3, "q-help-kinds": ["jobs", "childcare"]}
+
+
+@pytest.mark.parametrize(
+    "column", ["meta/rootUuid", "meta/deprecatedID", "meta-audit", "meta.someFutureField", "formhub/uuid"]
+)
+def test_any_column_of_the_meta_group_is_meta(column, all_types, tmp_path):
+    export = write_csv(tmp_path / "e.csv", [*HEADER, column], ["", "4", "", "", "abc-1", "9", "uuid:x"])
+    [entry] = import_export(export, all_types.pack, "p", "x").answers.respondents
+    assert entry.answers == {"q-trust": 4}
 
 
 def test_question_ids_are_accepted_as_column_names_too(all_types, tmp_path):
@@ -279,8 +305,21 @@ def test_one_column_per_option_must_be_0_or_1_and_agree_with_the_answer_column(a
     with pytest.raises(ProblemsError) as caught:
         import_export(export, all_types.pack, "p", "x")
     assert [(p.line, p.field) for p in caught.value.problems if p.line] == [
-        (3, "q-help-kinds"), (4, f"{split}elderly-care")
+        (3, "civic_life/q_help_kinds"), (4, f"{split}elderly-care")
     ]
+
+
+def test_a_disagreement_shows_the_answer_cell_as_written_and_names_its_column(all_types, tmp_path):
+    split = "civic_life/q_help_kinds/"
+    header = ["civic_life/q_help_kinds", f"{split}elderly-care", f"{split}childcare", f"{split}jobs", "_uuid"]
+    export = write_csv(tmp_path / "e.csv", header, ["jobs bogus", "0", "0", "1", "a"])
+    with pytest.raises(ProblemsError) as caught:
+        import_export(export, all_types.pack, "p", "x")
+    messages = [p.message for p in caught.value.problems if p.line == 2]
+    assert {p.field for p in caught.value.problems if p.line == 2} == {"civic_life/q_help_kinds"}
+    [disagreement] = [m for m in messages if "one-per-option" in m]
+    assert "the answer column holds 'jobs bogus'" in disagreement and "tick 'jobs'" in disagreement
+    assert "答案列写的是 'jobs bogus'" in disagreement
 
 
 def test_xlsx_numbers_dates_and_blank_rows(all_types, tmp_path):
@@ -326,3 +365,77 @@ def test_unreadable_exports_are_clean_errors(name, content, expected, tmp_path, 
         path.write_text(content, encoding="utf-8")
     result = runner.invoke(main, ["import", str(path), "-o", str(tmp_path / "a.yaml")])
     assert result.exit_code == 1 and expected in result.output and "Traceback" not in result.output
+
+
+# -- the committee questionnaire: one submission per community ---------------------------------------------
+
+COMMITTEE_HEADER = ["start", "civic_life/q_staff", "_uuid", "_submission_time", "meta/rootUuid"]
+
+
+def committee_export(tmp_path: Path, *staff: str) -> Path:
+    rows = [["2024", n, f"sub-{i}", f"2024-05-0{i}T10:00:00", "r"] for i, n in enumerate(staff, start=1)]
+    return write_csv(tmp_path / "committee.csv", COMMITTEE_HEADER, *rows)
+
+
+def test_a_committee_export_fills_the_answers_block_not_a_respondent(all_types, tmp_path):
+    result = import_export(committee_export(tmp_path, "6"), all_types.pack, "p", "x")
+    assert result.block == "answers"
+    assert result.answers.answers == {"q-staff": 6} and result.answers.respondents == []
+    scored = score(all_types, result.answers)
+    assert scored.respondents == 0 and next(q for q in scored.questions if q.id == "q-staff").score == 60
+
+
+def test_several_committee_submissions_are_refused_with_their_rows(all_types, tmp_path, runner):
+    export = committee_export(tmp_path, "6", "8", "7")
+    with pytest.raises(ProblemsError) as caught:
+        import_export(export, all_types.pack, "p", "x")
+    rows = [(p.line, p.message) for p in caught.value.problems if p.line]
+    assert rows == [
+        (2, "提交 sub-1，2024-05-01T10:00:00 / submission sub-1, 2024-05-01T10:00:00"),
+        (3, "提交 sub-2，2024-05-02T10:00:00 / submission sub-2, 2024-05-02T10:00:00"),
+        (4, "提交 sub-3，2024-05-03T10:00:00 / submission sub-3, 2024-05-03T10:00:00"),
+    ]
+    [explanation] = [p.message for p in caught.value.problems if not p.line]
+    assert "this file has 3" in explanation and "the latest: --row 4" in explanation
+    assert "此文件却有 3 份提交" in explanation and "最新的一份：--row 4" in explanation
+    out = tmp_path / "answers.yaml"
+    refused = runner.invoke(main, ["import", str(export), "--pack", all_types.file, "-o", str(out)])
+    assert refused.exit_code == 1 and "committee.csv:3: 提交 sub-2" in refused.output and not out.exists()
+
+
+def test_row_picks_one_committee_submission_and_counts_the_others(all_types, tmp_path, runner):
+    export = committee_export(tmp_path, "6", "8", "7")
+    out = tmp_path / "answers.yaml"
+    args = ["import", str(export), "--pack", all_types.file, "-o", str(out), "--row", "3"]
+    result = runner.invoke(main, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["block"], report["row"], report["rows_read"], report["imported"], report["not_chosen"]) == (
+        "answers", 3, 3, 1, 2
+    )
+    assert load_answer_file(out).data.answers == {"q-staff": 8}
+    table = runner.invoke(main, [*args, "--force"])
+    assert "3 row(s) read, 1 imported, 0 skipped" in table.output and "2 not chosen (--row 3)" in table.output
+
+
+def test_a_row_without_a_submission_is_a_clean_error(all_types, tmp_path, runner):
+    export = committee_export(tmp_path, "6", "8")
+    result = runner.invoke(main, ["import", str(export), "--pack", all_types.file, "-o", str(tmp_path / "a.yaml"),
+                                  "--row", "7"])
+    assert result.exit_code == 1 and "row 7 holds no submission" in result.output and "rows 2–3" in result.output
+
+
+def test_respondent_option_overrides_what_the_questions_suggest(all_types, tmp_path):
+    export = committee_export(tmp_path, "6", "8")
+    result = import_export(export, all_types.pack, "p", "x", respondent="resident")
+    assert result.block == "respondents" and [r.id for r in result.answers.respondents] == ["sub-1", "sub-2"]
+    residents = write_csv(tmp_path / "e.csv", HEADER, ["", "4", "", "", "a", "1"])
+    committee = import_export(residents, all_types.pack, "p", "x", respondent="committee")
+    assert committee.answers.answers == {"q-trust": 4} and committee.answers.respondents == []
+
+
+def test_an_export_mixing_committee_and_individual_questions_needs_the_respondent_option(all_types, tmp_path):
+    export = write_csv(tmp_path / "e.csv", ["civic_life/q_staff", "civic_life/q_trust", "_uuid"], ["6", "4", "a"])
+    with pytest.raises(AssessError, match="--respondent committee") as caught:
+        import_export(export, all_types.pack, "p", "x")
+    assert "q-staff" in str(caught.value) and "q-trust" in str(caught.value) and "社区两委题目" in str(caught.value)
