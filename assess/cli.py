@@ -400,7 +400,7 @@ def benchmark_command(
 @scoring_options
 @click.option(
     "--library", "libraries", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
-    help="A countermeasure file, added after the bundled library and the pack's own (repeatable) / 补充对策库",
+    help="A district's countermeasure file, added to the bundled library (repeatable) / 补充对策库",
 )
 @click.option(
     "--top", type=click.IntRange(min=1), default=None, metavar="N", help="Only the N best actions / 只列前 N 条"
@@ -430,8 +430,8 @@ def recommend_command(
     from assess.scoring import score_file
 
     result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent)
-    loaded = load_pack(result.pack.file)
-    plan = recommend(result, load_library([*loaded.libraries, *libraries], loaded.pack), loaded.pack, top)
+    pack = load_pack(result.pack.file).pack
+    plan = recommend(result, load_library(list(libraries), pack), pack, top)
     failed = plan.status == "insufficient-data"
     if fmt == "json":
         print_json(plan.model_dump(mode="json"))
@@ -587,7 +587,7 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
 )
 @click.option(
     "--library", "libraries", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
-    help="A countermeasure file, added after the bundled library and the pack's own (repeatable) / 补充对策库",
+    help="A district's countermeasure file, added to the bundled library (repeatable) / 补充对策库",
 )
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
               help="Actions in the plan / 列出的对策条数")
