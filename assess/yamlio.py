@@ -169,6 +169,9 @@ class _Builder:
             except yaml.constructor.ConstructorError as exc:
                 self._refuse(node, path, f"无法识别的值 / {exc.problem}")
                 return None
+            except ValueError as exc:  # a value of the right shape that cannot exist, e.g. 2026-13-01
+                self._refuse(node, path, impossible_value_message(node, exc))
+                return None
         return self.scalars[key]
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
@@ -191,6 +194,16 @@ class _Builder:
 
     def _refuse(self, node: yaml.Node, path: PathKey, message: str) -> None:
         self.problems.append(Problem(self.located.file, node.start_mark.line + 1, dotted(path), message))
+
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+def impossible_value_message(node: yaml.ScalarNode, error: ValueError) -> str:
+    """A date-shaped value such as 2026-02-30 is parsed as a date and fails there; say so plainly."""
+    if node.tag == _TIMESTAMP_TAG:
+        return f"不是有效日期 / not a valid date: {node.value} ({error})"
+    return f"无法识别的值 / cannot read the value {node.value!r}: {error}"
 
 
 def validation_problems(

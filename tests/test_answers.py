@@ -372,3 +372,14 @@ def test_unknown_top_level_field_names_the_allowed_ones(write):
     [problem] = caught.value.problems
     assert (problem.line, problem.field) == (3, "answer")
     assert "answers" in problem.message and "respondents" in problem.message
+
+
+@pytest.mark.parametrize("day", ["2026-13-01", "2026-02-30"])
+def test_an_impossible_date_is_a_problem_at_its_line(write, day):
+    body = f"pack: pack.yaml\ncommunity: {{name: X}}\nassessed_on: {day}\nanswers: {{q-yes: true}}\n"
+    path = answer_file(write, body)
+    with pytest.raises(ProblemsError) as caught:
+        load_answer_file(path)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line, problem.field) == (str(path), 3, "assessed_on")
+    assert f"不是有效日期 / not a valid date: {day}" in problem.message

@@ -108,3 +108,11 @@ def test_help_does_not_import_weasyprint():
 def test_python_dash_m_works():
     result = subprocess.run([sys.executable, "-m", "assess", "--help"], capture_output=True, text=True, check=True)
     assert "indicators" in result.stdout
+
+
+def test_validate_reports_an_impossible_version_date_at_its_line(runner, write):
+    path = write("pack.yaml", MINIMAL_PACK.replace('version: "1"', "version: 2026-02-30"))
+    result = runner.invoke(main, ["indicators", "validate", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:2: version: 不是有效日期 / not a valid date: 2026-02-30" in result.output
+    assert "Traceback" not in result.output
