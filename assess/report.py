@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import string
 import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -162,7 +163,7 @@ def build_report(
     free_text = FreeTextAnswers(loaded.pack.pack)
     result = score_inputs(loaded, respondents_csv, free_text, weights, allow_inconsistent, uncertainty, seed)
     pack = loaded.pack.pack
-    plan = recommend_actions(result, pack, top, library)
+    plan = recommend_actions(result, pack, top, [*loaded.pack.libraries, *library])
     return ReportData(
         score=result,
         pack=loaded.pack,
@@ -194,23 +195,53 @@ class ReportText(Strict):
         return self.zh if lang == "zh" else self.en
 
 
-def read_texts(path: Path) -> dict[str, ReportText]:
-    """A texts file: every key with a non-blank zh and en; all problems of the file reported together."""
+def read_texts(path: Path, known: Mapping[str, ReportText] | None = None) -> dict[str, ReportText]:
+    """A texts file: every key with a non-blank zh and en; all problems of the file reported together.
+
+    With `known` (the bundled texts) it is a district's file: each key must be a bundled one, and a text may
+    use only the placeholders the bundled text has, since only those are filled in.
+    """
     located = load_yaml(path)
     if not isinstance(located.data, dict):
         raise ProblemsError([located.problem((), "a texts file maps each key to {zh: ..., en: ...}")])
     texts: dict[str, ReportText] = {}
     problems: list[Problem] = []
     for key, value in located.data.items():
+        if known is not None and str(key) not in known:
+            problems.append(located.problem((key,), unknown_text_message(str(key), known)))
+            continue
         try:
             texts[str(key)] = ReportText.model_validate(value)
         except ValidationError as exc:
             for err in exc.errors():
                 where = (key, *err["loc"]) if err["loc"] else (key,)
                 problems.append(located.problem(where, f"needs non-blank zh and en texts ({err['msg']})"))
+            continue
+        if known is not None:
+            problems += [located.problem((key, lang), message)
+                         for lang, message in placeholder_problems(texts[str(key)], known[str(key)])]
     if problems:
         raise ProblemsError(problems)
     return texts
+
+
+def placeholders(text: str) -> set[str]:
+    """The `{name}` placeholders of a text; ValueError for unbalanced braces."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def placeholder_problems(own: ReportText, bundled: ReportText) -> Iterator[tuple[Lang, str]]:
+    allowed = placeholders(bundled.zh) | placeholders(bundled.en)
+    shown = ", ".join("{" + name + "}" for name in sorted(allowed)) or "none"
+    for lang in ("zh", "en"):
+        try:
+            extra = sorted(placeholders(own.get(lang)) - allowed)
+        except ValueError as exc:
+            yield lang, f"unbalanced braces ({exc}); write {{{{ and }}}} for literal braces / 花括号不成对"
+            continue
+        if extra:
+            yield lang, (f"unknown placeholder {', '.join('{' + n + '}' for n in extra)}; allowed: {shown} "
+                         f"/ 未知的占位符")
 
 
 def load_texts(district_dir: Path | None = None) -> dict[str, ReportText]:
@@ -218,12 +249,7 @@ def load_texts(district_dir: Path | None = None) -> dict[str, ReportText]:
     texts = dict(bundled_texts())
     override = district_dir / TEXTS_FILE if district_dir is not None else None
     if override is not None and override.is_file():
-        own = read_texts(override)
-        unknown = [key for key in own if key not in texts]
-        if unknown:
-            located = load_yaml(override)
-            raise ProblemsError([located.problem((key,), unknown_text_message(key, texts)) for key in unknown])
-        texts.update(own)
+        texts.update(read_texts(override, known=texts))
     return texts
 
 
@@ -238,6 +264,13 @@ def unknown_text_message(key: str, texts: Mapping[str, ReportText]) -> str:
     return f"unknown text key '{key}'{hint} / 未知的文字项"
 
 
+class TextError(KeyError):
+    """A template asked for a text (or a placeholder) that texts.yaml does not have."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class LocalTexts(dict):
     """The texts in one language; `t.key` in a template, `t.fill('key', n=3)` for texts with placeholders."""
 
@@ -248,7 +281,15 @@ class LocalTexts(dict):
             raise AttributeError(key) from None
 
     def fill(self, key: str, **values: Any) -> str:
-        return self[key].format(**values)
+        if key not in self:
+            raise TextError(missing_text_message(key, self))
+        try:
+            return self[key].format(**values)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise TextError(
+                f"{TEXTS_FILE}: text '{key}' has a placeholder that is not given ({exc}); allowed: "
+                f"{', '.join('{' + name + '}' for name in values) or 'none'} / 文字项中的占位符无效"
+            ) from None
 
 
 def local_texts(texts: Mapping[str, ReportText], lang: Lang) -> LocalTexts:
@@ -730,17 +771,60 @@ def template_dirs(district_dir: Path | None) -> list[Path]:
 
 
 def template_env(dirs: Sequence[Path]):
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+    """A sandboxed jinja2 environment: a district's templates are not trusted code.
 
-    env = Environment(
+    `ImmutableSandboxedEnvironment` refuses `__class__`, `__globals__` and the like (which reach `os` and any
+    file) and calls that change lists or dicts; autoescape keeps every user text plain text.
+    """
+    from jinja2 import ChoiceLoader, FileSystemLoader
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    return ImmutableSandboxedEnvironment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
         autoescape=True,
-        undefined=StrictUndefined,
+        undefined=report_undefined(),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    return env
+
+
+@cache
+def report_undefined() -> type:
+    """jinja2's StrictUndefined, saying "texts.yaml has no text 'x'" when a template asks `t` for a missing text."""
+    from jinja2 import StrictUndefined
+
+    class ReportUndefined(StrictUndefined):
+        @property
+        def _undefined_message(self) -> str:
+            if self._undefined_hint is None and isinstance(self._undefined_obj, LocalTexts):
+                return missing_text_message(str(self._undefined_name), self._undefined_obj)
+            return super()._undefined_message
+
+    return ReportUndefined
+
+
+def missing_text_message(key: str, texts: Mapping[str, Any]) -> str:
+    close = difflib.get_close_matches(key, list(texts), n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return f"{TEXTS_FILE} has no text '{key}'{hint} / {TEXTS_FILE} 中没有文字项 '{key}'"
+
+
+def template_location(exc: BaseException, dirs: Sequence[Path]) -> str | None:
+    """'file:line' of the innermost template frame of a run-time template error.
+
+    jinja2 rewrites the traceback so that template code shows as frames whose file is the template's path
+    and whose line is the template's line; the innermost one inside a template folder is where it failed.
+    """
+    roots = [Path(d).resolve() for d in dirs]
+    where = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".htm")) and any(Path(filename).resolve().is_relative_to(r) for r in roots):
+            where = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
 
 
 def stylesheet(env) -> Markup:
@@ -754,6 +838,7 @@ def render_html(
 ) -> str:
     """The report as one HTML document in `lang`; `contents` adds the table of contents."""
     from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+    from jinja2.sandbox import SecurityError
 
     dirs = template_dirs(district_dir)
     env = template_env(dirs)
@@ -765,8 +850,15 @@ def render_html(
     except TemplateSyntaxError as exc:
         where = f"{exc.filename or exc.name}:{exc.lineno}"
         raise AssessError(f"{where}: template error / 模板错误: {exc.message}") from None
-    except TemplateError as exc:
-        raise AssessError(f"template error / 模板错误: {exc}") from None
+    except SecurityError as exc:
+        where = template_location(exc, dirs) or BASE_TEMPLATE
+        raise AssessError(
+            f"{where}: the template uses something templates may not ({exc}); templates may only show the "
+            f"report's values / 模板使用了不允许的内容，模板只能显示报告中的数据"
+        ) from None
+    except (TemplateError, TextError) as exc:
+        where = template_location(exc, dirs) or BASE_TEMPLATE
+        raise AssessError(f"{where}: template error / 模板错误: {exc}") from None
 
 
 # -- fonts ------------------------------------------------------------------------------------------------

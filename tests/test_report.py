@@ -338,6 +338,61 @@ def test_a_template_error_names_the_file_and_line(small, tmp_path):
         report.render_html(report.build_report(small()), "zh", district)
 
 
+ESCAPES = [
+    '{{ cycler.__init__.__globals__.os.popen("id").read() }}',
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ t.fill.__globals__ }}",
+    "{{ dimensions.__class__.__base__ }}",
+    "{{ dimensions.append(1) }}",  # templates only read the report's values
+]
+
+
+@pytest.mark.parametrize("line", ESCAPES)
+def test_a_district_template_cannot_reach_python_or_the_system(small, tmp_path, line):
+    district = tmp_path / "district"
+    district.mkdir()
+    (district / "cover.html").write_text(f'<section id="cover">\n<pre>{line}</pre></section>\n', encoding="utf-8")
+    with pytest.raises(AssessError) as error:
+        report.render_html(report.build_report(small()), "zh", district)
+    message = str(error.value)
+    assert message.startswith(f"{district / 'cover.html'}:2: ")
+    assert "模板" in message and "uid=" not in message
+
+
+def test_the_shell_command_attack_ends_in_a_message_not_in_a_shell(runner, tmp_path):
+    evil = tmp_path / "evil"
+    evil.mkdir()
+    (evil / "cover.html").write_text(
+        '<section id="cover"><pre>{{\ncycler.__init__.__globals__.os.popen("id").read() }}</pre></section>\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "e.pdf"
+    result = runner.invoke(main, ["report", str(EXAMPLE / "answers.yaml"), "-o", str(out), "--templates", str(evil)])
+    assert result.exit_code == 1 and "uid=" not in result.output and "Traceback" not in result.output
+    assert f"{evil / 'cover.html'}:2: the template uses something templates may not" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("<p>\n{{ no_such_var }}</p>", "'no_such_var' is undefined"),
+        ("<p>\n{{ t.no_such_text }}</p>", "texts.yaml has no text 'no_such_text'"),
+        ("<p>\n{{ t['no_such_text'] }}</p>", "texts.yaml has no text 'no_such_text'"),
+        ("<p>\n{{ t.fill('report_titel') }}</p>", "texts.yaml has no text 'report_titel'; did you mean report_title"),
+        ("<p>\n{{ t.fill('actions_shown', n=1) }}</p>", "text 'actions_shown' has a placeholder that is not given"),
+    ],
+)
+def test_a_district_template_error_names_the_file_line_and_what_is_missing(small, tmp_path, template, expected):
+    district = tmp_path / "district"
+    district.mkdir()
+    (district / "summary.html").write_text(template, encoding="utf-8")
+    with pytest.raises(AssessError) as error:
+        report.render_html(report.build_report(small()), "en", district)
+    assert str(error.value).startswith(f"{district / 'summary.html'}:2: template error / 模板错误: ")
+    assert expected in str(error.value)
+
+
 def test_texts_need_both_languages_and_a_district_key_must_exist(tmp_path):
     bad = tmp_path / "texts.yaml"
     bad.write_text("report_title: {zh: 报告}\nsummary: {zh: '', en: Summary}\n", encoding="utf-8")
@@ -349,6 +404,24 @@ def test_texts_need_both_languages_and_a_district_key_must_exist(tmp_path):
         report.load_texts(tmp_path)
     bad.write_text("report_title: {zh: 某区社区评估, en: District assessment}\n", encoding="utf-8")
     assert report.load_texts(tmp_path)["report_title"].zh == "某区社区评估"
+
+
+def test_a_districts_texts_file_reports_all_its_problems_together(tmp_path):
+    (tmp_path / "texts.yaml").write_text(
+        "summary: {zh: 摘要}\n"
+        "report_titel: {zh: 报告, en: Report}\n"
+        "actions_shown: {zh: '列出 {count} 项', en: 'The {n} actions'}\n"
+        "no_actions: {zh: '无 {', en: None}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ProblemsError) as error:
+        report.load_texts(tmp_path)
+    found = [(p.line, p.field) for p in error.value.problems]
+    assert found == [(1, "summary.en"), (2, "report_titel"), (3, "actions_shown.zh"), (4, "no_actions.zh")]
+    message = str(error.value)
+    assert "did you mean report_title" in message
+    assert "unknown placeholder {count}; allowed: {n}, {total}" in message
+    assert "unbalanced braces" in message and str(tmp_path / "texts.yaml") in message
 
 
 def test_every_bundled_text_is_used_somewhere():
