@@ -3,8 +3,9 @@
 The form follows the XLSForm standard (survey, choices and settings sheets), with one group per dimension
 and labels and hints in Chinese and English. Question names are the pack's question ids made safe for
 XLSForm; `form_names` is the single place that decides them, so `assess import` maps exported columns
-back to the same ids. Every constraint mirrors what `coerce_answer` accepts, so a phone never takes an
-answer that the import would then refuse.
+back to the same ids. Every constraint is at least as strict as what `coerce_answer` accepts, so a phone
+never takes an answer that the import would then refuse; a number the pack leaves open above also gets a
+generous upper bound (see `number_bounds`), because a phone is where a slipped finger adds digits.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ NAME_START = re.compile(r"[A-Za-z_]")
 RESERVED_NAMES = frozenset({"start", "end", "today", "deviceid", "meta", "instanceID", "uuid", "KEY"})
 YES_NO_LIST = "yes_no"
 YES_NO_CHOICES = (("yes", "是", "Yes"), ("no", "否", "No"))
+OPEN_BOUND_FACTOR = 10  # a number without a pack bound may reach 10 × its largest goalpost
+PERCENT_UNIT = "%"
 SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "constraint", "constraint_message")
 TRANSLATED = ("label", "hint", "constraint_message")
 
@@ -70,8 +73,8 @@ def build_xlsform(loaded: LoadedPack, respondent: str = "resident", lang: Lang =
     form = XlsForm(names={q.id: names[q.id] for _, _, q in pack.questions() if q.respondent == respondent})
     if not form.names:
         raise AssessError(
-            f"pack '{pack.id}' has no questions for respondent '{respondent}'; choose another --respondent "
-            "/ 该指标包中没有此类受访者的题目"
+            f"指标包 '{pack.id}' 中没有受访者为 '{respondent}' 的题目，请换一个 --respondent "
+            f"/ pack '{pack.id}' has no questions for respondent '{respondent}'; choose another --respondent"
         )
     form.survey += [{"type": "start", "name": "start"}, {"type": "end", "name": "end"}]
     lists = ChoiceLists(form.choices)
@@ -128,23 +131,41 @@ def question_row(question: Question, name: str, lists: ChoiceLists) -> dict[str,
 
 
 def number_constraint(question: NumberQuestion) -> dict[str, str]:
-    """The pack's bounds as an XLSForm constraint with a bilingual message (none if the pack sets none)."""
-    parts, zh, en = [], [], []
-    if question.min is not None:
-        parts.append(f". >= {xpath_number(question.min)}")
-        zh.append(f"不小于 {question.min:g}")
-        en.append(f"at least {question.min:g}")
-    if question.max is not None:
-        parts.append(f". <= {xpath_number(question.max)}")
-        zh.append(f"不大于 {question.max:g}")
-        en.append(f"at most {question.max:g}")
-    if not parts:
-        return {}
+    """The bounds of `number_bounds` as an XLSForm constraint with a bilingual message."""
+    low, high = number_bounds(question)
     return {
-        "constraint": " and ".join(parts),
-        f"constraint_message::{LANGUAGES['zh']}": "应" + "、".join(zh),
-        f"constraint_message::{LANGUAGES['en']}": "Must be " + " and ".join(en),
+        "constraint": f". >= {xpath_number(low)} and . <= {xpath_number(high)}",
+        f"constraint_message::{LANGUAGES['zh']}": f"应不小于 {low:g}、不大于 {high:g}",
+        f"constraint_message::{LANGUAGES['en']}": f"Must be at least {low:g} and at most {high:g}",
     }
+
+
+def number_bounds(question: NumberQuestion) -> tuple[float, float]:
+    """(lowest, highest) answer a phone accepts: the pack's `min` and `max` where it sets them.
+
+    A pack that leaves `max` open still gets an upper bound on the phone: 100 for a share (unit `%`, `min`
+    and goalposts within 0–100), else 10 × the largest of |worst|, |best|, |min| and |max| -- far beyond
+    any goalpost, so no real answer is refused, yet a value typed with extra digits is. With `min: null`
+    (negative values allowed) the lower bound is minus that same amount. Generous bounds do not change
+    scoring: a value past a goalpost scores as the goalpost.
+    """
+    magnitudes = [question.worst, question.best, question.min or 0, question.max or 0]
+    open_bound = float(f"{OPEN_BOUND_FACTOR * max(abs(v) for v in magnitudes):.6g}")  # not 11.000000000000002
+    if question.max is not None:
+        high = question.max
+    elif is_percentage(question):
+        high = 100.0
+    else:
+        high = open_bound
+    return (question.min if question.min is not None else -open_bound), high
+
+
+def is_percentage(question: NumberQuestion) -> bool:
+    """A share of something: unit `%`, no negative values allowed, goalposts within 0–100."""
+    unit = question.unit
+    if unit is None or PERCENT_UNIT not in (unit.zh.strip(), unit.en.strip()) or question.min is None:
+        return False
+    return all(0 <= v <= 100 for v in (question.worst, question.best, question.min))
 
 
 def xpath_number(value: float) -> str:

@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 from pyxform.xls2xform import convert
 
 from assess.cli import main
+from assess.pack import NumberQuestion
 from assess.packs import load_pack
-from assess.xlsform import build_xlsform, form_names, xlsform_bytes
+from assess.xlsform import build_xlsform, form_names, number_bounds, xlsform_bytes
 from tests.conftest import SEED
 
 ZH, EN = "label::Chinese (zh)", "label::English (en)"
@@ -145,13 +146,49 @@ def test_survey_has_one_group_per_dimension_and_the_types_of_the_standard(all_ty
     assert rows["q_channel"]["type"] == "select_one q_channel"
     assert rows["q_help_kinds"]["type"] == "select_multiple q_help_kinds"
     assert rows["q_visits"]["type"] == "integer" and rows["q_visits"]["constraint"] == ". >= 0 and . <= 50"
-    assert rows["q_hours"]["type"] == "decimal" and "constraint" not in rows["q_hours"]  # the pack sets no bounds
+    # the pack sets no bounds (min: null): 10 × the largest goalpost, 48, both ways
+    assert rows["q_hours"]["type"] == "decimal" and rows["q_hours"]["constraint"] == ". >= -480 and . <= 480"
     assert rows["q_visits"]["constraint_message::Chinese (zh)"] == "应不小于 0、不大于 50"
     assert rows["q_say"]["type"] == "text" and rows["q_3q_ok"]["type"] == "select_one scale_1_5_2"
     assert {r[EN] for r in survey if "group" not in r["type"] and r["type"] not in ("start", "end")} >= {
         "I trust the community Party organization",
         "Suggestions",
     }
+
+
+def number(**fields) -> NumberQuestion:
+    return NumberQuestion.model_validate({"id": "q", "type": "number", "title": {"zh": "数", "en": "N"}, **fields})
+
+
+@pytest.mark.parametrize(
+    ("fields", "bounds"),
+    [
+        ({"worst": 0, "best": 12, "max": 50}, (0, 50)),  # the pack's own bounds
+        ({"worst": 8, "best": 32}, (0, 320)),  # open above: 10 × the largest goalpost
+        ({"worst": 800, "best": 300, "integer": True}, (0, 8000)),
+        ({"worst": 1, "best": 1.1}, (0, 11)),  # not 11.000000000000002
+        ({"worst": 0, "best": 5, "min": 60}, (60, 600)),  # never below the pack's min
+        ({"worst": 30, "best": 95, "unit": {"zh": "%", "en": "%"}}, (0, 100)),  # a share
+        ({"worst": 30, "best": 150, "unit": {"zh": "%", "en": "%"}}, (0, 1500)),  # growth, not a share
+        ({"worst": -5, "best": 5, "min": None, "unit": {"zh": "%", "en": "%"}}, (-50, 50)),
+        ({"worst": 0, "best": 4, "min": None, "max": 0.5}, (-40, 0.5)),
+    ],
+)
+def test_every_number_gets_sane_bounds(fields, bounds):
+    assert number_bounds(number(**fields)) == bounds
+
+
+def test_every_number_of_the_bundled_forms_has_an_upper_bound():
+    numbers = [
+        row
+        for respondent in ("committee", "resident", "party_member")
+        for row in sheet_rows(xlsform_bytes(build_xlsform(load_pack("core"), respondent)), "survey")
+        if row["type"] in ("integer", "decimal")
+    ]
+    assert len(numbers) == 26 and all(". <= " in r["constraint"] for r in numbers)
+    hours = next(r for r in numbers if r["name"] == "q_training_hours")
+    assert hours["constraint"] == ". >= 0 and . <= 320"
+    assert hours["constraint_message::English (en)"] == "Must be at least 0 and at most 320"
 
 
 def test_choices_carry_option_ids_and_both_languages(all_types):
