@@ -14,7 +14,7 @@ import difflib
 import hashlib
 import math
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -94,6 +94,14 @@ class LoadedAnswers:
     data: AnswerFile
     located: Located
     pack: LoadedPack
+
+    def respondent_places(self) -> dict[str, str]:
+        """Where each respondent of the file is, as `FILE:LINE`, so a CSV repeating the id can point at it."""
+        places: dict[str, str] = {}
+        for index, entry in enumerate(self.data.respondents):
+            line = self.located.line_of(("respondents", index, "id"))
+            places.setdefault(entry.id, f"{self.file}:{line}" if line else self.file)
+        return places
 
 
 # -- one value ----------------------------------------------------------------------------------------
@@ -386,13 +394,16 @@ def dump_answer_file(data: AnswerFile) -> str:
 # -- residents from a CSV -----------------------------------------------------------------------------
 
 
-def iter_csv_respondents(path: Path | str, pack: Pack) -> Iterator[RespondentEntry]:
+def iter_csv_respondents(
+    path: Path | str, pack: Pack, taken: Mapping[str, str] | None = None
+) -> Iterator[RespondentEntry]:
     """Respondents from a CSV, one per row, read as a stream so that a million rows take little memory.
 
     The header names question ids (and optionally `respondent_id`); an empty cell is unanswered; a
     multi_choice cell lists option ids separated by spaces. Bad rows do not stop the reading: every problem
     is collected (row numbers as a spreadsheet shows them, the header being row 1) and raised together as
     `ProblemsError` once the file has been read, so a caller must not publish anything before the end.
+    `taken` maps ids the answer file already uses to where (see `LoadedAnswers.respondent_places`).
     """
     path = Path(path)
     name = str(path)
@@ -408,14 +419,25 @@ def iter_csv_respondents(path: Path | str, pack: Pack) -> Iterator[RespondentEnt
             if not any(cell.strip() for cell in row):
                 continue
             entry = csv_entry(row, row_number, layout, problems)
-            if entry is not None:
-                if layout.id_column is not None:
-                    seen.add(entry.id)
-                yield entry
+            if entry is None:
+                continue
+            if taken and entry.id in taken:
+                problems.add(row_number, RESPONDENT_ID_COLUMN, id_taken_message(entry.id, taken[entry.id]))
+                continue
+            if layout.id_column is not None:
+                seen.add(entry.id)
+            yield entry
     repeated = seen.repeated()
     if repeated:
         duplicate_id_problems(path, layout, repeated, problems)
     problems.raise_if_any()
+
+
+def id_taken_message(rid: str, place: str) -> str:
+    return (
+        f"受访者编号 '{rid}' 已在答卷文件中使用（{place}） / "
+        f"respondent id '{rid}' is already used in the answer file ({place})"
+    )
 
 
 def open_csv(path: Path):

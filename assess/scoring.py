@@ -329,7 +329,9 @@ def score_file(
 ) -> ScoreResult:
     """Score an answer file (and a residents' CSV); the pack is `pack_ref`, else the file's `pack:`."""
     loaded = load_answer_file(answers_path, pack_ref)
-    extra = iter_csv_respondents(respondents_csv, loaded.pack.pack) if respondents_csv is not None else ()
+    extra = () if respondents_csv is None else iter_csv_respondents(
+        respondents_csv, loaded.pack.pack, taken=loaded.respondent_places()
+    )
     return score(loaded.pack, loaded.data, extra, weights, allow_inconsistent, uncertainty, seed)
 
 

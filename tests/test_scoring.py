@@ -422,10 +422,19 @@ def test_cli_bad_csv_rows_and_ids_shared_with_the_answer_file(runner, write):
     assert result.exit_code == 1
     assert result.stdout == ""
     assert f"{csv_path}:3: q-trust: 应为 1–5 之间的整数" in result.stderr
-    csv_path.write_text("respondent_id,q-trust\nr001,4\n", encoding="utf-8")
-    result = runner.invoke(main, ["score", str(GOLDEN), "--respondents", str(csv_path)])
-    assert result.exit_code == 1
-    assert "respondent id 'r001' is used twice" in result.stderr
+    assert f"{csv_path}:2: respondent_id: 受访者编号 'r001' 已在答卷文件中使用（{GOLDEN}:14）" in result.stderr
+    assert f"respondent id 'r001' is already used in the answer file ({GOLDEN}:14)" in result.stderr
+
+
+def test_score_file_names_the_csv_row_and_the_answer_file_line_of_a_shared_id(tmp_path):
+    csv_path = tmp_path / "r.csv"
+    csv_path.write_text("respondent_id,q-trust\nc1,4\nr002,3\nr001,5\n", encoding="utf-8")
+    with pytest.raises(ProblemsError) as caught:
+        score_file(GOLDEN, csv_path)
+    found = {(p.file, p.line, p.field): p.message for p in caught.value.problems}
+    assert set(found) == {(str(csv_path), 3, "respondent_id"), (str(csv_path), 4, "respondent_id")}
+    assert f"({GOLDEN}:16)" in found[str(csv_path), 3, "respondent_id"]
+    assert f"({GOLDEN}:14)" in found[str(csv_path), 4, "respondent_id"]
 
 
 def test_cli_refuses_ahp_without_judgments_and_bad_options(runner):
