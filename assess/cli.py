@@ -138,23 +138,35 @@ def indicators_show(element_id: str, pack_ref: str | None, lang: str, fmt: str) 
 
 @indicators.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def indicators_validate(paths: tuple[Path, ...]) -> None:
+@click.option("--pack", "pack_ref", default=None, metavar="ID|PATH",
+              help="The pack that library files given as PATHS are checked against (default core) / 对策库所用指标包")
+def indicators_validate(paths: tuple[Path, ...], pack_ref: str | None) -> None:
     """校验指标包文件，逐条列出问题 / Check pack files; print every problem as FILE:LINE: field: message.
 
     Case profiles (seeds/cases/*.yaml) given as PATHS are checked as profiles, and every bundled case
     profile is always checked against the core pack too. Countermeasure libraries (files with
-    `countermeasures:`) are checked against the core pack, and so is the bundled library, always.
+    `countermeasures:`) are checked against --pack (default core); the libraries a district pack names
+    are checked against that pack; the bundled library is always checked against the core pack.
 
-    Example: assess indicators validate indicators/core.yaml my-district.yaml
+    Example: assess indicators validate my-district.yaml my-actions.yaml --pack my-district.yaml
     """
     from assess.cases import bundled_case_files, bundled_case_problems, looks_like_case, validate_case_files
-    from assess.countermeasures import bundled_library_problems, looks_like_library, validate_library_files
-    from assess.packs import validate_files
+    from assess.countermeasures import (
+        bundled_library_problems,
+        looks_like_library,
+        pack_library_problems,
+        validate_library_files,
+    )
+    from assess.packs import load_pack, validate_files
 
     case_paths = [p for p in paths if looks_like_case(p)]
     library_paths = [p for p in paths if looks_like_library(p)]
-    problems = validate_files([p for p in paths if p not in case_paths + library_paths])
-    problems += validate_case_files(case_paths) + validate_library_files(library_paths)
+    pack_paths = [p for p in paths if p not in case_paths + library_paths]
+    problems = validate_files(pack_paths)
+    problems += validate_case_files(case_paths)
+    if library_paths:
+        problems += validate_library_files(library_paths, load_pack(pack_ref).pack)
+    problems += [p for p in pack_library_problems(pack_paths) if p not in problems]
     problems += [p for p in bundled_case_problems() if p not in problems]
     problems += [p for p in bundled_library_problems() if p not in problems]
     if problems:
@@ -400,7 +412,7 @@ def benchmark_command(
 @scoring_options
 @click.option(
     "--library", "libraries", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
-    help="A district's countermeasure file, added to the bundled library (repeatable) / 补充对策库",
+    help="A countermeasure file, added after the bundled library and the pack's own (repeatable) / 补充对策库",
 )
 @click.option(
     "--top", type=click.IntRange(min=1), default=None, metavar="N", help="Only the N best actions / 只列前 N 条"
@@ -430,8 +442,8 @@ def recommend_command(
     from assess.scoring import score_file
 
     result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent)
-    pack = load_pack(result.pack.file).pack
-    plan = recommend(result, load_library(list(libraries), pack), pack, top)
+    loaded = load_pack(result.pack.file)
+    plan = recommend(result, load_library([*loaded.libraries, *libraries], loaded.pack), loaded.pack, top)
     failed = plan.status == "insufficient-data"
     if fmt == "json":
         print_json(plan.model_dump(mode="json"))
@@ -464,7 +476,7 @@ def indicators_new(name: str, parent_ref: str, output: Path, force: bool) -> Non
     from assess.yamlio import write_atomic
 
     parent = load_pack(parent_ref)
-    text = starter_pack(name, pack_reference_for(parent_ref, parent.file, output), parent.pack)
+    text = starter_pack(name, pack_reference_for(parent_ref, parent.file, output), parent.pack, output.name)
     write_atomic(output, text, force=force)
     click.echo(f"{output}: written / 已生成 — next: assess indicators validate {output}")
 
@@ -587,7 +599,7 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
 )
 @click.option(
     "--library", "libraries", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
-    help="A district's countermeasure file, added to the bundled library (repeatable) / 补充对策库",
+    help="A countermeasure file, added after the bundled library and the pack's own (repeatable) / 补充对策库",
 )
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
               help="Actions in the plan / 列出的对策条数")
@@ -613,10 +625,10 @@ def report_command(
     Example: assess report answers.yaml --respondents residents.csv -o report.pdf --lang zh
     """
     from assess.recommend import dropped_note
-    from assess.report import build_report, render_html, report_pdf
+    from assess.report import build_report, render_html, report_format, report_pdf
     from assess.yamlio import write_atomic
 
-    fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "pdf")
+    fmt = report_format(output, fmt)
     if output.exists() and not force:
         raise AssessError(f"{output}: already exists; use --force to overwrite / 文件已存在，如需覆盖请加 --force")
     data = build_report(answers, respondents_csv, pack_ref, weights, allow_inconsistent, uncertainty,

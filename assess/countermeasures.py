@@ -133,8 +133,9 @@ def bundled_library_path() -> Path:
 
 
 def is_library_data(data: object) -> bool:
-    """A library file is a mapping with `countermeasures` (a pack has `dimensions` instead)."""
-    return isinstance(data, dict) and "countermeasures" in data and "dimensions" not in data
+    """A library file is a mapping with `countermeasures`; a pack has `dimensions` or `extends` (and a district
+    pack may have `countermeasures` too: the library files it names)."""
+    return isinstance(data, dict) and "countermeasures" in data and not {"dimensions", "extends"} & data.keys()
 
 
 def load_library(paths: list[Path] | None, pack: Pack) -> Library:
@@ -315,6 +316,21 @@ def validate_library_files(paths: list[Path], pack: Pack | None = None) -> list[
             problems.extend(exc.problems)
         except AssessError as exc:
             problems.append(Problem(str(path), None, "", str(exc).removeprefix(f"{path}: ")))
+    return problems
+
+
+def pack_library_problems(pack_paths: list[Path]) -> list[Problem]:
+    """Every problem of the libraries that packs name (`countermeasures:`), each checked against its pack.
+
+    A pack that does not load is skipped: its own problems are reported when the pack is checked.
+    """
+    problems: list[Problem] = []
+    for path in pack_paths:
+        try:
+            loaded = load_pack(path)
+        except AssessError:
+            continue
+        problems += [p for p in validate_library_files(list(loaded.libraries), loaded.pack) if p not in problems]
     return problems
 
 

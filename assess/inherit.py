@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,6 +31,7 @@ from assess.yamlio import Located, PathKey, data_path, fields_at, friendly_messa
 # Top-level fields a child sets outright; `ahp` too, where `ahp: null` drops the inherited judgments.
 REPLACED_FIELDS = ("id", "version", "title", "description", "grade_bands", "default_target", "ahp")
 CHILD_LISTS = {"dimension": "indicators", "indicator": "questions"}
+KIND_ZH = {"dimension": "维度", "indicator": "指标", "question": "题目", "indicators": "指标", "questions": "题目"}
 
 
 class Additions(Strict):
@@ -54,6 +56,7 @@ class ChildPack(Strict):
     remove: list[Id] = Field(default_factory=list)
     add: Additions = Field(default_factory=Additions)
     ahp: AhpSpec | None = None
+    countermeasures: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)  # library files
 
     @field_validator("version", mode="before")
     @classmethod
@@ -126,12 +129,17 @@ def child_of(node: Any, part: str | int) -> Any:
 
 @dataclass
 class Resolution:
-    """A resolved pack, its plain data with origins, and its ancestors as "id@version", nearest first."""
+    """A resolved pack, its plain data with origins, and its ancestors as "id@version", nearest first.
+
+    `libraries` are the countermeasure files the chain names, the root's first, so a child's entries can
+    override its parent's.
+    """
 
     data: dict
     origins: Origins
     pack: Pack
     parents: tuple[str, ...] = ()
+    libraries: tuple[Path, ...] = ()
 
 
 def is_child_pack(data: object) -> bool:
@@ -148,6 +156,8 @@ def resolve_file(path: Path, chain: tuple[Path, ...] = ()) -> Resolution:
     parent_file = parent_path(located, child.extends, path, chain)
     parent = resolve_file(parent_file, (*chain, path))
     problems = apply_child(located, parent, child.extends)
+    libraries, missing = library_paths(located, child.countermeasures, path)
+    problems += missing
     try:
         pack = validated(parent.data, parent.origins, located)
     except ProblemsError as exc:
@@ -155,7 +165,23 @@ def resolve_file(path: Path, chain: tuple[Path, ...] = ()) -> Resolution:
     if problems:
         raise ProblemsError(problems)
     ancestry = (f"{parent.pack.id}@{parent.pack.version}", *parent.parents)
-    return Resolution(parent.data, parent.origins, pack, ancestry)
+    return Resolution(parent.data, parent.origins, pack, ancestry, (*parent.libraries, *libraries))
+
+
+def library_paths(located: Located, names: list[str], path: Path) -> tuple[list[Path], list[Problem]]:
+    """The countermeasure files a child names, relative to its own folder, and a problem for each missing one."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for n, name in enumerate(names):
+        library = path.parent / name
+        if library.is_file():
+            found.append(library)
+        else:
+            problems.append(located.problem(("countermeasures", n), (
+                f"no such countermeasure library: {library} (paths are relative to this pack's folder) "
+                "/ 找不到对策库文件"
+            )))
+    return found, problems
 
 
 def first_per_place(problems: list[Problem]) -> list[Problem]:
@@ -177,14 +203,33 @@ def parent_path(located: Located, ref: str, path: Path, chain: tuple[Path, ...])
     """The parent's file; a missing parent or a cycle is reported at this file's `extends` line."""
     try:
         found = pack_path(ref, relative_to=path.parent)
-    except AssessError as exc:
-        raise ProblemsError([located.problem(("extends",), str(exc).removeprefix(f"{ref}: "))]) from None
+    except AssessError:
+        raise ProblemsError([located.problem(("extends",), missing_parent(ref, path.parent))]) from None
     visited = [*chain, path]
     if any(found.resolve() == p.resolve() for p in visited):
         shown = " → ".join(p.name for p in [*visited, found])
-        message = f"packs extend each other in a cycle: {shown}; one of them must extend another pack / 指标包循环继承"
+        message = (
+            f"指标包循环继承：{shown}；其中一个须改为继承别的指标包 "
+            f"/ packs extend each other in a cycle: {shown}; one of them must extend another pack"
+        )
         raise ProblemsError([located.problem(("extends",), message)])
     return found
+
+
+def missing_parent(ref: str, folder: Path) -> str:
+    """Why `extends: ref` names nothing, with the bundled ids or the child's neighbour files it most resembles."""
+    from assess.packs import bundled_packs
+
+    bundled = sorted(bundled_packs())
+    neighbours = sorted(p.name for p in folder.glob("*.y*ml")) if folder.is_dir() else []
+    close = difflib.get_close_matches(ref, bundled + neighbours, n=3, cutoff=0.6)
+    hint_zh = f"；是否想写 {'、'.join(close)}？" if close else ""
+    hint_en = f"; did you mean {', '.join(close)}?" if close else ""
+    return (
+        f"找不到上级指标包 '{ref}'：既不是文件（路径相对于本文件所在的文件夹），也不是内置指标包编号"
+        f"（内置：{'、'.join(bundled)}）{hint_zh} / no such pack file '{ref}' (paths are relative to this file's "
+        f"folder), and not a bundled pack id (bundled: {', '.join(bundled)}){hint_en}"
+    )
 
 
 # -- applying one child's edits -------------------------------------------------------------------------
@@ -236,7 +281,9 @@ def apply_removals(
     for n, element_id in enumerate(ids):
         where = child.at("remove", n)
         if element_id in removed:
-            problems.append(where.problem(f"'{element_id}' is already listed in `remove` / 重复删除"))
+            problems.append(where.problem(
+                f"'{element_id}' 在 remove 中重复列出 / '{element_id}' is already listed in `remove`"
+            ))
             continue
         element = inherited.get(element_id)
         if element is None:
@@ -274,7 +321,10 @@ def apply_overrides(
             problems.append(where.problem(unknown_inherited(element_id, inherited, "override", parent_ref)))
             continue
         if element_id in removed or ancestor_removed(element, inherited, removed):
-            message = f"'{element_id}' is removed in this file, so it cannot be overridden / 已删除的元素不能再覆盖"
+            message = (
+                f"'{element_id}' 已在本文件中删除，不能再覆盖 "
+                f"/ '{element_id}' is removed in this file, so it cannot be overridden"
+            )
             problems.append(where.problem(message))
             continue
         origins.mark_edit(element.data, where)
@@ -289,12 +339,15 @@ def apply_overrides(
 def override_refusal(element: Element, key: str) -> str | None:
     if key == "id":
         return (
-            "an id cannot be overridden; remove the element and add one with the new id "
-            "(scores and answers refer to ids) / 编号不能覆盖，请删除后新增"
+            "编号不能覆盖（得分和答卷都按编号对应）；请删除该元素，再以新编号新增 / an id cannot be overridden; "
+            "remove the element and add one with the new id (scores and answers refer to ids)"
         )
     children = CHILD_LISTS.get(element.kind)
     if key == children:
-        return f"the {children} of a {element.kind} change with `add:` and `remove:`, not here / 请用 add 和 remove"
+        return (
+            f"{KIND_ZH[element.kind]}下的{KIND_ZH[children]}要用 add: 和 remove: 增删，不能在此覆盖 "
+            f"/ the {children} of a {element.kind} change with `add:` and `remove:`, not here"
+        )
     return None
 
 
@@ -336,11 +389,18 @@ def claim_new_id(element: dict, data: dict, where: Origin, problems: list[Proble
     for ind in element.get("indicators", []):
         new_ids += [ind["id"], *(q["id"] for q in ind["questions"])]
     new_ids += [q["id"] for q in element.get("questions", [])]
-    clashes = {i: f"the pack already has a {index[i].kind} '{i}'" for i in new_ids if i in index}
-    clashes.update({i: f"'{i}' is used twice in this element" for i in new_ids if new_ids.count(i) > 1})
-    for message in clashes.values():
-        hint = "ids must be unique (to change an inherited element use `override:`) / 编号重复"
-        problems.append(where.at("id").problem(f"{message}; {hint}"))
+    clashes = {
+        i: (f"指标包中已有{KIND_ZH[index[i].kind]} '{i}'", f"the pack already has a {index[i].kind} '{i}'")
+        for i in new_ids
+        if i in index
+    }
+    clashes.update({i: (f"'{i}' 在此元素中用了两次", f"'{i}' is used twice in this element")
+                    for i in new_ids if new_ids.count(i) > 1})
+    for zh, en in clashes.values():
+        problems.append(where.at("id").problem(
+            f"{zh}；编号必须唯一（修改继承来的元素请用 override:） "
+            f"/ {en}; ids must be unique (to change an inherited element use `override:`)"
+        ))
     return not clashes
 
 
@@ -357,28 +417,33 @@ def emptied_lists(removed: dict, inherited: dict[str, Element], origins: Origins
         if element.parent not in removed and not ancestor_removed(holder, inherited, removed):
             origins.mark_node(element.siblings, child.at("remove", n))
             problems[element.parent] = child.at("remove", n).problem(
-                f"removing '{element_id}' leaves {holder.kind} '{element.parent}' with no {element.kind}s; remove "
-                f"'{element.parent}' too, or add a {element.kind} to it / 删除后上级元素为空"
+                f"删除 '{element_id}' 后，{KIND_ZH[holder.kind]} '{element.parent}' 下就没有{KIND_ZH[element.kind]}了；"
+                f"请把 '{element.parent}' 一并删除，或在 add: 中为它新增{KIND_ZH[element.kind]} "
+                f"/ removing '{element_id}' leaves {holder.kind} '{element.parent}' with no {element.kind}s; remove "
+                f"'{element.parent}' too, or add a {element.kind} to it"
             )
     return list(problems.values())
 
 
 def unknown_inherited(element_id: str, inherited: dict[str, Element], action: str, parent_ref: str) -> str:
     close = difflib.get_close_matches(element_id, list(inherited), n=3, cutoff=0.6)
-    listing = f"; `assess indicators list --pack {parent_ref}` shows them"
-    hint = f"; did you mean {', '.join(close)}?" if close else listing
+    listing = f"`assess indicators list --pack {parent_ref}`"
+    hint_zh = f"；是否想写 {'、'.join(close)}？" if close else f"；{listing} 可列出全部编号"
+    hint_en = f"; did you mean {', '.join(close)}?" if close else f"; {listing} shows them"
+    action_zh = {"remove": "删除", "override": "覆盖"}[action]
     return (
-        f"cannot {action} '{element_id}': the parent pack '{parent_ref}' has no such dimension, indicator or "
-        f"question{hint} "
-        "/ 上级指标包中没有此编号"
+        f"无法{action_zh} '{element_id}'：上级指标包 '{parent_ref}' 中没有这个维度、指标或题目{hint_zh} "
+        f"/ cannot {action} '{element_id}': the parent pack '{parent_ref}' has no such dimension, indicator or "
+        f"question{hint_en}"
     )
 
 
 def unknown_parent(parent_id: str, kind: str, data: dict) -> str:
     ids = [e for e, el in element_index(data).items() if el.kind == kind]
     close = difflib.get_close_matches(parent_id, ids, n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(close)}?" if close else f"; the {kind}s are: {', '.join(ids)}"
-    return f"'{parent_id}' is not a {kind} of the pack{hint} / 没有此{'维度' if kind == 'dimension' else '指标'}"
+    hint_zh = f"；是否想写 {'、'.join(close)}？" if close else f"；现有{KIND_ZH[kind]}：{'、'.join(ids)}"
+    hint_en = f"; did you mean {', '.join(close)}?" if close else f"; the {kind}s are: {', '.join(ids)}"
+    return f"'{parent_id}' 不是指标包中的{KIND_ZH[kind]}{hint_zh} / '{parent_id}' is not a {kind} of the pack{hint_en}"
 
 
 # -- validating the resolved pack ----------------------------------------------------------------------
@@ -412,25 +477,29 @@ def placed(data: dict, origins: Origins, path: PathKey, message: str, child: Loc
         child.file,
         child.line_of(("extends",)),
         "ahp",
-        f"the inherited AHP judgments ({where}) no longer fit this pack: {message}; give this pack its own "
-        "`ahp:` block, or write `ahp: null` to drop them / 继承的层次分析判断与本指标包不符",
+        f"继承的层次分析判断（{where}）与本指标包不再相符；请为本指标包写自己的 ahp:，或写 ahp: null 去掉继承的判断 "
+        f"/ the inherited AHP judgments ({where}) no longer fit this pack; give this pack its own `ahp:` block, or "
+        f"write `ahp: null` to drop them — {message}",
     )
 
 
 # -- a starter child pack -----------------------------------------------------------------------------
 
 
-def starter_pack(name: str, extends: str, parent: Pack, examples: bool = False) -> str:
+def starter_pack(name: str, extends: str, parent: Pack, file_name: str, examples: bool = False) -> str:
     """A child pack of `parent` that validates as it is, with one commented example of each kind of change.
 
     The examples use real ids of the parent, so uncommenting any of them gives a valid pack;
-    `examples=True` writes them uncommented (the tests check that this too validates).
+    `examples=True` writes them uncommented (the tests check that this too validates). `file_name` is the
+    file being written, so the commands in its comments can be run as they stand.
     """
     if not re.fullmatch(ID_PATTERN, name):
         raise AssessError(
-            f"'{name}' cannot be a pack id: use lowercase letters, digits, '-' or '_' (at most 64), starting with "
-            "a letter or digit, e.g. my-district / 编号只能用小写字母、数字、- 和 _"
+            f"'{name}' 不能用作指标包编号：只能用小写字母、数字、- 和 _（最多 64 个字符），以字母或数字开头，例如 "
+            f"my-district / '{name}' cannot be a pack id: use lowercase letters, digits, '-' or '_' (at most 64), "
+            "starting with a letter or digit, e.g. my-district"
         )
+    file_arg = shlex.quote(file_name)
     lead = "" if examples else "# "
     dim = parent.dimensions[0]
     indicator = dim.indicators[0]
@@ -445,8 +514,8 @@ def starter_pack(name: str, extends: str, parent: Pack, examples: bool = False) 
         f"# {name}: a district pack that extends `{extends}`; everything not written here is inherited unchanged.",
         f"# {name}：继承 `{extends}` 的本地区指标包；此处没有写出的内容一律沿用上级指标包。",
         "# Uncomment an example (remove the leading '# ') and edit it. / 去掉示例行首的“# ”后按本地情况修改。",
-        f"# Check / 校验:    assess indicators validate {name}.yaml",
-        f"# Compare / 对比:  assess indicators diff {extends} {name}.yaml",
+        f"# Check / 校验:    assess indicators validate {file_arg}",
+        f"# Compare / 对比:  assess indicators diff {shlex.quote(extends)} {file_arg}",
         "",
         f"id: {name}",
         'version: "0.1"',

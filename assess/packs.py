@@ -31,6 +31,7 @@ class LoadedPack:
     file: str
     hash: str
     parents: tuple[str, ...] = ()  # the `extends` chain as "id@version", nearest parent first
+    libraries: tuple[Path, ...] = ()  # countermeasure files the chain names (`countermeasures:`), root's first
 
 
 def bundled_packs() -> dict[str, Path]:
@@ -42,7 +43,8 @@ def bundled_packs() -> dict[str, Path]:
 
 
 def is_pack_file(path: Path) -> bool:
-    return path.stem != "countermeasures" and not path.stem.startswith("ahp-")  # ahp-*: `assess ahp` judgment files
+    """Not a countermeasure library (`*countermeasures.yaml`) nor an `assess ahp` judgment file (`ahp-*`)."""
+    return not path.stem.endswith("countermeasures") and not path.stem.startswith("ahp-")
 
 
 def pack_path(ref: str | Path | None, relative_to: Path | None = None) -> Path:
@@ -69,7 +71,10 @@ def load_pack(ref: str | Path | None = None) -> LoadedPack:
 
     path = pack_path(ref)
     resolved = resolve_file(path)
-    return LoadedPack(pack=resolved.pack, file=str(path), hash=pack_hash(resolved.pack), parents=resolved.parents)
+    return LoadedPack(
+        pack=resolved.pack, file=str(path), hash=pack_hash(resolved.pack), parents=resolved.parents,
+        libraries=resolved.libraries,
+    )
 
 
 def build_pack(located: Located) -> Pack:

@@ -163,7 +163,7 @@ def build_report(
     free_text = FreeTextAnswers(loaded.pack.pack)
     result = score_inputs(loaded, respondents_csv, free_text, weights, allow_inconsistent, uncertainty, seed)
     pack = loaded.pack.pack
-    plan = recommend_actions(result, pack, top, library)
+    plan = recommend_actions(result, pack, top, [*loaded.pack.libraries, *library])
     return ReportData(
         score=result,
         pack=loaded.pack,

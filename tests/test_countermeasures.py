@@ -290,3 +290,96 @@ def test_validate_checks_library_files_and_the_bundled_library(runner):
     bad = runner.invoke(main, ["indicators", "validate", str(BROKEN / "unknown_indicator.yaml")])
     assert bad.exit_code == 1
     assert f"{BROKEN / 'unknown_indicator.yaml'}:5: countermeasures.0.indicators.0: unknown indicator" in bad.stderr
+
+
+# -- libraries a district pack names (`countermeasures:`) -----------------------------------------------------
+
+EXAMPLE_PACK = REPO / "indicators" / "examples" / "kuangqu-demo.yaml"
+EXAMPLE_LIBRARY = REPO / "indicators" / "examples" / "kuangqu-demo-countermeasures.yaml"
+
+LOCAL_ACTION = """\
+countermeasures:
+  - id: {id}
+    title: {{zh: 本地对策, en: Local action}}
+    description: {{zh: 社区党组织每月开展一次。, en: The community Party organization acts monthly.}}
+    indicators: [{indicator}]
+    actors: [community-party-branch]
+    horizon: short
+    effort: low
+    sources:
+      - {{seed: 003_97ebc8ff761865b7.txt, evidence: "the surface subsidence caused by mineral resources exploitation"}}
+"""
+
+
+def district_pack(pack_id: str, extends: str, libraries: list[str]) -> str:
+    return (
+        f'id: {pack_id}\nversion: "1"\nextends: {extends}\ntitle: {{zh: 本区, en: District}}\n'
+        f"countermeasures: [{', '.join(libraries)}]\n"
+    )
+
+
+def test_a_pack_names_libraries_relative_to_itself_accumulated_along_the_chain(write):
+    write("city/actions.yaml", LOCAL_ACTION.format(id="city-action", indicator="staffing"))
+    write("city/city.yaml", district_pack("city", "core", ["actions.yaml"]))
+    write("district/own.yaml", LOCAL_ACTION.format(id="district-action", indicator="volunteering"))
+    district = write("district/district.yaml", district_pack("district", "../city/city.yaml", ["own.yaml"]))
+    loaded = load_pack(district)
+    root = district.parent.parent.resolve()
+    assert [p.resolve().relative_to(root).as_posix() for p in loaded.libraries] == [
+        "city/actions.yaml", "district/own.yaml"
+    ]
+    library = load_library(list(loaded.libraries), loaded.pack)
+    assert {"city-action", "district-action"} <= set(library.by_id())
+    assert library.files[1:] == [str(p) for p in loaded.libraries]  # after the bundled file, parent's first
+
+
+def test_a_missing_library_is_reported_at_the_pack_line(write):
+    district = write("district.yaml", district_pack("district", "core", ["actions.yaml", "nowhere.yaml"]))
+    write("actions.yaml", LOCAL_ACTION.format(id="local", indicator="staffing"))
+    with pytest.raises(ProblemsError) as error:
+        load_pack(district)
+    (problem,) = error.value.problems
+    assert (problem.file, problem.line, problem.field) == (str(district), 5, "countermeasures.1")
+    assert "no such countermeasure library" in problem.message
+
+
+def test_the_example_district_library_serves_its_local_indicator(core: Pack):
+    loaded = load_pack("kuangqu-demo")
+    assert loaded.libraries == (EXAMPLE_LIBRARY,)
+    library = load_library(list(loaded.libraries), loaded.pack)
+    local = [c.id for c in library.countermeasures if "subsidence-resettlement" in c.indicators]
+    assert len(local) >= 3
+    bundled_entry = load_library(None, core).by_id()["subsidence-resettlement"]
+    assert "subsidence-resettlement" not in bundled_entry.indicators  # the district file overrides it by id
+    assert "subsidence-resettlement" in library.by_id()["subsidence-resettlement"].indicators
+    assert validate_library_files([EXAMPLE_LIBRARY], loaded.pack) == []
+
+
+@pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason=f"thesis abstracts not found at {SHARED_SEEDS}")
+def test_the_example_district_library_quotes_its_thesis_verbatim():
+    abstract = normalized((SHARED_SEEDS / "003_97ebc8ff761865b7.txt").read_text(encoding="utf-8"))
+    library = load_library([EXAMPLE_LIBRARY], load_pack("kuangqu-demo").pack)
+    own = [c for c in library.countermeasures if c.id in {"resettled-household-ledger", "subsidence-resettlement"}]
+    phrases = [s.evidence for c in own for s in c.sources if s.seed]
+    assert phrases and all(normalized(p or "") in abstract for p in phrases)
+    assert {s.seed for c in own for s in c.sources if s.seed} == {"003_97ebc8ff761865b7.txt"}
+
+
+def test_validate_checks_a_district_packs_libraries_against_that_pack(runner, write):
+    write("good.yaml", LOCAL_ACTION.format(id="ledger", indicator="subsidence-resettlement"))
+    bad = write("bad.yaml", LOCAL_ACTION.format(id="ledger-2", indicator="subsidence-resettlment"))
+    good_pack = write("good-pack.yaml", district_pack("good-pack", str(EXAMPLE_PACK), ["good.yaml"]))
+    assert runner.invoke(main, ["indicators", "validate", str(good_pack)]).exit_code == 0
+    bad_pack = write("bad-pack.yaml", district_pack("bad-pack", str(EXAMPLE_PACK), ["good.yaml", "bad.yaml"]))
+    result = runner.invoke(main, ["indicators", "validate", str(bad_pack)])
+    assert result.exit_code == 1
+    assert f"{bad}:5: countermeasures.0.indicators.0: unknown indicator 'subsidence-resettlment' in pack " \
+        "'bad-pack'; did you mean subsidence-resettlement?" in result.stderr
+
+
+def test_validate_checks_a_standalone_library_against_the_pack_given(runner):
+    against_core = runner.invoke(main, ["indicators", "validate", str(EXAMPLE_LIBRARY)])
+    assert against_core.exit_code == 1
+    assert "unknown indicator 'subsidence-resettlement' in pack 'core'" in against_core.stderr
+    against_its_pack = runner.invoke(main, ["indicators", "validate", str(EXAMPLE_LIBRARY), "--pack", "kuangqu-demo"])
+    assert against_its_pack.exit_code == 0, against_its_pack.output

@@ -15,6 +15,7 @@ from assess.errors import AssessError
 from assess.pack import Pack, Text
 from assess.packs import build_pack, load_pack
 from assess.recommend import EFFORT_FACTORS, plan_lines, recommend
+from assess.report import build_report
 from assess.results import Community, DimensionScore, IndicatorScore, Method, Overall, PackRef, ScoreResult
 from assess.yamlio import parse_yaml
 from tests.conftest import MINIMAL_PACK, REPO
@@ -401,3 +402,24 @@ countermeasures:
     sources:
       - {seed: 001_3fbd8820c1bf788a.txt, evidence: "inject scientific and technological forces"}
 """
+
+
+def kuangqu_answers(write) -> str:
+    """The test community answering the example district pack, its resettlement services well below target."""
+    pack = load_pack("kuangqu-demo").pack
+    path = district_answers(write, "kuangqu-demo", pack)
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data["answers"].update({"q-resettled-ledger-share": 45, "q-resettlement-desk": False})
+    return str(write("kuangqu-answers.yaml", yaml.safe_dump(data, allow_unicode=True)))
+
+
+def test_recommend_and_report_load_the_library_the_district_pack_names(runner, write):
+    answers = kuangqu_answers(write)
+    run = runner.invoke(main, ["recommend", answers, "--format", "json"])
+    assert run.exit_code == 0, run.output
+    plan = json.loads(run.output)
+    example_library = str(REPO / "indicators" / "examples" / "kuangqu-demo-countermeasures.yaml")
+    assert plan["library"][1:] == [example_library]
+    local = [a["id"] for a in plan["actions"] if "subsidence-resettlement" in {x["indicator"] for x in a["addresses"]}]
+    assert "resettled-household-ledger" in local and "subsidence-resettlement" in local
+    assert build_report(answers).plan.library == plan["library"]
