@@ -270,13 +270,14 @@ def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent
     """
     from assess.fill import (
         FillSession,
+        continuing_text,
         file_saver,
         has_comments,
         new_answer_file,
+        next_respondent_id,
         open_target,
         resume_command,
         resume_text,
-        suggested_respondent_id,
         summary_text,
     )
 
@@ -292,12 +293,17 @@ def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent
             data = new_answer_file(target.pack_ref, click.prompt("社区名称" if zh else "Community name"))
             save(data)
         if respondent != "committee" and respondent_id is None:
-            suggested = suggested_respondent_id(data, target.pack.pack, respondent)
-            respondent_id = click.prompt("受访者编号" if zh else "Respondent id", default=suggested).strip()
+            respondent_id = click.prompt(
+                "受访者编号（回车为新受访者；输入已有编号则继续其问卷）" if zh
+                else "Respondent id (Enter for a new person; an existing id continues theirs)",
+                default=next_respondent_id(data, respondent),
+            ).strip()
     except click.Abort:
         click.echo("\n" + ("已退出。" if zh else "Stopped."))
         sys.exit(130)
     session = FillSession(target.pack.pack, data, respondent, save, respondent_id=respondent_id, revisit=revisit)
+    if (continuing := continuing_text(session, lang)) is not None:
+        click.echo(continuing)
     if not fill_at_terminal(session, lang):
         save(session.data)  # an interrupt may have landed during the last save; this one completes it
         command = resume_command(output, respondent, respondent_id, pack_ref, lang)

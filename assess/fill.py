@@ -21,7 +21,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from assess.answers import AnswerFile, RespondentEntry, coerce_answer, dump_answer_file, load_answer_file
+from assess.answers import (
+    AnswerFile,
+    AnswerValueError,
+    RespondentEntry,
+    coerce_answer,
+    dump_answer_file,
+    load_answer_file,
+)
 from assess.errors import AssessError
 from assess.pack import Dimension, Indicator, Lang, NumberQuestion, Pack, Question, Respondent
 from assess.packs import DEFAULT_PACK, LoadedPack, bundled_packs, load_pack, pack_path
@@ -65,6 +72,7 @@ class FillSession:
         self.respondent_id = respondent_id
         self.save = save
         self.all = [(d, i, q) for d, i, q in pack.questions() if q.respondent == respondent]
+        self.pack_order = {q.id: n for n, (_, _, q) in enumerate(pack.questions())}
         if not self.all:
             raise AssessError(f"pack '{pack.id}' has no questions for {respondent} / 指标包中没有此类受访者的题目")
         if respondent != "committee" and not respondent_id:
@@ -94,6 +102,14 @@ class FillSession:
             entry = RespondentEntry(id=self.respondent_id, answers={})
             self.data.respondents.append(entry)
         return entry.answers
+
+    def _store(self, question_id: str, value: Any) -> None:
+        """Set one answer, keeping the block in pack order so the saved file reads like the questionnaire."""
+        answers = self._writable_answers()
+        answers[question_id] = value
+        ordered = sorted(answers.items(), key=lambda item: self.pack_order.get(item[0], len(self.pack_order)))
+        answers.clear()
+        answers.update(ordered)
 
     # -- walking the questions ----------------------------------------------------------------------
 
@@ -126,7 +142,7 @@ class FillSession:
         if value is None:
             self.skip()
             return None
-        self._writable_answers()[step.question.id] = value
+        self._store(step.question.id, value)
         self.save(self.data)
         self.position += 1
         return value
@@ -153,7 +169,11 @@ class FillSession:
 
 
 def terminal_value(question: Question, text: str) -> Any:
-    """What was typed, made easy to type: option numbers for option ids, y/n for yes/no."""
+    """What was typed, made easy to type: option numbers for option ids, y/n for yes/no.
+
+    Raises `AnswerValueError` for an option number that does not exist: the prompt asked for a number,
+    so the message says which numbers there are.
+    """
     text = text.strip()
     if question.type == "yes_no":
         return YES_NO_SHORT.get(text.lower(), text)
@@ -169,7 +189,12 @@ def option_by_number(question: Question, text: str) -> str:
     if text in ids or not text.isdigit():
         return text
     number = int(text)
-    return ids[number - 1] if 1 <= number <= len(ids) else text
+    if not 1 <= number <= len(ids):
+        raise AnswerValueError(
+            f"没有第 {number} 项：请输入 1–{len(ids)} 的序号或选项编号 / "
+            f"there is no option {number}: enter 1–{len(ids)} or an option id"
+        )
+    return ids[number - 1]
 
 
 # -- opening the file ------------------------------------------------------------------------------
@@ -232,18 +257,30 @@ def has_comments(path: Path) -> bool:
     return any(line.lstrip().startswith("#") for line in path.read_text(encoding="utf-8").splitlines())
 
 
-def suggested_respondent_id(data: AnswerFile, pack: Pack, respondent: Respondent) -> str:
-    """The last person of this type still missing answers (to resume), else the next free id (R-001, P-001)."""
-    own = {q.id for _, _, q in pack.questions() if q.respondent == respondent}
-    mine = [r for r in data.respondents if r.answers and set(r.answers) <= own]
-    if mine and len({k for k, v in mine[-1].answers.items() if v is not None}) < len(own):
-        return mine[-1].id
+def next_respondent_id(data: AnswerFile, respondent: Respondent) -> str:
+    """A new person's id (R-001, P-001, ...), after the highest one in the file.
+
+    Never an existing person: residents often skip questions, so "the last one with blanks" would pour the
+    next resident's answers into someone else's. Continuing a person is asked for by typing their id.
+    """
     prefix = ID_PREFIX[respondent]
+    pattern = re.compile(rf"{prefix}-(\d+)")
+    numbers = [int(m.group(1)) for r in data.respondents if (m := pattern.fullmatch(r.id))]
     taken = {r.id for r in data.respondents}
-    number = len(mine) + 1
+    number = max(numbers, default=0) + 1
     while f"{prefix}-{number:03d}" in taken:
         number += 1
     return f"{prefix}-{number:03d}"
+
+
+def continuing_text(session: FillSession, lang: Lang) -> str | None:
+    """Said when the respondent id is already in the file, so nobody adds to a stranger's answers unawares."""
+    if session.respondent == "committee" or session.entry() is None:
+        return None
+    done, total = session.answered_count(), len(session.all)
+    if lang == "zh":
+        return f"继续填写 {session.respondent_id} 的问卷（已答 {done}/{total} 题）。"
+    return f"Continuing {session.respondent_id}'s questionnaire ({done}/{total} answered)."
 
 
 # -- what the terminal shows ------------------------------------------------------------------------
@@ -281,9 +318,9 @@ def allowed_lines(question: Question, lang: Lang) -> list[str]:
     zh = lang == "zh"
     if question.type == "likert":
         scale = question.scale
-        labels = "，".join(f"{k}={v.get(lang)}" for k, v in sorted(scale.labels.items()))
+        labels = ("，" if zh else ", ").join(f"{k}={v.get(lang)}" for k, v in sorted(scale.labels.items()))
         head = f"{'请输入' if zh else 'Enter'} {scale.min}–{scale.max}"
-        return [head + (f"（{labels}）" if labels else "")]
+        return [head + ((f"（{labels}）" if zh else f" ({labels})") if labels else "")]
     if question.type == "yes_no":
         return ["请输入 是/否（y/n）" if zh else "Enter yes or no (y/n)"]
     if question.type in ("choice", "multi_choice"):
@@ -322,16 +359,17 @@ def shown_value(value: Any) -> str:
 def resume_text(session: FillSession, path: Path, command: str, lang: Lang) -> str:
     """Said on Ctrl-C or end of input: what is saved and the exact command that continues."""
     done, total = session.answered_count(), len(session.all)
-    who = f"（{session.respondent_id}）" if session.respondent_id else ""
     if lang == "zh":
+        who = f"（{session.respondent_id}）" if session.respondent_id else ""
         return f"已保存到 {path}{who}：已答 {done}/{total} 题。继续填写请再次运行：\n  {command}"
+    who = f" ({session.respondent_id})" if session.respondent_id else ""
     return f"Saved to {path}{who}: {done}/{total} answered. To continue, run again:\n  {command}"
 
 
 def summary_text(session: FillSession, path: Path, lang: Lang) -> str:
     done, total = session.answered_count(), len(session.all)
     missing = session.unanswered()
-    listed = ", ".join(q.id for q in missing[:8]) + ("…" if len(missing) > 8 else "")
+    listed = ", ".join(q.id for q in missing[:8]) + (("…" if lang == "zh" else ", ...") if len(missing) > 8 else "")
     if lang == "zh":
         lines = [f"本轮完成，已保存到 {path}：已答 {done}/{total} 题。"]
         if missing:

@@ -8,10 +8,10 @@ import click
 import pytest
 import yaml
 
-from assess.answers import AnswerFile, AnswerValueError, load_answer_file
+from assess.answers import AnswerFile, AnswerValueError, RespondentEntry, load_answer_file
 from assess.cli import main
 from assess.errors import AssessError
-from assess.fill import FillSession, new_answer_file, suggested_respondent_id, terminal_value
+from assess.fill import FillSession, new_answer_file, next_respondent_id, terminal_value
 from assess.packs import load_pack
 
 SEED = "004_6627220e668f044e.txt"
@@ -172,15 +172,25 @@ def test_residents_get_one_entry_each_added_on_the_first_answer(pack):
     assert data.answers == {}
 
 
-def test_suggested_respondent_id_resumes_an_unfinished_person_else_counts_on(pack):
+def test_next_respondent_id_is_always_a_new_person_even_when_the_last_one_has_blanks(pack):
     data = new_answer_file("pack.yaml", "阳光社区")
-    assert suggested_respondent_id(data, pack, "resident") == "R-001"
+    assert next_respondent_id(data, "resident") == "R-001"
     session, _ = session_for(pack, data, respondent="resident", respondent_id="R-001")
-    session.answer("4")
-    assert suggested_respondent_id(data, pack, "resident") == "R-001"  # q-voice still open
-    session.answer("5")
-    assert suggested_respondent_id(data, pack, "resident") == "R-002"
-    assert suggested_respondent_id(data, pack, "party_member") == "P-001"
+    session.answer("4")  # q-voice still open: residents often skip questions
+    assert next_respondent_id(data, "resident") == "R-002"
+    data.respondents += [RespondentEntry(id="R-007", answers={"q-trust": 1}), RespondentEntry(id="R-x", answers={})]
+    assert next_respondent_id(data, "resident") == "R-008"
+    assert next_respondent_id(data, "party_member") == "P-001"
+
+
+def test_an_out_of_range_option_number_says_which_numbers_exist(pack):
+    tiers = next(q for _, _, q in pack.questions() if q.id == "q-tiers")
+    channels = next(q for _, _, q in pack.questions() if q.id == "q-channels")
+    with pytest.raises(AnswerValueError, match="请输入 1–2 的序号或选项编号 / there is no option 4: enter 1–2 or an"):
+        terminal_value(tiers, "4")
+    with pytest.raises(AnswerValueError, match="there is no option 0: enter 1–3 or an option id"):
+        terminal_value(channels, "1 0")
+    assert terminal_value(channels, "3 council") == "hotline council"
 
 
 def test_a_respondent_type_without_questions_is_refused(pack_file, write):
@@ -222,10 +232,11 @@ def test_fill_creates_a_valid_answer_file(runner, pack_file, tmp_path):
 
 def test_bad_answers_are_asked_again_with_the_allowed_values(runner, pack_file, tmp_path):
     answers = tmp_path / "answers.yaml"
-    outcome = fill(runner, answers, pack_file, ["社区", "很多", "8", "5", "1", "", "", ""])
+    outcome = fill(runner, answers, pack_file, ["社区", "很多", "8", "5", "thre", "1", "", "", ""])
     assert outcome.exit_code == 0, outcome.output
     assert "应为数字" in outcome.output and "must be a number" in outcome.output
-    assert "not an option" in outcome.output and "allowed: three, two" in outcome.output
+    assert "没有第 5 项：请输入 1–2 的序号或选项编号" in outcome.output
+    assert "'thre' is not an option" in outcome.output and "did you mean 'three'" in outcome.output
     assert load_answer_file(answers).data.answers == {"q-meetings": 8, "q-tiers": "three"}
 
 
@@ -245,6 +256,8 @@ def test_interrupted_by_end_of_input_then_resumed_at_the_next_unanswered_questio
     assert [a.split()[2] for a in asked] == ["2/5", "4/5", "5/5"]
     final = load_answer_file(answers).data.answers
     assert final == {"q-meetings": 8, "q-night-talks": True, "q-tiers": "two"}
+    written = yaml.safe_load(answers.read_text(encoding="utf-8"))["answers"]
+    assert list(written) == ["q-meetings", "q-tiers", "q-night-talks"]  # pack order, not answering order
 
 
 def test_ctrl_c_saves_and_says_how_to_resume(runner, pack_file, tmp_path, monkeypatch):
@@ -288,11 +301,15 @@ def test_residents_append_one_entry_per_run_and_resume_an_unfinished_one(runner,
     answers = tmp_path / "answers.yaml"
     first = fill(runner, answers, pack_file, ["阳光社区", "", "4", "5"], "--respondent", "resident")
     assert first.exit_code == 0, first.output
-    assert "受访者编号 [R-001]" in first.output
+    assert "[R-001]" in first.output and "回车为新受访者" in first.output
     second = fill(runner, answers, pack_file, ["", "3"], "--respondent", "resident")  # stops before q-voice
     assert second.exit_code == 130 and "--respondent resident --respondent-id R-002" in second.output
-    third = fill(runner, answers, pack_file, ["", "2"], "--respondent", "resident")
-    assert third.exit_code == 0 and "受访者编号 [R-002]" in third.output
+    third = fill(runner, answers, pack_file, ["R-002", "2"], "--respondent", "resident")
+    assert third.exit_code == 0, third.output
+    assert "继续填写 R-002 的问卷（已答 1/2 题）" in third.output
+    fourth = fill(runner, answers, pack_file, ["1"], "--respondent", "resident", "--respondent-id", "R-001",
+                  "--lang", "en")
+    assert "Continuing R-001's questionnaire (2/2 answered)" in fourth.output
     data = load_answer_file(answers).data
     assert [(r.id, r.answers) for r in data.respondents] == [
         ("R-001", {"q-trust": 4, "q-voice": 5}),
@@ -301,12 +318,30 @@ def test_residents_append_one_entry_per_run_and_resume_an_unfinished_one(runner,
     assert data.answers == {}
 
 
+def test_enter_after_a_resident_who_skipped_questions_starts_a_new_person(runner, pack_file, tmp_path):
+    answers = tmp_path / "answers.yaml"
+    first = fill(runner, answers, pack_file, ["阳光社区", "", "4", ""], "--respondent", "resident")
+    assert first.exit_code == 0, first.output  # R-001 skipped q-voice
+    second = fill(runner, answers, pack_file, ["", "2", "3"], "--respondent", "resident")
+    assert second.exit_code == 0, second.output
+    assert "[R-002]" in second.output and "继续填写" not in second.output
+    data = load_answer_file(answers).data
+    assert [(r.id, r.answers) for r in data.respondents] == [
+        ("R-001", {"q-trust": 4}),
+        ("R-002", {"q-trust": 2, "q-voice": 3}),
+    ]
+
+
 def test_english_prompts(runner, pack_file, tmp_path):
     outcome = fill(runner, tmp_path / "a.yaml", pack_file, ["Sunshine", "", "1"], "--lang", "en")
     assert "Community name" in outcome.output and "Question 2/5 · 0 answered" in outcome.output
     assert "Tiers (required)  [q-tiers]" in outcome.output and "Help: Count formal branches" in outcome.output
     assert "1. Three  [three]" in outcome.output
     assert "Enter a whole number in times (0–100)" in outcome.output
+    resident = fill(runner, tmp_path / "a.yaml", pack_file, ["R-050"], "--lang", "en", "--respondent", "resident")
+    assert "Enter 1–5 (1=Strongly disagree, 5=Strongly agree)" in resident.output
+    assert "Saved to" in resident.output and "(R-050): 0/2 answered" in resident.output
+    assert not {"（", "）", "，", "："} & set(resident.output)
 
 
 def test_a_broken_answer_file_is_reported_and_left_alone(runner, pack_file, write):
