@@ -4,7 +4,7 @@ A profile (`seeds/cases/<id>.yaml`) records a case's identity, its named practic
 problems, causes and countermeasures the thesis gives, and a coded level for every core dimension. Every
 claim carries the phrase of the abstract it rests on, so a reader can check the coding against the source.
 The pydantic models below are the file format; `case_rule_violations` holds the rules that need the core
-pack and the thesis register (known ids, one level per dimension, exemplars marked second-hand).
+pack and the thesis register (known ids, one level per dimension, a thesis id matching its seed).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pydantic import BeforeValidator, Field, ValidationError, model_validator
 from assess.errors import AssessError, Problem, ProblemsError
 from assess.i18n import Vocabulary, bracketed
 from assess.pack import Id, Lang, Pack, Strict, Text
+from assess.packs import load_pack, mappings
 from assess.resources import seeds_dir
 from assess.seeds import load_register, thesis_by_file
 from assess.yamlio import Located, PathKey, load_yaml, validation_problems
@@ -178,54 +179,77 @@ class CaseProfile(Strict):
 
 
 # -- rules across the profile, the core pack and the thesis register ------------------------------------
+#
+# They read the raw YAML data and skip values of the wrong type, so they run even when the models refused the
+# file: one run then lists type errors and unknown ids together, instead of hiding the second kind until the
+# first is fixed.
 
 
-def case_rule_violations(case: CaseProfile, pack: Pack) -> Iterator[tuple[PathKey, str]]:
+def case_rule_violations(data: dict, pack: Pack) -> Iterator[tuple[PathKey, str]]:
     dimension_ids = [d.id for d in pack.dimensions]
     dimension_of = {i.id: d.id for d, i in pack.indicators()}
-    yield from seed_violations(case)
-    for dim_id in case.levels:
-        if dim_id not in dimension_ids:
-            yield ("levels", dim_id), unknown("dimension", dim_id, dimension_ids)
-    for dim_id in dimension_ids:
-        if dim_id not in case.levels:
-            yield ("levels",), (
-                f"no level for dimension '{dim_id}'; write `{dim_id}: {{level: not_reported}}` if the abstract says "
-                "nothing about it"
-            )
+    yield from seed_violations(data)
+    levels = data.get("levels")
+    if isinstance(levels, dict):
+        for dim_id in levels:
+            if dim_id not in dimension_ids:
+                yield ("levels", dim_id), unknown("dimension", str(dim_id), dimension_ids)
+        for dim_id in dimension_ids:
+            if dim_id not in levels:
+                yield ("levels",), (
+                    f"no level for dimension '{dim_id}'; write `{dim_id}: {{level: not_reported}}` if the abstract "
+                    "says nothing about it"
+                )
     seen: dict[str, int] = {}
-    for p_i, practice in enumerate(case.practices):
-        if practice.id in seen:
-            yield ("practices", p_i, "id"), f"duplicate practice id '{practice.id}' (see practices.{seen[practice.id]})"
-        seen.setdefault(practice.id, p_i)
+    for p_i, practice in mappings(data.get("practices")):
+        practice_id = practice.get("id")
+        if isinstance(practice_id, str):
+            if practice_id in seen:
+                yield ("practices", p_i, "id"), (
+                    f"duplicate practice id '{practice_id}' (see practices.{seen[practice_id]})"
+                )
+            seen.setdefault(practice_id, p_i)
         yield from link_violations(practice, ("practices", p_i), dimension_ids, dimension_of)
     for section in ("problems", "causes", "countermeasures"):
-        for f_i, finding in enumerate(getattr(case, section)):
+        for f_i, finding in mappings(data.get(section)):
             yield from link_violations(finding, (section, f_i), dimension_ids, dimension_of)
 
 
-def seed_violations(case: CaseProfile) -> Iterator[tuple[PathKey, str]]:
-    thesis = thesis_by_file(case.seed)
+def seed_violations(data: dict) -> Iterator[tuple[PathKey, str]]:
+    seed = data.get("seed")
+    if not isinstance(seed, str):
+        return
+    thesis = thesis_by_file(seed)
     if thesis is None:
         files = [t.file for t in load_register().theses]
-        yield ("seed",), unknown("thesis", case.seed, files)
-    elif case.kind == "thesis" and case.id != thesis.id:
-        yield ("id",), f"a thesis case takes the register id of its seed: '{thesis.id}' for {case.seed}"
+        yield ("seed",), unknown("thesis", seed, files)
+    elif data.get("kind") == "thesis" and isinstance(data.get("id"), str) and data["id"] != thesis.id:
+        yield ("id",), f"a thesis case takes the register id of its seed: '{thesis.id}' for {seed}"
 
 
 def link_violations(
-    item: Linked, path: PathKey, dimension_ids: list[str], dimension_of: dict[str, str]
+    item: dict, path: PathKey, dimension_ids: list[str], dimension_of: dict[str, str]
 ) -> Iterator[tuple[PathKey, str]]:
-    for d_i, dim_id in enumerate(item.dimensions):
+    """Unknown dimension or indicator ids of a practice or finding, and an indicator outside its dimensions."""
+    dimensions = strings(item.get("dimensions"))
+    for d_i, dim_id in dimensions:
         if dim_id not in dimension_ids:
             yield (*path, "dimensions", d_i), unknown("dimension", dim_id, dimension_ids)
-    for i_i, ind_id in enumerate(item.indicators):
+    listed = {dim_id for _, dim_id in dimensions}
+    for i_i, ind_id in strings(item.get("indicators")):
         if ind_id not in dimension_of:
             yield (*path, "indicators", i_i), unknown("indicator", ind_id, list(dimension_of))
-        elif dimension_of[ind_id] not in item.dimensions:
+        elif dimension_of[ind_id] not in listed:
             yield (*path, "indicators", i_i), (
                 f"indicator '{ind_id}' belongs to dimension '{dimension_of[ind_id]}', which is not in dimensions"
             )
+
+
+def strings(value: object) -> list[tuple[int, str]]:
+    """The text items of a list with their positions; anything else (a type error reported elsewhere) is none."""
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, str)]
 
 
 def unknown(what: str, value: str, known: Iterable[str]) -> str:
@@ -242,11 +266,11 @@ def build_case(located: Located, pack: Pack) -> CaseProfile:
     """One profile from parsed YAML, or `ProblemsError` with every problem of the file."""
     if not isinstance(located.data, dict):
         raise ProblemsError([located.problem((), "a case profile must be a mapping with id, kind, seed and levels")])
+    problems = [located.problem(path, message) for path, message in case_rule_violations(located.data, pack)]
     try:
         case = CaseProfile.model_validate(located.data)
     except ValidationError as exc:
-        raise validation_problems(located, exc) from None
-    problems = [located.problem(path, message) for path, message in case_rule_violations(case, pack)]
+        raise ProblemsError(validation_problems(located, exc).problems + problems) from None
     if problems:
         raise ProblemsError(problems)
     return case
@@ -298,8 +322,6 @@ def bundled_case_files() -> list[Path]:
 
 @cache
 def _bundled_cases() -> tuple[CaseProfile, ...]:
-    from assess.packs import load_pack  # packs is imported lazily: validation of packs imports this module
-
     pack = load_pack(CORE_PACK).pack
     coding_scale()
     cases, problems = load_case_files(bundled_case_files(), pack, named_by_id=True)
@@ -326,8 +348,6 @@ def bundled_case_problems() -> list[Problem]:
 
 def validate_case_files(paths: list[Path]) -> list[Problem]:
     """Every problem of case profile files named by the user, checked against the core pack."""
-    from assess.packs import load_pack
-
     _, problems = load_case_files(paths, load_pack(CORE_PACK).pack)
     return problems
 

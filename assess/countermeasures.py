@@ -23,9 +23,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
+from assess.cases import load_cases, strings
 from assess.errors import AssessError, Problem, ProblemsError
 from assess.pack import Id, Pack, Strict, Text
-from assess.packs import DEFAULT_PACK, load_pack
+from assess.packs import DEFAULT_PACK, load_pack, mappings
 from assess.resources import indicators_dir
 from assess.seeds import thesis_files
 from assess.yamlio import Located, PathKey, load_yaml, validation_problems
@@ -206,37 +207,41 @@ def build_library_file(located: Located, pack: Pack, catalogue: Exemplars) -> Li
     if not is_library_data(located.data):
         message = "a countermeasure library must be a mapping with `countermeasures:` / 对策库须包含 countermeasures"
         raise ProblemsError([located.problem((), message)])
+    violations = library_rule_violations(located.data, pack, catalogue)
+    problems = [located.problem(path, message) for path, message in violations]
     try:
         library_file = LibraryFile.model_validate(located.data)
     except ValidationError as exc:
-        raise validation_problems(located, exc, LibraryFile) from None
-    violations = library_rule_violations(library_file, pack, catalogue)
-    problems = [located.problem(path, message) for path, message in violations]
+        raise ProblemsError(validation_problems(located, exc, LibraryFile).problems + problems) from None
     if problems:
         raise ProblemsError(problems)
     return library_file
 
 
-def library_rule_violations(
-    library_file: LibraryFile, pack: Pack, catalogue: Exemplars
-) -> Iterator[tuple[PathKey, str]]:
-    """Rules that need the pack, the thesis register or the case profiles, so no single model can check them."""
+def library_rule_violations(data: dict, pack: Pack, catalogue: Exemplars) -> Iterator[tuple[PathKey, str]]:
+    """Rules that need the pack, the thesis register or the case profiles, so no single model can check them.
+
+    They read the raw YAML data and skip values of the wrong type, so that they also run when the models
+    refused the file: one run lists type errors and unknown ids together.
+    """
     dimension_of = {ind.id: dim.id for dim, ind in pack.indicators()}
     known_seeds = thesis_files()
     first_at: dict[str, int] = {}
-    for n, measure in enumerate(library_file.countermeasures):
+    for n, measure in mappings(data.get("countermeasures")):
         path: PathKey = ("countermeasures", n)
-        if measure.id in first_at:
-            yield (*path, "id"), (
-                f"duplicate id '{measure.id}' (already countermeasures.{first_at[measure.id]}); "
-                "ids must be unique in a file (to override a bundled action, reuse its id in your own file)"
-            )
-        first_at.setdefault(measure.id, n)
-        for k, indicator in enumerate(measure.indicators):
+        measure_id = measure.get("id")
+        if isinstance(measure_id, str):
+            if measure_id in first_at:
+                yield (*path, "id"), (
+                    f"duplicate id '{measure_id}' (already countermeasures.{first_at[measure_id]}); "
+                    "ids must be unique in a file (to override a bundled action, reuse its id in your own file)"
+                )
+            first_at.setdefault(measure_id, n)
+        for k, indicator in strings(measure.get("indicators")):
             if indicator not in dimension_of:
                 yield (*path, "indicators", k), unknown_indicator_message(indicator, pack, list(dimension_of))
         yield from dimension_mismatch(measure, dimension_of, path)
-        for k, source in enumerate(measure.sources):
+        for k, source in mappings(measure.get("sources")):
             yield from source_violations(source, (*path, "sources", k), known_seeds, catalogue)
 
 
@@ -246,34 +251,34 @@ def unknown_indicator_message(indicator: str, pack: Pack, known: list[str]) -> s
     return f"unknown indicator '{indicator}' in pack '{pack.id}'; {hint} / 指标包中没有此指标"
 
 
-def dimension_mismatch(
-    measure: Countermeasure, dimension_of: dict[str, str], path: PathKey
-) -> Iterator[tuple[PathKey, str]]:
-    if not measure.dimensions:
+def dimension_mismatch(measure: dict, dimension_of: dict[str, str], path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    """Listed dimensions that are not those of the listed indicators (checked only when every id is known)."""
+    indicators, dimensions = measure.get("indicators"), measure.get("dimensions")
+    if not isinstance(indicators, list) or not isinstance(dimensions, list) or not dimensions:
         return
-    derived = {dimension_of[i] for i in measure.indicators if i in dimension_of}
-    listed = set(measure.dimensions)
-    if listed != derived and all(i in dimension_of for i in measure.indicators):
+    if not all(isinstance(i, str) and i in dimension_of for i in indicators):
+        return
+    derived = {dimension_of[i] for i in indicators}
+    if set(dimensions) != derived:
         yield (*path, "dimensions"), (
             f"must be the dimensions of the listed indicators: [{', '.join(sorted(derived))}] "
-            f"(got [{', '.join(measure.dimensions)}]); or leave `dimensions` out / 维度与所列指标不一致"
+            f"(got [{', '.join(map(str, dimensions))}]); or leave `dimensions` out / 维度与所列指标不一致"
         )
 
 
 def source_violations(
-    source: CountermeasureSource, path: PathKey, known_seeds: list[str], catalogue: Exemplars
+    source: dict, path: PathKey, known_seeds: list[str], catalogue: Exemplars
 ) -> Iterator[tuple[PathKey, str]]:
-    if source.seed is not None and source.seed not in known_seeds:
-        yield (*path, "seed"), f"unknown thesis '{source.seed}'; cite one of: {', '.join(known_seeds)}"
-    if source.case is None or source.practice is None:
+    seed, case, practice = source.get("seed"), source.get("case"), source.get("practice")
+    if isinstance(seed, str) and seed not in known_seeds:
+        yield (*path, "seed"), f"unknown thesis '{seed}'; cite one of: {', '.join(known_seeds)}"
+    if not isinstance(case, str):
         return
-    if source.case not in catalogue.cases:
-        yield (*path, "case"), f"unknown case '{source.case}'; {suggest(source.case, catalogue.cases)}"
-    elif practice_key(source.case, source.practice) not in catalogue.practices:
-        practices = sorted(n.practice for n in catalogue.practices.values() if n.case == source.case)
-        yield (*path, "practice"), (
-            f"case '{source.case}' has no practice '{source.practice}'; {suggest(source.practice, practices)}"
-        )
+    if case not in catalogue.cases:
+        yield (*path, "case"), f"unknown case '{case}'; {suggest(case, catalogue.cases)}"
+    elif isinstance(practice, str) and practice_key(case, practice) not in catalogue.practices:
+        practices = sorted(n.practice for n in catalogue.practices.values() if n.case == case)
+        yield (*path, "practice"), f"case '{case}' has no practice '{practice}'; {suggest(practice, practices)}"
 
 
 def suggest(wrong: str, allowed: list[str]) -> str:
@@ -292,8 +297,6 @@ class Exemplars:
 
 def exemplars() -> Exemplars:
     """The bundled case profiles, reduced to what a countermeasure cites and a recommendation quotes."""
-    from assess.cases import load_cases  # lazily: loading the cases loads the core pack
-
     cases = load_cases()
     practices = {
         practice_key(case.id, p.id): PracticeNote(

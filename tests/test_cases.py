@@ -236,6 +236,32 @@ def test_a_missing_dimension_and_an_unknown_one_in_levels():
     assert any("no level for dimension 'services'" in p for p in found)
 
 
+def test_type_errors_and_unknown_ids_are_reported_in_one_run():
+    text = (
+        GOOD_CASE.replace("second_hand: false", "second_hand: maybe")
+        .replace("{level: mixed,", "{level: excellent,")
+        .replace("    dimensions: [services]", "    dimensions: [service]\n    indicators: [stafing]")
+        .replace("  services: {level: not_reported}", "  servces: {level: not_reported}")
+    )
+    with pytest.raises(ProblemsError) as caught:
+        build(text)
+    assert {(p.line, p.field) for p in caught.value.problems} == {
+        (4, "second_hand"),  # type errors ...
+        (18, "levels.party-leadership.level"),
+        (14, "practices.0.dimensions.0"),  # ... and unknown ids, found in the same run
+        (15, "practices.0.indicators.0"),
+        (19, "levels.servces"),
+        (17, "levels"),  # no level for 'services'
+    }
+
+
+def test_unknown_ids_are_found_beside_values_of_the_wrong_type():
+    text = GOOD_CASE.replace("    dimensions: [services]", "    dimensions: [7, servics]")
+    found = problems_of(text)
+    assert any(p.startswith("case.yaml:14: practices.0.dimensions.0:") for p in found)  # 7 is not an id
+    assert "case.yaml:14: practices.0.dimensions.1: unknown dimension 'servics'; did you mean services?" in found
+
+
 def test_an_unknown_seed_and_a_thesis_id_that_does_not_match_its_seed():
     assert problems_of(GOOD_CASE.replace("seed: 004_6627220e668f044e.txt", "seed: 009_0000000000000000.txt")) == [
         "case.yaml:3: seed: unknown thesis '009_0000000000000000.txt'; allowed: 000_4794f8544b023cf5.txt, "

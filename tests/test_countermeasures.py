@@ -50,6 +50,17 @@ EXPECTED = {
         (11, "countermeasures.0.sources.0.seed"),
         (13, "countermeasures.1.id"),
     },
+    "schema_and_rule_errors": {
+        (5, "countermeasures.0.indicators.1"),  # type errors ...
+        (7, "countermeasures.0.actors.0"),
+        (8, "countermeasures.0.horizon"),
+        (20, "countermeasures.1.effort"),
+        (5, "countermeasures.0.indicators.0"),  # ... and unknown or duplicate ids, in the same run
+        (11, "countermeasures.0.sources.0.seed"),
+        (12, "countermeasures.0.sources.1.case"),
+        (13, "countermeasures.1.id"),
+        (22, "countermeasures.1.sources.0.practice"),
+    },
     "source_of_both_kinds": {(11, "countermeasures.0.sources.0")},
     "unknown_actor": {(7, "countermeasures.0.actors.1")},
     "unknown_case": {(12, "countermeasures.0.sources.1.case")},
