@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from typing import Any
 
 from assess.errors import AssessError
@@ -36,17 +37,42 @@ def pack_export(loaded: LoadedPack) -> dict[str, Any]:
     return {"pack": header, **{k: v for k, v in data.items() if k not in ("id", "version")}}
 
 
-def find_element(pack: Pack, element_id: str) -> Dimension | Indicator | Question:
+@dataclass(frozen=True)
+class Found:
+    """An element with the dimension and indicator it sits under (None where the element is that level)."""
+
+    element: Dimension | Indicator | Question
+    dimension: Dimension
+    indicator: Indicator | None
+
+
+def find_element(pack: Pack, element_id: str) -> Found:
+    """The element and its place in the tree: a question alone does not say what it measures or why."""
     for dim in pack.dimensions:
         if dim.id == element_id:
-            return dim
+            return Found(dim, dim, None)
         for ind in dim.indicators:
             if ind.id == element_id:
-                return ind
+                return Found(ind, dim, ind)
             for question in ind.questions:
                 if question.id == element_id:
-                    return question
+                    return Found(question, dim, ind)
     raise AssessError(unknown_id_message(pack, element_id))
+
+
+def element_export(pack: Pack, found: Found) -> dict[str, Any]:
+    """`indicators show --format json`: the element's own fields plus where it sits (`dimension`, `indicator`
+    as {id, title}); an indicator adds its target, a question the sources of its indicator."""
+    data = found.element.model_dump(mode="json")
+    if isinstance(found.element, Dimension) or found.indicator is None:
+        return data
+    data["dimension"] = {"id": found.dimension.id, "title": found.dimension.title.model_dump()}
+    if isinstance(found.element, Indicator):
+        data["target"] = pack.target_of(found.element)
+        return data
+    data["indicator"] = {"id": found.indicator.id, "title": found.indicator.title.model_dump()}
+    data["sources"] = [source.model_dump(mode="json") for source in found.indicator.sources]
+    return data
 
 
 def all_ids(pack: Pack) -> list[str]:
@@ -87,10 +113,15 @@ def question_tags(question: Question, lang: Lang) -> str:
     return " · ".join(tags)
 
 
-def element_lines(pack: Pack, element: Dimension | Indicator | Question, lang: Lang) -> list[str]:
+def element_lines(pack: Pack, found: Found, lang: Lang) -> list[str]:
+    element = found.element
     lines = [f"{element.id}: {element.title.get(lang)}"]
     if element.description:
         lines.append(f"  {element.description.get(lang)}")
+    if not isinstance(element, Dimension):
+        lines.append(f"  {term('dimension', lang)}: {found.dimension.title.get(lang)} ({found.dimension.id})")
+    if found.indicator is not None and found.indicator is not element:
+        lines.append(f"  {term('indicator', lang)}: {found.indicator.title.get(lang)} ({found.indicator.id})")
     lines.append(f"  {term('weight', lang)}: {element.weight:g}")
     if isinstance(element, Dimension):
         lines.append(f"  {term('indicator', lang)}:")
@@ -99,13 +130,20 @@ def element_lines(pack: Pack, element: Dimension | Indicator | Question, lang: L
         lines.append(f"  {term('target', lang)}: {pack.target_of(element):g}")
         lines.append(f"  {term('question', lang)}:")
         lines += [f"    - {q.id} [{question_tags(q, lang)}] {q.title.get(lang)}" for q in element.questions]
-        lines.append(f"  {term('sources', lang)}:")
-        for source in element.sources:
-            thesis = thesis_by_file(source.seed)
-            place = thesis.place.get(lang) if thesis else source.seed
-            lines.append(f"    - {place} ({source.seed}): \"{source.evidence}\"")
-    else:
+        lines += source_lines(element, lang)
+    elif found.indicator is not None:
         lines += question_detail_lines(element, lang)
+        lines += source_lines(found.indicator, lang)
+    return lines
+
+
+def source_lines(indicator: Indicator, lang: Lang) -> list[str]:
+    """The theses an indicator rests on, by place studied; a question inherits its indicator's sources."""
+    lines = [f"  {term('sources', lang)}:"]
+    for source in indicator.sources:
+        thesis = thesis_by_file(source.seed)
+        place = thesis.place.get(lang) if thesis else source.seed
+        lines.append(f"    - {place} ({source.seed}): \"{source.evidence}\"")
     return lines
 
 

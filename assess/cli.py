@@ -125,15 +125,15 @@ def indicators_show(element_id: str, pack_ref: str | None, lang: str, fmt: str) 
 
     Example: assess indicators show leading-goose
     """
-    from assess.catalog import element_lines, find_element
+    from assess.catalog import element_export, element_lines, find_element
     from assess.packs import load_pack
 
     pack = load_pack(pack_ref).pack
-    element = find_element(pack, element_id)
+    found = find_element(pack, element_id)
     if fmt == "json":
-        print_json(element.model_dump(mode="json"))
+        print_json(element_export(pack, found))
     else:
-        click.echo("\n".join(element_lines(pack, element, lang)))
+        click.echo("\n".join(element_lines(pack, found, lang)))
 
 
 @indicators.command("validate")

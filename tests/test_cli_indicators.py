@@ -64,6 +64,25 @@ def test_show_a_question_in_json(runner):
     result = runner.invoke(main, ["indicators", "show", "q-party-org-invisible", "--format", "json"])
     data = json.loads(result.output)
     assert data["type"] == "likert" and data["reverse"] is True
+    assert data["indicator"]["id"] == "leading-goose" and data["dimension"]["id"] == "party-leadership"
+    assert data["indicator"]["title"]["zh"] == "党组织“领头雁”作用"
+    assert {s["seed"] for s in data["sources"]} >= {"001_3fbd8820c1bf788a.txt", "000_4794f8544b023cf5.txt"}
+    indicator = json.loads(runner.invoke(main, ["indicators", "show", "leading-goose", "--format", "json"]).output)
+    assert indicator["dimension"]["id"] == "party-leadership" and indicator["target"] == 85
+    assert "indicator" not in indicator
+
+
+def test_show_a_question_says_what_it_measures_and_why(runner):
+    zh = runner.invoke(main, ["indicators", "show", "q-party-org-invisible"])
+    assert zh.exit_code == 0, zh.output
+    lines = zh.output.splitlines()
+    assert "  维度: 党组织引领与自身建设 (party-leadership)" in lines
+    assert "  指标: 党组织“领头雁”作用 (leading-goose)" in lines
+    sources = lines[lines.index("  依据:") + 1:]
+    assert any("山东省滨州市 L 街道 (001_3fbd8820c1bf788a.txt)" in line for line in sources)
+    en = runner.invoke(main, ["indicators", "show", "q-party-org-invisible", "--lang", "en"])
+    assert "  Indicator: The Party organization as \"leading goose\" (leading-goose)" in en.output.splitlines()
+    assert "Sources:" in en.output
 
 
 def test_show_unknown_id_suggests_close_ones(runner):
