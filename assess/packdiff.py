@@ -31,6 +31,7 @@ WORDS = Vocabulary({
     "moved_along": ("另有 {n} 个指标或题目随上级等比例变化（--format json 可查看全部）",
                     "{n} more indicators or questions moved only with their parent (--format json lists them)"),
     "same": ("两个指标包的内容相同", "The packs have the same content"),
+    "default": ("默认 {value:g}", "default {value:g}"),
     "dimension": ("维度", "dimension"),
     "indicator": ("指标", "indicator"),
     "question": ("题目", "question"),
@@ -50,6 +51,8 @@ def diff_packs(a: LoadedPack, b: LoadedPack) -> dict[str, Any]:
     "changed": [{id, kind, fields: [{field, a, b}]}], "effective_weights": [{id, kind, parent, a, b, change,
     among_siblings}], "summary": {counts}}`, where an element is `{id, kind, parent, title, effective_weight}`.
     `among_siblings` is true when the element's share among its siblings changed, not only its parent's.
+    A changed indicator `target` also carries `effective: {a, b}`, the targets scoring uses: an indicator
+    without its own target takes its pack's `default_target`, and `a`/`b` are null there.
     """
     elements_a, elements_b = elements_of(a.pack), elements_of(b.pack)
     shares_a, shares_b = effective_shares(a.pack), effective_shares(b.pack)
@@ -59,6 +62,8 @@ def diff_packs(a: LoadedPack, b: LoadedPack) -> dict[str, Any]:
     for key, old in elements_a.items():
         new = elements_b.get(key)
         fields = field_changes(old, new) if new is not None else []
+        if old["kind"] == "indicator":
+            fields = [with_effective_target(f, a.pack, b.pack) for f in fields]
         if fields:
             changed.append({"id": key, "kind": new["kind"], "fields": fields})
     among_siblings = locally_changed(a.pack, b.pack)
@@ -86,6 +91,16 @@ def diff_packs(a: LoadedPack, b: LoadedPack) -> dict[str, Any]:
             "effective_weights": len(weights),
         },
     }
+
+
+def with_effective_target(change: dict[str, Any], a: Pack, b: Pack) -> dict[str, Any]:
+    if change["field"] != "target":
+        return change
+    effective = {
+        "a": change["a"] if change["a"] is not None else a.default_target,
+        "b": change["b"] if change["b"] is not None else b.default_target,
+    }
+    return {**change, "effective": effective}
 
 
 def pack_ref(loaded: LoadedPack) -> dict[str, Any]:
@@ -197,8 +212,9 @@ def diff_lines(diff: dict[str, Any], lang: Lang) -> list[str]:
     if not any(diff["summary"].values()):
         return [*lines, word("same", lang)]
     if diff["pack"]:
-        lines += ["", f"{word('pack', lang)} ({len(diff['pack'])}):"]
-        lines += [f"  ~ {c['field']}: {change_text(c, lang)}" for c in in_language(diff["pack"], lang)]
+        shown_fields = in_language(diff["pack"], lang)
+        lines += ["", f"{word('pack', lang)} ({len(shown_fields)}):"]
+        lines += [f"  ~ {c['field']}: {change_text(c, lang)}" for c in shown_fields]
     for key, sign in (("added", "+"), ("removed", "-")):
         if diff[key]:
             lines += ["", f"{word(key, lang)} ({len(diff[key])}):"]
@@ -217,7 +233,13 @@ def ref_text(ref: dict[str, Any]) -> str:
 
 
 def change_text(change: dict[str, Any], lang: Lang) -> str:
-    return f"{shown(change['a'], lang)} → {shown(change['b'], lang)}"
+    """Old → new; an inherited default target is named as such with its value, not shown as missing."""
+    def side(key: str) -> str:
+        if change[key] is None and "effective" in change:
+            return word("default", lang).format(value=change["effective"][key])
+        return shown(change[key], lang)
+
+    return f"{side('a')} → {side('b')}"
 
 
 def in_language(changes: list[dict[str, Any]], lang: Lang) -> list[dict[str, Any]]:

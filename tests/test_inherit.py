@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assess.errors import ProblemsError
@@ -194,6 +196,29 @@ def test_missing_parent_is_reported_at_extends(write):
     file, line, field, message = only_problem(str(write("d.yaml", child("", "nowhere.yaml"))))
     assert (file, line, field) == ("d.yaml", 3, "extends")
     assert "no such pack file" in message and "core" in message
+
+
+@pytest.mark.parametrize(("extends", "suggested"), [("coer", "core"), ("kuangqu-dmeo", "kuangqu-demo"),
+                                                   ("mini.yml", "mini.yaml")])
+def test_a_misspelt_parent_suggests_the_nearest_bundled_id_or_file(extends, suggested, write):
+    write("mini.yaml", MINIMAL_PACK)
+    file, line, field, message = only_problem(str(write("d.yaml", child("", extends))))
+    assert (file, line, field) == ("d.yaml", 3, "extends")
+    assert f"did you mean {suggested}?" in message and f"是否想写 {suggested}？" in message
+
+
+def test_messages_a_chinese_user_must_act_on_say_it_in_chinese_too(family):
+    body = "override:\n  q-meeting: {weight: 2}\n  lead: {id: x}\nremove: [q-night-talks, lead-orgg]\n"
+    body += "add:\n  indicators:\n    leed: []\n"
+    messages = {field: message for _, _, field, message in problems_of(family(body))}
+    assert "是否想写 q-meetings？" in messages["override.q-meeting"]
+    assert "是否想写 lead-org、lead？" in messages["remove.1"]
+    assert "请删除该元素，再以新编号新增" in messages["override.lead.id"]
+    assert "指标 'part-channels' 下就没有题目了" in messages["remove.0"]
+    assert "是否想写 lead？" in messages["add.indicators.leed"]
+    for message in messages.values():
+        zh, en = message.split(" / ", 1)
+        assert re.search(r"[\u4e00-\u9fff]", zh) and not re.search(r"[\u4e00-\u9fff]", en), message
 
 
 def test_override_of_an_unknown_id_suggests_the_nearest(family):

@@ -43,6 +43,27 @@ def test_example_pack_diff_names_what_it_adds_removes_and_changes(core_vs_exampl
     assert diff["b"]["parents"] == ["core@1.0.0"] and diff["a"]["parents"] == []
 
 
+def test_a_target_left_to_the_default_carries_the_effective_value(core_vs_example, write):
+    fields = {c["id"]: {f["field"]: f for f in c["fields"]} for c in core_vs_example["changed"]}
+    assert fields["infrastructure"]["target"]["effective"] == {"a": 85, "b": 90}
+    assert "effective" not in fields["infrastructure"]["weight"]
+    parent = write("mini.yaml", MINIMAL_PACK.replace("        sources:", "        target: 70\n        sources:", 1))
+    child = write("d.yaml", 'id: d\nversion: "2"\nextends: mini.yaml\ntitle: {zh: 区, en: D}\n'
+                  "default_target: 60\noverride: {lead-org: {target: null}}\n")
+    [change] = diff_packs(load_pack(parent), load_pack(child))["changed"]
+    assert change["fields"] == [{"field": "target", "a": 70, "b": None, "effective": {"a": 70, "b": 60}}]
+
+
+def test_diff_table_names_an_inherited_default_target_and_counts_the_lines_it_shows(runner):
+    zh = runner.invoke(main, ["indicators", "diff", "core", "kuangqu-demo"]).output
+    assert "指标 infrastructure: weight 1 → 1.5; target 默认 85 → 90" in zh and "—" not in zh
+    header = next(line for line in zh.splitlines() if line.startswith("指标包字段"))
+    shown = zh.split(header)[1].split("\n\n")[0].strip().splitlines()
+    assert header == f"指标包字段 ({len(shown)}):" and len(shown) == 6  # title.en and description.en are hidden
+    en = runner.invoke(main, ["indicators", "diff", "core", "kuangqu-demo", "--lang", "en"]).output
+    assert "indicator staffing: target default 85 → 90" in en and "Pack fields (6):" in en
+
+
 def test_effective_weight_changes_are_computed_from_the_declared_weights(core_vs_example):
     weights = {w["id"]: w for w in core_vs_example["effective_weights"]}
     # core: dimension weights 1.5 + 1.2 * 4 + 1 * 3 = 9.3; the example raises services 1.2 -> 1.8, so 9.9
@@ -126,7 +147,7 @@ def test_new_writes_a_starter_that_validates_and_diffs_as_its_parent(runner, tmp
 def test_every_example_in_the_starter_is_valid_when_uncommented(tmp_path):
     parent = load_pack("core")
     path = tmp_path / "all.yaml"
-    path.write_text(starter_pack("all-examples", "core", parent.pack, examples=True), encoding="utf-8")
+    path.write_text(starter_pack("all-examples", "core", parent.pack, "all.yaml", examples=True), encoding="utf-8")
     loaded = load_pack(path)
     diff = diff_packs(parent, loaded)
     assert {c["id"] for c in diff["changed"]} >= {"party-leadership", "org-coverage", "q-know-party-group"}
@@ -136,12 +157,24 @@ def test_every_example_in_the_starter_is_valid_when_uncommented(tmp_path):
     assert loaded.pack.ahp is not None and loaded.pack.grade_bands[0].min == 90
 
 
+def test_the_starters_comments_name_the_file_actually_written(runner, tmp_path):
+    out = tmp_path / "new1.yaml"
+    assert runner.invoke(main, ["indicators", "new", "my-district", "-o", str(out)]).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "assess indicators validate new1.yaml" in text and "assess indicators diff core new1.yaml" in text
+    assert "my-district.yaml" not in text
+    spaced = tmp_path / "my file.yaml"
+    assert runner.invoke(main, ["indicators", "new", "d", "-o", str(spaced)]).exit_code == 0
+    assert "assess indicators validate 'my file.yaml'" in spaced.read_text(encoding="utf-8")
+
+
 def test_new_relative_to_a_parent_file_and_never_overwrites(runner, write, tmp_path):
     write("packs/mini.yaml", MINIMAL_PACK)
     out = tmp_path / "districts" / "d.yaml"
     args = ["indicators", "new", "d", "--extends", str(tmp_path / "packs" / "mini.yaml"), "-o", str(out)]
     assert runner.invoke(main, args).exit_code == 0
     assert "extends: ../packs/mini.yaml" in out.read_text(encoding="utf-8")
+    assert "assess indicators diff ../packs/mini.yaml d.yaml" in out.read_text(encoding="utf-8")
     assert load_pack(out).parents == ("mini@1",)
     again = runner.invoke(main, args)
     assert again.exit_code == 1 and "--force" in again.output
@@ -150,5 +183,5 @@ def test_new_relative_to_a_parent_file_and_never_overwrites(runner, write, tmp_p
 
 def test_new_refuses_a_name_that_cannot_be_an_id(runner, tmp_path):
     result = runner.invoke(main, ["indicators", "new", "My District", "-o", str(tmp_path / "x.yaml")])
-    assert result.exit_code == 1 and "cannot be a pack id" in result.output
+    assert result.exit_code == 1 and "cannot be a pack id" in result.output and "不能用作指标包编号" in result.output
     assert not (tmp_path / "x.yaml").exists()
