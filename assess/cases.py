@@ -420,8 +420,16 @@ def provenance(case: CaseProfile, lang: Lang) -> str:
 
 def level_summary(case: CaseProfile, scale: CodingScale, lang: Lang) -> str:
     counts = {level: sum(1 for c in case.levels.values() if c.level == level) for level in reversed(CODED_LEVELS)}
-    separator = "、" if lang == "zh" else ", "
-    return separator.join(f"{scale.label(level, lang)} {n}" for level, n in counts.items() if n)
+    return separator(lang).join(f"{scale.label(level, lang)} {n}" for level, n in counts.items() if n)
+
+
+def separator(lang: Lang) -> str:
+    return "、" if lang == "zh" else ", "
+
+
+def titled(title: Text, element_id: str, lang: Lang) -> str:
+    """A name people read, with the id that commands and files use in brackets."""
+    return f"{title.get(lang)} ({element_id})"
 
 
 def case_list_lines(cases: list[CaseProfile], lang: Lang) -> list[str]:
@@ -429,7 +437,7 @@ def case_list_lines(cases: list[CaseProfile], lang: Lang) -> list[str]:
     lines = []
     for case in cases:
         lines.append(f"{case.id}: {case.name.get(lang)}{bracketed(provenance(case, lang), lang)}")
-        practices = ", ".join(p.id for p in case.practices) or word("none", lang)
+        practices = separator(lang).join(titled(p.name, p.id, lang) for p in case.practices) or word("none", lang)
         lines.append(f"    {heading('levels', lang)}{level_summary(case, scale, lang)}")
         lines.append(f"    {heading('practices', lang)}{practices}")
     lines.append(bracketed(scale.caveat.get(lang), lang).strip())
@@ -439,6 +447,7 @@ def case_list_lines(cases: list[CaseProfile], lang: Lang) -> list[str]:
 def case_lines(case: CaseProfile, pack: Pack, lang: Lang) -> list[str]:
     """One profile in full: identity, practices, findings, and every coded level with its evidence."""
     scale = coding_scale()
+    titles = {d.id: d.title for d in pack.dimensions} | {i.id: i.title for _, i in pack.indicators()}
     thesis = thesis_by_file(case.seed)
     source = f"{case.seed} — {thesis.place.get(lang)}" if thesis is not None else case.seed
     if case.second_hand:
@@ -452,17 +461,17 @@ def case_lines(case: CaseProfile, pack: Pack, lang: Lang) -> list[str]:
     label = f"  {heading('practices', lang)}"
     lines.append(label.rstrip() if case.practices else label + word("none", lang))
     for item in case.practices:
-        lines.append(f"    - {item.id}: {item.name.get(lang)} — {item.description.get(lang)}")
+        lines.append(f"    - {titled(item.name, item.id, lang)} — {item.description.get(lang)}")
         if item.results is not None:
             lines.append(f"      {heading('results', lang)}{item.results.get(lang)}")
-        lines += link_lines(item, lang)
+        lines += link_lines(item, titles, lang)
     for section in ("problems", "causes", "countermeasures"):
         findings: list[Finding] = getattr(case, section)
         if findings:
             lines.append(f"  {heading(section, lang)}".rstrip())
         for finding in findings:
             lines.append(f"    - {finding.text.get(lang)}")
-            lines += link_lines(finding, lang)
+            lines += link_lines(finding, titles, lang)
     lines.append(f"  {word('levels', lang)}{bracketed(scale.caveat.get(lang), lang)}" + ("：" if lang == "zh" else ":"))
     for dim in pack.dimensions:
         coding = case.levels.get(dim.id)
@@ -470,17 +479,22 @@ def case_lines(case: CaseProfile, pack: Pack, lang: Lang) -> list[str]:
             continue
         estimate = scale.estimate(coding.level)
         value = f" = {estimate:g}" if estimate is not None else ""
-        lines.append(f"    - {dim.title.get(lang)} ({dim.id}): {scale.label(coding.level, lang)}{value}")
+        lines.append(f"    - {titled(dim.title, dim.id, lang)}: {scale.label(coding.level, lang)}{value}")
         lines += [f"      “{phrase}”" for phrase in coding.evidence]
         if coding.note is not None:
             lines.append(f"      {coding.note.get(lang)}")
     return lines
 
 
-def link_lines(item: Linked, lang: Lang) -> list[str]:
-    links = f"{heading('dimensions', lang)}{', '.join(item.dimensions)}"
+def link_lines(item: Linked, titles: dict[str, Text], lang: Lang) -> list[str]:
+    """The dimensions and indicators a claim is linked to, by title in the output language, ids in brackets."""
+
+    def named(ids: list[str]) -> str:
+        return separator(lang).join(titled(titles[i], i, lang) if i in titles else i for i in ids)
+
+    links = f"{heading('dimensions', lang)}{named(item.dimensions)}"
     if item.indicators:
-        links += f"; {heading('indicators', lang)}{', '.join(item.indicators)}"
+        links += ("；" if lang == "zh" else "; ") + f"{heading('indicators', lang)}{named(item.indicators)}"
     return [f"      {links}", f"      {heading('evidence', lang)}“{item.evidence}”"]
 
 

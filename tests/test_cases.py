@@ -324,6 +324,22 @@ def test_cases_list_prints_every_case_with_the_caveat(runner):
     assert "coded from the thesis abstract, not a measurement" in english.output
 
 
+def test_cases_list_names_practices_in_the_output_language(runner):
+    chinese = runner.invoke(main, ["cases", "list"]).output
+    assert "做法及成效：“一委三中心” (one-committee-three-centres)、“居民夜话” (residents-night-talks)" in chinese
+    english = runner.invoke(main, ["cases", "list", "--lang", "en"]).output
+    assert "Residents' night talks (residents-night-talks)" in english
+
+
+def test_cases_show_names_linked_dimensions_and_indicators_by_title(runner):
+    chinese = runner.invoke(main, ["cases", "show", "sanyuan"]).output
+    links = "维度：居民参与与自治 (participation)、多元主体协同 (coordination)；指标：参与渠道 (participation-channels)"
+    assert links in chinese
+    assert "- “居民夜话” (residents-night-talks) — " in chinese
+    english = runner.invoke(main, ["cases", "show", "sanyuan", "--lang", "en"]).output
+    assert "dimensions: Resident participation and self-governance (participation)" in english
+
+
 def test_cases_list_json_has_every_profile_with_estimates(runner):
     result = runner.invoke(main, ["cases", "list", "--format", "json"])
     data = json.loads(result.output)
