@@ -307,17 +307,25 @@ def sparse_message(community: list[CommunityDimension], cases: list[CaseProfile]
     usable = [d for d in community if d.score is not None and d.id in coded]
     if len(usable) >= MIN_SHARED:
         return None
-    return Text(
-        zh=(
-            f"只有 {len(usable)} 个维度既有足够的回答、又在案例中有编码，至少需要 {MIN_SHARED} 个才能与案例比较，"
-            "因此不给出相近案例排序。请补充填写更多维度的题目；如使用自定义指标包，请沿用核心指标包的维度编号。"
-        ),
-        en=(
-            f"Only {len(usable)} dimension(s) have enough answers and are coded in the case profiles; at least "
-            f"{MIN_SHARED} are needed, so no ranking of similar cases is given. Answer the questions of more "
-            "dimensions; a custom pack must keep the core pack's dimension ids to be compared."
-        ),
+    to_answer = [d for d in community if d.score is None and d.id in coded]
+    zh = (
+        f"只有 {len(usable)} 个维度既有足够的回答、又在案例中有编码，至少需要 {MIN_SHARED} 个才能与案例比较，"
+        "因此不与案例对标。"
     )
+    en = (
+        f"Only {len(usable)} dimension(s) have enough answers and are coded in the case profiles; at least "
+        f"{MIN_SHARED} are needed to compare with the cases, so no comparison is given."
+    )
+    if to_answer:
+        zh += f"请先补充填写以下维度的题目：{'、'.join(d.title.zh for d in to_answer)}。"
+        en += f" Answer the questions of these dimensions first: {', '.join(d.title.en for d in to_answer)}."
+    else:
+        zh += "本指标包的其他维度在案例中没有编码；如使用自定义指标包，请沿用核心指标包的维度编号。"
+        en += (
+            " The pack's other dimensions are not coded in the cases; a custom pack must keep the core pack's "
+            "dimension ids."
+        )
+    return Text(zh=zh, en=en)
 
 
 def nearest_case(ranked: list[CaseComparison], cases: list[CaseProfile]) -> Nearest | None:
@@ -414,13 +422,13 @@ def benchmark_lines(result: BenchmarkResult, lang: Lang) -> list[str]:
     """The readable benchmark: nearest case and why, the ranking, each case's dimensions, then exemplars."""
     separator = "、" if lang == "zh" else ", "
     estimates = separator.join(f"{label_of(level, lang)} {value:g}" for level, value in result.method.estimates.items())
+    if result.message is not None:  # nothing to compare: a table of dashes would only mislead
+        return [f"{heading('heading', lang)}{result.community}", "", result.message.get(lang)]
     lines = [
         f"{heading('heading', lang)}{result.community}",
         word("scale", lang).format(caveat=result.caveat.get(lang), estimates=estimates, weak=result.method.weak_below),
         "",
     ]
-    if result.message is not None:
-        lines += [result.message.get(lang), ""]
     if result.nearest is not None:
         lines += nearest_lines(result.nearest, lang) + [""]
     lines += ranking_lines(result, lang) + [""]

@@ -336,6 +336,7 @@ WEAK_SHOWN = 8  # the terminal lists the weakest few; JSON and the report carry 
 LABELS: dict[str, Text] = {
     "community": Text(zh="社区", en="Community"),
     "overall": Text(zh="总分", en="Overall score"),
+    "coverage": Text(zh="覆盖率", en="coverage"),
     "weak": Text(zh="低于目标的指标（失分最多的在前）", en="Indicators below target (largest loss first)"),
     "more": Text(zh=" 等（另有 {n} 个）", en=", and {n} more"),
     "abstract": Text(zh="论文摘要", en="thesis abstract"),
@@ -372,7 +373,8 @@ def plan_lines(plan: Recommendation, lang: Lang) -> list[str]:
     overall = f"{plan.overall.score:.1f}" if plan.overall.score is not None else "—"
     grade = f" ({plan.overall.grade_label.get(lang)})" if plan.overall.grade_label else ""
     community = f"{LABELS['community'].get(lang)}: {plan.community.name}"
-    lines = [f"{community}    {LABELS['overall'].get(lang)}: {overall}{grade}"]
+    coverage = f"{LABELS['coverage'].get(lang)}: {plan.overall.coverage:.0%}"  # a score on few answers says little
+    lines = [f"{community}    {LABELS['overall'].get(lang)}: {overall}{grade}    {coverage}"]
     if plan.message is not None:
         return [*lines, "", plan.message.get(lang)]
     weak = ", ".join(f"{a.title.get(lang)} {a.score:.1f}/{a.target:g}" for a in plan.weak[:WEAK_SHOWN])

@@ -266,8 +266,17 @@ def test_answers_too_sparse_give_a_message_and_no_ranking():
     assert outcome.nearest is None
     assert all(c.similarity is None for c in outcome.cases)
     assert "至少需要 3 个" in outcome.message.zh and "at least 3" in outcome.message.en
-    assert [w.id for w in outcome.exemplars] == ["party-leadership"]  # what is known is still shown
-    assert outcome.message.en in "\n".join(benchmark_lines(outcome, "en"))
+    assert [w.id for w in outcome.exemplars] == ["party-leadership"]  # the JSON keeps what is known
+    unscored = [d.title.en for d in CORE.dimensions if d.id not in scores]
+    assert outcome.message.en.endswith(f"Answer the questions of these dimensions first: {', '.join(unscored)}.")
+    assert benchmark_lines(outcome, "en") == ["Benchmark against the thesis cases: 测试社区", "", outcome.message.en]
+
+
+def test_with_nothing_scored_the_table_says_what_to_answer_and_nothing_else():
+    outcome = benchmark(score_result(CORE, {}), load_cases(), CORE)
+    text = "\n".join(benchmark_lines(outcome, "zh"))
+    assert "只有 0 个维度" in text and "请先补充填写以下维度的题目：党组织引领与自身建设、" in text
+    assert "—" not in text and "没有低于" not in text and "相似度" not in text
 
 
 def test_dimensions_with_insufficient_data_count_as_unscored():

@@ -332,6 +332,7 @@ def test_command_refuses_to_rank_sparse_answers(runner, write):
     run = runner.invoke(main, ["recommend", str(answers)])
     assert run.exit_code == 1
     assert "至少需要 3 个才能比较各项差距" in run.stderr
+    assert "    覆盖率: " in run.stderr.splitlines()[0]  # the overall score of a few answers says how few
     assert run.stdout == ""
     as_json = runner.invoke(main, ["recommend", str(answers), "--format", "json"])
     assert as_json.exit_code == 1
