@@ -17,6 +17,7 @@ from assess.results import ItemReliability, Reliability
 BATCH_ROWS = 4096
 MIN_ITEMS = 2
 MIN_RESPONDENTS = 10
+WEAK_ITEM_CORRELATION = 0.3  # corrected item-total correlation below this: the item measures something else
 
 
 class ReliabilityAccumulator:
@@ -135,3 +136,14 @@ def corrected_item_total(covariance, index: int) -> float | None:
         return None
     with_rest = float(covariance[index].sum() - item_variance)
     return with_rest / math.sqrt(item_variance * rest_variance)
+
+
+def weak_items(reliability: Reliability) -> list[ItemReliability]:
+    """Items that do not hang with the rest: alpha rises without them, or they barely correlate with the others."""
+    if reliability.alpha is None:
+        return []
+    return [
+        item for item in reliability.item_stats
+        if (item.alpha_if_deleted is not None and item.alpha_if_deleted > reliability.alpha)
+        or (item.item_total_correlation is not None and item.item_total_correlation < WEAK_ITEM_CORRELATION)
+    ]

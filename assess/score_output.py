@@ -11,7 +11,8 @@ import unicodedata
 
 from assess.i18n import Vocabulary
 from assess.pack import Lang
-from assess.results import ScoreResult
+from assess.reliability import weak_items
+from assess.results import IndicatorScore, Reliability, ScoreResult
 
 WORDS = Vocabulary({
     "heading": ("党建引领社区治理评估得分", "Party-building-led community governance score"),
@@ -24,8 +25,14 @@ WORDS = Vocabulary({
     "overall": ("总分", "Overall"),
     "grade": ("等级", "Grade"),
     "coverage": ("覆盖率", "Coverage"),
-    "dimension": ("维度", "Dimension"),
+    "dimension": ("维度 / 指标", "Dimension / indicator"),
     "score": ("得分", "Score"),
+    "target": ("目标", "Target"),
+    "gap": ("差距", "Gap"),
+    "below_target": ("▼ 低于目标分，差距即行动计划要补的分", "▼ below target; the gap is what an action plan works on"),
+    "weak_item": ("弱题", "weak item"),
+    "alpha_if_deleted": ("删除后 α", "alpha if deleted"),
+    "item_total": ("题总相关", "item-total r"),
     "insufficient": ("数据不足", "insufficient data"),
     "uncertainty": ("权重不确定性", "Weight uncertainty"),
     "range": ("5%–95% 区间", "5th–95th percentile"),
@@ -57,7 +64,8 @@ def number(value: float | None) -> str:
 
 
 def score_table(result: ScoreResult, lang: Lang) -> str:
-    """The readable summary: overall score and grade, each dimension, reliability, then the warnings."""
+    """The readable summary: overall score and grade, each dimension with its indicators, reliability with
+    its weak items, then the warnings."""
     lines = header_lines(result, lang)
     lines += ["", *dimension_lines(result, lang)]
     if result.reliability:
@@ -95,18 +103,40 @@ def header_lines(result: ScoreResult, lang: Lang) -> list[str]:
     return lines
 
 
+INDICATOR_INDENT = "  "
+BELOW_TARGET = "▼"
+COLUMN = 10
+
+
 def dimension_lines(result: ScoreResult, lang: Lang) -> list[str]:
+    """Each dimension (score, grade, coverage) followed by its indicators (score, coverage, target, gap).
+
+    An indicator below its target is marked, as the report marks it weak: that gap is what the plan works on.
+    """
+    by_dimension: dict[str, list[IndicatorScore]] = {}
+    for ind in result.indicators:
+        by_dimension.setdefault(ind.dimension, []).append(ind)
     titles = [d.title.get(lang) for d in result.dimensions]
+    titles += [INDICATOR_INDENT + i.title.get(lang) for i in result.indicators]
     width = max(display_width(t) for t in [*titles, word("dimension", lang)]) + 2
-    heads = (word("score", lang), word("grade", lang), word("coverage", lang))
-    lines = [(pad(word("dimension", lang), width) + "".join(pad(h, 10) for h in heads)).rstrip()]
-    for dim, title in zip(result.dimensions, titles, strict=True):
+    heads = ("score", "grade", "coverage", "target", "gap")
+    lines = [(pad(word("dimension", lang), width) + "".join(pad(word(h, lang), COLUMN) for h in heads)).rstrip()]
+    for dim in result.dimensions:
         grade = dim.grade_label.get(lang) if dim.grade_label else word("none", lang)
-        row = pad(title, width) + pad(number(dim.score), 10) + pad(grade, 10) + pad(f"{dim.coverage:.0%}", 10)
-        if dim.insufficient_data:
-            row += word("insufficient", lang)
-        lines.append(row.rstrip())
+        cells = [number(dim.score), grade, f"{dim.coverage:.0%}", "", ""]
+        note = word("insufficient", lang) if dim.insufficient_data else ""
+        lines.append(table_row(dim.title.get(lang), width, cells, note))
+        for ind in by_dimension.get(dim.id, []):
+            gap = number(ind.gap) if ind.gap else ""
+            cells = [number(ind.score), "", f"{ind.coverage:.0%}", f"{ind.target:g}", gap]
+            lines.append(table_row(INDICATOR_INDENT + ind.title.get(lang), width, cells, BELOW_TARGET if gap else ""))
+    if any(ind.gap for ind in result.indicators):
+        lines.append(word("below_target", lang))
     return lines
+
+
+def table_row(title: str, width: int, cells: list[str], note: str) -> str:
+    return (pad(title, width) + "".join(pad(c, COLUMN) for c in cells) + note).rstrip()
 
 
 def reliability_lines(result: ScoreResult, lang: Lang) -> list[str]:
@@ -117,6 +147,20 @@ def reliability_lines(result: ScoreResult, lang: Lang) -> list[str]:
         counts = f"{rel.items} {word('items', lang)}, {word('complete', lang)} {rel.complete_respondents}"
         note = f"; {rel.note.get(lang)}" if rel.note else ""
         lines.append(f"  {titles.get(rel.dimension, rel.dimension)}: {alpha} ({counts}{note})")
+        lines += weak_item_lines(rel, lang)
+    return lines
+
+
+def weak_item_lines(rel: Reliability, lang: Lang) -> list[str]:
+    """The items that do not hang together with the rest, each with the figure that gives it away."""
+    lines = []
+    for item in weak_items(rel):
+        figures = []
+        if item.alpha_if_deleted is not None:
+            figures.append(f"{word('alpha_if_deleted', lang)} {item.alpha_if_deleted:.2f}")
+        if item.item_total_correlation is not None:
+            figures.append(f"{word('item_total', lang)} {item.item_total_correlation:.2f}")
+        lines.append(f"    ! {word('weak_item', lang)} {item.question}: {', '.join(figures)}")
     return lines
 
 

@@ -458,7 +458,12 @@ def score_warnings(pack: Pack, collector: Collector, result: ScoreResult) -> lis
     for _, _, q in pack.questions():
         tally = collector.tallies[q.id]
         if q.required and tally.sources == 0:
-            warnings.append(bilingual(f"必答题 {q.id} 未作答", f"required question {q.id} is unanswered"))
+            warnings.append(
+                bilingual(
+                    f"必答题 {q.id}（{q.title.zh}）未作答",
+                    f"required question {q.id} ({q.title.en}) is unanswered",
+                )
+            )
         if tally.off_type:
             warnings.append(off_type_warning(q, tally))
     return warnings

@@ -137,3 +137,17 @@ def test_identical_totals_leave_alpha_undefined():
     result = accumulate(matrix, ["a", "b", "c"]).result()
     assert result.alpha is None and "undefined" in result.note.en
     assert [s.item_total_correlation for s in result.item_stats] == [None, None, None]
+
+
+def test_weak_items_are_those_alpha_rises_without_or_that_barely_correlate():
+    from assess.reliability import weak_items
+    from assess.results import ItemReliability, Reliability
+
+    def item(qid, if_deleted, correlation):
+        return ItemReliability(question=qid, alpha_if_deleted=if_deleted, item_total_correlation=correlation)
+
+    stats = [item("fine", 0.6, 0.5), item("better-without", 0.75, 0.4), item("apart", 0.65, 0.29),
+             item("unknown", None, None)]
+    rel = Reliability(dimension="d", alpha=0.7, items=4, complete_respondents=30, item_stats=stats)
+    assert [i.question for i in weak_items(rel)] == ["better-without", "apart"]
+    assert weak_items(rel.model_copy(update={"alpha": None})) == []

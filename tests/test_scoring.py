@@ -189,7 +189,9 @@ def test_partial_answers_renormalize_and_report_coverage():
     assert (dimensions["lead"].score, dimensions["lead"].coverage) == (66.88, 0.625)
     assert (dimensions["innovate"].score, dimensions["innovate"].coverage) == (100.0, 0.5)
     assert dimensions["innovate"].insufficient_data is False
-    assert ("必答题 q-yes 未作答", "required question q-yes is unanswered") in [(w.zh, w.en) for w in result.warnings]
+    required = ("必答题 q-yes（是否建立网格党支部）未作答",
+                "required question q-yes (Are there grid Party branches) is unanswered")
+    assert required in [(w.zh, w.en) for w in result.warnings]
 
 
 def test_equal_weights():
@@ -391,6 +393,37 @@ def test_cli_table_in_chinese_and_english(runner):
     assert "Overall: 81.13" in en.stdout and "Grade: Good" in en.stdout
     assert "Weight uncertainty (±25%, 50 draws)" in en.stdout
     assert "dimension innovate: insufficient data" in en.stdout
+
+
+def test_cli_table_lists_each_dimensions_indicators_with_target_and_gap(runner):
+    lines = runner.invoke(main, ["score", str(GOLDEN)]).stdout.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.split()[:1] == ["党建引领"])
+    assert lines[start + 1].split() == ["组织建设", "81.25", "100%", "85", "3.75", "▼"]
+    assert lines[start + 2].split() == ["党员作用", "80.00", "100%", "85", "5.00", "▼"]
+    assert lines[start + 3].startswith("服务能力")
+    assert lines[start + 4].split() == ["响应速度", "88.04", "100%", "85"]  # above target: no gap, no mark
+    assert lines[start + 7].split() == ["智慧平台", "—", "0%", "85"]
+    assert lines[start + 8].startswith("▼ 低于目标分")
+
+
+def test_cli_table_shows_weak_reliability_items(runner, write):
+    pairs = [(1, 3), (2, 5), (3, 1), (4, 4), (5, 2), (1, 4), (2, 1), (3, 5), (4, 2), (5, 3), (2, 2)]
+    csv_path = write("r.csv", "respondent_id,q-trust,q-trust-2\n" + "".join(f"c{n},{a},{b}\n"
+                                                                           for n, (a, b) in enumerate(pairs)))
+    result = runner.invoke(main, ["score", str(GOLDEN), "--respondents", str(csv_path), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    # two items: the corrected item-total correlation of each is their correlation (r001 of the file included)
+    correlation = np.corrcoef(np.array([*pairs, (5, 4)]).T)[0, 1]
+    assert correlation < 0.3
+    assert f"! weak item q-trust: item-total r {correlation:.2f}" in result.stdout
+    assert f"! weak item q-trust-2: item-total r {correlation:.2f}" in result.stdout
+
+
+def test_a_required_question_left_unanswered_is_named_with_its_title():
+    result = score(LOADED, community_answers({"q-likert": 3}))
+    warning = next(w for w in result.warnings if "q-yes" in w.en)
+    assert warning.zh == "必答题 q-yes（是否建立网格党支部）未作答"
+    assert warning.en == "required question q-yes (Are there grid Party branches) is unanswered"
 
 
 def test_cli_csv_has_one_row_per_element(runner):
