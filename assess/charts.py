@@ -10,6 +10,7 @@ inside the drawing.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -24,6 +25,17 @@ BELOW = "#c0504d"
 MEETS = "#4f7f52"
 GRID = "#d9d9d9"
 INK = "#222222"
+# Each colour is a role; an element painted in it gets the classes fill-ROLE / stroke-ROLE, so a <style> given
+# to the chart (built by the report from the district's CSS variables) can recolour every use of a role at once.
+ROLES = {COMMUNITY: "community", TARGET: "target", CASE: "case", BELOW: "below", MEETS: "meets", GRID: "grid",
+         INK: "ink"}
+PAINT = re.compile(r'\b(fill|stroke)="(#[0-9a-f]{6})"')
+TAG = re.compile(r"<(?!/)([a-z]+)([^<>]*?)(/?)>")
+HEADING_SIZE = 10.5
+LABEL_SIZE = 9.0
+BAR_THICKNESS = 8.5
+TICK = 12.5  # the target tick's length, a little longer than the bar is thick
+LABEL_LINES = 3  # bar labels wrap to this many lines before anything is shortened
 
 
 RADAR_RADIUS = 140.0
@@ -135,18 +147,39 @@ def text_lines(lines: list[str], x: float, y: float, size: float, anchor: str, *
     return f'<text font-size="{num(size)}" text-anchor="{anchor}"{extra}>{spans}</text>'
 
 
-def svg(width: float, height: float, body: str, title: str) -> Markup:
+def svg(width: float, height: float, body: str, title: str, style: str = "") -> Markup:
+    """The chart; `style` (CSS for the role classes, see `ROLES`) is embedded, since WeasyPrint draws an
+    inline SVG on its own and the page's stylesheet does not reach inside it.
+    """
+    sheet = f"<style>{escape(style)}</style>" if style else ""
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {num(width)} {num(height)}" '
         f'width="{num(width)}" height="{num(height)}" role="img" font-family="{FONT}" fill="{INK}">'
-        f"<title>{escape(title)}</title>{body}</svg>"
+        f"<title>{escape(title)}</title>{sheet}{with_role_classes(body)}</svg>"
     )
+
+
+def with_role_classes(body: str) -> str:
+    """Every element painted in a role's colour also gets the role's class (`fill-below`, `stroke-target`)."""
+
+    def add(match: re.Match[str]) -> str:
+        name, attrs, close = match.groups()
+        roles = [f"{kind}-{ROLES[colour]}" for kind, colour in PAINT.findall(attrs) if colour in ROLES]
+        if not roles:
+            return match.group(0)
+        if ' class="' in attrs:
+            attrs = attrs.replace(' class="', f' class="{" ".join(roles)} ', 1)
+        else:
+            attrs += f' class="{" ".join(roles)}"'
+        return f"<{name}{attrs}{close}>"
+
+    return TAG.sub(add, body)
 
 
 # -- radar ------------------------------------------------------------------------------------------------
 
 
-def radar_chart(axes: Sequence[RadarAxis], legend: RadarLegend, title: str) -> Markup:
+def radar_chart(axes: Sequence[RadarAxis], legend: RadarLegend, title: str, style: str = "") -> Markup:
     """Dimensions round a circle (0 at the centre, 100 at the rim): the community, the targets, the case.
 
     A case reports only some dimensions; its estimates are drawn as markers joined only between
@@ -165,7 +198,7 @@ def radar_chart(axes: Sequence[RadarAxis], legend: RadarLegend, title: str) -> M
     parts.append(radar_case(axes, cx, cy, radius))
     parts.append(radar_community(axes, cx, cy, radius))
     parts.append(radar_legend(legend, width, height))
-    return svg(width, height, "".join(parts), title)
+    return svg(width, height, "".join(parts), title, style)
 
 
 def polar(cx: float, cy: float, r: float, index: int, count: int) -> tuple[float, float]:
@@ -288,35 +321,39 @@ def legend_row(items: list[tuple[str, str]], width: float, y: float) -> str:
 # -- grouped bars -----------------------------------------------------------------------------------------
 
 
-def bar_chart(groups: Sequence[BarGroup], legend: BarLegend, title: str) -> Markup:
+def bar_chart(groups: Sequence[BarGroup], legend: BarLegend, title: str, style: str = "") -> Markup:
     """Horizontal bars of indicator scores (0-100), grouped by dimension, each with its target marked.
 
     Bars below target are drawn in the warning colour, so weak indicators stand out in black-and-white
     print too (the target tick sits beyond the bar's end).
     """
-    width, label_width, row, head = 560.0, 200.0, 13.5, 18.0
+    width, label_width, row, head = 560.0, 230.0, 13.5, 18.0
     x0, x1 = label_width + 8, width - 40
     scale = (x1 - x0) / 100
     y = 22.0
     parts = [bar_axis(x0, scale, 12.0)]
     for group in groups:
-        parts.append(
-            f'<text x="0" y="{num(y + 11)}" font-size="10.5" font-weight="bold">{escape(group.label)}</text>'
-        )
-        y += head
+        # the heading has a band of its own, above the group's gridlines, so a long one never crosses them
+        heading = wrap(group.label, width, HEADING_SIZE, max_lines=LABEL_LINES)
+        extra = (len(heading) - 1) * HEADING_SIZE * 1.2
+        parts.append(text_lines(heading, 0, y + 7 + extra / 2, HEADING_SIZE, "start", font_weight="bold"))
+        y += head + extra
+        top = y
         for bar in group.bars:
-            parts.append(bar_row(bar, y, row, label_width, x0, scale, legend.not_answered, width))
-            y += row
+            label = wrap(bar.label, label_width - 6, LABEL_SIZE, max_lines=LABEL_LINES)
+            height = row + (len(label) - 1) * LABEL_SIZE * 1.2
+            parts.append(bar_row(bar, label, y, height, label_width, x0, scale, legend.not_answered, width))
+            y += height
+        parts.insert(0, bar_grid(x0, scale, top - 2, y + 2))
         y += 4
     grid_bottom = y
-    parts.insert(0, bar_grid(x0, scale, 18.0, grid_bottom))
     items = [
         (f'<rect x="0" y="-5" width="16" height="10" fill="{MEETS}"/>', legend.meets),
         (f'<rect x="0" y="-5" width="16" height="10" fill="{BELOW}"/>', legend.below),
         (f'<line x1="8" y1="-7" x2="8" y2="7" stroke="{INK}" stroke-width="2"/>', legend.target),
     ]
     parts.append(legend_row(items, width, grid_bottom + 16))
-    return svg(width, grid_bottom + 28, "".join(parts), title)
+    return svg(width, grid_bottom + 28, "".join(parts), title, style)
 
 
 def bar_axis(x0: float, scale: float, y: float) -> str:
@@ -335,26 +372,28 @@ def bar_grid(x0: float, scale: float, top: float, bottom: float) -> str:
 
 
 def bar_row(
-    bar: Bar, y: float, row: float, label_width: float, x0: float, scale: float, not_answered: str, width: float
+    bar: Bar, label: list[str], y: float, row: float, label_width: float, x0: float, scale: float,
+    not_answered: str, width: float,
 ) -> str:
+    """One indicator: its (wrapped) label, its bar and score, its target tick; `row` is the row's height."""
     middle = y + row / 2
-    label = wrap(bar.label, label_width - 6, 9.0, max_lines=1)
-    parts = [text_lines(label, label_width, middle, 9.0, "end")]
+    parts = [text_lines(label, label_width, middle, LABEL_SIZE, "end")]
     if bar.score is None:
         parts.append(f'<text x="{num(x0 + 4)}" y="{num(middle + 3)}" font-size="8.5" fill="{TARGET}">'
                      f"{escape(not_answered)}</text>")
     else:
         colour = BELOW if bar.score < bar.target else MEETS
         parts.append(
-            f'<rect class="bar" x="{num(x0)}" y="{num(y + 2.5)}" width="{num(max(bar.score, 0.4) * scale)}" '
-            f'height="{num(row - 5)}" fill="{colour}"/>'
+            f'<rect class="bar" x="{num(x0)}" y="{num(middle - BAR_THICKNESS / 2)}" '
+            f'width="{num(max(bar.score, 0.4) * scale)}" height="{num(BAR_THICKNESS)}" fill="{colour}"/>'
         )
         parts.append(
             f'<text x="{num(width - 2)}" y="{num(middle + 3)}" font-size="8.5" text-anchor="end">{bar.score:.1f}</text>'
         )
     tx = x0 + bar.target * scale
     parts.append(
-        f'<line class="target" x1="{num(tx)}" y1="{num(y + 0.5)}" x2="{num(tx)}" y2="{num(y + row - 0.5)}" '
+        f'<line class="target" x1="{num(tx)}" y1="{num(middle - TICK / 2)}" '
+        f'x2="{num(tx)}" y2="{num(middle + TICK / 2)}" '
         f'stroke="{INK}" stroke-width="2"/>'
     )
     return "".join(parts)

@@ -44,10 +44,11 @@ from assess.yamlio import load_yaml
 
 if TYPE_CHECKING:  # imported lazily at run time, where they are used
     from assess.benchmark import BenchmarkResult, WeakDimension
-    from assess.recommend import Recommendation
+    from assess.recommend import ActionSource, Recommendation
 
 TEXTS_FILE = "texts.yaml"
 CSS_FILE = "report.css"
+DISTRICT_CSS_FILE = "district.css"  # a district's additions, after the bundled CSS
 BASE_TEMPLATE = "base.html"
 CONTENTS_AFTER_PAGES = 4  # a table of contents once the report (without it) is longer than this
 DEFAULT_TOP_ACTIONS = 10
@@ -314,8 +315,13 @@ def points(value: float | None) -> str:
 # -- the view of the report in one language ----------------------------------------------------------------
 
 
-def report_context(data: ReportData, lang: Lang, texts: Mapping[str, ReportText]) -> dict[str, Any]:
-    """Plain values for the templates: every text already in `lang`, every number already formatted."""
+def report_context(
+    data: ReportData, lang: Lang, texts: Mapping[str, ReportText], chart_css: str = ""
+) -> dict[str, Any]:
+    """Plain values for the templates: every text already in `lang`, every number already formatted.
+
+    `chart_css` recolours the charts (see `chart_style`).
+    """
     t = local_texts(texts, lang)
     result, pack = data.score, data.pack.pack
     dimensions = dimension_views(data, lang, t)
@@ -337,7 +343,7 @@ def report_context(data: ReportData, lang: Lang, texts: Mapping[str, ReportText]
         "top_actions": top_action_titles(data.plan, lang),
         "nearest": nearest,
         "coverage_line": coverage_line(result, t),
-        "charts": chart_views(data, dimensions, nearest, lang, t),
+        "charts": chart_views(data, dimensions, nearest, lang, t, chart_css),
         "benchmark": benchmark_view(data, lang, t),
         "plan": plan_view(data, lang, t),
         "quality": quality_view(data, lang, t),
@@ -580,8 +586,8 @@ def plan_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] | N
     plan = data.plan
     if plan is None:
         return None
-    from assess.countermeasures import ACTOR_NAMES, EFFORT_NAMES
-    from assess.recommend import dropped_note, source_label
+    from assess.countermeasures import ACTOR_NAMES
+    from assess.recommend import dropped_note
 
     by_id = {a.id: a for a in plan.actions}
     separator = t["list_separator"]
@@ -596,14 +602,14 @@ def plan_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] | N
                     "title": action.title.get(lang),
                     "description": action.description.get(lang),
                     "priority": f"{action.priority:.2f}",
-                    "effort": EFFORT_NAMES[action.effort].get(lang),
+                    "effort": t["effort_" + action.effort],
                     "actors": separator.join(ACTOR_NAMES[a].get(lang) for a in action.actors),
                     "addresses": [
                         t.fill("action_addressed_item", title=a.title.get(lang), score=score_text(a.score, 1),
                                target=points(a.target))
                         for a in action.addresses
                     ],
-                    "sources": [source_label(s, lang) for s in action.sources],
+                    "sources": [printed_source(s, lang, t) for s in action.sources],
                 }
             )
         groups.append({"label": group.label.get(lang), "actions": actions})
@@ -618,6 +624,18 @@ def plan_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] | N
         "unaddressed": [titles.get(i, i) for i in plan.unaddressed],
         "method": plan.method.formula.get(lang),
     }
+
+
+def printed_source(source: ActionSource, lang: Lang, t: LocalTexts) -> str:
+    """An action's source as typeset text in the report's language (full-width brackets in Chinese);
+    `recommend.source_label` stays the terminal's plain form.
+    """
+    if source.seed is not None:
+        place = source.thesis.get(lang) if source.thesis else source.seed
+        return t.fill("action_source_thesis", place=place, evidence=source.evidence or "")
+    case = source.case_title.get(lang) if source.case_title else source.case
+    practice = source.practice_title.get(lang) if source.practice_title else source.practice
+    return t.fill("action_source_case", case=case, practice=practice)
 
 
 # -- data quality and method ------------------------------------------------------------------------------
@@ -650,9 +668,35 @@ def quality_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any]:
         "respondents": result.respondents,
         "coverage": percent(result.overall.coverage),
         "rows": rows,
-        "warnings": [w.get(lang) for w in result.warnings],
+        "warnings": quality_warnings(result, pack, lang, t),
         "uncertainty": uncertainty or t.uncertainty_not_computed,
     }
+
+
+def quality_warnings(result: ScoreResult, pack: Pack, lang: Lang, t: LocalTexts) -> list[str]:
+    """The score's warnings for a reader: dimensions and questions by their titles, not by their ids.
+
+    Thin dimensions, unanswered required questions and a missing overall score are written from the
+    result's own fields; the toolkit's other warnings (answers in the other questionnaire) begin with the
+    question's id, which is replaced by its title.
+    """
+    questions = {q.id: q for _, _, q in pack.questions()}
+    answered = {q.id: q.n for q in result.questions}
+    warnings = [t.no_overall] if result.overall.score is None else []
+    warnings += [
+        t.fill("warning_insufficient", title=d.title.get(lang), coverage=percent(d.coverage))
+        for d in result.dimensions if d.insufficient_data
+    ]
+    warnings += [
+        t.fill("warning_required", title=q.title.get(lang))
+        for q in questions.values() if q.required and answered.get(q.id, 0) == 0
+    ]
+    for warning in result.warnings:
+        text = warning.get(lang)
+        first, _, rest = text.partition(" ")
+        if first in questions:
+            warnings.append(t.fill("warning_question", title=questions[first].title.get(lang), rest=rest))
+    return warnings
 
 
 def weak_items(reliability: Reliability) -> list[str]:
@@ -681,7 +725,7 @@ def method_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any]:
             t.fill("ahp_cr_item", name=titles.get(key, key), cr=f"{cr:.3f}")
             for key, cr in result.method.ahp_cr.items()
         ],
-        "grades": [t.fill("grade_band_item", label=b.label.get(lang), min=f"{b.min:g}") for b in pack.grade_bands],
+        "grades": grade_band_texts(pack, lang, t),
         "targets": t.fill("method_targets", target=f"{pack.default_target:g}"),
         "benchmark": data.benchmark.method.description.get(lang) if data.benchmark else None,
         "benchmark_caveat": data.benchmark.caveat.get(lang) if data.benchmark else None,
@@ -693,6 +737,25 @@ def method_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any]:
         ],
         "software": t.fill("method_software", version=package_version()),
     }
+
+
+def grade_band_texts(pack: Pack, lang: Lang, t: LocalTexts) -> list[str]:
+    """The pack's grade bands as ranges ("良好 70–85 分", "薄弱 60 分以下"), highest first, as a reader expects.
+
+    A band reaches from its own minimum up to the next higher band's; the top one has no upper end and a
+    band starting at 0 is written by its upper end only.
+    """
+    bands = sorted(pack.grade_bands, key=lambda b: -b.min)
+    texts = []
+    for upper, band in zip([None, *(b.min for b in bands)], bands, strict=False):
+        label = band.label.get(lang)
+        if upper is None:
+            texts.append(t.fill("grade_band_top", label=label, min=f"{band.min:g}"))
+        elif band.min == 0:
+            texts.append(t.fill("grade_band_bottom", label=label, max=f"{upper:g}"))
+        else:
+            texts.append(t.fill("grade_band_range", label=label, min=f"{band.min:g}", max=f"{upper:g}"))
+    return texts
 
 
 def package_version() -> str:
@@ -708,7 +771,12 @@ def package_version() -> str:
 
 
 def chart_views(
-    data: ReportData, dimensions: list[dict[str, Any]], nearest: dict[str, Any] | None, lang: Lang, t: LocalTexts
+    data: ReportData,
+    dimensions: list[dict[str, Any]],
+    nearest: dict[str, Any] | None,
+    lang: Lang,
+    t: LocalTexts,
+    chart_css: str = "",
 ) -> dict[str, Any]:
     estimates = nearest["estimates"] if nearest else {}
     axes = [
@@ -731,12 +799,34 @@ def chart_views(
         meets=t.legend_meets, below=t.legend_below, target=t.legend_target, not_answered=t.not_answered
     )
     return {
-        "radar": radar_chart(axes, radar_legend, t.radar_title),
+        "radar": radar_chart(axes, radar_legend, t.radar_title, chart_css),
         "radar_caption": t.fill("radar_caption", case=nearest["name"]) if nearest else t.radar_caption_no_case,
-        "bars": bar_chart(groups, bar_legend, t.bars_title),
+        "bars": bar_chart(groups, bar_legend, t.bars_title, chart_css),
         "bars_own_page": sum(len(g.bars) for g in groups) > BARS_SHARING_A_PAGE,
         "gaps": largest_gaps(data.score, dimensions),
     }
+
+
+CSS_VARIABLE = re.compile(r"(--[\w-]+)\s*:\s*([^;{}]+?)\s*(?:;|})")
+CSS_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,30}|rgba?\([0-9.,%\s]+\)")
+
+
+def chart_style(css: str) -> str:
+    """CSS for the charts' role classes from the stylesheet's `--chart-ROLE` variables (the last one wins, one
+    `var(--x)` level resolved), only for colours that differ from the charts' own, so that a district's
+    `:root { --chart-community: #004488; }` in district.css reaches the SVG, which the page's CSS does not.
+    """
+    from assess.charts import ROLES
+
+    variables = dict(CSS_VARIABLE.findall(css))
+    rules = []
+    for default, role in ROLES.items():
+        value = variables.get(f"--chart-{role}", default)
+        inner = re.fullmatch(r"var\((--[\w-]+)\)", value)
+        value = variables.get(inner.group(1), default) if inner else value
+        if value.lower() != default and CSS_COLOUR.fullmatch(value):
+            rules.append(f".fill-{role}{{fill:{value}}}.stroke-{role}{{stroke:{value}}}")
+    return "".join(rules)
 
 
 def largest_gaps(result: ScoreResult, dimensions: list[dict[str, Any]], count: int = GAPS_SHOWN) -> list[dict]:
@@ -786,7 +876,18 @@ def template_env(dirs: Sequence[Path]):
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=without_bidi_controls,
     )
+
+
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def without_bidi_controls(value: Any) -> Any:
+    """Every value a template prints, less the bidi embedding/override/isolate controls (U+202A-E, U+2066-9):
+    in a community name or an answer they could reverse how the rest of a line reads.
+    """
+    return value.translate(BIDI_CONTROLS) if isinstance(value, str) else value
 
 
 @cache
@@ -828,9 +929,18 @@ def template_location(exc: BaseException, dirs: Sequence[Path]) -> str | None:
 
 
 def stylesheet(env) -> Markup:
-    """The print CSS (a district's own first), inlined so the HTML stands alone; it cannot close the <style>."""
+    """The print CSS (a district's own `report.css` first), then a district's `district.css` if it has one, so
+    that one colour is changed with one rule; inlined so the HTML stands alone, and unable to close <style>.
+    """
+    from jinja2 import TemplateNotFound
+
     source, _, _ = env.loader.get_source(env, CSS_FILE)
-    return Markup(source.replace("</", "<\\/"))
+    try:
+        extra, _, _ = env.loader.get_source(env, DISTRICT_CSS_FILE)
+    except TemplateNotFound:
+        extra = ""
+    combined = source + (f"\n/* {DISTRICT_CSS_FILE} */\n{extra}" if extra else "")
+    return Markup(combined.replace("</", "<\\/"))
 
 
 def render_html(
@@ -842,9 +952,10 @@ def render_html(
 
     dirs = template_dirs(district_dir)
     env = template_env(dirs)
-    context = report_context(data, lang, load_texts(dirs[0] if district_dir is not None else None))
+    css = stylesheet(env)
+    context = report_context(data, lang, load_texts(dirs[0] if district_dir is not None else None), chart_style(css))
     try:
-        return env.get_template(BASE_TEMPLATE).render(**context, css=stylesheet(env), contents=contents)
+        return env.get_template(BASE_TEMPLATE).render(**context, css=css, contents=contents)
     except TemplateNotFound as exc:
         raise AssessError(f"template '{exc.name}' not found in {', '.join(map(str, dirs))} / 找不到模板") from None
     except TemplateSyntaxError as exc:
@@ -859,6 +970,21 @@ def render_html(
     except (TemplateError, TextError) as exc:
         where = template_location(exc, dirs) or BASE_TEMPLATE
         raise AssessError(f"{where}: template error / 模板错误: {exc}") from None
+
+
+def report_format(output: Path, fmt: str | None) -> str:
+    """The format to write: `fmt` if given, else from the file name (.html/.htm, anything else PDF).
+
+    A format that contradicts the name (`--format html -o x.pdf`) is refused: the file would not open.
+    """
+    suffix = output.suffix.lower()
+    named = "html" if suffix in (".html", ".htm") else "pdf" if suffix == ".pdf" else None
+    if fmt is not None and named is not None and fmt != named:
+        raise AssessError(
+            f"{output}: --format {fmt} does not match the file name ending {output.suffix}; name the file "
+            f"*.{fmt} or leave out --format / 文件扩展名与 --format {fmt} 不符"
+        )
+    return fmt or named or "pdf"
 
 
 # -- fonts ------------------------------------------------------------------------------------------------
@@ -942,7 +1068,10 @@ def pdf_timestamp(environ: Mapping[str, str] = os.environ) -> str | None:
     try:
         moment = datetime.fromtimestamp(int(epoch), tz=UTC)
     except (ValueError, OverflowError, OSError):
-        raise AssessError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970 (got {epoch!r})") from None
+        raise AssessError(
+            f"SOURCE_DATE_EPOCH must be whole seconds since 1970 (got {epoch!r}) / "
+            f"SOURCE_DATE_EPOCH 须为自 1970 年起的整秒数"
+        ) from None
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

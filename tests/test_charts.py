@@ -35,6 +35,10 @@ def parse(svg: str) -> ET.Element:
     return ET.fromstring(svg)
 
 
+def classes(element: ET.Element) -> list[str]:
+    return element.get("class", "").split()
+
+
 def texts(root: ET.Element) -> list[str]:
     return ["".join(el.itertext()) for el in root.iter(f"{SVG}text")]
 
@@ -55,7 +59,7 @@ def test_radar_is_wellformed_svg_with_one_label_per_dimension():
 
 def test_radar_puts_a_full_score_on_the_rim_and_zero_at_the_centre():
     chart = radar_chart(axes([100, 0, 100, 0]), RADAR_LEGEND, "t")
-    community = next(p for p in parse(chart).iter(f"{SVG}polygon") if p.get("class") == "community")
+    community = next(p for p in parse(chart).iter(f"{SVG}polygon") if "community" in classes(p))
     coords = [tuple(map(float, pair.split(","))) for pair in community.get("points").split()]
     cx, cy, r = 260.0, RADAR_CENTRE_Y, RADAR_RADIUS
     top = polar(cx, cy, r, 0, 4)
@@ -66,7 +70,7 @@ def test_radar_puts_a_full_score_on_the_rim_and_zero_at_the_centre():
 
 def test_radar_marks_only_the_dimensions_the_case_reports():
     chart = radar_chart(axes([50, 60, 70, 80], cases=[80, None, 65, None]), RADAR_LEGEND, "t")
-    diamonds = [p for p in parse(chart).iter(f"{SVG}polygon") if p.get("class") == "case"]
+    diamonds = [p for p in parse(chart).iter(f"{SVG}polygon") if "case" in classes(p)]
     assert len(diamonds) == 2
     lines = [ln for ln in parse(chart).iter(f"{SVG}line") if ln.get("stroke") == CASE]
     assert lines == []  # no reported neighbours: nothing joins the markers, a gap is not a zero
@@ -106,26 +110,26 @@ def test_bars_below_target_are_marked_and_every_target_has_a_tick():
         BarGroup("参与", [Bar("丙", 85.0, 85.0)]),
     ]
     root = bars_chart(groups)
-    fills = [r.get("fill") for r in root.iter(f"{SVG}rect") if r.get("class") == "bar"]
+    fills = [r.get("fill") for r in root.iter(f"{SVG}rect") if "bar" in classes(r)]
     assert fills == [BELOW, MEETS, MEETS]  # 85 of 85 meets the target
-    ticks = [ln for ln in root.iter(f"{SVG}line") if ln.get("class") == "target"]
+    ticks = [ln for ln in root.iter(f"{SVG}line") if "target" in classes(ln)]
     assert len(ticks) == 3
     assert {"党建引领", "参与"} <= set(texts(root))
 
 
 def test_bar_length_and_target_tick_are_proportional_to_the_score():
     root = bars_chart([BarGroup("g", [Bar("a", 50.0, 80.0), Bar("b", 100.0, 80.0)])])
-    widths = [float(r.get("width")) for r in root.iter(f"{SVG}rect") if r.get("class") == "bar"]
+    widths = [float(r.get("width")) for r in root.iter(f"{SVG}rect") if "bar" in classes(r)]
     assert widths[1] == pytest.approx(2 * widths[0], abs=0.1)
-    x0 = min(float(r.get("x")) for r in root.iter(f"{SVG}rect") if r.get("class") == "bar")
-    tick = next(ln for ln in root.iter(f"{SVG}line") if ln.get("class") == "target")
+    x0 = min(float(r.get("x")) for r in root.iter(f"{SVG}rect") if "bar" in classes(r))
+    tick = next(ln for ln in root.iter(f"{SVG}line") if "target" in classes(ln))
     assert (float(tick.get("x1")) - x0) == pytest.approx(widths[1] * 0.8, abs=0.1)
 
 
 def test_an_unanswered_indicator_is_labelled_not_drawn_as_zero():
     root = bars_chart([BarGroup("g", [Bar("a", None, 85.0)])])
     assert "未作答" in texts(root)
-    assert [r for r in root.iter(f"{SVG}rect") if r.get("class") == "bar"] == []
+    assert [r for r in root.iter(f"{SVG}rect") if "bar" in classes(r)] == []
 
 
 @pytest.mark.parametrize(
@@ -161,7 +165,30 @@ def test_radar_labels_stay_inside_the_drawing():
 
 def test_an_unscored_dimension_is_a_gap_in_the_community_shape_not_a_zero():
     root = parse(radar_chart(axes([50, None, 70, 80]), RADAR_LEGEND, "t"))
-    assert [p for p in root.iter(f"{SVG}polygon") if p.get("class") == "community"] == []
-    joined = [ln for ln in root.iter(f"{SVG}line") if ln.get("class") == "community"]
+    assert [p for p in root.iter(f"{SVG}polygon") if "community" in classes(p)] == []
+    joined = [ln for ln in root.iter(f"{SVG}line") if "community" in classes(ln)]
     assert len(joined) == 2  # 70-80 and 80-50; nothing reaches the unscored axis
     assert len([c for c in root.iter(f"{SVG}circle")]) == 3
+
+
+def test_long_bar_labels_wrap_and_group_headings_sit_clear_of_the_gridlines():
+    long = "Residents' satisfaction with the handling of their complaints and suggestions"
+    heading = "Party organization leadership and the Party organization's own building"
+    root = bars_chart([BarGroup(heading, [Bar(long, 40.0, 85.0), Bar("short", 90.0, 85.0)])])
+    spans = ["".join(t.itertext()) for t in root.iter(f"{SVG}tspan")]
+    assert "…" not in " ".join(spans) and heading in spans
+    assert any(s.endswith("suggestions") for s in spans) and long not in spans  # wrapped, nothing cut
+    heading_y = next(float(t.get("y")) for t in root.iter(f"{SVG}tspan") if t.text == heading)
+    grid = [ln for ln in root.iter(f"{SVG}line") if "stroke-grid" in classes(ln)]
+    assert grid and all(float(ln.get("y1")) > heading_y for ln in grid)
+    bars = [r for r in root.iter(f"{SVG}rect") if "bar" in classes(r)]
+    assert float(bars[1].get("y")) - float(bars[0].get("y")) > 13.5 + 4  # the two-line row is taller
+
+
+def test_chart_colours_are_role_classes_a_style_can_recolour():
+    root = bars_chart([BarGroup("g", [Bar("a", 40.0, 85.0), Bar("b", 90.0, 85.0)])])
+    bars = [r for r in root.iter(f"{SVG}rect") if "bar" in classes(r)]
+    assert [c for c in classes(bars[0]) if c.startswith("fill-")] == ["fill-below"]
+    assert "fill-meets" in classes(bars[1])
+    styled = parse(bar_chart([BarGroup("g", [Bar("a", 40.0, 85.0)])], BAR_LEGEND, "t", ".fill-below{fill:#123456}"))
+    assert "".join(styled.find(f"{SVG}style").itertext()) == ".fill-below{fill:#123456}"

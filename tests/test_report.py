@@ -134,10 +134,14 @@ def published_score():
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_pdf_carries_name_score_dimensions_and_every_action(pages, example, published_score, lang):
+def test_the_pdf_carries_name_score_dimensions_and_every_action(pages, rendered, example, published_score, lang):
     text = squeezed("".join(pages[lang]))
     assert squeezed(published_score["community"]["name"]) in text
-    assert str(published_score["overall"]["score"]) in text
+    label = {"zh": "综合得分", "en": "Overall score"}[lang]
+    summary = pages[lang][rendered[lang].first_pages["summary"] - 1]
+    shown = re.search(rf"{label}\s*(\d+\.\d+)", summary)  # the number in the summary's score box
+    assert shown is not None, summary[:200]
+    assert shown.group(1) == f"{published_score['overall']['score']:.2f}"
     for dim in published_score["dimensions"]:
         assert squeezed(dim["title"][lang]) in text
     assert example.plan is not None and example.plan.actions
@@ -201,8 +205,9 @@ def test_same_html_gives_the_same_pdf_with_no_clock_time_unless_source_date_epoc
 def test_source_date_epoch_must_be_seconds():
     assert report.pdf_timestamp({}) is None
     assert report.pdf_timestamp({"SOURCE_DATE_EPOCH": "0"}) == "1970-01-01T00:00:00Z"
-    with pytest.raises(AssessError, match="SOURCE_DATE_EPOCH"):
+    with pytest.raises(AssessError, match="须为自 1970 年起的整秒数") as error:
         report.pdf_timestamp({"SOURCE_DATE_EPOCH": "yesterday"})
+    assert "whole seconds since 1970 (got 'yesterday')" in str(error.value)
 
 
 # -- summary, sections and data quality (HTML, fast) ------------------------------------------------------
@@ -427,7 +432,7 @@ def test_a_districts_texts_file_reports_all_its_problems_together(tmp_path):
 def test_every_bundled_text_is_used_somewhere():
     sources = "".join(p.read_text(encoding="utf-8") for p in templates_dir().glob("*.html"))
     sources += Path(report.__file__).read_text(encoding="utf-8")
-    prefixed = ("status_", "weights_")  # looked up as 'status_' ~ status
+    prefixed = ("status_", "weights_", "effort_")  # looked up as 'status_' ~ status
     unused = [k for k in report.bundled_texts() if k not in sources and not k.startswith(prefixed)]
     assert unused == []
 
@@ -440,6 +445,62 @@ def test_toolkit_warnings_are_shown_in_the_report_language(write):
     zh, en = report.render_html(data, "zh"), report.render_html(data, "en")
     assert "数据不足" in zh and "insufficient data" not in zh
     assert "insufficient data" in en and "数据不足" not in en
+
+
+def test_thin_dimensions_are_marked_and_warnings_name_titles_not_ids(write):
+    write("pack.yaml", SMALL_PACK.replace("type: yes_no,", "type: yes_no, required: true,"))
+    answers = write("answers.yaml", "pack: pack.yaml\ncommunity: {name: 小河社区}\nanswers: {q-cover: 40}\n")
+    data = report.build_report(answers)
+    zh = report.render_html(data, "zh")
+    summary = zh[zh.index('id="summary"'):zh.index('id="charts"')]
+    assert summary.count('<span class="mark insufficient">数据不足</span>') == 1  # serve: nothing scored answered
+    lead = zh[zh.index('id="dim-lead"'):zh.index('id="dim-serve"')]
+    serve = zh[zh.index('id="dim-serve"'):zh.index('id="benchmarking"')]
+    assert "mark insufficient" not in lead and '<span class="mark insufficient">数据不足</span>' in serve
+    quality = zh[zh.index('id="quality"'):]
+    warnings = re.findall(r"<li>(.*?)</li>", quality[quality.index('class="warnings"'):])
+    assert "“服务能力”维度数据不足：覆盖率 0%，低于 50%，得分仅供参考。" in warnings, warnings
+    assert "必答题“是否当日响应”未作答。" in warnings
+    assert not any("q-fast" in w or "lead" in w for w in warnings)
+    en = report.render_html(data, "en")
+    assert "The required question “Same-day response” is unanswered." in en
+
+
+def test_bidi_controls_are_dropped_from_what_the_report_prints(small):
+    data = report.build_report(small("小\u202e河\u2066社区\u2069"))
+    html = report.render_html(data, "zh")
+    assert "小河社区" in html and not re.search("[\u202a-\u202e\u2066-\u2069]", html)
+
+
+def test_a_district_css_adds_rules_after_the_bundled_css_and_reaches_the_charts(small, tmp_path):
+    district = tmp_path / "district"
+    district.mkdir()
+    (district / "district.css").write_text(":root { --accent: #0a7d3c; --chart-below: var(--accent); }\n")
+    html = report.render_html(report.build_report(small()), "zh", district)
+    assert html.index("--accent: #a61b1b") < html.index("/* district.css */\n:root { --accent: #0a7d3c;")
+    assert html.count("<style>.fill-below{fill:#0a7d3c}.stroke-below{stroke:#0a7d3c}</style>") == 2  # both charts
+    bundled = report.render_html(report.build_report(small()), "zh")
+    assert "#0a7d3c" not in bundled and ".fill-below{" not in bundled
+
+
+def test_grade_bands_read_as_ranges():
+    from assess.pack import DEFAULT_BANDS, Pack
+
+    pack = Pack.model_construct(grade_bands=list(DEFAULT_BANDS))
+    texts = report.local_texts(report.bundled_texts(), "zh")
+    assert report.grade_band_texts(pack, "zh", texts) == [
+        "优秀：85 分及以上", "良好：70–85 分", "合格：60–70 分", "薄弱：60 分以下",
+    ]
+
+
+def test_action_sources_are_typeset_in_the_report_language():
+    from assess.pack import Text
+    from assess.recommend import ActionSource, source_label
+
+    source = ActionSource(seed="s.txt", evidence="night talks", thesis=Text(zh="湖南省常德市", en="Changde, Hunan"))
+    zh = report.local_texts(report.bundled_texts(), "zh")
+    assert report.printed_source(source, "zh", zh) == "湖南省常德市（论文摘要）“night talks”"
+    assert "(" in source_label(source, "zh")  # the terminal's form is unchanged
 
 
 def test_page_numbers_are_css_counters_with_quoted_text():
@@ -484,6 +545,18 @@ def test_report_command_writes_html_when_asked_or_named_so(runner, small, tmp_pa
     forced = tmp_path / "report.out"
     assert runner.invoke(main, ["report", str(answers), "-o", str(forced), "--format", "html"]).exit_code == 0
     assert "<html" in forced.read_text(encoding="utf-8")
+
+
+def test_report_command_refuses_a_format_that_contradicts_the_file_name(runner, small, tmp_path):
+    answers = small()
+    for fmt, name in (("html", "x.pdf"), ("pdf", "x.html"), ("pdf", "x.HTM")):
+        out = tmp_path / name
+        result = runner.invoke(main, ["report", str(answers), "-o", str(out), "--format", fmt])
+        assert result.exit_code == 1, result.output
+        assert f"--format {fmt} does not match the file name" in result.output and not out.exists()
+    assert report.report_format(Path("x.pdf"), "pdf") == "pdf"
+    assert report.report_format(Path("x.htm"), None) == "html"
+    assert report.report_format(Path("report"), "html") == "html"
 
 
 def test_report_command_takes_a_districts_texts_and_templates(runner, small, tmp_path):
