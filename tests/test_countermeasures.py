@@ -109,14 +109,51 @@ def test_every_core_indicator_is_addressed(bundled: Library, core: Pack):
     assert {ind.id for _, ind in core.indicators()} <= addressed
 
 
-def test_every_countermeasure_is_justified_by_a_thesis_phrase_or_a_case_practice(bundled: Library):
+def coded_claims(seed: str) -> list[tuple[str, set[str]]]:
+    """(phrase, dimensions) of what the profiles coded from `seed` say its thesis found or proposed: named
+    practices, problems, causes and countermeasures -- not the background or the congress reports it quotes."""
+    claims = []
+    for case in load_cases():
+        if case.seed != seed:
+            continue
+        items = [*case.practices, *case.problems, *case.causes, *case.countermeasures]
+        claims += [(normalized(item.evidence), set(item.dimensions)) for item in items]
+    return claims
+
+
+def supports(phrase: str, claims: list[tuple[str, set[str]]], dimensions: set[str]) -> bool:
+    """Whether a quoted phrase is (part of) a coded claim linked to one of `dimensions`."""
+    quoted = normalized(phrase)
+    return any((quoted in claim or claim in quoted) and linked & dimensions for claim, linked in claims)
+
+
+def test_every_action_rests_on_a_finding_or_proposal_in_a_dimension_it_addresses(bundled: Library, core: Pack):
+    dimension_of = {ind.id: dim.id for dim, ind in core.indicators()}
+    practice_dimensions = {(c.id, p.id): set(p.dimensions) for c in load_cases() for p in c.practices}
+    unsupported = []
     for measure in bundled.countermeasures:
-        assert any(s.evidence or s.practice for s in measure.sources), measure.id
+        dimensions = {dimension_of[i] for i in measure.indicators}
+        if not any(
+            practice_dimensions[(s.case, s.practice)] & dimensions
+            if s.case is not None
+            else supports(s.evidence or "", coded_claims(s.seed or ""), dimensions)
+            for s in measure.sources
+        ):
+            unsupported.append(measure.id)
+    assert unsupported == []
 
 
-def test_every_countermeasure_lists_its_dimensions(bundled: Library):
-    # the loader checks that listed dimensions match the indicators; here: the bundled file lists them all
-    assert all(c.dimensions for c in bundled.countermeasures)
+def test_every_cited_practice_shares_a_dimension_with_the_action(bundled: Library, core: Pack):
+    dimension_of = {ind.id: dim.id for dim, ind in core.indicators()}
+    practice_dimensions = {(c.id, p.id): set(p.dimensions) for c in load_cases() for p in c.practices}
+    unrelated = [
+        (measure.id, source.case, source.practice)
+        for measure in bundled.countermeasures
+        for source in measure.sources
+        if source.case is not None
+        and not practice_dimensions[(source.case, source.practice)] & {dimension_of[i] for i in measure.indicators}
+    ]
+    assert unrelated == []
 
 
 def test_all_horizons_and_efforts_are_used(bundled: Library):
