@@ -73,6 +73,7 @@ class Layout:
     header: list[str]
     id_column: int
     answers: dict[int, Question] = field(default_factory=dict)  # column -> question
+    answer_columns: dict[str, int] = field(default_factory=dict)  # question id -> its answer column
     choices: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # question id -> [(column, option)]
     questions: dict[str, Question] = field(default_factory=dict)
     meta: list[str] = field(default_factory=list)
@@ -137,6 +138,7 @@ def read_layout(header: list[str], pack: Pack, name: str) -> Layout:
             layout.questions[target.question.id] = target.question
             if target.option is None:
                 layout.answers[index] = target.question
+                layout.answer_columns[target.question.id] = index
             else:
                 layout.choices.setdefault(target.question.id, []).append((index, target.option))
         elif is_meta(column) or index == id_column:
@@ -467,10 +469,8 @@ def row_entry(
     if not rid:
         problems.append(Problem(name, row_number, header[layout.id_column], "提交编号为空 / empty submission id"))
     answers: dict[str, Any] = {}
-    answer_columns: dict[str, int] = {}
     for index, reader in readers.items():
         cell = row[index] if index < len(row) else ""
-        answer_columns[layout.answers[index].id] = index
         try:
             value = reader(cell)
         except AnswerValueError as exc:
@@ -481,11 +481,11 @@ def row_entry(
     for qid, columns in layout.choices.items():
         ticked = ticked_options(row, row_number, columns, header, name, problems)
         chosen = [o.id for o in layout.questions[qid].options if o.id in ticked] or None
-        if qid not in answer_columns:
+        index = layout.answer_columns.get(qid)
+        if index is None:
             if chosen is not None:
                 answers[qid] = chosen
         elif sorted(answers.get(qid) or []) != sorted(chosen or []):
-            index = answer_columns[qid]
             problems.append(Problem(name, row_number, header[index], disagreement(row, index, columns, header, chosen)))
     if problems or not rid:
         return None
