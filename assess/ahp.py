@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from assess.errors import AssessError, ProblemsError
 from assess.yamlio import Located, PathKey, load_yaml, validation_problems
@@ -125,14 +125,6 @@ class AhpFile(JudgmentSet):
 
     items: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
 
-    @field_validator("items")
-    @classmethod
-    def _unique_items(cls, items: list[str]) -> list[str]:
-        repeated = sorted({i for i in items if items.count(i) > 1})
-        if repeated:
-            raise ValueError(f"items listed twice: {', '.join(repeated)}")
-        return items
-
 
 class AhpResult(_Model):
     """Weights of one judgment set and the consistency figures a reader needs to trust them."""
@@ -162,12 +154,13 @@ def judgment_set_violations(jset: JudgmentSet, items: list[str], path: PathKey) 
     names = [label for label, _, _ in jset.expert_sets(path)]
     for name in sorted({n for n in names if names.count(n) > 1}):
         yield (*path, "experts"), f"two experts are both named '{name}'; give each a distinct name"
+    one_expert = jset.judgments is not None  # a plain `judgments:` list has nobody to name in messages
     for label, judgments, j_path in jset.expert_sets(path):
-        yield from expert_violations(label, judgments, items, j_path)
+        yield from expert_violations(None if one_expert else label, judgments, items, j_path)
 
 
 def expert_violations(
-    label: str, judgments: list[Judgment], items: list[str], path: PathKey
+    label: str | None, judgments: list[Judgment], items: list[str], path: PathKey
 ) -> Iterator[tuple[PathKey, str]]:
     known = set(items)
     given: dict[tuple[str, str], int] = {}
@@ -195,8 +188,9 @@ def expert_violations(
     if missing:
         shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
         needed = len(items) * (len(items) - 1) // 2
+        who = f"{label}: " if label else ""
         yield path, (
-            f"{label}: {len(missing)} pair(s) not judged: {shown}; {len(items)} items need all {needed} pairs "
+            f"{who}{len(missing)} pair(s) not judged: {shown}; {len(items)} items need all {needed} pairs "
             "/ 缺少成对比较判断"
         )
 
@@ -397,10 +391,18 @@ def build_ahp_file(located: Located) -> AhpFile:
         spec = AhpFile.model_validate(located.data)
     except ValidationError as exc:
         raise validation_problems(located, exc, AhpFile) from None
-    problems = [located.problem(p, message) for p, message in judgment_set_violations(spec, spec.items, ())]
+    items = list(dict.fromkeys(spec.items))
+    problems = [located.problem(("items",), message) for message in repeated_items_messages(spec.items)]
+    problems += [located.problem(p, message) for p, message in judgment_set_violations(spec, items, ())]
     if problems:
         raise ProblemsError(problems)
     return spec
+
+
+def repeated_items_messages(items: list[str]) -> list[str]:
+    """Checked beside the judgments (not in the model) so that a repeated item does not hide their problems."""
+    repeated = sorted({i for i in items if items.count(i) > 1})
+    return [f"items listed twice: {', '.join(repeated)} / 项目重复"] if repeated else []
 
 
 def ahp_file_weights(path: Path | str, allow_inconsistent: bool) -> AhpResult:

@@ -151,15 +151,27 @@ def coerce_multi_choice(question: Question, raw: Any) -> list[str]:
         items = raw
     else:
         raise not_allowed("应为选项编号列表", f"must be a list of option ids ({option_list(question)})", raw)
-    chosen = []
+    chosen: list[str] = []
+    problems: list[str] = []  # every bad item at once, so one round of corrections fixes the list
     for item in items:
-        if isinstance(item, bool) or not isinstance(item, str | int):
-            raise not_allowed("应为选项编号", f"must be option ids ({option_list(question)})", item)
-        option = checked_option(question, str(item).strip())
+        try:
+            option = chosen_option(question, item)
+        except AnswerValueError as exc:
+            problems.append(str(exc))
+            continue
         if option in chosen:
-            raise AnswerValueError(f"选项 '{option}' 重复 / option '{option}' is listed twice")
-        chosen.append(option)
+            problems.append(f"选项 '{option}' 重复 / option '{option}' is listed twice")
+        else:
+            chosen.append(option)
+    if problems:
+        raise AnswerValueError("; ".join(problems))
     return chosen
+
+
+def chosen_option(question: Question, item: Any) -> str:
+    if isinstance(item, bool) or not isinstance(item, str | int):
+        raise not_allowed("应为选项编号", f"must be option ids ({option_list(question)})", item)
+    return checked_option(question, str(item).strip())
 
 
 def coerce_number(question: Question, raw: Any) -> int | float:

@@ -357,3 +357,24 @@ def test_command_wants_a_file_or_a_pack_with_judgments(runner, write):
     assert both.exit_code == 2
     none = runner.invoke(main, ["ahp", "--pack", str(write("pack.yaml", MINIMAL_PACK))])
     assert none.exit_code == 1 and "no `ahp:` judgments" in none.output
+
+
+def test_a_repeated_item_does_not_hide_the_judgment_problems(write):
+    problems = problems_of(write, """\
+        items: [a, b, a, c]
+        judgments:
+          - [a, b, 3]
+          - [a, d, 2]
+          - [b, b, 1]
+        """)
+    text = "\n".join(problems)
+    assert ":1: items: items listed twice: a" in text
+    assert ":4: judgments.1:" in text and "'d' is not one of the items" in text
+    assert ":5: judgments.2:" in text and "with itself" in text
+    assert ":2: judgments: 2 pair(s) not judged: a vs c, b vs c" in text
+
+
+def test_a_single_judgment_list_is_not_called_expert_1(write):
+    [problem] = problems_of(write, "items: [a, b, c]\njudgments: [[a, b, 2]]\n")
+    assert "judgments: 2 pair(s) not judged: a vs c, b vs c" in problem
+    assert "expert" not in problem

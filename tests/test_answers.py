@@ -383,3 +383,13 @@ def test_an_impossible_date_is_a_problem_at_its_line(write, day):
     [problem] = caught.value.problems
     assert (problem.file, problem.line, problem.field) == (str(path), 3, "assessed_on")
     assert f"不是有效日期 / not a valid date: {day}" in problem.message
+
+
+def test_every_bad_item_of_a_multi_choice_answer_is_reported():
+    with pytest.raises(AnswerValueError) as caught:
+        coerce_answer(Q["q-multi"], ["nope", "patrol", "patro", "patrol", True])
+    message = str(caught.value)
+    assert "'nope' is not an option" in message
+    assert "'patro' is not an option (allowed: patrol, clean, visit); did you mean 'patrol'?" in message
+    assert "option 'patrol' is listed twice" in message
+    assert "must be option ids (allowed: patrol, clean, visit), got True" in message
