@@ -118,6 +118,7 @@ class Exemplar(Result):
     id: str
     name: Text
     source: CaseSource
+    level: CodedLevel  # strength; mixed only where no case is coded strength in the dimension
     evidence: list[str]
     note: Text | None
     practices: list[ExemplarPractice]
@@ -127,7 +128,7 @@ class WeakDimension(Result):
     id: str
     title: Text
     community_score: float
-    cases: list[Exemplar]  # cases coded `strength` here; theses first, then second-hand exemplars
+    cases: list[Exemplar]  # cases coded `strength` here (else `mixed` ones naming a practice); theses first
 
 
 class BenchmarkMethod(Result):
@@ -345,30 +346,44 @@ def nearest_case(ranked: list[CaseComparison], cases: list[CaseProfile]) -> Near
 
 
 def exemplars_for_weak(community: list[CommunityDimension], cases: list[CaseProfile]) -> list[WeakDimension]:
-    """For each weak dimension, the cases coded `strength` there and the practices they name for it."""
+    """For each weak dimension, the cases to learn from and the practices they name for it.
+
+    Those are the cases coded `strength` there. Where no case is, the cases coded `mixed` that name a practice
+    for the dimension stand in, marked by their level: a practice with reported results is still worth a look
+    when the same thesis also found problems in that area.
+    """
     ordered = sorted(cases, key=lambda c: (c.second_hand, c.id))
     rows = []
     for dim in community:
         if not dim.weak or dim.score is None:
             continue
-        strong = [c for c in ordered if (coding := c.coded(dim.id)) is not None and coding.level == "strength"]
+        level: CodedLevel = "strength"
+        chosen = cases_coded(ordered, dim.id, level)
+        if not chosen:
+            level = "mixed"
+            chosen = [c for c in cases_coded(ordered, dim.id, level) if c.practices_in(dim.id)]
         rows.append(
             WeakDimension(
                 id=dim.id,
                 title=dim.title,
                 community_score=dim.score,
-                cases=[exemplar(case, dim.id) for case in strong],
+                cases=[exemplar(case, dim.id, level) for case in chosen],
             )
         )
     return rows
 
 
-def exemplar(case: CaseProfile, dimension: str) -> Exemplar:
+def cases_coded(cases: list[CaseProfile], dimension: str, level: CodedLevel) -> list[CaseProfile]:
+    return [c for c in cases if (coding := c.coded(dimension)) is not None and coding.level == level]
+
+
+def exemplar(case: CaseProfile, dimension: str, level: CodedLevel) -> Exemplar:
     coding = case.levels[dimension]
     return Exemplar(
         id=case.id,
         name=case.name,
         source=case_source(case),
+        level=level,
         evidence=coding.evidence,
         note=coding.note,
         practices=[exemplar_practice(p) for p in case.practices_in(dimension)],
@@ -404,7 +419,14 @@ WORDS = Vocabulary({
     "second_hand_short": ("二手", "second-hand"),
     "exemplars": ("薄弱维度可借鉴的案例", "Cases that did well where the community is weak"),
     "no_weak": ("没有低于 {weak:g} 分的维度。", "No dimension is below {weak:g}."),
-    "no_strong": ("没有案例在此维度被编码为优势。", "No case is coded as a strength here."),
+    "no_strong": (
+        "没有案例在此维度被编码为优势，被编码为“有成效也有不足”的案例也没有报告此维度的做法。",
+        "No case is coded as a strength here, and no case coded mixed names a practice for it.",
+    ),
+    "mixed_only": (
+        "没有案例在此维度被编码为优势；以下案例在此维度有成效也有不足，可借鉴其做法：",
+        "No case is coded as a strength here; these cases are coded mixed, with practices worth a look:",
+    ),
     "points": ("分", "points"),
     "abstract": ("摘要原文", "abstract"),
     "practice": ("做法", "practice"),
@@ -508,6 +530,8 @@ def exemplar_lines(result: BenchmarkResult, lang: Lang) -> list[str]:
         lines.append(f"  {weak.title.get(lang)}{bracketed(points, lang)}")
         if not weak.cases:
             lines.append("    " + word("no_strong", lang))
+        elif weak.cases[0].level == "mixed":
+            lines.append("    " + word("mixed_only", lang))
         for case in weak.cases:
             quoted = "; ".join(f"“{e}”" for e in case.evidence)
             tag = case_tag(case.name, case.source, lang, full=True)

@@ -36,6 +36,7 @@ from pydantic import ValidationError, field_validator
 from assess.answers import LoadedAnswers, RespondentEntry, iter_csv_respondents, load_answer_file
 from assess.charts import Bar, BarGroup, BarLegend, RadarAxis, RadarLegend, bar_chart, radar_chart
 from assess.errors import AssessError, Problem, ProblemsError
+from assess.i18n import bracketed
 from assess.pack import Lang, Pack, Strict
 from assess.packs import LoadedPack
 from assess.resources import templates_dir
@@ -568,7 +569,7 @@ def exemplar_view(weak: WeakDimension, lang: Lang, t: LocalTexts) -> dict[str, A
                 "source": t.fill(
                     "source_thesis" if case.source.kind == "thesis" else "source_exemplar",
                     place=case.source.thesis.get(lang),
-                ),
+                ) + (bracketed(level_label(case.level, lang), lang) if case.level != "strength" else ""),
                 "evidence": case.evidence,
                 "practices": [
                     p.name.get(lang) + (t.colon + p.results.get(lang) if p.results else "") for p in case.practices

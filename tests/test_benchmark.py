@@ -13,6 +13,7 @@ from assess.cli import main
 from assess.errors import AssessError
 from assess.pack import Pack
 from assess.packs import load_pack
+from assess.report import exemplar_view, load_texts, local_texts
 from assess.results import Community, DimensionScore, Method, Overall, PackRef, ScoreResult
 
 CORE = load_pack("core").pack
@@ -164,8 +165,15 @@ def test_a_community_built_from_an_exemplar_levels_puts_it_at_the_top(case_id):
     outcome = benchmark(score_result(CORE, scores), cases, CORE)
     top = [c.id for c in outcome.cases if c.similarity == 1.0]
     assert case_id in top
-    # Wuhu Road and Wangma are coded identically (the L Street thesis cites them jointly), so they tie.
-    assert set(top) <= {case_id, "wuhu-road", "wangma"} if case_id != "typical-cases" else top == [case_id]
+    # Exemplars coded alike tie: Wuhu Road and Wangma share one coding (the L Street thesis cites them jointly),
+    # and the typical cases agree with them wherever both are coded. Exactly the cases that agree with the
+    # community on every dimension they report (at least three of them) reach 1.0.
+    agree = [
+        c.id for c in cases
+        if sum(1 for dim in scores if c.coded(dim)) >= 3
+        and all(c.levels[dim].level == target.levels[dim].level for dim in scores if c.coded(dim))
+    ]
+    assert sorted(top) == sorted(agree)
     assert outcome.nearest is None or outcome.nearest.id != case_id  # an exemplar is never the nearest thesis
 
 
@@ -197,31 +205,53 @@ def test_the_nearest_case_is_a_thesis_and_carries_its_problems_and_causes():
 
 # -- weak dimensions and exemplars ----------------------------------------------------------------------------
 
-STRONG_IN = {
-    "party-leadership": {"typical-cases", "wangma", "wuhu-road"},
-    "resources": {"sanyuan", "typical-cases"},
-    "services": {"typical-cases", "wangma", "wuhu-road"},
-    "coordination": {"wangma", "wuhu-road"},
-    "innovation": {"l-street"},
-    "participation": set(),
-    "evaluation": set(),
-    "law-virtue": set(),
+# The cases to learn from per weak dimension, and the level they are coded at there: `strength` where any case
+# is; else the cases coded `mixed` that name a practice for the dimension; none where no abstract reports one.
+LEARN_FROM = {
+    "party-leadership": ("strength", {"typical-cases", "wangma", "wuhu-road"}),
+    "resources": ("strength", {"sanyuan", "typical-cases"}),
+    "services": ("strength", {"typical-cases", "wangma", "wuhu-road"}),
+    "coordination": ("strength", {"typical-cases", "wangma", "wuhu-road"}),
+    "innovation": ("strength", {"l-street"}),
+    "participation": ("mixed", {"sanyuan", "x-community"}),
+    "evaluation": ("strength", set()),
+    "law-virtue": ("strength", set()),
 }
 
 
-@pytest.mark.parametrize("weak_dimension", sorted(STRONG_IN))
-def test_a_community_weak_in_exactly_one_dimension_gets_the_cases_strong_there(weak_dimension):
+@pytest.mark.parametrize("weak_dimension", sorted(LEARN_FROM))
+def test_a_community_weak_in_exactly_one_dimension_gets_the_cases_to_learn_from(weak_dimension):
     scores = {d.id: 78.0 for d in CORE.dimensions} | {weak_dimension: 41.0}
     outcome = benchmark(score_result(CORE, scores), load_cases(), CORE)
     (weak,) = outcome.exemplars
     assert weak.id == weak_dimension and weak.community_score == 41.0
-    assert {c.id for c in weak.cases} == STRONG_IN[weak_dimension]
+    level, expected = LEARN_FROM[weak_dimension]
+    assert {c.id for c in weak.cases} == expected
     for exemplar in weak.cases:
         assert exemplar.evidence
-        assert case_by_id(exemplar.id).levels[weak_dimension].level == "strength"
+        assert exemplar.level == level == case_by_id(exemplar.id).levels[weak_dimension].level
         assert all(weak_dimension in practice(exemplar.id, p.id).dimensions for p in exemplar.practices)
+        assert exemplar.practices or level == "strength"  # a mixed case is shown only for a practice it names
     # theses (first-hand) come before second-hand exemplars
     assert [c.source.second_hand for c in weak.cases] == sorted(c.source.second_hand for c in weak.cases)
+
+
+def test_where_no_case_is_strong_the_table_offers_practices_of_mixed_cases_labelled_so():
+    scores = {d.id: 78.0 for d in CORE.dimensions} | {"participation": 41.0}
+    outcome = benchmark(score_result(CORE, scores), load_cases(), CORE)
+    zh = "\n".join(benchmark_lines(outcome, "zh"))
+    assert "没有案例在此维度被编码为优势；以下案例在此维度有成效也有不足，可借鉴其做法：" in zh
+    assert "“居民夜话”" in zh
+    weak_law = benchmark(score_result(CORE, scores | {"participation": 78.0, "law-virtue": 41.0}), load_cases(), CORE)
+    assert "被编码为“有成效也有不足”的案例也没有报告此维度的做法" in "\n".join(benchmark_lines(weak_law, "zh"))
+
+
+def test_the_report_marks_the_mixed_cases_it_offers():
+    scores = {d.id: 78.0 for d in CORE.dimensions} | {"participation": 41.0, "innovation": 41.0}
+    outcome = benchmark(score_result(CORE, scores), load_cases(), CORE)
+    views = {w.id: exemplar_view(w, "zh", local_texts(load_texts(), "zh")) for w in outcome.exemplars}
+    assert all(c["source"].endswith("（有成效也有不足）") for c in views["participation"]["cases"])
+    assert not any("有成效也有不足" in c["source"] for c in views["innovation"]["cases"])
 
 
 def test_exemplars_name_the_practice_behind_the_strength():
