@@ -423,11 +423,16 @@ def iter_csv_respondents(
     seen = IdHashes()
     with open_csv(path) as handle:
         reader = csv.reader(handle)
-        header = next(unreadable_as_error(reader, name), None)
+        header = next(unreadable_as_error(reader, path), None)
         if header is None:
             raise AssessError(f"{name}: the file is empty / 文件为空")
+        if not any(cell.strip() for cell in header):
+            raise AssessError(
+                f"{name}:1: 第一行为空，首行应为列名（题目编号） / row 1 is empty: the first row must be the header "
+                "naming question ids (a file of blank lines holds no respondents)"
+            )
         layout = csv_layout(header, pack, name)
-        for row_number, row in enumerate(unreadable_as_error(reader, name), start=2):
+        for row_number, row in enumerate(unreadable_as_error(reader, path), start=2):
             if not any(cell.strip() for cell in row):
                 continue
             entry = csv_entry(row, row_number, layout, problems)
@@ -462,17 +467,30 @@ def open_csv(path: Path):
         raise AssessError(f"{path}: is a folder, expected a CSV file / 这是文件夹，需要 CSV 文件") from None
 
 
-def unreadable_as_error(reader, name: str) -> Iterator[list[str]]:
+def unreadable_as_error(reader, path: Path) -> Iterator[list[str]]:
     """The reader's rows; a file that is not UTF-8 CSV ends in a message saying how to save it properly."""
     try:
         yield from reader
     except UnicodeDecodeError:
+        line = first_undecodable_line(path)
         raise AssessError(
-            f"{name}:{reader.line_num + 1}: not UTF-8 text; in Excel save as \"CSV UTF-8 (逗号分隔)\" / "
+            f"{path}:{line}: not UTF-8 text; in Excel save as \"CSV UTF-8 (逗号分隔)\" / "
             "文件不是 UTF-8 编码，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
         ) from None
     except csv.Error as exc:
-        raise AssessError(f"{name}:{reader.line_num}: not a readable CSV row / 无法读取的 CSV 行: {exc}") from None
+        raise AssessError(f"{path}:{reader.line_num}: not a readable CSV row / 无法读取的 CSV 行: {exc}") from None
+
+
+def first_undecodable_line(path: Path) -> int:
+    """The line holding the first byte that is not UTF-8; the text reader decodes ahead in large chunks, so its
+    own position says nothing. A newline byte never occurs inside a UTF-8 character, so lines decode alone."""
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 1
 
 
 @dataclass(frozen=True)

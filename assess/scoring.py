@@ -9,7 +9,7 @@ running sums, so a survey of any size is scored in constant memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -329,10 +329,29 @@ def score_file(
 ) -> ScoreResult:
     """Score an answer file (and a residents' CSV); the pack is `pack_ref`, else the file's `pack:`."""
     loaded = load_answer_file(answers_path, pack_ref)
-    extra = () if respondents_csv is None else iter_csv_respondents(
-        respondents_csv, loaded.pack.pack, taken=loaded.respondent_places()
-    )
-    return score(loaded.pack, loaded.data, extra, weights, allow_inconsistent, uncertainty, seed)
+    if respondents_csv is None:
+        return score(loaded.pack, loaded.data, (), weights, allow_inconsistent, uncertainty, seed)
+    rows = Counted(iter_csv_respondents(respondents_csv, loaded.pack.pack, taken=loaded.respondent_places()))
+    result = score(loaded.pack, loaded.data, rows, weights, allow_inconsistent, uncertainty, seed)
+    if rows.count == 0:
+        result.warnings.insert(0, bilingual(
+            f"居民问卷 {respondents_csv} 只有表头，没有一行答卷",
+            f"the residents' CSV {respondents_csv} has a header but no respondents",
+        ))
+    return result
+
+
+class Counted:
+    """An iterable that counts what passed through: an empty residents' CSV is worth a warning, not silence."""
+
+    def __init__(self, items: Iterable[RespondentEntry]):
+        self.items = items
+        self.count = 0
+
+    def __iter__(self) -> Iterator[RespondentEntry]:
+        for item in self.items:
+            self.count += 1
+            yield item
 
 
 def rounded(value: float | None, decimals: int = SCORE_DECIMALS) -> float | None:

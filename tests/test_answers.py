@@ -393,3 +393,18 @@ def test_every_bad_item_of_a_multi_choice_answer_is_reported():
     assert "'patro' is not an option (allowed: patrol, clean, visit); did you mean 'patrol'?" in message
     assert "option 'patrol' is listed twice" in message
     assert "must be option ids (allowed: patrol, clean, visit), got True" in message
+
+
+def test_a_non_utf8_csv_is_reported_at_the_row_of_the_bad_byte(write):
+    rows = "respondent_id,q-note\n" + "".join(f"c{n},ok\n" for n in range(3000))
+    late = write("late.csv", rows.encode("utf-8") + "c-last,很好\n".encode("gbk"))
+    with pytest.raises(AssessError, match=r"late.csv:3002: not UTF-8 text"):
+        list(iter_csv_respondents(late, PACK))
+    early = write("early.csv", "respondent_id,q-note\nc1,ok\nc2,很好\nc3,ok\n".encode("gbk"))
+    with pytest.raises(AssessError, match=r"early.csv:3: not UTF-8 text"):
+        list(iter_csv_respondents(early, PACK))
+
+
+def test_a_csv_of_blank_lines_is_refused_as_having_no_header(write):
+    with pytest.raises(AssessError, match=r"blank.csv:1: .*row 1 is empty: the first row must be the header"):
+        list(iter_csv_respondents(write("blank.csv", "\n\n\n"), PACK))

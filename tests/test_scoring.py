@@ -470,6 +470,14 @@ def test_score_file_names_the_csv_row_and_the_answer_file_line_of_a_shared_id(tm
     assert f"({GOLDEN}:14)" in found[str(csv_path), 4, "respondent_id"]
 
 
+def test_a_residents_csv_without_rows_is_warned_about(write):
+    csv_path = write("r.csv", "respondent_id,q-trust\n\n\n")
+    result = score_file(GOLDEN, csv_path)
+    assert result.respondents == 2  # the answer file's own
+    assert result.warnings[0].en == f"the residents' CSV {csv_path} has a header but no respondents"
+    assert not any("CSV" in w.en for w in score_file(GOLDEN, DATA / "residents.csv").warnings)
+
+
 def test_cli_refuses_ahp_without_judgments_and_bad_options(runner):
     result = runner.invoke(main, ["score", str(GOLDEN), "--weights", "ahp"])
     assert result.exit_code == 1
