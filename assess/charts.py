@@ -48,6 +48,7 @@ class RadarAxis:
     score: float | None  # the community's score, None when not scored
     target: float
     case: float | None  # the nearest case's coded estimate, None when the case does not report it
+    mark: str = ""  # a line under the score, e.g. that the dimension has too little data
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,8 @@ def radar_labels(axes: Sequence[RadarAxis], cx: float, cy: float, radius: float)
         dx = x - cx
         anchor = "middle" if abs(dx) < 20 else ("start" if dx > 0 else "end")
         room = 112.0 if anchor != "middle" else 170.0
-        lines = [*wrap(axis.label, room, size, max_lines=3), "—" if axis.score is None else f"{axis.score:.1f}"]
+        score = "—" if axis.score is None else f"{axis.score:.1f}"
+        lines = [*wrap(axis.label, room, size, max_lines=3), score, *([axis.mark] if axis.mark else [])]
         if anchor == "middle":
             half_block = len(lines) * size * 0.6
             y += -half_block if y < cy else half_block

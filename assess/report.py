@@ -781,7 +781,8 @@ def chart_views(
 ) -> dict[str, Any]:
     estimates = nearest["estimates"] if nearest else {}
     axes = [
-        RadarAxis(label=d["title"], score=d["score"], target=d["target"], case=estimates.get(d["id"]))
+        RadarAxis(label=d["title"], score=d["score"], target=d["target"], case=estimates.get(d["id"]),
+                  mark=t.radar_insufficient if d["insufficient"] else "")
         for d in dimensions
     ]
     radar_legend = RadarLegend(

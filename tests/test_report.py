@@ -457,6 +457,8 @@ def test_thin_dimensions_are_marked_and_warnings_name_titles_not_ids(write):
     lead = zh[zh.index('id="dim-lead"'):zh.index('id="dim-serve"')]
     serve = zh[zh.index('id="dim-serve"'):zh.index('id="benchmarking"')]
     assert "mark insufficient" not in lead and '<span class="mark insufficient">数据不足</span>' in serve
+    radar = zh[zh.index('class="chart radar"'):zh.index('class="chart bars')]
+    assert radar.count(">（数据不足）</tspan>") == 1
     quality = zh[zh.index('id="quality"'):]
     warnings = re.findall(r"<li>(.*?)</li>", quality[quality.index('class="warnings"'):])
     assert "“服务能力”维度数据不足：覆盖率 0%，低于 50%，得分仅供参考。" in warnings, warnings
