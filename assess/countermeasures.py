@@ -154,14 +154,14 @@ def load_library(paths: list[Path] | None, pack: Pack) -> Library:
     problems: list[Problem] = []
     dropped: list[str] = []
     for loc in in_force:
-        is_bundled = loc.file == str(bundled)
         try:
-            library_file = build_library_file(loc, core_pack() if is_bundled else pack, catalogue)
+            if loc.file == str(bundled):
+                library_file, dropped = bundled_fitted(loc, pack, catalogue)
+            else:
+                library_file = build_library_file(loc, pack, catalogue)
         except ProblemsError as exc:
             problems.extend(exc.problems)
             continue
-        if is_bundled:
-            library_file, dropped = fitted(library_file, pack)
         files.append(library_file)
     if problems:
         raise ProblemsError(problems)
@@ -177,8 +177,17 @@ def load_library(paths: list[Path] | None, pack: Pack) -> Library:
     )
 
 
-def core_pack() -> Pack:
-    return load_pack(DEFAULT_PACK).pack
+def bundled_fitted(located: Located, pack: Pack, catalogue: Exemplars) -> tuple[LibraryFile, list[str]]:
+    """The bundled file fitted to `pack`, and the ids of the actions dropped.
+
+    A pack that has every indicator the file names (the core pack, a district pack that only reweights) takes
+    it as it is; otherwise the file is checked against the core pack it is written for and then fitted, so
+    the core pack is loaded only when it is needed.
+    """
+    try:
+        return build_library_file(located, pack, catalogue), []
+    except ProblemsError:
+        return fitted(build_library_file(located, load_pack(DEFAULT_PACK).pack, catalogue), pack)
 
 
 def fitted(library_file: LibraryFile, pack: Pack) -> tuple[LibraryFile, list[str]]:
