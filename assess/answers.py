@@ -286,17 +286,18 @@ def load_answer_file(path: Path | str, pack_ref: str | Path | None = None) -> Lo
     if not isinstance(raw, dict):
         raise ProblemsError([located.problem((), "an answer file must be a mapping with community and answers")])
     problems: list[Problem] = []
-    try:
-        AnswerFile.model_validate(raw)
-    except ValidationError as exc:
-        problems += validation_problems(located, exc, AnswerFile).problems
     loaded_pack = resolve_pack(raw, path, pack_ref, located, problems)
     canonical: dict[str, Any] = {}
     if loaded_pack is not None:
         canonical = canonical_answers(raw, loaded_pack.pack, located, problems)
+    # One model check, on the canonical values: they keep the file's structure (answer values are `Any` to
+    # the model), so its errors point at the same lines, and a survey is not validated twice.
+    try:
+        data = AnswerFile.model_validate({**raw, **canonical})
+    except ValidationError as exc:
+        problems[:0] = validation_problems(located, exc, AnswerFile).problems
     if problems:
         raise ProblemsError(problems)
-    data = AnswerFile.model_validate({**raw, **canonical})
     return LoadedAnswers(file=str(path), data=data, located=located, pack=loaded_pack)
 
 
