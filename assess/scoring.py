@@ -124,7 +124,7 @@ class Collector:
     def add_respondent(self, entry: RespondentEntry, listed: bool) -> None:
         """One respondent; `listed` ones come from the answer file, whose ids the CSV must not repeat."""
         if entry.id in self.listed_ids:
-            self.problem(f"respondents[{entry.id}]", f"respondent id '{entry.id}' is used twice / 受访者编号重复")
+            self.problem(f"respondents[{entry.id}]", repeated_id_message(entry.id, listed))
             return
         if listed:
             self.listed_ids.add(entry.id)
@@ -183,6 +183,18 @@ class Collector:
         if not self.respondents:
             return []
         return [accumulator.result() for accumulator in self.reliability_accumulators()]
+
+
+def repeated_id_message(rid: str, listed: bool) -> str:
+    """Without a file position (respondents given in code): at least say which two sources clash.
+
+    `score_file` checks a CSV against the answer file as it reads it, naming the row and the line."""
+    if listed:
+        return f"受访者编号 '{rid}' 重复 / respondent id '{rid}' is used twice"
+    return (
+        f"受访者编号 '{rid}' 已在答卷文件中使用 / respondent id '{rid}' of the added respondents (e.g. a CSV) is "
+        "already used in the answer file"
+    )
 
 
 def is_reliability_item(question: Question) -> bool:

@@ -235,6 +235,8 @@ def test_bad_answers_given_in_code_are_all_reported():
         score(LOADED, answers, [RespondentEntry(id="r0", answers={})])
     fields = [p.field for p in caught.value.problems]
     assert fields == ["answers.q-likert", "answers.q-nope", "respondents[r0]", "respondents[r0].answers.q-trust"]
+    clash = caught.value.problems[2].message
+    assert "respondent id 'r0' of the added respondents (e.g. a CSV) is already used in the answer file" in clash
 
 
 # -- reliability ---------------------------------------------------------------------------------------
