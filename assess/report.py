@@ -513,7 +513,7 @@ def nearest_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] 
                 "level": level_label(d.case_level, lang),
                 "estimate": points(d.case_estimate),
                 "difference": signed(d.difference),
-                "evidence": d.evidence,
+                "evidence": [unquoted(e) for e in d.evidence],
             }
             for d in comparison.dimensions
         ],
@@ -570,7 +570,7 @@ def exemplar_view(weak: WeakDimension, lang: Lang, t: LocalTexts) -> dict[str, A
                     "source_thesis" if case.source.kind == "thesis" else "source_exemplar",
                     place=case.source.thesis.get(lang),
                 ) + (bracketed(level_label(case.level, lang), lang) if case.level != "strength" else ""),
-                "evidence": case.evidence,
+                "evidence": [unquoted(e) for e in case.evidence],
                 "practices": [
                     p.name.get(lang) + (t.colon + p.results.get(lang) if p.results else "") for p in case.practices
                 ],
@@ -627,13 +627,22 @@ def plan_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] | N
     }
 
 
+def unquoted(phrase: str) -> str:
+    """A phrase of an abstract as the report quotes it: the report sets its own quotation marks around it, so
+    the abstract's enclosing quotes are dropped and inner ones become single quotes (“… ‘…’ …”).
+    """
+    if len(phrase) > 1 and phrase[0] == phrase[-1] == '"' and phrase.count('"') == 2:
+        return phrase[1:-1]
+    return re.sub(r'"([^"]*)"', r"‘\1’", phrase)
+
+
 def printed_source(source: ActionSource, lang: Lang, t: LocalTexts) -> str:
     """An action's source as typeset text in the report's language (full-width brackets in Chinese);
     `recommend.source_label` stays the terminal's plain form.
     """
     if source.seed is not None:
         place = source.thesis.get(lang) if source.thesis else source.seed
-        return t.fill("action_source_thesis", place=place, evidence=source.evidence or "")
+        return t.fill("action_source_thesis", place=place, evidence=unquoted(source.evidence or ""))
     case = source.case_title.get(lang) if source.case_title else source.case
     practice = source.practice_title.get(lang) if source.practice_title else source.practice
     return t.fill("action_source_case", case=case, practice=practice)

@@ -623,3 +623,11 @@ def test_weak_survey_items_are_those_that_do_not_hang_with_the_rest():
     rel = Reliability(dimension="d", alpha=0.7, items=3, complete_respondents=50, item_stats=stats)
     assert report.weak_items(rel) == ["q-low-r", "q-better-without"]
     assert report.weak_items(rel.model_copy(update={"alpha": None})) == []
+
+
+def test_phrases_quoted_in_the_abstract_are_not_quoted_twice():
+    example = EXAMPLE.parent / "new-commercial"
+    data = report.build_report(example / "answers.yaml", example / "residents.csv")
+    html = report.render_html(data, "zh")
+    assert "<q>‘thousands of cadres serve the people face to face’ activities</q>" in html
+    assert "&#34;" not in html
