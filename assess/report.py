@@ -687,8 +687,8 @@ def quality_warnings(result: ScoreResult, pack: Pack, lang: Lang, t: LocalTexts)
     """The score's warnings for a reader: dimensions and questions by their titles, not by their ids.
 
     Thin dimensions, unanswered required questions and a missing overall score are written from the
-    result's own fields; the toolkit's other warnings (answers in the other questionnaire) begin with the
-    question's id, which is replaced by its title.
+    result's own fields; a warning about one question (answered in the other questionnaire) is given with
+    the question's title in front of its `detail`.
     """
     questions = {q.id: q for _, _, q in pack.questions()}
     answered = {q.id: q.n for q in result.questions}
@@ -702,10 +702,9 @@ def quality_warnings(result: ScoreResult, pack: Pack, lang: Lang, t: LocalTexts)
         for q in questions.values() if q.required and answered.get(q.id, 0) == 0
     ]
     for warning in result.warnings:
-        text = warning.get(lang)
-        first, _, rest = text.partition(" ")
-        if first in questions:
-            warnings.append(t.fill("warning_question", title=questions[first].title.get(lang), rest=rest))
+        if warning.question in questions and warning.detail is not None:
+            title = questions[warning.question].title.get(lang)
+            warnings.append(t.fill("warning_question", title=title, rest=warning.detail.get(lang)))
     return warnings
 
 

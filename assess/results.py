@@ -93,6 +93,20 @@ class Uncertainty(Result):
     grade_stability: float  # share of draws whose grade equals the unperturbed grade
 
 
+class Notice(Result):
+    """A warning in both languages. One about a single question names it in `question` and says the rest in
+    `detail`, so a report can put the question's title in front instead of its id.
+    """
+
+    zh: str
+    en: str
+    question: str | None = None
+    detail: Text | None = None
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
 class Method(Result):
     weights: str  # declared | equal | ahp
     ri_table: str | None = None
@@ -111,4 +125,4 @@ class ScoreResult(Result):
     questions: list[QuestionScore]
     reliability: list[Reliability] = []
     uncertainty: Uncertainty | None = None
-    warnings: list[Text] = []
+    warnings: list[Notice] = []

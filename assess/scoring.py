@@ -31,6 +31,7 @@ from assess.packs import LoadedPack
 from assess.results import (
     DimensionScore,
     IndicatorScore,
+    Notice,
     Overall,
     PackRef,
     QuestionScore,
@@ -468,7 +469,7 @@ def weight_uncertainty(
     )
 
 
-def score_warnings(pack: Pack, collector: Collector, result: ScoreResult) -> list[Text]:
+def score_warnings(pack: Pack, collector: Collector, result: ScoreResult) -> list[Notice]:
     """Non-fatal findings a reader of the score must see: thin data, unanswered required items, odd sources."""
     warnings = []
     if result.overall.score is None:
@@ -500,19 +501,26 @@ def score_warnings(pack: Pack, collector: Collector, result: ScoreResult) -> lis
     return warnings
 
 
-def off_type_warning(question: Question, tally: QuestionTally) -> Text:
+def off_type_warning(question: Question, tally: QuestionTally) -> Notice:
     if question.respondent == "committee":
-        return bilingual(
-            f"{question.id} 是两委填报题，却有 {tally.off_type} 名受访者作答（已计入）",
-            f"{question.id} is a committee question but {tally.off_type} respondent(s) answered it (counted)",
+        detail = Text(
+            zh=f"是两委填报题，却有 {tally.off_type} 名受访者作答（已计入）",
+            en=f"is a committee question but {tally.off_type} respondent(s) answered it (counted)",
         )
-    kind = "居民问卷" if question.respondent == "resident" else "党员问卷"
-    who = question.respondent.replace("_", " ")
-    return bilingual(
-        f"{question.id} 属于{kind}，却在两委填报（answers）中作答（已计入）",
-        f"{question.id} is a {who} question but was answered in the committee block (counted)",
+    else:
+        kind = "居民问卷" if question.respondent == "resident" else "党员问卷"
+        who = question.respondent.replace("_", " ")
+        detail = Text(
+            zh=f"属于{kind}，却在两委填报（answers）中作答（已计入）",
+            en=f"is a {who} question but was answered in the committee block (counted)",
+        )
+    return Notice(
+        zh=f"{question.id}（{question.title.zh}）{detail.zh}",
+        en=f"{question.id} ({question.title.en}) {detail.en}",
+        question=question.id,
+        detail=detail,
     )
 
 
-def bilingual(zh: str, en: str) -> Text:
-    return Text(zh=zh, en=en)
+def bilingual(zh: str, en: str) -> Notice:
+    return Notice(zh=zh, en=en)

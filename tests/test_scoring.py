@@ -224,9 +224,12 @@ def test_answers_from_any_source_count_but_off_type_ones_are_warned():
     questions = by_id(result.questions)
     assert (questions["q-trust"].score, questions["q-trust"].n) == (100.0, 1)
     assert (questions["q-yes"].score, questions["q-yes"].n, questions["q-yes"].respondents) == (50.0, 2, 2)
-    english = " ".join(w.en for w in result.warnings)
-    assert "q-yes is a committee question but 2 respondent(s) answered it (counted)" in english
-    assert "q-trust is a resident question but was answered in the committee block" in english
+    about = {w.question: w for w in result.warnings if w.question}
+    assert set(about) == {"q-yes", "q-trust"}
+    assert about["q-yes"].detail.en == "is a committee question but 2 respondent(s) answered it (counted)"
+    assert about["q-yes"].en.startswith("q-yes (")  # the id and the title, then the detail
+    assert about["q-trust"].detail.en == "is a resident question but was answered in the committee block (counted)"
+    assert about["q-trust"].zh.endswith("属于居民问卷，却在两委填报（answers）中作答（已计入）")
 
 
 def test_bad_answers_given_in_code_are_all_reported():
