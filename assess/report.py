@@ -33,7 +33,7 @@ from urllib.parse import unquote, urlsplit
 from markupsafe import Markup
 from pydantic import ValidationError, field_validator
 
-from assess.answers import LoadedAnswers, RespondentEntry, iter_csv_respondents, load_answer_file
+from assess.answers import LoadedAnswers, RespondentEntry, load_answer_file
 from assess.charts import Bar, BarGroup, BarLegend, RadarAxis, RadarLegend, bar_chart, radar_chart
 from assess.errors import AssessError, Problem, ProblemsError
 from assess.i18n import bracketed
@@ -124,13 +124,12 @@ def score_inputs(
     seed: int = 0,
 ) -> ScoreResult:
     """The score, computed exactly as `assess score` does, while free-text answers are collected on the way."""
-    from assess.scoring import score
+    from assess.scoring import score_loaded
 
     free_text.add(loaded.data.answers)
     for entry in loaded.data.respondents:
         free_text.add(entry.answers)
-    extra = iter_csv_respondents(respondents_csv, loaded.pack.pack) if respondents_csv is not None else ()
-    return score(loaded.pack, loaded.data, free_text.watch(extra), weights, allow_inconsistent, uncertainty, seed)
+    return score_loaded(loaded, respondents_csv, weights, allow_inconsistent, uncertainty, seed, free_text.watch)
 
 
 def benchmark_cases(result: ScoreResult, pack: Pack) -> BenchmarkResult:

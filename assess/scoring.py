@@ -18,6 +18,7 @@ from assess.answers import (
     MAX_LISTED_PROBLEMS,
     AnswerFile,
     AnswerValueError,
+    LoadedAnswers,
     RespondentEntry,
     coerce_answer,
     iter_csv_respondents,
@@ -342,9 +343,25 @@ def score_file(
 ) -> ScoreResult:
     """Score an answer file (and a residents' CSV); the pack is `pack_ref`, else the file's `pack:`."""
     loaded = load_answer_file(answers_path, pack_ref)
+    return score_loaded(loaded, respondents_csv, weights, allow_inconsistent, uncertainty, seed)
+
+
+def score_loaded(
+    loaded: LoadedAnswers,
+    respondents_csv: Path | str | None = None,
+    weights: str = "declared",
+    allow_inconsistent: bool = False,
+    uncertainty: int = 0,
+    seed: int = 0,
+    watch: Callable[[Iterator[RespondentEntry]], Iterable[RespondentEntry]] = iter,
+) -> ScoreResult:
+    """Score a loaded answer file and stream the residents' CSV through `watch` on the way, so a caller can
+    see every respondent (the report collects free-text answers so) without reading the CSV twice.
+    """
     if respondents_csv is None:
         return score(loaded.pack, loaded.data, (), weights, allow_inconsistent, uncertainty, seed)
-    rows = Counted(iter_csv_respondents(respondents_csv, loaded.pack.pack, taken=loaded.respondent_places()))
+    csv_rows = iter_csv_respondents(respondents_csv, loaded.pack.pack, taken=loaded.respondent_places())
+    rows = Counted(watch(csv_rows))
     result = score(loaded.pack, loaded.data, rows, weights, allow_inconsistent, uncertainty, seed)
     if rows.count == 0:
         result.warnings.insert(0, bilingual(

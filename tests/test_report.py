@@ -14,7 +14,7 @@ import pytest
 from markupsafe import escape
 from pypdf import PdfReader
 
-from assess import report
+from assess import report, scoring
 from assess.cli import main
 from assess.errors import AssessError, ProblemsError
 from assess.resources import examples_dir, templates_dir
@@ -631,3 +631,16 @@ def test_phrases_quoted_in_the_abstract_are_not_quoted_twice():
     html = report.render_html(data, "zh")
     assert "<q>‘thousands of cadres serve the people face to face’ activities</q>" in html
     assert "&#34;" not in html
+
+
+def test_report_scores_the_csv_exactly_as_score_does(write):
+    """The report streams the residents' CSV through the same path as `assess score`: same checks, same warnings."""
+    write("pack.yaml", SMALL_PACK)
+    answers = write("answers.yaml", small_answers())  # has respondents r1, r2 and r3
+    clash = write("clash.csv", "respondent_id,q-trust\nr1,5\n")
+    with pytest.raises(ProblemsError, match=r"clash.csv:2: respondent_id: .*answers.yaml:\d+"):
+        report.build_report(answers, clash)
+    empty = write("empty.csv", "respondent_id,q-trust\n")
+    data = report.build_report(answers, empty)
+    assert data.score.warnings[0].en.endswith("has a header but no respondents")
+    assert data.score == scoring.score_file(answers, empty)
