@@ -644,3 +644,14 @@ def test_report_scores_the_csv_exactly_as_score_does(write):
     data = report.build_report(answers, empty)
     assert data.score.warnings[0].en.endswith("has a header but no respondents")
     assert data.score == scoring.score_file(answers, empty)
+
+
+def test_method_section_names_a_district_pack_and_its_parent(write):
+    answers = write(
+        "answers.yaml", "pack: kuangqu-demo\ncommunity: {name: 矿区示例社区}\nanswers: {q-grid-party-coverage: 80}\n"
+    )
+    data = report.build_report(answers)
+    for lang in ("zh", "en"):
+        method = report.render_html(data, lang).split('id="method"', 1)[1]
+        assert "kuangqu-demo" in method and "core@1.0.0" in method
+        assert data.score.pack.hash in method
