@@ -27,6 +27,7 @@ from assess.countermeasures import (
     practice_key,
 )
 from assess.errors import AssessError
+from assess.i18n import Vocabulary
 from assess.pack import Lang, Pack, Text
 from assess.results import Community, IndicatorScore, Overall, PackRef, Result, ScoreResult
 from assess.seeds import thesis_by_file
@@ -333,25 +334,25 @@ def horizon_groups(actions: list[Action]) -> list[HorizonGroup]:
 
 WEAK_SHOWN = 8  # the terminal lists the weakest few; JSON and the report carry them all
 
-LABELS: dict[str, Text] = {
-    "community": Text(zh="社区", en="Community"),
-    "overall": Text(zh="总分", en="Overall score"),
-    "coverage": Text(zh="覆盖率", en="coverage"),
-    "weak": Text(zh="低于目标的指标（失分最多的在前）", en="Indicators below target (largest loss first)"),
-    "more": Text(zh=" 等（另有 {n} 个）", en=", and {n} more"),
-    "abstract": Text(zh="论文摘要", en="thesis abstract"),
-    "plan": Text(zh="对策建议（按实施期限分组，组内按优先级排序）", en="Actions (by horizon, highest priority first)"),
-    "shown": Text(zh="显示前 {n} 条，共 {total} 条", en="showing {n} of {total}"),
-    "priority": Text(zh="优先级", en="priority"),
-    "actors": Text(zh="责任主体", en="who"),
-    "why": Text(zh="理由", en="Why"),
-    "sources": Text(zh="依据", en="Sources"),
-    "unaddressed": Text(
-        zh="以下薄弱指标在对策库中没有对应对策，请结合本社区实际研究：",
-        en="No action in the library addresses these weak indicators; work out your own:",
+LABELS = Vocabulary({
+    "community": ("社区", "Community"),
+    "overall": ("总分", "Overall score"),
+    "coverage": ("覆盖率", "coverage"),
+    "weak": ("低于目标的指标（失分最多的在前）", "Indicators below target (largest loss first)"),
+    "more": (" 等（另有 {n} 个）", ", and {n} more"),
+    "abstract": ("论文摘要", "thesis abstract"),
+    "plan": ("对策建议（按实施期限分组，组内按优先级排序）", "Actions (by horizon, highest priority first)"),
+    "shown": ("显示前 {n} 条，共 {total} 条", "showing {n} of {total}"),
+    "priority": ("优先级", "priority"),
+    "actors": ("责任主体", "who"),
+    "why": ("理由", "Why"),
+    "sources": ("依据", "Sources"),
+    "unaddressed": (
+        "以下薄弱指标在对策库中没有对应对策，请结合本社区实际研究：",
+        "No action in the library addresses these weak indicators; work out your own:",
     ),
-    "method": Text(zh="计算方法", en="Method"),
-}
+    "method": ("计算方法", "Method"),
+})
 
 
 def dropped_note(plan: Recommendation) -> Text | None:
@@ -372,18 +373,18 @@ def plan_lines(plan: Recommendation, lang: Lang) -> list[str]:
     """The plan as lines of text for the terminal, in one language."""
     overall = f"{plan.overall.score:.1f}" if plan.overall.score is not None else "—"
     grade = f" ({plan.overall.grade_label.get(lang)})" if plan.overall.grade_label else ""
-    community = f"{LABELS['community'].get(lang)}: {plan.community.name}"
-    coverage = f"{LABELS['coverage'].get(lang)}: {plan.overall.coverage:.0%}"  # a score on few answers says little
-    lines = [f"{community}    {LABELS['overall'].get(lang)}: {overall}{grade}    {coverage}"]
+    community = f"{LABELS.word('community', lang)}: {plan.community.name}"
+    coverage = f"{LABELS.word('coverage', lang)}: {plan.overall.coverage:.0%}"  # a score on few answers says little
+    lines = [f"{community}    {LABELS.word('overall', lang)}: {overall}{grade}    {coverage}"]
     if plan.message is not None:
         return [*lines, "", plan.message.get(lang)]
     weak = ", ".join(f"{a.title.get(lang)} {a.score:.1f}/{a.target:g}" for a in plan.weak[:WEAK_SHOWN])
     if len(plan.weak) > WEAK_SHOWN:
-        weak += LABELS["more"].get(lang).format(n=len(plan.weak) - WEAK_SHOWN)
-    lines += [f"{LABELS['weak'].get(lang)} ({len(plan.weak)}): {weak}", ""]
-    heading = LABELS["plan"].get(lang)
+        weak += LABELS.word("more", lang).format(n=len(plan.weak) - WEAK_SHOWN)
+    lines += [f"{LABELS.word('weak', lang)} ({len(plan.weak)}): {weak}", ""]
+    heading = LABELS.word("plan", lang)
     if len(plan.actions) < plan.candidates:
-        heading += "  " + LABELS["shown"].get(lang).format(n=len(plan.actions), total=plan.candidates)
+        heading += "  " + LABELS.word("shown", lang).format(n=len(plan.actions), total=plan.candidates)
     lines.append(heading)
     by_id = {a.id: a for a in plan.actions}
     for group in plan.by_horizon:
@@ -392,10 +393,10 @@ def plan_lines(plan: Recommendation, lang: Lang) -> list[str]:
             lines += action_lines(by_id[action_id], lang)
     if plan.unaddressed:
         titles = {a.indicator: a.title.get(lang) for a in plan.weak}
-        lines += ["", LABELS["unaddressed"].get(lang) + " " + ", ".join(titles[i] for i in plan.unaddressed)]
+        lines += ["", LABELS.word("unaddressed", lang) + " " + ", ".join(titles[i] for i in plan.unaddressed)]
     if (note := dropped_note(plan)) is not None:
         lines += ["", note.get(lang)]
-    lines += ["", f"{LABELS['method'].get(lang)}: {plan.method.formula.get(lang)}"]
+    lines += ["", f"{LABELS.word('method', lang)}: {plan.method.formula.get(lang)}"]
     return lines
 
 
@@ -403,18 +404,18 @@ def action_lines(action: Action, lang: Lang) -> list[str]:
     separator = "、" if lang == "zh" else ", "
     actors = separator.join(ACTOR_NAMES[a].get(lang) for a in action.actors)
     return [
-        f"{action.rank:>3}. {action.title.get(lang)}  [{LABELS['priority'].get(lang)} {action.priority:.2f} · "
-        f"{EFFORT_NAMES[action.effort].get(lang)} · {LABELS['actors'].get(lang)}: {actors}]",
+        f"{action.rank:>3}. {action.title.get(lang)}  [{LABELS.word('priority', lang)} {action.priority:.2f} · "
+        f"{EFFORT_NAMES[action.effort].get(lang)} · {LABELS.word('actors', lang)}: {actors}]",
         f"     {action.description.get(lang)}",
-        f"     {LABELS['why'].get(lang)}: {action.rationale.get(lang)}",
-        f"     {LABELS['sources'].get(lang)}: {'; '.join(source_label(s, lang) for s in action.sources)}",
+        f"     {LABELS.word('why', lang)}: {action.rationale.get(lang)}",
+        f"     {LABELS.word('sources', lang)}: {'; '.join(source_label(s, lang) for s in action.sources)}",
     ]
 
 
 def source_label(source: ActionSource, lang: Lang) -> str:
     if source.seed is not None:
         place = source.thesis.get(lang) if source.thesis else source.seed
-        return f"{place} ({LABELS['abstract'].get(lang)}) “{source.evidence}”"
+        return f"{place} ({LABELS.word('abstract', lang)}) “{source.evidence}”"
     case = source.case_title.get(lang) if source.case_title else source.case
     practice = source.practice_title.get(lang) if source.practice_title else source.practice
     return f"{case} · {practice}"
