@@ -46,6 +46,16 @@ dimensions:
             title: {{zh: 是否开展居民夜话, en: Are night talks held}}
 """
 
+# a district pack that removes a whole inherited dimension
+WITHOUT_INNOVATION = """\
+id: no-innovation
+version: "1"
+extends: core
+title: {zh: 不评创新, en: Without innovation}
+remove: [innovation]
+ahp: null
+"""
+
 
 @pytest.fixture
 def runner() -> CliRunner:

@@ -21,6 +21,7 @@ from assess.answers import (
 from assess.errors import AssessError, ProblemsError
 from assess.packs import load_pack
 from assess.results import Community
+from tests.strategies import answer_value
 
 DATA = Path(__file__).parent / "data" / "answers"
 PACK = load_pack(DATA / "pack.yaml").pack
@@ -233,25 +234,7 @@ def test_dump_keeps_a_natural_key_order_and_chinese_readable():
     assert "示范社区" in text
 
 
-def canonical_value(question):
-    """Strategy for an answer `coerce_answer` returns unchanged (None included: skipped questions are kept)."""
-    if question.type == "likert":
-        return st.integers(question.scale.min, question.scale.max)
-    if question.type == "yes_no":
-        return st.booleans()
-    if question.type == "choice":
-        return st.sampled_from([o.id for o in question.options])
-    if question.type == "multi_choice":
-        return st.lists(st.sampled_from([o.id for o in question.options]), unique=True)
-    if question.type == "number":
-        whole = st.integers(0, 10_000)
-        return whole if question.integer else whole | st.floats(0, 1e6, allow_nan=False)
-    return st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1).map(
-        str.strip
-    ).filter(bool)
-
-
-answers_strategy = st.fixed_dictionaries({}, optional={qid: canonical_value(q) | st.none() for qid, q in Q.items()})
+answers_strategy = st.fixed_dictionaries({}, optional={qid: answer_value(q) | st.none() for qid, q in Q.items()})
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

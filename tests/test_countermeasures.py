@@ -28,7 +28,7 @@ from assess.pack import Pack
 from assess.packs import build_pack, load_pack
 from assess.seeds import thesis_files
 from assess.yamlio import parse_yaml
-from tests.conftest import MINIMAL_PACK, REPO, SHARED_SEEDS
+from tests.conftest import MINIMAL_PACK, REPO, SHARED_SEEDS, WITHOUT_INNOVATION
 
 BROKEN = REPO / "tests" / "data" / "countermeasures"
 MINI = build_pack(parse_yaml(MINIMAL_PACK, "mini.yaml"))
@@ -273,14 +273,6 @@ def test_replace_true_drops_the_bundled_library(write, core: Pack):
     assert merged.files == [merged.files[0]] and merged.files[0].endswith("district.yaml")
 
 
-WITHOUT_INNOVATION = """\
-id: no-innovation
-version: "1"
-extends: core
-title: {zh: 不评创新, en: Without innovation}
-remove: [innovation]
-ahp: null
-"""
 
 
 def test_with_another_pack_bundled_actions_keep_only_its_indicators(write, bundled: Library):

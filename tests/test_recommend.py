@@ -18,7 +18,7 @@ from assess.recommend import EFFORT_FACTORS, plan_lines, recommend
 from assess.report import build_report
 from assess.results import Community, DimensionScore, IndicatorScore, Method, Overall, PackRef, ScoreResult
 from assess.yamlio import parse_yaml
-from tests.conftest import MINIMAL_PACK, REPO
+from tests.conftest import MINIMAL_PACK, REPO, WITHOUT_INNOVATION
 
 SEED = "004_6627220e668f044e.txt"
 ANSWERS = str(REPO / "tests" / "data" / "countermeasures" / "community" / "answers.yaml")  # fictional
@@ -348,14 +348,6 @@ def test_command_help_has_an_example(runner):
 
 # -- a district pack that removes inherited indicators -----------------------------------------------------
 
-WITHOUT_INNOVATION = """\
-id: no-innovation
-version: "1"
-extends: core
-title: {zh: 不评创新, en: Without innovation}
-remove: [innovation]
-ahp: null
-"""
 
 
 def district_answers(write, pack_file: str, pack: Pack) -> str:

@@ -20,6 +20,7 @@ from assess.pack import Pack
 from assess.packs import LoadedPack, load_pack
 from assess.results import Community
 from assess.scoring import normalize, score, score_file
+from tests.strategies import answer_value
 
 DATA = Path(__file__).parent / "data" / "answers"
 GOLDEN = DATA / "golden.yaml"
@@ -299,21 +300,7 @@ def test_uncertainty_is_zero_when_every_answer_scores_the_same():
 # -- properties ----------------------------------------------------------------------------------------
 
 
-def value_for(question):
-    if question.type == "likert":
-        return st.integers(question.scale.min, question.scale.max)
-    if question.type == "yes_no":
-        return st.booleans()
-    if question.type == "choice":
-        return st.sampled_from([o.id for o in question.options])
-    if question.type == "multi_choice":
-        return st.lists(st.sampled_from([o.id for o in question.options]), unique=True)
-    if question.type == "number":
-        return st.integers(0, 100) if question.integer else st.floats(0, 200, allow_nan=False)
-    return st.text(min_size=1, max_size=5)
-
-
-some_answers = st.fixed_dictionaries({}, optional={qid: value_for(q) for qid, q in Q.items()})
+some_answers = st.fixed_dictionaries({}, optional={qid: answer_value(q) for qid, q in Q.items()})
 
 
 def all_scores(result) -> list[float]:
@@ -335,7 +322,7 @@ def test_improving_one_answer_never_lowers_its_indicator_dimension_or_overall(da
     dim_of = {i.id: d.id for d, i in PACK.indicators()}
     scored = [q for q in Q.values() if q.type != "text"]
     question = data.draw(st.sampled_from(scored))
-    low, high = sorted([data.draw(value_for(question)), data.draw(value_for(question))],
+    low, high = sorted([data.draw(answer_value(question)), data.draw(answer_value(question))],
                        key=lambda v: normalize(question, v))
     ind = next(i.id for _, i, q in PACK.questions() if q.id == question.id)
     before = score(LOADED, community_answers(answers | {question.id: low}, respondents))
