@@ -26,7 +26,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from assess.answers import MAX_LISTED_PROBLEMS, AnswerFile, AnswerValueError, RespondentEntry, cached_reader
+from assess.answers import (
+    MAX_LISTED_PROBLEMS,
+    AnswerFile,
+    AnswerValueError,
+    RespondentEntry,
+    cached_reader,
+    first_undecodable_line,
+)
 from assess.errors import AssessError, Problem, ProblemsError
 from assess.pack import Pack, Question
 from assess.results import Community
@@ -189,11 +196,13 @@ def csv_rows(path: Path) -> Iterator[list[Any]]:
             handle.seek(0)
             delimiter = max(",;\t", key=first.count)
             yield from csv.reader(handle, delimiter=delimiter)
-    except UnicodeDecodeError as exc:
+    except UnicodeDecodeError:
+        line = first_undecodable_line(path)
         raise AssessError(
-            f"{path}: 文件不是 UTF-8 编码（第 {exc.start} 字节），请按 UTF-8 导出 "
-            f"/ not UTF-8 text (byte {exc.start}); export as UTF-8"
+            f"{path}:{line}: 文件不是 UTF-8 编码，请按 UTF-8 导出 / not UTF-8 text; export as UTF-8"
         ) from None
+    except csv.Error as exc:
+        raise AssessError(f"{path}: 无法按 CSV 读取 / not readable as CSV: {exc}") from None
 
 
 def xlsx_rows(path: Path) -> Iterator[list[Any]]:

@@ -439,3 +439,11 @@ def test_an_export_mixing_committee_and_individual_questions_needs_the_responden
     with pytest.raises(AssessError, match="--respondent committee") as caught:
         import_export(export, all_types.pack, "p", "x")
     assert "q-staff" in str(caught.value) and "q-trust" in str(caught.value) and "社区两委题目" in str(caught.value)
+
+
+def test_a_non_utf8_export_names_the_line_of_the_first_bad_byte(all_types, tmp_path):
+    export = tmp_path / "gbk.csv"
+    good = "civic_life/q_trust,_uuid\n" + "".join(f"4,u{i}\n" for i in range(3000))
+    export.write_bytes(good.encode("utf-8") + "4,社区\n".encode("gbk"))
+    with pytest.raises(AssessError, match=r"gbk.csv:3002: 文件不是 UTF-8 编码"):
+        import_export(export, all_types.pack, "p", "x")
