@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
     from assess.pack import Pack
 
-MIN_JUDGMENT = 1 / 9
 MAX_JUDGMENT = 9.0
 # A decimal typed for 1/9 (0.11) is accepted; anything smaller is outside the scale.
 MIN_TYPED_JUDGMENT = 0.11

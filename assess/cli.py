@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import click
 
 from assess.errors import AssessError
+from assess.pack import Respondent
+
+RESPONDENTS = list(get_args(Respondent))  # committee, resident, party_member
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -255,7 +258,7 @@ def score_command(
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Answer file to fill; created if missing, continued if present / 答卷文件")
 @pack_option
-@click.option("--respondent", type=click.Choice(["committee", "resident", "party_member"]), default="committee",
+@click.option("--respondent", type=click.Choice(RESPONDENTS), default="committee",
               show_default=True, help="Whose questions to ask / 填写哪类问卷")
 @click.option("--respondent-id", default=None, help="Resident or Party member to fill or continue (default: ask)")
 @click.option("--revisit", is_flag=True, help="Also ask answered questions again (Enter keeps them) / 复查已答题目")
@@ -511,7 +514,7 @@ def indicators_diff(pack_a: str, pack_b: str, lang: str, fmt: str) -> None:
 
 @indicators.command("xlsform")
 @pack_option
-@click.option("--respondent", type=click.Choice(["resident", "party_member", "committee"]), default="resident",
+@click.option("--respondent", type=click.Choice(RESPONDENTS), default="resident",
               show_default=True, help="Whose questionnaire / 问卷对象")
 @lang_option
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
@@ -543,7 +546,7 @@ def indicators_xlsform(pack_ref: str | None, respondent: str, lang: str, output:
               help="The answer file to write / 输出的答案文件")
 @click.option("--community-name", default=None, help="Community name (default: FILE's name) / 社区名称")
 @click.option("--skip-bad-rows", is_flag=True, help="Import the good rows and list the bad ones / 跳过有问题的行")
-@click.option("--respondent", type=click.Choice(["committee", "resident", "party_member"]), default=None,
+@click.option("--respondent", type=click.Choice(RESPONDENTS), default=None,
               help="Whose questionnaire the export is (default: from its questions) / 问卷对象（默认按题目判断）")
 @click.option("--row", type=click.IntRange(min=2), default=None, metavar="N",
               help="Import only the submission in spreadsheet row N (header = 1) / 只导入第 N 行")
@@ -607,8 +610,8 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
     "--library", "libraries", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
     help="A countermeasure file, added after the bundled library and the pack's own (repeatable) / 补充对策库",
 )
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
-              help="Actions in the plan / 列出的对策条数")
+@click.option("--top", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Actions in the plan (default 10) / 列出的对策条数（默认 10）")
 @lang_option
 @click.option("--force", is_flag=True, help="Overwrite an existing report / 覆盖已有文件")
 def report_command(
@@ -622,7 +625,7 @@ def report_command(
     allow_inconsistent: bool,
     uncertainty: int,
     libraries: tuple[Path, ...],
-    top: int,
+    top: int | None,
     lang: str,
     force: bool,
 ) -> None:
@@ -631,9 +634,10 @@ def report_command(
     Example: assess report answers.yaml --respondents residents.csv -o report.pdf --lang zh
     """
     from assess.recommend import dropped_note
-    from assess.report import build_report, render_html, report_format, report_pdf
+    from assess.report import DEFAULT_TOP_ACTIONS, build_report, render_html, report_format, report_pdf
     from assess.yamlio import write_atomic
 
+    top = top or DEFAULT_TOP_ACTIONS
     fmt = report_format(output, fmt)
     if output.exists() and not force:
         raise AssessError(f"{output}: already exists; use --force to overwrite / 文件已存在，如需覆盖请加 --force")

@@ -58,7 +58,6 @@ ID_COLUMNS = ("_uuid", "meta/instanceid", "meta-instanceid", "meta.instanceid", 
 # When a submission was made, to tell several committee submissions apart (Kobo, ODK Central, the form).
 TIME_COLUMNS = ("_submission_time", "submissiondate", "end", "today")
 COMMITTEE = "committee"
-RESPONDENT_KINDS = (COMMITTEE, "resident", "party_member")
 LISTED_SUBMISSIONS = 20
 TRUE_CELLS = frozenset({"1", "true", "yes"})
 FALSE_CELLS = frozenset({"0", "false", "no", ""})

@@ -16,7 +16,6 @@ from assess.packs import LoadedPack
 
 SHARE_DECIMALS = 4
 PACK_FIELDS = ("id", "version", "title", "description", "grade_bands", "default_target", "ahp")
-CHILDREN = {"dimension": "indicators", "indicator": "questions"}
 WORDS = Vocabulary({
     "heading": ("指标包对比", "Pack diff"),
     "extends": ("继承自", "extends"),

@@ -343,7 +343,7 @@ def report_context(
         "top_actions": top_action_titles(data.plan, lang),
         "nearest": nearest,
         "coverage_line": coverage_line(result, t),
-        "charts": chart_views(data, dimensions, nearest, lang, t, chart_css),
+        "charts": chart_views(data, dimensions, nearest, t, chart_css),
         "benchmark": benchmark_view(data, lang, t),
         "plan": plan_view(data, lang, t),
         "quality": quality_view(data, lang, t),
@@ -782,7 +782,6 @@ def chart_views(
     data: ReportData,
     dimensions: list[dict[str, Any]],
     nearest: dict[str, Any] | None,
-    lang: Lang,
     t: LocalTexts,
     chart_css: str = "",
 ) -> dict[str, Any]:

@@ -500,8 +500,10 @@ def score_warnings(pack: Pack, collector: Collector, result: ScoreResult) -> lis
         if dim.insufficient_data:
             warnings.append(
                 bilingual(
-                    f"维度 {dim.id}（{dim.title.zh}）数据不足：覆盖率 {dim.coverage:.0%}，低于 50%",
-                    f"dimension {dim.id}: insufficient data, coverage {dim.coverage:.0%} is under 50 %",
+                    f"维度 {dim.id}（{dim.title.zh}）数据不足：覆盖率 {dim.coverage:.0%}，"
+                    f"低于 {INSUFFICIENT_COVERAGE:.0%}",
+                    f"dimension {dim.id}: insufficient data, coverage {dim.coverage:.0%} is under "
+                    f"{INSUFFICIENT_COVERAGE:.0%}",
                 )
             )
     for _, _, q in pack.questions():

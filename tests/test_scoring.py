@@ -154,7 +154,7 @@ def test_golden_dimensions_and_overall(golden):
     assert [(w.zh, w.en) for w in golden.warnings] == [
         (
             "维度 innovate（创新）数据不足：覆盖率 0%，低于 50%",
-            "dimension innovate: insufficient data, coverage 0% is under 50 %",
+            "dimension innovate: insufficient data, coverage 0% is under 50%",
         )
     ]
 
