@@ -90,7 +90,7 @@ def coding_scale() -> CodingScale:
     try:
         return CodingScale.model_validate(located.data)
     except ValidationError as exc:
-        raise validation_problems(located, exc) from None
+        raise validation_problems(located, exc, CodingScale) from None
 
 
 # -- the profile format -------------------------------------------------------------------------------------
@@ -270,7 +270,7 @@ def build_case(located: Located, pack: Pack) -> CaseProfile:
     try:
         case = CaseProfile.model_validate(located.data)
     except ValidationError as exc:
-        raise ProblemsError(validation_problems(located, exc).problems + problems) from None
+        raise ProblemsError(validation_problems(located, exc, CaseProfile).problems + problems) from None
     if problems:
         raise ProblemsError(problems)
     return case

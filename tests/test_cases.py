@@ -23,7 +23,7 @@ from assess.pack import Pack
 from assess.packs import load_pack
 from assess.seeds import load_register
 from assess.yamlio import parse_yaml
-from tests.conftest import SHARED_SEEDS
+from tests.conftest import SHARED_SEEDS, needs_abstracts
 
 THESES = {"wuling", "l-street", "x-community", "yingzi", "sanyuan"}
 EXEMPLARS = {"wuhu-road", "wangma", "typical-cases"}
@@ -97,7 +97,7 @@ def test_named_practices_carry_their_chinese_names():
     assert "千名干部面对面服务群众" in practice("yingzi", "cadres-face-to-face").name.zh
 
 
-@pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason=f"thesis abstracts not found at {SHARED_SEEDS}")
+@needs_abstracts
 def test_every_evidence_phrase_appears_verbatim_in_the_abstract_of_its_seed():
     missing = []
     for case in load_cases():

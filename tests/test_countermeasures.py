@@ -28,7 +28,7 @@ from assess.pack import Pack
 from assess.packs import build_pack, load_pack
 from assess.seeds import thesis_files
 from assess.yamlio import parse_yaml
-from tests.conftest import MINIMAL_PACK, REPO, SHARED_SEEDS, WITHOUT_INNOVATION
+from tests.conftest import MINIMAL_PACK, REPO, SHARED_SEEDS, WITHOUT_INNOVATION, needs_abstracts
 
 BROKEN = REPO / "tests" / "data" / "countermeasures"
 MINI = build_pack(parse_yaml(MINIMAL_PACK, "mini.yaml"))
@@ -177,7 +177,7 @@ def normalized(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-@pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason=f"thesis abstracts not found at {SHARED_SEEDS}")
+@needs_abstracts
 def test_every_evidence_phrase_appears_verbatim_in_the_cited_abstract(bundled: Library):
     abstracts = {path.name: normalized(path.read_text(encoding="utf-8")) for path in SHARED_SEEDS.glob("*.txt")}
     missing = [
@@ -395,7 +395,7 @@ def test_the_example_district_library_serves_its_local_indicator(core: Pack):
     assert validate_library_files([EXAMPLE_LIBRARY], loaded.pack) == []
 
 
-@pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason=f"thesis abstracts not found at {SHARED_SEEDS}")
+@needs_abstracts
 def test_the_example_district_library_quotes_its_thesis_verbatim():
     abstract = normalized((SHARED_SEEDS / "003_97ebc8ff761865b7.txt").read_text(encoding="utf-8"))
     library = load_library([EXAMPLE_LIBRARY], load_pack("kuangqu-demo").pack)

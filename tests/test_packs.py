@@ -10,7 +10,7 @@ from assess.errors import ProblemsError
 from assess.packs import bundled_packs, load_pack, pack_hash, validate_files
 from assess.seeds import load_register
 from assess.yamlio import load_yaml
-from tests.conftest import MINIMAL_PACK, REPO, SHARED_SEEDS
+from tests.conftest import MINIMAL_PACK, REPO, SHARED_SEEDS, needs_abstracts
 
 BROKEN = REPO / "tests" / "data" / "broken_packs"
 
@@ -125,7 +125,7 @@ def test_core_pack_mixes_committee_facts_and_resident_items(core):
     assert sum(1 for q in questions if getattr(q, "reverse", False)) >= 5
 
 
-@pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason="the thesis abstracts (../shared/seeds) are not here")
+@needs_abstracts
 def test_core_evidence_phrases_are_quoted_from_the_abstracts(core):
     def normal(text: str) -> str:
         return " ".join(text.lower().split())

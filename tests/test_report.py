@@ -240,9 +240,9 @@ def test_data_quality_lists_alpha_and_the_uncertainty_band(example, tmp_path):
     with_band = report.build_report(EXAMPLE / "answers.yaml", EXAMPLE / "residents.csv", uncertainty=50)
     html = report.render_html(with_band, "en")
     quality = html[html.index('id="quality"'):html.index('id="method"')]
-    for rel in with_band.score.reliability:
-        if rel.alpha is not None:
-            assert f"{rel.alpha:.2f}" in quality
+    alphas = [rel.alpha for rel in with_band.score.reliability if rel.alpha is not None]
+    assert alphas
+    assert all(f"{alpha:.2f}" in quality for alpha in alphas)
     band = with_band.score.uncertainty
     assert f"between {band.p5:.2f} and {band.p95:.2f}" in quality
 
