@@ -567,10 +567,9 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
     from assess.importer import import_export
     from assess.inherit import pack_reference_for
     from assess.packs import DEFAULT_PACK, load_pack
-    from assess.yamlio import write_atomic
+    from assess.yamlio import refuse_existing, write_atomic
 
-    if output.exists() and not force:
-        raise AssessError(f"{output}: already exists; use --force to overwrite / 文件已存在，如需覆盖请加 --force")
+    refuse_existing([output], force)
     loaded = load_pack(pack_ref)
     reference = pack_reference_for(pack_ref or DEFAULT_PACK, loaded.file, output)
     result = import_export(export, loaded.pack, reference, community_name or export.stem, skip_bad_rows,
@@ -635,12 +634,11 @@ def report_command(
     """
     from assess.recommend import dropped_note
     from assess.report import DEFAULT_TOP_ACTIONS, build_report, render_html, report_format, report_pdf
-    from assess.yamlio import write_atomic
+    from assess.yamlio import refuse_existing, write_atomic
 
     top = top or DEFAULT_TOP_ACTIONS
     fmt = report_format(output, fmt)
-    if output.exists() and not force:
-        raise AssessError(f"{output}: already exists; use --force to overwrite / 文件已存在，如需覆盖请加 --force")
+    refuse_existing([output], force)
     data = build_report(answers, respondents_csv, pack_ref, weights, allow_inconsistent, uncertainty,
                         top=top, library=libraries)
     note = dropped_note(data.plan) if data.plan is not None else None

@@ -85,14 +85,11 @@ def run_demo(
 ) -> list[Path]:
     """Write every example's report in both languages; returns the files written."""
     from assess.report import build_report, report_pdf
-    from assess.yamlio import write_atomic
+    from assess.yamlio import refuse_existing, write_atomic
 
     examples = list(examples) if examples is not None else bundled_examples()
     planned = planned_outputs(out_dir, examples, html)
-    existing = [p for paths in planned.values() for p in paths if p.exists()]
-    if existing and not force:
-        listed = ", ".join(str(p) for p in existing[:3]) + (" ..." if len(existing) > 3 else "")
-        raise AssessError(f"{listed}: already exist; use --force to overwrite / 文件已存在，如需覆盖请加 --force")
+    refuse_existing([p for paths in planned.values() for p in paths], force)
     written: list[Path] = []
     for example in examples:
         data = build_report(example.answers, example.residents)

@@ -349,8 +349,7 @@ def write_atomic(path: Path, content: str | bytes, *, force: bool = False) -> No
     An existing file is only replaced with `force=True`: the user's work is never overwritten by accident.
     """
     path = Path(path)
-    if path.exists() and not force:
-        raise AssessError(f"{path}: 文件已存在，如需覆盖请加 --force / already exists; use --force to overwrite")
+    refuse_existing([path], force)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -364,6 +363,14 @@ def write_atomic(path: Path, content: str | bytes, *, force: bool = False) -> No
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def refuse_existing(paths: list[Path], force: bool) -> None:
+    """Stop before any work when an output would overwrite a user's file and `--force` was not given."""
+    existing = [p for p in paths if Path(p).exists()]
+    if existing and not force:
+        listed = ", ".join(str(p) for p in existing[:3]) + (" ..." if len(existing) > 3 else "")
+        raise AssessError(f"{listed}: 文件已存在，如需覆盖请加 --force / already exists; use --force to overwrite")
 
 
 def _new_file_mode() -> int:
