@@ -21,7 +21,7 @@ Respondent = Literal["committee", "resident", "party_member"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Text(Strict):

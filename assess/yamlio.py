@@ -329,6 +329,7 @@ LENGTH_MESSAGES = {
 }
 TYPE_MESSAGES = {
     "float_parsing": "应为数字 / must be a number",
+    "finite_number": "应为有限的数字 / must be a finite number",
     "float_type": "应为数字 / must be a number",
     "int_parsing": "应为整数 / must be a whole number",
     "int_type": "应为整数 / must be a whole number",
