@@ -57,10 +57,15 @@ def parse_ratio(value: object) -> float:
     if isinstance(value, str):
         try:
             number = float(Fraction(value.replace(" ", "")))
+        except OverflowError:
+            number = math.inf
         except (ValueError, ZeroDivisionError):
             raise ValueError(f"'{value}' is not a number; write a number from 1/9 to 9, e.g. 3 or 1/3") from None
     elif isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
     else:
         raise ValueError("must be a number between 1/9 and 9, e.g. 3 or 1/3")
     if not math.isfinite(number) or not MIN_TYPED_JUDGMENT <= number <= MAX_JUDGMENT:

@@ -217,20 +217,26 @@ def whole_number(raw: Any) -> int | None:
     return None
 
 
+MAX_WHOLE_NUMBER = 10**15
+
+
 def number_value(raw: Any) -> int | float | None:
-    """A finite number from a YAML number or a text such as '12' or '3.5'; None for anything else."""
+    """A finite number from a YAML number or a text such as '12' or '3.5'; None for anything else (including
+    whole numbers too large for a float, which no answer needs)."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
-        return raw
+        return raw if abs(raw) <= MAX_WHOLE_NUMBER else None
     if isinstance(raw, float):
         return raw if math.isfinite(raw) else None
     if isinstance(raw, str):
         text = raw.strip()
         try:
-            return int(text)
+            whole = int(text)
         except ValueError:
             pass
+        else:
+            return whole if abs(whole) <= MAX_WHOLE_NUMBER else None
         try:
             value = float(text)
         except ValueError:

@@ -221,10 +221,10 @@ def ahp_command(path: Path | None, pack_ref: str | None, allow_inconsistent: boo
 @click.argument("answers", type=click.Path(path_type=Path))
 @scoring_options
 @click.option(
-    "--uncertainty", type=click.IntRange(min=0), default=0, metavar="N",
+    "--uncertainty", type=click.IntRange(0, 100_000), default=0, metavar="N",
     help="Perturb every weight ±25 % N times; report the 5–95 % range of the overall score / 权重扰动次数",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed for --uncertainty / 随机种子")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed / 随机种子")
 @lang_option
 @format_option("table", "json", "csv")
 def score_command(
@@ -602,7 +602,7 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
               metavar="DIR", help="A district's own templates, CSS or texts.yaml; the rest stay bundled / 自定义模板")
 @scoring_options
 @click.option(
-    "--uncertainty", type=click.IntRange(min=0), default=0, metavar="N",
+    "--uncertainty", type=click.IntRange(0, 100_000), default=0, metavar="N",
     help="Perturb every weight ±25 % N times and show the score's range / 权重扰动次数",
 )
 @click.option(

@@ -15,7 +15,7 @@ from assess.ahp import AhpSpec
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
-Weight = Annotated[float, Field(ge=0)]
+Weight = Annotated[float, Field(ge=0, le=1_000_000)]  # relative; the bound keeps sums finite
 Lang = Literal["zh", "en"]
 Respondent = Literal["committee", "resident", "party_member"]
 
@@ -54,6 +54,9 @@ class Option(Strict):
     score: Annotated[float, Field(ge=0, le=100)]
 
 
+MAX_SCALE_POINTS = 11  # 0–10 is the widest rating scale in use
+
+
 class Scale(Strict):
     min: int = 1
     max: int = 5
@@ -63,6 +66,8 @@ class Scale(Strict):
     def _ordered(self) -> Scale:
         if self.max <= self.min:
             raise ValueError(f"max ({self.max}) must be greater than min ({self.min})")
+        if self.max - self.min > MAX_SCALE_POINTS - 1:
+            raise ValueError(f"a scale has at most {MAX_SCALE_POINTS} points (here {self.min}..{self.max})")
         outside = sorted(k for k in self.labels if not self.min <= k <= self.max)
         if outside:
             raise ValueError(f"labels {outside} are outside the scale {self.min}..{self.max}")

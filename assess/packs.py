@@ -57,13 +57,21 @@ def pack_path(ref: str | Path | None, relative_to: Path | None = None) -> Path:
     path = Path(text)
     if relative_to is not None and not path.is_absolute():
         path = relative_to / path
-    if path.exists():
+    if path_exists(path):
         return path
     known = ", ".join(sorted(bundled))
     raise AssessError(
         f"{text}: 找不到指标包：既不是文件，也不是内置指标包编号（内置：{known}） / "
         f"no such pack file, and not a bundled pack id (bundled: {known})"
     )
+
+
+def path_exists(path: Path) -> bool:
+    """`Path.exists`, but a name the system cannot even look up (far too long) simply does not exist."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def load_pack(ref: str | Path | None = None) -> LoadedPack:

@@ -22,6 +22,7 @@ from assess.errors import AssessError, Problem, ProblemsError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_NODES = 2_000_000
+MAX_DEPTH = 100  # a pack is 8 levels deep; far deeper nesting is a mistake or an attack
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -143,6 +144,11 @@ class _Builder:
         self.scalars: dict[tuple[str, str], Any] = {}  # survey files repeat a handful of values many times
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
+        if len(path) > MAX_DEPTH:
+            raise AssessError(
+                f"{self.located.file}:{node.start_mark.line + 1}: 嵌套超过 {MAX_DEPTH} 层 / "
+                f"nested more than {MAX_DEPTH} levels deep"
+            )
         self.count += 1
         if self.count > MAX_NODES:
             raise AssessError(
@@ -351,9 +357,16 @@ def write_atomic(path: Path, content: str | bytes, *, force: bool = False) -> No
     """
     path = Path(path)
     refuse_existing([path], force)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and not path.is_file():
+        raise AssessError(f"{path}: 不是普通文件，不能写入 / not a regular file (a folder or a device); choose a file")
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise AssessError(
+            f"{path}: 无法在此处写入文件 / cannot write here: {exc.strerror or exc}; choose another folder"
+        ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

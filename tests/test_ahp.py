@@ -378,3 +378,10 @@ def test_a_single_judgment_list_is_not_called_expert_1(write):
     [problem] = problems_of(write, "items: [a, b, c]\njudgments: [[a, b, 2]]\n")
     assert "judgments: 2 pair(s) not judged: a vs c, b vs c" in problem
     assert "expert" not in problem
+
+
+def test_a_judgment_too_large_for_a_float_is_outside_the_scale(tmp_path):
+    path = tmp_path / "h.yaml"
+    path.write_text("items: [a, b, c]\njudgments: [[a, b, " + "9" * 400 + "], [a, c, 3], [b, c, 1]]\n")
+    with pytest.raises(ProblemsError, match="outside Saaty's scale"):
+        ahp_file_weights(path, False)

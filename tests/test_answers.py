@@ -391,3 +391,9 @@ def test_a_non_utf8_csv_is_reported_at_the_row_of_the_bad_byte(write):
 def test_a_csv_of_blank_lines_is_refused_as_having_no_header(write):
     with pytest.raises(AssessError, match=r"blank.csv:1: .*row 1 is empty: the first row must be the header"):
         list(iter_csv_respondents(write("blank.csv", "\n\n\n"), PACK))
+
+
+def test_a_number_too_large_for_any_answer_is_refused_not_crashed(write):
+    answers = write("a.yaml", "community: {name: a}\nanswers: {q-training-hours: " + "9" * 400 + "}\n")
+    with pytest.raises(ProblemsError, match="answers.q-training-hours: 应为数字"):
+        load_answer_file(answers, "core")

@@ -24,6 +24,7 @@ EXPECTED = {
     "missing_en": {(3, "title.en")},
     "negative_weight": {(7, "dimensions.0.weight")},
     "not_finite": {(7, "dimensions.0.weight"), (18, "dimensions.0.indicators.0.questions.0.best")},
+    "huge_weight_and_scale": {(7, "dimensions.0.weight"), (22, "dimensions.0.indicators.0.questions.1.scale")},
     "no_sources": {(28, "dimensions.1.indicators.0.sources")},
     "several_problems": {
         (7, "dimensions.0.weight"),

@@ -87,3 +87,17 @@ def test_write_atomic_gives_a_normal_file_mode(tmp_path):
     finally:
         os.umask(umask)
     assert (tmp_path / "report.html").stat().st_mode & 0o777 == 0o644
+
+
+def test_deep_nesting_is_refused_cleanly(write):
+    with pytest.raises(AssessError, match="nested more than 100 levels"):
+        load_yaml(write("deep.yaml", "x: " + "[" * 500 + "]" * 500 + "\n"))
+
+
+def test_write_atomic_explains_an_unusable_place(tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(AssessError, match="cannot write here"):
+        write_atomic(tmp_path / "a-file" / "out.pdf", "x")
+    (tmp_path / "a-folder").mkdir()
+    with pytest.raises(AssessError, match="not a regular file"):
+        write_atomic(tmp_path / "a-folder", "x", force=True)
