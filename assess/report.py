@@ -960,9 +960,10 @@ def render_html(
 
     dirs = template_dirs(district_dir)
     env = template_env(dirs)
-    css = stylesheet(env)
-    context = report_context(data, lang, load_texts(dirs[0] if district_dir is not None else None), chart_style(css))
     try:
+        css = stylesheet(env)
+        texts = load_texts(dirs[0] if district_dir is not None else None)
+        context = report_context(data, lang, texts, chart_style(css))
         return env.get_template(BASE_TEMPLATE).render(**context, css=css, contents=contents)
     except TemplateNotFound as exc:
         raise AssessError(f"template '{exc.name}' not found in {', '.join(map(str, dirs))} / 找不到模板") from None
@@ -978,6 +979,14 @@ def render_html(
     except (TemplateError, TextError) as exc:
         where = template_location(exc, dirs) or BASE_TEMPLATE
         raise AssessError(f"{where}: template error / 模板错误: {exc}") from None
+    except (UnicodeDecodeError, ArithmeticError, RecursionError, TypeError, ValueError) as exc:
+        if district_dir is None:
+            raise  # the bundled templates failing is our bug, to be seen as such
+        where = template_location(exc, dirs) or str(district_dir)
+        raise AssessError(
+            f"{where}: 模板或样式无法使用 / a template or stylesheet of {district_dir} failed: "
+            f"{type(exc).__name__}: {exc}"
+        ) from None
 
 
 def report_format(output: Path, fmt: str | None) -> str:

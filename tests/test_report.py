@@ -655,3 +655,13 @@ def test_method_section_names_a_district_pack_and_its_parent(write):
         method = report.render_html(data, lang).split('id="method"', 1)[1]
         assert "kuangqu-demo" in method and "core@1.0.0" in method
         assert data.score.pack.hash in method
+
+
+@pytest.mark.parametrize("content", [b"{{ 1/0 }}\n", b"caf\xe9 {{ 1 }}\n"])
+def test_a_failing_district_template_is_a_message_naming_the_folder(tmp_path, content):
+    district = tmp_path / "district"
+    district.mkdir()
+    (district / "summary.html").write_bytes(content)
+    data = report.build_report(EXAMPLE / "answers.yaml")
+    with pytest.raises(AssessError, match=f"a template or stylesheet of {re.escape(str(district))} failed"):
+        report.render_html(data, "zh", district)
