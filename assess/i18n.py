@@ -6,7 +6,9 @@ Report texts live in `templates/texts.yaml`; each module that prints for the ter
 
 from __future__ import annotations
 
-from assess.pack import Lang
+from typing import Literal
+
+Lang = Literal["zh", "en"]
 
 
 class Vocabulary(dict[str, tuple[str, str]]):

@@ -19,11 +19,12 @@ import time
 
 import numpy as np
 
-from assess.benchmark import benchmark
-from assess.cases import bundled_case_files, coding_scale, load_case_files, load_cases
-from assess.pack import Pack
-from assess.packs import load_pack
-from assess.results import Community, DimensionScore, Method, Overall, PackRef, ScoreResult
+from assess.cases.benchmark import benchmark
+from assess.cases.profiles import bundled_case_files, coding_scale, load_case_files, load_cases
+from assess.packs.loading import load_pack
+from assess.packs.model import Pack
+from assess.responses.answer_file import Community
+from assess.scoring.results import DimensionScore, Method, Overall, PackRef, ScoreResult
 
 NOISE_SPREADS = (0.0, 5.0, 10.0, 15.0, 20.0)
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from assess.importer import import_export
-from assess.packs import load_pack
-from assess.xlsform import build_xlsform, form_names, xlsform_bytes
+from assess.packs.loading import load_pack
+from assess.packs.xlsform import build_xlsform, form_names, xlsform_bytes
+from assess.responses.kobo import import_export
 
 PACK = "kuangqu-demo"
 

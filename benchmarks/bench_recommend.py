@@ -19,11 +19,12 @@ import time
 
 import numpy as np
 
-from assess.countermeasures import Countermeasure, Library, load_library
-from assess.pack import Pack, Text
-from assess.packs import load_pack
-from assess.recommend import recommend
-from assess.results import Community, DimensionScore, IndicatorScore, Method, Overall, PackRef, ScoreResult
+from assess.actions.library import Countermeasure, Library, load_library
+from assess.actions.recommend import recommend
+from assess.packs.loading import load_pack
+from assess.packs.model import Pack, Text
+from assess.responses.answer_file import Community
+from assess.scoring.results import DimensionScore, IndicatorScore, Method, Overall, PackRef, ScoreResult
 
 
 def weak_everywhere(pack: Pack, rng: np.random.Generator) -> ScoreResult:

@@ -24,11 +24,11 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from assess.answers import RespondentEntry, load_answer_file
-from assess.pack import Pack, Question
-from assess.packs import load_pack
-from assess.scoring import score, score_file
-from assess.yamlio import load_yaml
+from assess.packs.loading import load_pack
+from assess.packs.model import Pack, Question
+from assess.packs.yamlio import load_yaml
+from assess.responses.answer_file import RespondentEntry, load_answer_file
+from assess.scoring.score import score, score_file
 
 SURVEY = 2_000
 
@@ -138,7 +138,7 @@ def survey_figures(folder: Path) -> None:
 CHILD = """
 import sys, time
 from pathlib import Path
-from assess.scoring import score_file
+from assess.scoring.score import score_file
 start = time.perf_counter()
 result = score_file(sys.argv[1], sys.argv[2])
 seconds = time.perf_counter() - start

@@ -20,7 +20,7 @@ import time
 def run_one(respondents: int, items: int) -> dict:
     import numpy as np
 
-    from assess.reliability import ReliabilityAccumulator
+    from assess.scoring.reliability import ReliabilityAccumulator
 
     ids = [f"q{i}" for i in range(items)]
     acc = ReliabilityAccumulator("bench", ids)

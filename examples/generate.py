@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from assess.answers import RESPONDENT_ID_COLUMN, AnswerFile, dump_answer_file
-from assess.pack import Pack, Question
-from assess.packs import load_pack
-from assess.results import Community
+from assess.packs.loading import load_pack
+from assess.packs.model import Pack, Question
+from assess.responses.answer_file import AnswerFile, Community, dump_answer_file
+from assess.responses.residents_csv import RESPONDENT_ID_COLUMN
 
 SEED = 20250315
 ASSESSED_ON = date(2025, 3, 15)

@@ -18,7 +18,7 @@ assert data["pack"]["id"] == "core", data["pack"]
 assert "/_data/indicators/" in data["pack"]["file"], data["pack"]["file"]
 print("wheel install OK:", data["pack"]["file"])
 PY
-"$work/venv/bin/assess" indicators validate "$("$work/venv/bin/python" -c 'from assess.packs import bundled_packs; print(bundled_packs()["core"])')"
+"$work/venv/bin/assess" indicators validate "$("$work/venv/bin/python" -c 'from assess.packs.building import bundled_packs; print(bundled_packs()["core"])')"
 "$work/venv/bin/assess" demo -o "$work/demo" >/dev/null
 pdfs=$(find "$work/demo" -name '*.pdf' | wc -l)
 [ "$pdfs" -ge 6 ] || { echo "wheel demo wrote $pdfs PDFs, expected 6" >&2; exit 1; }

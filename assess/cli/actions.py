@@ -1,0 +1,56 @@
+"""`assess recommend`: the prioritized countermeasures for a community's weak indicators."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from assess.cli.options import format_option, lang_option, print_json, scoring_options
+
+
+@click.command("recommend")
+@click.argument("answers", type=click.Path(path_type=Path))
+@scoring_options
+@click.option(
+    "--library", "libraries", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
+    help="A countermeasure file, added after the bundled library and the pack's own (repeatable) / 补充对策库",
+)
+@click.option(
+    "--top", type=click.IntRange(min=1), default=None, metavar="N", help="Only the N best actions / 只列前 N 条"
+)
+@lang_option
+@format_option("table", "json")
+def recommend_command(
+    answers: Path,
+    respondents_csv: Path | None,
+    pack_ref: str | None,
+    weights: str,
+    allow_inconsistent: bool,
+    libraries: tuple[Path, ...],
+    top: int | None,
+    lang: str,
+    fmt: str,
+) -> None:
+    """针对低于目标的指标，按优先级给出对策 / Prioritized countermeasures for the indicators below target.
+
+    Exits with status 1 when too few dimensions are answered to rank actions.
+
+    Example: assess recommend answers.yaml --respondents residents.csv --top 10 --library my-district.yaml
+    """
+    from assess.actions.library import load_library
+    from assess.actions.recommend import plan_lines, recommend
+    from assess.packs.loading import load_pack
+    from assess.scoring.score import score_file
+
+    result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent)
+    loaded = load_pack(result.pack.file)
+    plan = recommend(result, load_library([*loaded.libraries, *libraries], loaded.pack), loaded.pack, top)
+    failed = plan.status == "insufficient-data"
+    if fmt == "json":
+        print_json(plan.model_dump(mode="json"))
+    else:
+        click.echo("\n".join(plan_lines(plan, lang)), err=failed)
+    if failed:
+        sys.exit(1)

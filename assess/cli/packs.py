@@ -1,0 +1,211 @@
+"""`assess indicators …` and `assess ahp`: list, show, check, adapt and export indicator packs; AHP weights."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from assess.cli.options import RESPONDENTS, Group, format_option, lang_option, pack_option, print_json
+from assess.errors import AssessError
+
+
+@click.group(cls=Group)
+def indicators() -> None:
+    """查看、校验和改编指标包 / List, show, check and adapt indicator packs."""
+
+
+@indicators.command("list")
+@pack_option
+@lang_option
+@format_option("table", "json")
+def indicators_list(pack_ref: str | None, lang: str, fmt: str) -> None:
+    """列出指标体系：维度、指标和题目 / The indicator tree: dimensions, indicators and questions.
+
+    Example: assess indicators list --lang en --format json
+    """
+    from assess.packs.catalog import pack_export, tree_lines
+    from assess.packs.loading import load_pack
+
+    loaded = load_pack(pack_ref)
+    if fmt == "json":
+        print_json(pack_export(loaded))
+    else:
+        click.echo("\n".join(tree_lines(loaded, lang)))
+
+
+@indicators.command("show")
+@click.argument("element_id", metavar="ID")
+@pack_option
+@lang_option
+@format_option("table", "json")
+def indicators_show(element_id: str, pack_ref: str | None, lang: str, fmt: str) -> None:
+    """查看一个维度、指标或题目的全部内容及来源 / One dimension, indicator or question in full, with its sources.
+
+    Example: assess indicators show leading-goose
+    """
+    from assess.packs.catalog import element_export, element_lines, find_element
+    from assess.packs.loading import load_pack
+
+    pack = load_pack(pack_ref).pack
+    found = find_element(pack, element_id)
+    if fmt == "json":
+        print_json(element_export(pack, found))
+    else:
+        click.echo("\n".join(element_lines(pack, found, lang)))
+
+
+@indicators.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--pack", "pack_ref", default=None, metavar="ID|PATH",
+              help="The pack that library files given as PATHS are checked against (default core) / 对策库所用指标包")
+def indicators_validate(paths: tuple[Path, ...], pack_ref: str | None) -> None:
+    """校验指标包文件，逐条列出问题 / Check pack files; print every problem as FILE:LINE: field: message.
+
+    Case profiles (seeds/cases/*.yaml) given as PATHS are checked as profiles, and every bundled case
+    profile is always checked against the core pack too. Countermeasure libraries (files with
+    `countermeasures:`) are checked against --pack (default core); the libraries a district pack names
+    are checked against that pack; the bundled library is always checked against the core pack.
+
+    Example: assess indicators validate my-district.yaml my-actions.yaml --pack my-district.yaml
+    """
+    from assess.actions.library import (
+        bundled_library_problems,
+        looks_like_library,
+        pack_library_problems,
+        validate_library_files,
+    )
+    from assess.cases.profiles import bundled_case_files, bundled_case_problems, looks_like_case, validate_case_files
+    from assess.packs.loading import load_pack, validate_files
+
+    case_paths = [p for p in paths if looks_like_case(p)]
+    library_paths = [p for p in paths if looks_like_library(p)]
+    pack_paths = [p for p in paths if p not in case_paths + library_paths]
+    problems = validate_files(pack_paths)
+    problems += validate_case_files(case_paths)
+    if library_paths:
+        problems += validate_library_files(library_paths, load_pack(pack_ref).pack)
+    problems += [p for p in pack_library_problems(pack_paths) if p not in problems]
+    problems += [p for p in bundled_case_problems() if p not in problems]
+    problems += [p for p in bundled_library_problems() if p not in problems]
+    if problems:
+        click.echo("\n".join(str(p) for p in problems), err=True)
+        click.echo(f"{len(problems)} problem(s) / 发现 {len(problems)} 个问题", err=True)
+        sys.exit(1)
+    bundled = len(bundled_case_files())
+    click.echo(
+        f"{len(paths)} file(s), {bundled} bundled case profiles and the countermeasure library valid / 校验通过"
+    )
+
+
+@click.command("ahp")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@pack_option
+@click.option("--allow-inconsistent", is_flag=True, help="Use the weights even if CR > 0.10 / 一致性不达标也使用")
+@lang_option
+@format_option("table", "json")
+def ahp_command(path: Path | None, pack_ref: str | None, allow_inconsistent: bool, lang: str, fmt: str) -> None:
+    """由两两比较判断计算 AHP 权重及一致性 / AHP weights from pairwise judgments: weights, λmax, CI, CR.
+
+    Give a judgment file ({items, judgments} or {items, experts}), or --pack to see a pack's `ahp:` block.
+
+    Example: assess ahp indicators/examples/ahp-core-dimensions.yaml
+    """
+    from assess.packs.loading import load_pack
+    from assess.scoring.ahp import ahp_file_weights, pack_ahp_weights, result_lines, results_export
+
+    if path is not None and pack_ref is not None:
+        raise click.UsageError("give either a judgment FILE or --pack, not both / 判断文件与 --pack 只能二选一")
+    titles: dict[str, str] = {}
+    if path is not None:
+        file, results = str(path), {"items": ahp_file_weights(path, allow_inconsistent)}
+    else:
+        loaded = load_pack(pack_ref)
+        file, results = loaded.file, pack_ahp_weights(loaded.pack, allow_inconsistent)
+        if not results:
+            raise AssessError(f"{loaded.file}: the pack has no `ahp:` judgments / 指标包中没有 AHP 判断")
+        titles = {e.id: e.title.get(lang) for e in loaded.pack.dimensions + [i for _, i in loaded.pack.indicators()]}
+    if fmt == "json":
+        print_json(results_export(file, results))
+        return
+    click.echo(f"{'AHP 权重' if lang == 'zh' else 'AHP weights'} — {file}")
+    for name, result in results.items():
+        click.echo("\n".join(result_lines(name, result, lang, titles)))
+
+
+# -- adapting packs for a district: indicators new / diff ----------------------------------------------
+
+
+@indicators.command("new")
+@click.argument("name")
+@click.option("--extends", "parent_ref", default="core", show_default=True, metavar="ID|PATH",
+              help="The pack to build on / 上级指标包")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to write the new pack / 输出文件")
+@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
+def indicators_new(name: str, parent_ref: str, output: Path, force: bool) -> None:
+    """生成继承上级指标包的本地指标包模板 / Write a starter district pack that extends another.
+
+    Commented examples show each kind of change: weights, targets, goalposts, labels, removing and adding
+    elements, grade bands and AHP judgments.
+
+    Example: assess indicators new my-district --extends core -o my-district.yaml
+    """
+    from assess.files import write_atomic
+    from assess.packs.inherit import pack_reference_for, starter_pack
+    from assess.packs.loading import load_pack
+
+    parent = load_pack(parent_ref)
+    text = starter_pack(name, pack_reference_for(parent_ref, parent.file, output), parent.pack, output.name)
+    write_atomic(output, text, force=force)
+    click.echo(f"{output}: written / 已生成 — next: assess indicators validate {output}")
+
+
+@indicators.command("diff")
+@click.argument("pack_a", metavar="A")
+@click.argument("pack_b", metavar="B")
+@lang_option
+@format_option("table", "json")
+def indicators_diff(pack_a: str, pack_b: str, lang: str, fmt: str) -> None:
+    """比较两个指标包的增删改 / What pack B adds, removes and changes against pack A, by id.
+
+    A and B are bundled pack ids or files; both are compared fully resolved.
+
+    Example: assess indicators diff core indicators/examples/kuangqu-demo.yaml
+    """
+    from assess.packs.diff import diff_lines, diff_packs
+    from assess.packs.loading import load_pack
+
+    diff = diff_packs(load_pack(pack_a), load_pack(pack_b))
+    if fmt == "json":
+        print_json(diff)
+    else:
+        click.echo("\n".join(diff_lines(diff, lang)))
+
+
+@indicators.command("xlsform")
+@pack_option
+@click.option("--respondent", type=click.Choice(RESPONDENTS), default="resident",
+              show_default=True, help="Whose questionnaire / 问卷对象")
+@lang_option
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The .xlsx form to write / 输出的 XLSForm 文件")
+@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
+def indicators_xlsform(pack_ref: str | None, respondent: str, lang: str, output: Path, force: bool) -> None:
+    """导出 XLSForm 问卷，用于手机采集（ODK / KoboToolbox） / Export a questionnaire as an XLSForm.
+
+    Upload the file to KoboToolbox or ODK Central; `assess import` reads the data they export.
+
+    Example: assess indicators xlsform --respondent resident -o residents.xlsx
+    """
+    from assess.files import write_atomic
+    from assess.packs.loading import load_pack
+    from assess.packs.xlsform import build_xlsform, xlsform_bytes
+
+    form = build_xlsform(load_pack(pack_ref), respondent, lang)
+    write_atomic(output, xlsform_bytes(form), force=force)
+    settings = form.settings
+    click.echo(
+        f"{output}: {len(form.names)} questions / 道题目, form_id {settings['form_id']}, version {settings['version']}"
+    )

@@ -1,0 +1,91 @@
+"""`assess report` and `assess demo`: the assessment report, and reports for the bundled examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from assess.cli.options import lang_option, scoring_options
+
+# -- reports: report / demo -------------------------------------------------------------------------------
+
+
+@click.command("report")
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The report file to write (.pdf or .html) / 报告文件")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default=None,
+              help="pdf or html (default: from the file name, else pdf) / 报告格式")
+@click.option("--templates", "templates", type=click.Path(path_type=Path, file_okay=False), default=None,
+              metavar="DIR", help="A district's own templates, CSS or texts.yaml; the rest stay bundled / 自定义模板")
+@scoring_options
+@click.option(
+    "--uncertainty", type=click.IntRange(0, 100_000), default=0, metavar="N",
+    help="Perturb every weight ±25 % N times and show the score's range / 权重扰动次数",
+)
+@click.option(
+    "--library", "libraries", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
+    help="A countermeasure file, added after the bundled library and the pack's own (repeatable) / 补充对策库",
+)
+@click.option("--top", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Actions in the plan (default 10) / 列出的对策条数（默认 10）")
+@lang_option
+@click.option("--force", is_flag=True, help="Overwrite an existing report / 覆盖已有文件")
+def report_command(
+    answers: Path,
+    output: Path,
+    fmt: str | None,
+    respondents_csv: Path | None,
+    templates: Path | None,
+    pack_ref: str | None,
+    weights: str,
+    allow_inconsistent: bool,
+    uncertainty: int,
+    libraries: tuple[Path, ...],
+    top: int | None,
+    lang: str,
+    force: bool,
+) -> None:
+    """生成评估报告（PDF 或 HTML） / The assessment report: summary, charts, dimensions, cases, plan, method.
+
+    Example: assess report answers.yaml --respondents residents.csv -o report.pdf --lang zh
+    """
+    from assess.actions.recommend import dropped_note
+    from assess.files import refuse_existing, write_atomic
+    from assess.report.community import render_html, report_pdf
+    from assess.report.data import DEFAULT_TOP_ACTIONS, build_report
+    from assess.report.pdf import report_format
+
+    top = top or DEFAULT_TOP_ACTIONS
+    fmt = report_format(output, fmt)
+    refuse_existing([output], force)
+    data = build_report(answers, respondents_csv, pack_ref, weights, allow_inconsistent, uncertainty,
+                        top=top, library=libraries)
+    note = dropped_note(data.plan) if data.plan is not None else None
+    if note is not None:
+        click.echo(note.get(lang), err=True)
+    if fmt == "html":
+        write_atomic(output, render_html(data, lang, templates), force=force)
+        click.echo(f"{output}: written / 已写入")
+        return
+    rendered = report_pdf(data, lang, templates)
+    for url in rendered.refused:
+        click.echo(f"not loaded / 未加载: {url} (only files of the template folders are used)", err=True)
+    write_atomic(output, rendered.pdf, force=force)
+    click.echo(f"{output}: written, {rendered.pages} pages / 已写入，共 {rendered.pages} 页")
+
+
+@click.command("demo")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default="assess-demo",
+              show_default=True, help="Folder for the reports / 输出文件夹")
+@click.option("--force", is_flag=True, help="Overwrite reports already in the folder / 覆盖已有文件")
+def demo_command(out_dir: Path, force: bool) -> None:
+    """为内置的虚构示例社区生成中英文报告 / Reports for the bundled FICTIONAL example communities.
+
+    Example: assess demo -o assess-demo
+    """
+    from assess.report.demo import run_demo
+
+    written = run_demo(out_dir, force=force, progress=lambda path: click.echo(f"{path}: written / 已写入"))
+    click.echo(f"{len(written)} files in {out_dir} (fictional examples) / 共 {len(written)} 个文件（虚构示例）")

@@ -1,0 +1,147 @@
+"""`assess fill` and `assess import`: answers typed at the terminal, and a tool's export as an answer file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from assess.cli.options import RESPONDENTS, format_option, lang_option, pack_option, print_json
+
+
+@click.command("fill")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Answer file to fill; created if missing, continued if present / 答卷文件")
+@pack_option
+@click.option("--respondent", type=click.Choice(RESPONDENTS), default="committee",
+              show_default=True, help="Whose questions to ask / 填写哪类问卷")
+@click.option("--respondent-id", default=None, help="Resident or Party member to fill or continue (default: ask)")
+@click.option("--revisit", is_flag=True, help="Also ask answered questions again (Enter keeps them) / 复查已答题目")
+@lang_option
+def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent_id: str | None, revisit: bool,
+                 lang: str) -> None:
+    """在终端逐题填写问卷，每答一题即保存 / Fill in the questionnaire at the terminal; every answer is saved at once.
+
+    Ctrl-C loses nothing: run the same command again to continue at the next unanswered question.
+
+    Example: assess fill -o answers.yaml --respondent resident
+    """
+    from assess.responses.fill import (
+        FillSession,
+        continuing_text,
+        file_saver,
+        has_comments,
+        new_answer_file,
+        next_respondent_id,
+        open_target,
+        resume_command,
+        resume_text,
+        summary_text,
+    )
+
+    zh = lang == "zh"
+    target = open_target(output, pack_ref)
+    save = file_saver(output)
+    if has_comments(output):
+        click.echo("注意：保存时文件会按标准格式重写，注释不会保留。" if zh
+                   else "Note: saving rewrites the file in standard form; its comments are not kept.")
+    try:
+        data = target.data
+        if data is None:
+            data = new_answer_file(target.pack_ref, click.prompt("社区名称" if zh else "Community name"))
+            save(data)
+        if respondent != "committee" and respondent_id is None:
+            respondent_id = click.prompt(
+                "受访者编号（回车为新受访者；输入已有编号则继续其问卷）" if zh
+                else "Respondent id (Enter for a new person; an existing id continues theirs)",
+                default=next_respondent_id(data, respondent),
+            ).strip()
+    except click.Abort:
+        click.echo("\n" + ("已退出。" if zh else "Stopped."))
+        sys.exit(130)
+    session = FillSession(target.pack.pack, data, respondent, save, respondent_id=respondent_id, revisit=revisit)
+    if (continuing := continuing_text(session, lang)) is not None:
+        click.echo(continuing)
+    if not fill_at_terminal(session, lang):
+        save(session.data)  # an interrupt may have landed during the last save; this one completes it
+        command = resume_command(output, respondent, respondent_id, pack_ref, lang)
+        click.echo("\n" + resume_text(session, output, command, lang))
+        sys.exit(130)
+    click.echo(summary_text(session, output, lang))
+
+
+def fill_at_terminal(session, lang: str) -> bool:
+    """Ask until the questions run out (True) or the user interrupts (False); bad answers are asked again."""
+    from assess.responses.fill import BACK, step_text
+    from assess.responses.values import AnswerValueError
+
+    zh = lang == "zh"
+    try:
+        while (step := session.next_question()) is not None:
+            click.echo(step_text(step, lang))
+            typed = click.prompt("答" if zh else "Answer", default="", show_default=False).strip()
+            if typed == BACK:
+                if not session.back():
+                    click.echo("已是本轮第一题。" if zh else "This is the first question of this run.")
+            elif not typed:
+                session.skip()
+            else:
+                try:
+                    session.answer(typed)
+                except AnswerValueError as exc:
+                    click.echo(f"  ✗ {exc}")
+    except (click.Abort, KeyboardInterrupt):
+        return False
+    return True
+
+
+@click.command("import")
+@click.argument("export", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
+@pack_option
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The answer file to write / 输出的答案文件")
+@click.option("--community-name", default=None, help="Community name (default: FILE's name) / 社区名称")
+@click.option("--skip-bad-rows", is_flag=True, help="Import the good rows and list the bad ones / 跳过有问题的行")
+@click.option("--respondent", type=click.Choice(RESPONDENTS), default=None,
+              help="Whose questionnaire the export is (default: from its questions) / 问卷对象（默认按题目判断）")
+@click.option("--row", type=click.IntRange(min=2), default=None, metavar="N",
+              help="Import only the submission in spreadsheet row N (header = 1) / 只导入第 N 行")
+@click.option("--force", is_flag=True, help="Overwrite an existing answer file / 覆盖已有文件")
+@format_option("table", "json")
+def import_command(export: Path, pack_ref: str | None, output: Path, community_name: str | None,
+                   skip_bad_rows: bool, respondent: str | None, row: int | None, force: bool, fmt: str) -> None:
+    """导入 KoboToolbox 或 ODK Central 导出的数据 / Turn a KoboToolbox or ODK Central export into an answer file.
+
+    Residents' and Party members' exports give one respondent per submission. The committee questionnaire
+    (detected from its questions, or --respondent committee) gives the answer file's `answers:` block: one
+    submission per community, so several are refused until --row picks one.
+    Without --skip-bad-rows a single bad value stops the import and nothing is written.
+
+    Example: assess import residents.csv --pack core -o answers.yaml --community-name 幸福社区
+    """
+    from assess.files import refuse_existing, write_atomic
+    from assess.packs.building import DEFAULT_PACK
+    from assess.packs.inherit import pack_reference_for
+    from assess.packs.loading import load_pack
+    from assess.responses.answer_file import dump_answer_file
+    from assess.responses.kobo import import_export
+
+    refuse_existing([output], force)
+    loaded = load_pack(pack_ref)
+    reference = pack_reference_for(pack_ref or DEFAULT_PACK, loaded.file, output)
+    result = import_export(export, loaded.pack, reference, community_name or export.stem, skip_bad_rows,
+                           respondent, row)
+    write_atomic(output, dump_answer_file(result.answers), force=force)
+    if fmt == "json":
+        print_json(
+            {"file": result.file, "output": str(output), "pack": reference, "rows_read": result.rows_read,
+             "imported": result.imported, "skipped": result.skipped, "blank": result.blank,
+             "block": result.block, "row": result.row, "not_chosen": result.not_chosen,
+             "problems": [{"file": p.file, "row": p.line, "column": p.field, "message": p.message}
+                          for p in result.problems]}
+        )
+        return
+    if result.problems:
+        click.echo("\n".join(f"skipped / 已跳过: {p}" for p in result.problems), err=True)
+    click.echo(f"{result.summary()}\n{output}: written / 已写入")

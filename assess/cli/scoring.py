@@ -1,0 +1,46 @@
+"""`assess score`: a community's scores as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from assess.cli.options import format_option, lang_option, print_json, scoring_options
+
+
+@click.command("score")
+@click.argument("answers", type=click.Path(path_type=Path))
+@scoring_options
+@click.option(
+    "--uncertainty", type=click.IntRange(0, 100_000), default=0, metavar="N",
+    help="Perturb every weight ±25 % N times; report the 5–95 % range of the overall score / 权重扰动次数",
+)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed / 随机种子")
+@lang_option
+@format_option("table", "json", "csv")
+def score_command(
+    answers: Path,
+    respondents_csv: Path | None,
+    pack_ref: str | None,
+    weights: str,
+    allow_inconsistent: bool,
+    uncertainty: int,
+    seed: int,
+    lang: str,
+    fmt: str,
+) -> None:
+    """计算社区得分：总分、维度、指标、题目 / Score a community: overall, dimensions, indicators, questions.
+
+    Example: assess score answers.yaml --respondents residents.csv --uncertainty 1000 --format json
+    """
+    from assess.scoring.output import score_csv, score_table
+    from assess.scoring.score import score_file
+
+    result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent, uncertainty, seed)
+    if fmt == "json":
+        print_json(result.model_dump(mode="json"))
+    elif fmt == "csv":
+        click.echo(score_csv(result), nl=False)
+    else:
+        click.echo(score_table(result, lang))

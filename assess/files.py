@@ -1,0 +1,89 @@
+"""Reading and writing the user's files safely: bounded reads, atomic writes, nothing overwritten by accident.
+
+Every stage reads packs, answers and exports and writes reports and answer files; the rules for doing so
+live here once: a read is refused past a size limit before it starts, a write goes to a temporary file that
+is renamed into place (a crash never leaves half a file), and an existing file is only replaced with
+`--force`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from assess.errors import AssessError
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """A file's text, refusing what cannot be a hand-written data file (too large, not UTF-8, empty)."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise AssessError(f"{name}: 找不到文件 / file not found") from None
+    except OSError as exc:
+        raise AssessError(f"{name}: 无法读取文件 / cannot read the file: {exc.strerror}") from None
+    if path.is_dir():
+        raise AssessError(f"{name}: 这是文件夹，需要的是文件 / is a folder, expected a file")
+    if size > limit:
+        raise AssessError(
+            f"{name}: 文件过大（{size / 1048576:.1f} MiB，上限 {limit // 1048576} MiB） / "
+            f"file is {size / 1048576:.1f} MiB, over the {limit // 1048576} MiB limit"
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AssessError(
+            f"{name}: 文件不是 UTF-8 编码（第 {exc.start} 字节），请另存为 UTF-8 / "
+            f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+        ) from None
+    if not text.strip():
+        raise AssessError(f"{name}: 文件为空 / the file is empty")
+    return text
+
+
+def write_atomic(path: Path, content: str | bytes, *, force: bool = False) -> None:
+    """Write `content` to `path` via a temporary file and rename, so a crash never leaves half a file.
+
+    An existing file is only replaced with `force=True`: the user's work is never overwritten by accident.
+    """
+    path = Path(path)
+    refuse_existing([path], force)
+    if path.exists() and not path.is_file():
+        raise AssessError(f"{path}: 不是普通文件，不能写入 / not a regular file (a folder or a device); choose a file")
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise AssessError(
+            f"{path}: 无法在此处写入文件 / cannot write here: {exc.strerror or exc}; choose another folder"
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, _new_file_mode())  # mkstemp makes 0600; a report is a normal file others may read
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def refuse_existing(paths: list[Path], force: bool) -> None:
+    """Stop before any work when an output would overwrite a user's file and `--force` was not given."""
+    existing = [p for p in paths if Path(p).exists()]
+    if existing and not force:
+        listed = ", ".join(str(p) for p in existing[:3]) + (" ..." if len(existing) > 3 else "")
+        raise AssessError(f"{listed}: 文件已存在，如需覆盖请加 --force / already exists; use --force to overwrite")
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

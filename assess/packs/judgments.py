@@ -1,0 +1,200 @@
+"""The AHP judgment format: what experts write, in a pack's `ahp:` block or in a file for `assess ahp FILE`.
+
+Experts say, pair by pair, how many times more important one item is than another (Saaty's 1-9 scale). The
+format is defined here, once, as pydantic models, with the checks that need the list of items compared
+(unknown ids, self-comparisons, pairs given twice, pairs missing). Turning judgments into weights is the
+scoring stage's (`assess.scoring.ahp`); this module only says what a well-formed judgment set is.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import math
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from assess.errors import ProblemsError
+from assess.packs.yamlio import Located, PathKey, load_yaml, validation_problems
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+
+MAX_JUDGMENT = 9.0
+# A decimal typed for 1/9 (0.11) is accepted; anything smaller is outside the scale.
+MIN_TYPED_JUDGMENT = 0.11
+MAX_ITEMS = 15  # the random-index tables of AHP end at n = 15
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def parse_ratio(value: object) -> float:
+    """A judgment value as written by people: 3, 0.5, "1/3" or "3"; kept on Saaty's 1/9..9 scale."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number between 1/9 and 9, not yes/no")
+    if isinstance(value, str):
+        try:
+            number = float(Fraction(value.replace(" ", "")))
+        except OverflowError:
+            number = math.inf
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"'{value}' is not a number; write a number from 1/9 to 9, e.g. 3 or 1/3") from None
+    elif isinstance(value, int | float):
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+    else:
+        raise ValueError("must be a number between 1/9 and 9, e.g. 3 or 1/3")
+    if not math.isfinite(number) or not MIN_TYPED_JUDGMENT <= number <= MAX_JUDGMENT:
+        raise ValueError(
+            f"{value} is outside Saaty's scale; allowed are 1/9 … 9 (1 = equally important, 9 = extremely "
+            "more important, 1/3 = the second is 3× as important) / 判断值须在 1/9 到 9 之间"
+        )
+    return number
+
+
+def judgment_shape(value: object) -> object:
+    if not isinstance(value, list | tuple) or len(value) != 3:
+        raise ValueError(
+            "a judgment is [first, second, value], e.g. [participation, services, 3] / 判断格式为 [甲, 乙, 倍数]"
+        )
+    return value
+
+
+Ratio = Annotated[float, BeforeValidator(parse_ratio)]
+# [a, b, v]: a is v times as important as b
+Judgment = Annotated[tuple[str, str, Ratio], BeforeValidator(judgment_shape)]
+
+
+class Expert(_Model):
+    name: str | None = None
+    judgments: list[Judgment]
+
+
+class JudgmentSet(_Model):
+    """Judgments among the items of one level: one expert (`judgments`) or several (`experts`)."""
+
+    experts: Annotated[list[Expert], Field(min_length=1)] | None = None
+    judgments: list[Judgment] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> JudgmentSet:
+        if (self.experts is None) == (self.judgments is None):
+            raise ValueError("give either `judgments:` (one expert) or `experts:` (several), not both or neither")
+        return self
+
+    def expert_sets(self, path: PathKey) -> list[tuple[str, list[Judgment], PathKey]]:
+        """(expert label, judgments, path of the judgment list) for every expert, in file order."""
+        if self.judgments is not None:
+            return [("expert 1", self.judgments, (*path, "judgments"))]
+        assert self.experts is not None
+        return [
+            (e.name or f"expert {n}", e.judgments, (*path, "experts", n - 1, "judgments"))
+            for n, e in enumerate(self.experts, 1)
+        ]
+
+
+class AhpSpec(_Model):
+    """The `ahp:` block of a pack: judgments among its dimensions and among each dimension's indicators."""
+
+    dimensions: JudgmentSet | None = None
+    indicators: dict[str, JudgmentSet] = Field(default_factory=dict)
+
+
+class AhpFile(JudgmentSet):
+    """A standalone judgment file for `assess ahp FILE`: the items, then the judgments among them."""
+
+    items: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+
+
+# -- rules that need the item list (reported with file lines by the loaders) ---------------------------
+
+
+def judgment_set_violations(jset: JudgmentSet, items: list[str], path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    """Unknown ids, self-comparisons, pairs given twice or both ways, and missing pairs, per expert."""
+    if len(items) > MAX_ITEMS:
+        yield path, f"AHP handles at most {MAX_ITEMS} items per judgment set (Saaty's RI table ends there)"
+    names = [label for label, _, _ in jset.expert_sets(path)]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        yield (*path, "experts"), f"two experts are both named '{name}'; give each a distinct name"
+    one_expert = jset.judgments is not None  # a plain `judgments:` list has nobody to name in messages
+    for label, judgments, j_path in jset.expert_sets(path):
+        yield from expert_violations(None if one_expert else label, judgments, items, j_path)
+
+
+def expert_violations(
+    label: str | None, judgments: list[Judgment], items: list[str], path: PathKey
+) -> Iterator[tuple[PathKey, str]]:
+    known = set(items)
+    given: dict[tuple[str, str], int] = {}
+    for k, (a, b, _value) in enumerate(judgments):
+        where = (*path, k)
+        unknown = [x for x in (a, b) if x not in known]
+        for item in unknown:
+            yield where, unknown_item_message(item, items)
+        if unknown:
+            continue
+        if a == b:
+            yield where, f"compares '{a}' with itself; leave it out (an item is always 1× itself) / 不需要与自身比较"
+            continue
+        if (a, b) in given:
+            yield where, f"'{a}' vs '{b}' is judged twice (also item {given[a, b]}); keep one / 同一对判断重复"
+        elif (b, a) in given:
+            yield where, (
+                f"'{a}' vs '{b}' is also given the other way round (item {given[b, a]}); give each pair once, "
+                "the reverse is implied (1/value) / 同一对不要正反各填一次"
+            )
+        given[a, b] = k
+    missing = [
+        f"{a} vs {b}" for a, b in itertools.combinations(items, 2) if (a, b) not in given and (b, a) not in given
+    ]
+    if missing:
+        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        needed = len(items) * (len(items) - 1) // 2
+        who = f"{label}: " if label else ""
+        yield path, (
+            f"{who}{len(missing)} pair(s) not judged: {shown}; {len(items)} items need all {needed} pairs "
+            "/ 缺少成对比较判断"
+        )
+
+
+def unknown_item_message(item: str, items: list[str]) -> str:
+    close = difflib.get_close_matches(item, items, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else f"; the items here are: {', '.join(items)}"
+    return f"'{item}' is not one of the items compared here{hint} / 不是本组比较的项目"
+
+
+def load_ahp_file(path: Path | str) -> tuple[AhpFile, str]:
+    """A standalone judgment file, every problem reported with its line; returns the model and the file name."""
+    located = load_yaml(path)
+    return build_ahp_file(located), located.file
+
+
+def build_ahp_file(located: Located) -> AhpFile:
+    if not isinstance(located.data, dict):
+        message = "an AHP file is a mapping with `items:` and `judgments:` or `experts:` / 格式不对"
+        raise ProblemsError([located.problem((), message)])
+    try:
+        spec = AhpFile.model_validate(located.data)
+    except ValidationError as exc:
+        raise validation_problems(located, exc, AhpFile) from None
+    items = list(dict.fromkeys(spec.items))
+    problems = [located.problem(("items",), message) for message in repeated_items_messages(spec.items)]
+    problems += [located.problem(p, message) for p, message in judgment_set_violations(spec, items, ())]
+    if problems:
+        raise ProblemsError(problems)
+    return spec
+
+
+def repeated_items_messages(items: list[str]) -> list[str]:
+    """Checked beside the judgments (not in the model) so that a repeated item does not hide their problems."""
+    repeated = sorted({i for i in items if items.count(i) > 1})
+    return [f"items listed twice: {', '.join(repeated)} / 项目重复"] if repeated else []

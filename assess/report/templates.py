@@ -1,0 +1,160 @@
+"""The sandboxed jinja2 environment in which every report -- a community's or a district's -- is written.
+
+Templates come from a district's `--templates` folder first and the bundled `templates/` second. They are
+not trusted code: the environment is sandboxed and autoescaping, prints no bidi controls, and names the
+template file and line of anything that fails. `render_document` is the one way a report's HTML is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from assess.errors import AssessError
+from assess.report.texts import LocalTexts, ReportText, TextError, load_texts, missing_text_message
+from assess.resources import templates_dir
+
+CSS_FILE = "report.css"
+DISTRICT_CSS_FILE = "district.css"  # a district's additions, after the bundled CSS
+BASE_TEMPLATE = "base.html"
+
+
+# -- HTML -------------------------------------------------------------------------------------------------
+
+
+def template_dirs(district_dir: Path | None) -> list[Path]:
+    """Where templates and their files are looked up, a district's folder first."""
+    bundled = templates_dir()
+    if district_dir is None:
+        return [bundled]
+    district_dir = Path(district_dir)
+    if not district_dir.is_dir():
+        raise AssessError(f"{district_dir}: templates folder not found / 找不到模板文件夹")
+    return [district_dir, bundled]
+
+
+def template_env(dirs: Sequence[Path]):
+    """A sandboxed jinja2 environment: a district's templates are not trusted code.
+
+    `ImmutableSandboxedEnvironment` refuses `__class__`, `__globals__` and the like (which reach `os` and any
+    file) and calls that change lists or dicts; autoescape keeps every user text plain text.
+    """
+    from jinja2 import ChoiceLoader, FileSystemLoader
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    return ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
+        autoescape=True,
+        undefined=report_undefined(),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=without_bidi_controls,
+    )
+
+
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def without_bidi_controls(value: Any) -> Any:
+    """Every value a template prints, less the bidi embedding/override/isolate controls (U+202A-E, U+2066-9):
+    in a community name or an answer they could reverse how the rest of a line reads.
+    """
+    return value.translate(BIDI_CONTROLS) if isinstance(value, str) else value
+
+
+@cache
+def report_undefined() -> type:
+    """jinja2's StrictUndefined, saying "texts.yaml has no text 'x'" when a template asks `t` for a missing text."""
+    from jinja2 import StrictUndefined
+
+    class ReportUndefined(StrictUndefined):
+        @property
+        def _undefined_message(self) -> str:
+            if self._undefined_hint is None and isinstance(self._undefined_obj, LocalTexts):
+                return missing_text_message(str(self._undefined_name), self._undefined_obj)
+            return super()._undefined_message
+
+    return ReportUndefined
+
+
+def template_location(exc: BaseException, dirs: Sequence[Path]) -> str | None:
+    """'file:line' of the innermost template frame of a run-time template error.
+
+    jinja2 rewrites the traceback so that template code shows as frames whose file is the template's path
+    and whose line is the template's line; the innermost one inside a template folder is where it failed.
+    """
+    roots = [Path(d).resolve() for d in dirs]
+    where = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".htm")) and any(Path(filename).resolve().is_relative_to(r) for r in roots):
+            where = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
+
+
+def stylesheet(env) -> Markup:
+    """The print CSS (a district's own `report.css` first), then a district's `district.css` if it has one, so
+    that one colour is changed with one rule; inlined so the HTML stands alone, and unable to close <style>.
+    """
+    from jinja2 import TemplateNotFound
+
+    source, _, _ = env.loader.get_source(env, CSS_FILE)
+    try:
+        extra, _, _ = env.loader.get_source(env, DISTRICT_CSS_FILE)
+    except TemplateNotFound:
+        extra = ""
+    combined = source + (f"\n/* {DISTRICT_CSS_FILE} */\n{extra}" if extra else "")
+    return Markup(combined.replace("</", "<\\/"))
+
+
+def render_document(
+    district_dir: Path | None,
+    context: Callable[[str, Mapping[str, ReportText]], Mapping[str, Any]],
+    template: str = BASE_TEMPLATE,
+) -> str:
+    """One report's HTML: `template` rendered with `context(css, texts)`, every template failure a message.
+
+    `context` gets the stylesheet (for the charts' colours) and the texts (a district's over the bundled ones);
+    a district's broken template names its file and line, while a failing bundled template is our bug and
+    raises as such.
+    """
+    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+    from jinja2.sandbox import SecurityError
+
+    dirs = template_dirs(district_dir)
+    env = template_env(dirs)
+    try:
+        css = stylesheet(env)
+        texts = load_texts(dirs[0] if district_dir is not None else None)
+        return env.get_template(template).render(**context(css, texts), css=css)
+    except TemplateNotFound as exc:
+        raise AssessError(f"template '{exc.name}' not found in {', '.join(map(str, dirs))} / 找不到模板") from None
+    except TemplateSyntaxError as exc:
+        where = f"{exc.filename or exc.name}:{exc.lineno}"
+        raise AssessError(f"{where}: template error / 模板错误: {exc.message}") from None
+    except SecurityError as exc:
+        where = template_location(exc, dirs) or template
+        raise AssessError(
+            f"{where}: the template uses something templates may not ({exc}); templates may only show the "
+            f"report's values / 模板使用了不允许的内容，模板只能显示报告中的数据"
+        ) from None
+    except (TemplateError, TextError) as exc:
+        where = template_location(exc, dirs) or template
+        raise AssessError(f"{where}: template error / 模板错误: {exc}") from None
+    except (UnicodeDecodeError, ArithmeticError, RecursionError, TypeError, ValueError) as exc:
+        if district_dir is None:
+            raise  # the bundled templates failing is our bug, to be seen as such
+        where = template_location(exc, dirs) or str(district_dir)
+        raise AssessError(
+            f"{where}: 模板或样式无法使用 / a template or stylesheet of {district_dir} failed: "
+            f"{type(exc).__name__}: {exc}"
+        ) from None
+
+

@@ -1,0 +1,218 @@
+"""Answer files: reading, checking and writing the answers a community gives, in YAML.
+
+An answer file holds the committee's self-report (`answers`, one source) and optionally individual
+respondents (`respondents`, one source each). Every raw value goes through `coerce_answer`
+(`responses.values`), as CSV cells and the terminal's answers do, so all accept exactly the same spellings
+and produce the same canonical value. Reading collects every problem of a file and reports them together,
+each with its file, line and field; nothing is scored from a file that has problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from assess.errors import AssessError, Problem, ProblemsError
+from assess.packs.building import pack_path
+from assess.packs.loading import LoadedPack, load_pack
+from assess.packs.model import Pack
+from assess.packs.yamlio import Located, PathKey, load_yaml, validation_problems
+from assess.responses.values import AnswerValueError, cached_reader, unknown_question_message
+
+
+class AnswerModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RespondentEntry(AnswerModel):
+    """One resident or Party member: an id of the survey's choosing and their answers by question id."""
+
+    id: str
+    answers: dict[str, Any] = {}
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("id")
+    @classmethod
+    def _id_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank / 不能为空")
+        return value.strip()
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _keys_as_text(cls, value: object) -> object:
+        return keys_as_text(value)
+
+
+class Community(AnswerModel):
+    """Who is assessed: the community block of an answer file, carried into every result."""
+
+    name: str
+    district: str | None = None
+    street: str | None = None
+    city: str | None = None
+    type: str | None = None
+    population: int | None = None
+
+
+class AnswerFile(AnswerModel):
+    pack: str = "core"
+    community: Community
+    assessed_on: date | None = None
+    answers: dict[str, Any] = {}
+    respondents: list[RespondentEntry] = []
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _keys_as_text(cls, value: object) -> object:
+        return keys_as_text(value)
+
+
+def keys_as_text(value: object) -> object:
+    """`12: 4` in YAML has an integer key; question ids are text, so compare them as text."""
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class LoadedAnswers:
+    file: str
+    data: AnswerFile
+    located: Located
+    pack: LoadedPack
+
+    def respondent_places(self) -> dict[str, str]:
+        """Where each respondent of the file is, as `FILE:LINE`, so a CSV repeating the id can point at it."""
+        places: dict[str, str] = {}
+        for index, entry in enumerate(self.data.respondents):
+            line = self.located.line_of(("respondents", index, "id"))
+            places.setdefault(entry.id, f"{self.file}:{line}" if line else self.file)
+        return places
+
+
+# -- the answer file ----------------------------------------------------------------------------------
+
+
+def load_answer_file(path: Path | str, pack_ref: str | Path | None = None) -> LoadedAnswers:
+    """Read and check an answer file against its pack; raise `ProblemsError` listing every problem.
+
+    The pack is `pack_ref` when given (the `--pack` option), else the file's `pack:` -- a bundled id, or a
+    path relative to the answer file's folder. Values in the result are canonical (see `coerce_answer`).
+    """
+    path = Path(path)
+    located = load_yaml(path)
+    raw = located.data
+    if not isinstance(raw, dict):
+        raise ProblemsError([located.problem((), "an answer file must be a mapping with community and answers")])
+    problems: list[Problem] = []
+    loaded_pack = resolve_pack(raw, path, pack_ref, located, problems)
+    canonical: dict[str, Any] = {}
+    if loaded_pack is not None:
+        canonical = canonical_answers(raw, loaded_pack.pack, located, problems)
+    # One model check, on the canonical values: they keep the file's structure (answer values are `Any` to
+    # the model), so its errors point at the same lines, and a survey is not validated twice.
+    try:
+        data = AnswerFile.model_validate({**raw, **canonical})
+    except ValidationError as exc:
+        problems[:0] = validation_problems(located, exc, AnswerFile).problems
+    if problems:
+        raise ProblemsError(problems)
+    return LoadedAnswers(file=str(path), data=data, located=located, pack=loaded_pack)
+
+
+def resolve_pack(
+    raw: dict, path: Path, pack_ref: str | Path | None, located: Located, problems: list[Problem]
+) -> LoadedPack | None:
+    if pack_ref is not None:
+        return load_pack(pack_ref)
+    ref = raw.get("pack", "core")
+    if not isinstance(ref, str):
+        return None  # already reported by the model check
+    try:
+        where = pack_path(ref, relative_to=path.parent)
+    except AssessError as exc:
+        problems.append(located.problem(("pack",), str(exc)))
+        return None
+    return load_pack(where)
+
+
+def canonical_answers(raw: dict, pack: Pack, located: Located, problems: list[Problem]) -> dict[str, Any]:
+    """The `answers` and `respondents` blocks with canonical values; problems are appended, not raised."""
+    checker = BlockChecker(pack, located, problems)
+    result: dict[str, Any] = {}
+    block = raw.get("answers")
+    if isinstance(block, dict):
+        result["answers"] = checker.block(block, ("answers",), "answers")
+    entries = raw.get("respondents")
+    if isinstance(entries, list):
+        result["respondents"] = checker.respondents(entries)
+    return result
+
+
+class BlockChecker:
+    """Checks the answer blocks of one file against its pack, appending a located problem for each bad value."""
+
+    def __init__(self, pack: Pack, located: Located, problems: list[Problem]):
+        self.pack = pack
+        self.located = located
+        self.problems = problems
+        self.readers = {q.id: cached_reader(q) for _, _, q in pack.questions()}
+
+    def respondents(self, entries: list) -> list[Any]:
+        first_seen: dict[str, int] = {}
+        checked: list[Any] = []
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                checked.append(entry)  # the model check reports it
+                continue
+            rid = str(entry.get("id", "")).strip()
+            where: PathKey = ("respondents", index)
+            if rid in first_seen:
+                message = f"duplicate respondent id '{rid}' (first used at line {first_seen[rid]}) / 受访者编号重复"
+                self.problems.append(self.located.problem((*where, "id"), message))
+            elif rid:
+                first_seen[rid] = self.located.line_of((*where, "id")) or 0
+            block = entry.get("answers")
+            if isinstance(block, dict):
+                block = self.block(block, (*where, "answers"), f"respondents[{rid or index + 1}].answers")
+            checked.append({**entry, "answers": block} if "answers" in entry else entry)
+        return checked
+
+    def block(self, block: dict, where: PathKey, field: str) -> dict[str, Any]:
+        """One source's answers with canonical values."""
+        result: dict[str, Any] = {}
+        for key, raw in block.items():
+            qid = str(key)
+            read = self.readers.get(qid)
+            if read is None:
+                self.problem((*where, key), f"{field}.{qid}", unknown_question_message(self.pack, qid))
+                continue
+            try:
+                result[qid] = read(raw)
+            except AnswerValueError as exc:
+                self.problem((*where, key), f"{field}.{qid}", str(exc))
+        return result
+
+    def problem(self, path: PathKey, field: str, message: str) -> None:
+        self.problems.append(Problem(self.located.file, self.located.line_of(path), field, message))
+
+
+def dump_answer_file(data: AnswerFile) -> str:
+    """The answer file as YAML that `load_answer_file` reads back to the same `AnswerFile`."""
+    document: dict[str, Any] = {"pack": data.pack, "community": data.community.model_dump(exclude_none=True)}
+    if data.assessed_on is not None:
+        document["assessed_on"] = data.assessed_on
+    document["answers"] = dict(data.answers)
+    if data.respondents:
+        document["respondents"] = [{"id": r.id, "answers": dict(r.answers)} for r in data.respondents]
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, default_flow_style=False)

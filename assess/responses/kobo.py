@@ -1,0 +1,450 @@
+"""Reading what KoboToolbox or ODK Central exported into an answer file: `assess import`.
+
+Both tools export one row per submission, as CSV or XLSX, but they spell the columns differently: Kobo
+joins group and question names with '/' (or '.'), ODK Central with '-'; a select_multiple is either one
+cell of space-separated choices or one 0/1 column per choice; each tool adds its own meta columns
+(`_uuid`, `_submission_time`, `start`, `KEY`, `meta-instanceID`, ...). The header is mapped once, through
+the same names `assess indicators xlsform` gives the questions, and every cell then goes through
+`coerce_answer`, exactly as an answer typed into an answer file would. Nothing is dropped silently: a bad
+row stops the import unless the user asks to skip bad rows, and the result counts what was read,
+imported and skipped.
+
+A form is filled by one kind of respondent. Residents and Party members are many people: each submission
+becomes one respondent. The committee questionnaire is the community's own self-report: its single
+submission becomes the answer file's `answers` block, and several committee submissions are refused rather
+than averaged, until the user picks one (`row`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assess.errors import AssessError, Problem, ProblemsError
+from assess.packs.model import Pack, Question
+from assess.packs.xlsform import form_names
+from assess.responses.answer_file import AnswerFile, Community, RespondentEntry
+from assess.responses.tabular import MAX_LISTED_PROBLEMS, DataRows, read_rows
+from assess.responses.values import AnswerValueError, cached_reader
+
+GROUP_SEPARATORS = ("/", "-", ".")
+OPTION_SEPARATORS = ("/", "-", ".")
+# Everything in the XLSForm `meta` group (meta/instanceID, meta/rootUuid, meta/deprecatedID, ... the tools
+# add new ones over time) and these top-level columns of KoboToolbox, ODK Central and the form's own meta
+# questions are never answers.
+META_GROUPS = tuple(f"meta{sep}" for sep in GROUP_SEPARATORS)
+META_COLUMNS = frozenset(
+    name.lower()
+    for name in (
+        "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username", "email",
+        "audit", "instanceID", "instanceName", "deprecatedID", "KEY", "SubmissionDate", "SubmitterID",
+        "SubmitterName", "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState", "DeviceID",
+        "Edits", "FormVersion", "formhub/uuid", "meta", "__version__",
+    )
+)
+ID_COLUMNS = ("_uuid", "meta/instanceid", "meta-instanceid", "meta.instanceid", "instanceid", "key")
+# When a submission was made, to tell several committee submissions apart (Kobo, ODK Central, the form).
+TIME_COLUMNS = ("_submission_time", "submissiondate", "end", "today")
+COMMITTEE = "committee"
+LISTED_SUBMISSIONS = 20
+TRUE_CELLS = frozenset({"1", "true", "yes"})
+FALSE_CELLS = frozenset({"0", "false", "no", ""})
+
+
+# -- the header ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a column holds: a question's answer, or (one 0/1 column per choice) whether `option` was chosen."""
+
+    question: Question
+    option: str | None = None
+
+
+@dataclass
+class Layout:
+    header: list[str]
+    id_column: int
+    answers: dict[int, Question] = field(default_factory=dict)  # column -> question
+    answer_columns: dict[str, int] = field(default_factory=dict)  # question id -> its answer column
+    choices: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # question id -> [(column, option)]
+    questions: dict[str, Question] = field(default_factory=dict)
+    meta: list[str] = field(default_factory=list)
+
+
+def column_names(pack: Pack) -> dict[str, Target | None]:
+    """Every spelling of a question column either tool can export -> its target (None: ambiguous).
+
+    A question is accepted under its form name or its id, alone or after its dimension's group name; a
+    spelling that is also a meta column (a question with the id `start`) is left to the meta column.
+    """
+    names = form_names(pack)
+    spellings: dict[str, Target | None] = {}
+
+    def accept(name: str, target: Target) -> None:
+        if not is_meta(name):
+            spellings[name] = target if spellings.get(name, target) == target else None
+
+    for dim, _, question in pack.questions():
+        prefixes = [""] + [g + sep for g in {names[dim.id], dim.id} for sep in GROUP_SEPARATORS]
+        for prefix, alias in itertools.product(prefixes, {names[question.id], question.id}):
+            accept(prefix + alias, Target(question))
+            if question.type == "multi_choice":
+                for option, sep in itertools.product(question.options, OPTION_SEPARATORS):
+                    accept(f"{prefix}{alias}{sep}{option.id}", Target(question, option.id))
+    return spellings
+
+
+def is_meta(column: str) -> bool:
+    lowered = column.lower()
+    return column.startswith("_") or lowered.startswith(META_GROUPS) or lowered in META_COLUMNS
+
+
+def read_layout(header: list[str], pack: Pack, name: str) -> Layout:
+    """The columns' meaning; an unknown, ambiguous or repeated column is fatal, since no row can be trusted."""
+    spellings = column_names(pack)
+    lowered = [c.lower() for c in header]
+    id_column = next((lowered.index(c) for c in ID_COLUMNS if c in lowered), None)
+    problems: list[Problem] = []
+    if id_column is None:
+        problems.append(
+            Problem(name, 1, "", "缺少提交编号列（_uuid、meta/instanceID 或 KEY），导出数据时请包含元数据列 "
+                    "/ no submission id column (_uuid, meta/instanceID or KEY); export the data with its meta columns")
+        )
+    layout = Layout(header, id_column if id_column is not None else -1)
+    seen: dict[tuple[str, str | None], str] = {}
+    for index, column in enumerate(header):
+        target = spellings.get(column)
+        if column in spellings and target is None:
+            message = "列名可对应多道题目 / the column name fits more than one question"
+            problems.append(Problem(name, 1, column, message))
+        elif target is not None:
+            key = (target.question.id, target.option)
+            if key in seen:
+                message = (
+                    f"题目 '{target.question.id}' 出现第二列（第一列：'{seen[key]}'） "
+                    f"/ a second column for '{target.question.id}' (first: '{seen[key]}')"
+                )
+                problems.append(Problem(name, 1, column, message))
+                continue
+            seen[key] = column
+            layout.questions[target.question.id] = target.question
+            if target.option is None:
+                layout.answers[index] = target.question
+                layout.answer_columns[target.question.id] = index
+            else:
+                layout.choices.setdefault(target.question.id, []).append((index, target.option))
+        elif is_meta(column) or index == id_column:
+            layout.meta.append(column)
+        elif not column:
+            problems.append(Problem(name, 1, f"column {index + 1}", "列名为空 / empty column name"))
+        else:
+            problems.append(Problem(name, 1, column, unknown_column_message(column, spellings)))
+    if problems:
+        raise ProblemsError(problems)
+    return layout
+
+
+def unknown_column_message(column: str, spellings: dict[str, Target | None]) -> str:
+    close = difflib.get_close_matches(column, list(spellings), n=3, cutoff=0.75)
+    hint_zh = f"；是否想写 {', '.join(close)}？" if close else ""
+    hint_en = f"; did you mean {', '.join(close)}?" if close else ""
+    return (
+        f"既不是指标包中的题目，也不是元数据列{hint_zh}。请用 `assess indicators xlsform` 为此指标包生成的表单收集，"
+        f"并按题目名称（XML 值）而非标签导出 / not a question of the pack, nor a meta column{hint_en}. Export with "
+        "question names (XML values), not labels, from the form made by `assess indicators xlsform` for this pack"
+    )
+
+
+def is_committee_import(layout: Layout, respondent: str | None, name: str) -> bool:
+    """Whether the export is the committee questionnaire: as the user says, else from the questions it holds.
+
+    An export mixing committee questions with residents' or Party members' is ambiguous (one submission per
+    community, or one per person?), so it needs the user's word rather than a guess.
+    """
+    if respondent is not None:
+        return respondent == COMMITTEE
+    committee = [qid for qid, q in layout.questions.items() if q.respondent == COMMITTEE]
+    individual = [qid for qid, q in layout.questions.items() if q.respondent != COMMITTEE]
+    if committee and individual:
+        raise AssessError(
+            f"{name}: 此导出同时含有社区两委题目（{some(committee)}）和个人问卷题目（{some(individual)}），无法判断"
+            "是哪一份问卷；请用 --respondent committee（整个社区一份）或 --respondent resident（每人一份）指明 "
+            f"/ the export holds committee questions ({some(committee)}) and individual respondents' questions "
+            f"({some(individual)}); say which questionnaire it is with --respondent committee (one submission for "
+            "the community) or --respondent resident (one per person)"
+        )
+    return bool(committee)
+
+
+def some(ids: list[str], shown: int = 3) -> str:
+    more = f" … {len(ids)}" if len(ids) > shown else ""
+    return ", ".join(ids[:shown]) + more
+
+
+def picked_row(rows: DataRows, wanted: int, name: str) -> list[tuple[int, list[Any]]]:
+    """The one row the user chose (`--row`); every other row is read and counted but not imported."""
+    found, numbers = [], []
+    for number, row in rows:
+        numbers.append(number)
+        if number == wanted:
+            found.append((number, row))
+    if not found:
+        where_zh = f"有数据的是第 {numbers[0]}–{numbers[-1]} 行" if numbers else "文件中没有提交数据"
+        where_en = f"the submissions are in rows {numbers[0]}–{numbers[-1]}" if numbers else "the file has none"
+        raise AssessError(
+            f"{name}: 第 {wanted} 行没有提交数据（--row），{where_zh} / row {wanted} holds no submission (--row); "
+            f"{where_en}"
+        )
+    return found
+
+
+def single_submission(rows: DataRows, layout: Layout, name: str) -> list[tuple[int, list[Any]]]:
+    """The committee's one submission; several are refused with each row listed, never averaged."""
+    found = list(rows)
+    if len(found) <= 1:
+        return found
+    times = [submission_time(row, layout) for _, row in found]
+    latest = max(range(len(found)), key=lambda i: times[i]) if all(times) else None
+    suggestion = found[latest if latest is not None else -1][0]
+    which_zh = f"例如最新的一份：--row {suggestion}" if latest is not None else f"例如 --row {suggestion}"
+    which_en = f"e.g. the latest: --row {suggestion}" if latest is not None else f"e.g. --row {suggestion}"
+    first = len(found) > LISTED_SUBMISSIONS
+    listing_zh = f"下列为前 {LISTED_SUBMISSIONS} 份" if first else "见下列各行"
+    listing_en = f"the first {LISTED_SUBMISSIONS} rows listed" if first else "rows listed"
+    problems = [
+        Problem(name, None, "", (
+            f"社区两委问卷每个社区只填一份，此文件却有 {len(found)} 份提交（{listing_zh}），不会取平均；"
+            f"请用 --row 行号 选择要导入的一份（{which_zh}），或在 KoboToolbox / ODK Central 删除多余的提交后重新导出 "
+            f"/ the committee questionnaire is one submission per community, but this file has {len(found)} "
+            f"({listing_en}); they are not averaged. Pick the one to import with --row N ({which_en}), or delete "
+            "the extra submissions in KoboToolbox / ODK Central and export again"
+        ))
+    ]
+    for (number, row), when in list(zip(found, times, strict=True))[:LISTED_SUBMISSIONS]:
+        rid = submission_id(row, layout) or "—"
+        at = f"，{when}" if when else ""
+        at_en = f", {when}" if when else ""
+        problems.append(Problem(name, number, "", f"提交 {rid}{at} / submission {rid}{at_en}"))
+    raise ProblemsError(problems)
+
+
+def submission_id(row: list[Any], layout: Layout) -> str:
+    cell = row[layout.id_column] if 0 <= layout.id_column < len(row) else ""
+    return str(cell).strip().removeprefix("uuid:")
+
+
+def submission_time(row: list[Any], layout: Layout) -> str:
+    lowered = [c.lower() for c in layout.header]
+    for column in TIME_COLUMNS:
+        if column in lowered:
+            index = lowered.index(column)
+            return str(row[index]).strip() if index < len(row) else ""
+    return ""
+
+
+# -- the import ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    """The answer file to write and what happened to every row (problems of skipped rows included).
+
+    `block` is where the submissions went: `answers` (the committee's one submission) or `respondents`.
+    """
+
+    answers: AnswerFile
+    block: str
+    rows_read: int
+    imported: int
+    skipped: int
+    blank: int
+    problems: list[Problem]
+    file: str
+    row: int | None = None  # the row the user picked; the others are counted in `not_chosen`
+    not_chosen: int = 0
+
+    def summary(self) -> str:
+        en = [f"{self.rows_read} row(s) read", f"{self.imported} imported", f"{self.skipped} skipped"]
+        zh = [f"读取 {self.rows_read} 行", f"导入 {self.imported} 行", f"跳过 {self.skipped} 行"]
+        if self.row:
+            en.append(f"{self.not_chosen} not chosen (--row {self.row})")
+            zh.append(f"未选 {self.not_chosen} 行")
+        if self.blank:
+            en.append(f"{self.blank} blank row(s) ignored")
+            zh.append(f"忽略空行 {self.blank} 行")
+        lines = [f"{self.file}: {', '.join(en)} / {'，'.join(zh)}"]
+        if self.block == "answers" and self.imported:
+            lines.append("imported as the committee's answers (`answers:`) / 已作为社区两委填报导入（answers）")
+        return "\n".join(lines)
+
+
+def import_export(
+    path: Path | str,
+    pack: Pack,
+    pack_ref: str,
+    community_name: str,
+    skip_bad_rows: bool = False,
+    respondent: str | None = None,
+    row: int | None = None,
+) -> ImportResult:
+    """The submissions as an `AnswerFile` for `pack_ref`; raise `ProblemsError` on bad rows.
+
+    `respondent` (committee, resident or party_member) says whose questionnaire the export is; by default
+    the questions in it decide. A committee export must hold one submission, or `row` must pick one; `row`
+    also picks a single submission from any other export. With `skip_bad_rows` a bad row is left out and its
+    problems are returned in the result instead, so the caller can show exactly what was skipped. Row numbers
+    are those a spreadsheet shows (the header is 1).
+    """
+    path = Path(path)
+    name = str(path)
+    lines = read_rows(path)
+    header = [str(c).strip() for c in next(lines, [])]
+    if not any(header):
+        raise AssessError(f"{name}: 文件为空 / the file is empty")
+    layout = read_layout(header, pack, name)
+    committee = is_committee_import(layout, respondent, name)
+    rows = DataRows(lines)
+    if row is not None:
+        selected: Iterable[tuple[int, list[Any]]] = picked_row(rows, row, name)
+    elif committee:
+        selected = single_submission(rows, layout, name)
+    else:
+        selected = rows
+    entries, problems, attempted = read_entries(selected, layout, name)
+    if committee:
+        answers = AnswerFile(pack=pack_ref, community=Community(name=community_name),
+                             answers=entries[0].answers if entries else {})
+    else:
+        answers = AnswerFile(pack=pack_ref, community=Community(name=community_name), respondents=entries)
+    result = ImportResult(
+        answers, "answers" if committee else "respondents", rows.read, len(entries), attempted - len(entries),
+        rows.blank, problems, name, row, rows.read - attempted,
+    )
+    if problems and not skip_bad_rows:
+        raise ProblemsError(listed(problems, name) + [Problem(name, None, "", import_refused(result))])
+    return result
+
+
+def read_entries(
+    rows: Iterable[tuple[int, list[Any]]], layout: Layout, name: str
+) -> tuple[list[RespondentEntry], list[Problem], int]:
+    """(the good submissions, the problems of the bad ones, how many rows were looked at)."""
+    readers = {index: cached_reader(q) for index, q in layout.answers.items()}
+    entries: list[RespondentEntry] = []
+    problems: list[Problem] = []
+    first_row: dict[str, int] = {}
+    attempted = 0
+    for row_number, row in rows:
+        attempted += 1
+        row_problems: list[Problem] = []
+        entry = row_entry(row, row_number, layout, readers, name, row_problems)
+        if entry is not None and entry.id in first_row:
+            message = (
+                f"提交编号 '{entry.id}' 重复（首次出现在第 {first_row[entry.id]} 行） "
+                f"/ submission '{entry.id}' appears twice (first in row {first_row[entry.id]})"
+            )
+            row_problems.append(Problem(name, row_number, layout.header[layout.id_column], message))
+        if row_problems:
+            problems += row_problems
+            continue
+        first_row[entry.id] = row_number
+        entries.append(entry)
+    return entries, problems, attempted
+
+
+def import_refused(result: ImportResult) -> str:
+    return (
+        f"读取 {result.rows_read} 行，其中 {result.skipped} 行有问题，未写入任何文件；请修正这些行后重试，或加 "
+        "--skip-bad-rows 只导入其余各行（跳过的行会逐一列出） "
+        f"/ {result.rows_read} row(s) read, {result.skipped} with problems; nothing was written. Correct the rows, "
+        "or pass --skip-bad-rows to import the others (the skipped rows are listed)"
+    )
+
+
+def listed(problems: list[Problem], name: str) -> list[Problem]:
+    if len(problems) <= MAX_LISTED_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_LISTED_PROBLEMS
+    tail = Problem(name, None, "", f"另有 {more} 个问题 / and {more} more problem(s)")
+    return [*problems[:MAX_LISTED_PROBLEMS], tail]
+
+
+def row_entry(
+    row: list[Any],
+    row_number: int,
+    layout: Layout,
+    readers: dict[int, Callable[[Any], Any]],
+    name: str,
+    problems: list[Problem],
+) -> RespondentEntry | None:
+    """One submission as a respondent, or None after appending its problems (the caller decides to skip)."""
+    header = layout.header
+    rid = submission_id(row, layout)
+    if not rid:
+        problems.append(Problem(name, row_number, header[layout.id_column], "提交编号为空 / empty submission id"))
+    answers: dict[str, Any] = {}
+    for index, reader in readers.items():
+        cell = row[index] if index < len(row) else ""
+        try:
+            value = reader(cell)
+        except AnswerValueError as exc:
+            problems.append(Problem(name, row_number, header[index], str(exc)))
+            continue
+        if value is not None:
+            answers[layout.answers[index].id] = value
+    for qid, columns in layout.choices.items():
+        ticked = ticked_options(row, row_number, columns, header, name, problems)
+        chosen = [o.id for o in layout.questions[qid].options if o.id in ticked] or None
+        index = layout.answer_columns.get(qid)
+        if index is None:
+            if chosen is not None:
+                answers[qid] = chosen
+        elif sorted(answers.get(qid) or []) != sorted(chosen or []):
+            problems.append(Problem(name, row_number, header[index], disagreement(row, index, columns, header, chosen)))
+    if problems or not rid:
+        return None
+    return RespondentEntry.model_construct(id=rid, answers=answers)
+
+
+def disagreement(
+    row: list[Any], index: int, columns: list[tuple[int, str]], header: list[str], chosen: list[str] | None
+) -> str:
+    """The answer cell as written against what the one-per-option columns tick, naming those columns."""
+    cell = row[index] if index < len(row) else ""
+    ticked = " ".join(chosen) if chosen else ""
+    option_columns = f"{header[columns[0][0]]} …" if len(columns) > 1 else header[columns[0][0]]
+    return (
+        f"与每个选项一列的 {option_columns} 不一致：答案列写的是 {cell!r}，分列选中的是 {ticked!r} "
+        f"/ disagrees with the one-per-option columns ({option_columns}): the answer column holds {cell!r}, "
+        f"the option columns tick {ticked!r}"
+    )
+
+
+def ticked_options(
+    row: list[Any], row_number: int, columns: list[tuple[int, str]], header: list[str], name: str,
+    problems: list[Problem],
+) -> set[str]:
+    """The options marked 1 in one-column-per-option form (0 or empty: not chosen)."""
+    ticked: set[str] = set()
+    for index, option in columns:
+        cell = row[index] if index < len(row) else ""
+        if isinstance(cell, bool):
+            text = "true" if cell else "false"
+        elif isinstance(cell, float) and cell.is_integer():
+            text = str(int(cell))
+        else:
+            text = str(cell).strip().lower()
+        if text in TRUE_CELLS:
+            ticked.add(option)
+        elif text not in FALSE_CELLS:
+            message = (
+                f"应为 1（选中）或 0（未选），实际为 {cell!r} / must be 1 (chosen) or 0 (not chosen), got {cell!r}"
+            )
+            problems.append(Problem(name, row_number, header[index], message))
+    return ticked

@@ -1,0 +1,268 @@
+"""AHP weights from pairwise judgments (Saaty's analytic hierarchy process).
+
+Districts often want weights that their own experts agreed on rather than the pack's declared ones. Experts
+say, pair by pair, how many times more important one item is than another (Saaty's 1-9 scale); the weights
+are the principal eigenvector of that judgment matrix, and the consistency ratio CR tells whether the
+judgments contradict each other too much to be trusted (Saaty's rule: CR above 0.10 is refused).
+
+The judgment format (a pack's `ahp:` block, a file for `assess ahp FILE`) is the packs stage's
+(`assess.packs.judgments`); this module computes with it. numpy is imported inside the computation, so
+that commands which never weigh by AHP do not pay for importing it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict
+
+from assess.errors import AssessError
+from assess.packs.judgments import Judgment, JudgmentSet, load_ahp_file
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from assess.packs.model import Pack
+
+
+CR_LIMIT = 0.10
+SHOWN_DISAGREEMENTS = 3
+
+RI_TABLE_NAME = "saaty-1980"
+RI_TABLE_DESCRIPTION = "Saaty's classic random index (The Analytic Hierarchy Process, 1980), n = 3…15"
+# Saaty's random consistency index by matrix size; n = 1, 2 are always consistent (CR = 0).
+RANDOM_INDEX = {
+    3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45,
+    10: 1.49, 11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59,
+}
+
+
+class AhpResult(BaseModel):
+    """Weights of one judgment set and the consistency figures a reader needs to trust them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    items: list[str]
+    weights: list[float]  # principal eigenvector, sums to 1, in the order of `items`
+    lambda_max: float
+    ci: float
+    cr: float
+    ri: float
+    ri_table: str
+    experts: list[str]
+    expert_cr: list[float]  # each expert's own CR, in the order of `experts`
+
+    @property
+    def consistent(self) -> bool:
+        return self.cr <= CR_LIMIT
+
+
+# -- the computation -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One judgment next to the ratio that all judgments together imply for the same pair."""
+
+    first: str
+    second: str
+    judged: float  # first is `judged` times as important as second
+    implied: float  # w_first / w_second
+
+    @property
+    def factor(self) -> float:
+        return max(self.judged / self.implied, self.implied / self.judged)
+
+
+def ahp_weights(items: list[str], jset: JudgmentSet, label: str, allow_inconsistent: bool = False) -> AhpResult:
+    """Weights of a validated judgment set; several experts are combined by the element-wise geometric mean.
+
+    Raises `AssessError` naming the most contradictory judgments when CR > 0.10, unless `allow_inconsistent`.
+    """
+    import numpy as np
+
+    experts = jset.expert_sets(())
+    matrices = [judgment_matrix(items, judgments) for _, judgments, _ in experts]
+    combined = np.exp(np.mean(np.log(np.stack(matrices)), axis=0))
+    weights, lambda_max = principal_eigenvector(combined)
+    ci, ri, cr = consistency(lambda_max, len(items))
+    result = AhpResult(
+        items=list(items),
+        weights=[float(w) for w in weights],
+        lambda_max=lambda_max,
+        ci=ci,
+        cr=cr,
+        ri=ri,
+        ri_table=RI_TABLE_NAME,
+        experts=[name for name, _, _ in experts],
+        expert_cr=[consistency(principal_eigenvector(m)[1], len(items))[2] for m in matrices],
+    )
+    if not result.consistent and not allow_inconsistent:
+        raise AssessError(inconsistency_message(result, combined, label))
+    return result
+
+
+def judgment_matrix(items: list[str], judgments: list[Judgment]):
+    """The reciprocal matrix A with A[a, b] = v and A[b, a] = 1/v; assumes the set passed the rules above."""
+    import numpy as np
+
+    index = {item: n for n, item in enumerate(items)}
+    matrix = np.ones((len(items), len(items)))
+    for a, b, value in judgments:
+        matrix[index[a], index[b]] = value
+        matrix[index[b], index[a]] = 1 / value
+    return matrix
+
+
+def principal_eigenvector(matrix) -> tuple[list[float], float]:
+    """Normalised Perron vector and its eigenvalue λmax (real and positive for a positive matrix)."""
+    import numpy as np
+
+    values, vectors = np.linalg.eig(matrix)
+    k = int(np.argmax(values.real))
+    vector = np.abs(vectors[:, k].real)
+    return list(vector / vector.sum()), float(values[k].real)
+
+
+def consistency(lambda_max: float, n: int) -> tuple[float, float, float]:
+    """(CI, RI, CR); one or two items cannot contradict each other, so their CR is 0 by definition."""
+    if n <= 2:
+        return 0.0, 0.0, 0.0
+    ci = max((lambda_max - n) / (n - 1), 0.0)  # rounding can put λmax a hair below n
+    ri = RANDOM_INDEX[n]
+    return ci, ri, ci / ri
+
+
+def disagreements(result: AhpResult, matrix) -> list[Disagreement]:
+    """Every pair's judgment against the ratio the weights imply, most contradicted first."""
+    found = []
+    for i, j in itertools.combinations(range(len(result.items)), 2):
+        judged = float(matrix[i, j])
+        first, second = (i, j) if judged >= 1 else (j, i)
+        found.append(
+            Disagreement(
+                first=result.items[first],
+                second=result.items[second],
+                judged=max(judged, 1 / judged),
+                implied=result.weights[first] / result.weights[second],
+            )
+        )
+    return sorted(found, key=lambda d: -d.factor)
+
+
+def inconsistency_message(result: AhpResult, matrix, label: str) -> str:
+    several = len(result.experts) > 1
+    lines = [
+        f"{label}: the judgments contradict each other too much (CR = {result.cr:.3f}, above {CR_LIMIT:.2f}); "
+        "weights from them would not be reliable.",
+        f"{label}：成对比较判断前后矛盾较多（一致性比率 CR = {result.cr:.3f}，超过 {CR_LIMIT:.2f}），"
+        "据此得出的权重不可靠。",
+        "The judgments that disagree most with all the others / 与其他判断最不相符的是："
+        + (" (the experts' combined judgment / 专家综合判断)" if several else ""),
+    ]
+    lines += [disagreement_line(d) for d in disagreements(result, matrix)[:SHOWN_DISAGREEMENTS]]
+    by_expert = zip(result.experts, result.expert_cr, strict=True)
+    shaky = [f"{name} (CR {cr:.2f})" for name, cr in by_expert if cr > CR_LIMIT]
+    if several and shaky:
+        lines.append(f"Experts whose own judgments are inconsistent / 自身判断不一致的专家: {', '.join(shaky)}")
+    lines.append(
+        "Reconsider these judgments, or pass --allow-inconsistent to use the weights anyway. "
+        "/ 请重新考虑这些判断，或加 --allow-inconsistent 仍然使用。"
+    )
+    return "\n".join(lines)
+
+
+def disagreement_line(d: Disagreement) -> str:
+    said = f"  - [{d.first}, {d.second}, {ratio_text(d.judged)}]: "
+    if d.implied >= 1:
+        return (
+            said + f"judged {ratio_text(d.judged)}× as important, but the other judgments put it at about "
+            f"{d.implied:.1f}× / 判断为 {ratio_text(d.judged)} 倍，其他判断合起来只支持约 {d.implied:.1f} 倍"
+        )
+    return (
+        said + f"judged {ratio_text(d.judged)}× as important, but the other judgments put {d.second} ahead "
+        f"(about {1 / d.implied:.1f}×) / 判断为 {ratio_text(d.judged)} 倍，其他判断却显示 {d.second} 更重要"
+        f"（约 {1 / d.implied:.1f} 倍）"
+    )
+
+
+def ratio_text(value: float) -> str:
+    """3 as "3", a geometric mean as "2.45": judgments read as people wrote them."""
+    return f"{value:g}" if abs(value - round(value)) < 1e-9 else f"{value:.2f}"
+
+
+def pack_ahp_weights(pack: Pack, allow_inconsistent: bool) -> dict[str, AhpResult]:
+    """AHP results of a pack: "dimensions" for the dimension judgments, a dimension id for its indicators.
+
+    Every inconsistent set is reported in one error, so an expert panel can revise them all at once.
+    """
+    if pack.ahp is None:
+        return {}
+    sets: list[tuple[str, list[str], JudgmentSet, str]] = []
+    if pack.ahp.dimensions is not None:
+        sets.append(("dimensions", [d.id for d in pack.dimensions], pack.ahp.dimensions, "ahp.dimensions"))
+    indicator_ids = {d.id: [i.id for i in d.indicators] for d in pack.dimensions}
+    for dim_id, jset in pack.ahp.indicators.items():
+        sets.append((dim_id, indicator_ids[dim_id], jset, f"ahp.indicators.{dim_id}"))
+    results: dict[str, AhpResult] = {}
+    refused: list[str] = []
+    for key, items, jset, label in sets:
+        try:
+            results[key] = ahp_weights(items, jset, f"pack '{pack.id}' {label}", allow_inconsistent)
+        except AssessError as exc:
+            refused.append(str(exc))
+    if refused:
+        raise AssessError("\n\n".join(refused))
+    return results
+
+
+def ahp_file_weights(path: Path | str, allow_inconsistent: bool) -> AhpResult:
+    spec, name = load_ahp_file(path)
+    return ahp_weights(spec.items, spec, name, allow_inconsistent)
+
+
+# -- terminal output -------------------------------------------------------------------------------
+
+RI_TABLE_TEXT = {"zh": "Saaty（1980）经典随机一致性指标表，n = 3…15", "en": RI_TABLE_DESCRIPTION}
+
+
+def result_lines(name: str, result: AhpResult, lang: str, titles: dict[str, str] | None = None) -> list[str]:
+    """One judgment set as a small table: weights with bars, then λmax, CI, CR and the RI table used."""
+    zh = lang == "zh"
+    count = len(result.experts)
+    if count > 1:
+        heading = f"{name}（{count} 位专家，按几何平均合并）" if zh else f"{name} ({count} experts, geometric mean)"
+    else:
+        heading = name
+    width = max(len(i) for i in result.items)
+    lines = [heading]
+    for item, weight in zip(result.items, result.weights, strict=True):
+        title = f"  {titles[item]}" if titles and item in titles else ""
+        lines.append(f"  {item:<{width}}  {weight:6.3f}  {'█' * round(weight * 40):<40}{title}".rstrip())
+    if result.consistent:
+        verdict = "≤ 0.10，一致性可接受" if zh else "≤ 0.10, consistent enough"
+    else:
+        verdict = "> 0.10，判断不一致，因 --allow-inconsistent 仍使用" if zh else (
+            "> 0.10, inconsistent; used because of --allow-inconsistent"
+        )
+    lines.append(f"  λmax = {result.lambda_max:.3f}   CI = {result.ci:.3f}   CR = {result.cr:.3f} ({verdict})")
+    table = f"{result.ri_table}: {RI_TABLE_TEXT['zh' if zh else 'en']}"
+    lines.append(f"  RI = {result.ri:.2f}   {'随机一致性指标表' if zh else 'RI table'} {table}")
+    if count > 1:
+        separator = "；" if zh else "; "
+        crs = separator.join(f"{n} {cr:.3f}" for n, cr in zip(result.experts, result.expert_cr, strict=True))
+        lines.append(f"  {'各专家 CR' if zh else 'CR of each expert'}: {crs}")
+    return lines
+
+
+def results_export(file: str, results: dict[str, AhpResult]) -> dict:
+    """The JSON of `assess ahp`: the same shape for a standalone file (one set, "items") and for a pack."""
+    return {
+        "file": file,
+        "ri_table": RI_TABLE_NAME,
+        "ri_table_description": RI_TABLE_DESCRIPTION,
+        "cr_limit": CR_LIMIT,
+        "sets": {key: {**r.model_dump(), "consistent": r.consistent} for key, r in results.items()},
+    }

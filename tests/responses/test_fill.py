@@ -1,0 +1,374 @@
+"""Interactive filling: the session logic, and `assess fill` driven with typed input, interruptions and resumes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+import yaml
+
+from assess.cli import main
+from assess.errors import AssessError
+from assess.packs.loading import load_pack
+from assess.responses.answer_file import AnswerFile, RespondentEntry, load_answer_file
+from assess.responses.fill import FillSession, new_answer_file, next_respondent_id, terminal_value
+from assess.responses.values import AnswerValueError
+
+SEED = "004_6627220e668f044e.txt"
+SOURCE = f'sources: [{{seed: {SEED}, evidence: "one party committee and three centers"}}]'
+
+FILL_PACK = f"""\
+id: fillpack
+version: "1"
+title: {{zh: 填报测试包, en: Fill test pack}}
+dimensions:
+  - id: lead
+    title: {{zh: 党建引领, en: Leadership}}
+    indicators:
+      - id: lead-org
+        title: {{zh: 组织建设, en: Organization}}
+        {SOURCE}
+        questions:
+          - id: q-meetings
+            type: number
+            integer: true
+            title: {{zh: 年度会议次数, en: Meetings a year}}
+            unit: {{zh: 次, en: times}}
+            worst: 0
+            best: 12
+            max: 100
+          - id: q-tiers
+            type: choice
+            required: true
+            title: {{zh: 组织层级, en: Tiers}}
+            help: {{zh: 以组织关系为准, en: Count formal branches}}
+            options:
+              - {{id: three, label: {{zh: 三级, en: Three}}, score: 100}}
+              - {{id: two, label: {{zh: 两级, en: Two}}, score: 60}}
+          - id: q-trust
+            type: likert
+            respondent: resident
+            title: {{zh: 我信任社区党组织, en: I trust the community Party organization}}
+            scale:
+              labels: {{1: {{zh: 很不同意, en: Strongly disagree}}, 5: {{zh: 很同意, en: Strongly agree}}}}
+  - id: part
+    title: {{zh: 居民参与, en: Participation}}
+    indicators:
+      - id: part-channels
+        title: {{zh: 参与渠道, en: Channels}}
+        {SOURCE}
+        questions:
+          - id: q-night-talks
+            type: yes_no
+            title: {{zh: 是否开展居民夜话, en: Are night talks held}}
+          - id: q-channels
+            type: multi_choice
+            title: {{zh: 参与渠道有哪些, en: Which channels exist}}
+            options:
+              - {{id: council, label: {{zh: 议事会, en: Council}}, score: 50}}
+              - {{id: online, label: {{zh: 线上群, en: Online group}}, score: 50}}
+              - {{id: hotline, label: {{zh: 热线, en: Hotline}}, score: 50}}
+          - id: q-story
+            type: text
+            title: {{zh: 典型做法, en: A typical practice}}
+          - id: q-voice
+            type: likert
+            respondent: resident
+            title: {{zh: 我的意见能被听到, en: My views are heard}}
+          - id: q-member-study
+            type: yes_no
+            respondent: party_member
+            title: {{zh: 我每月参加组织生活, en: I join monthly Party activities}}
+"""
+
+COMMITTEE = ["q-meetings", "q-tiers", "q-night-talks", "q-channels", "q-story"]
+
+
+@pytest.fixture
+def pack_file(write) -> Path:
+    return write("pack.yaml", FILL_PACK)
+
+
+@pytest.fixture
+def pack(pack_file):
+    return load_pack(pack_file).pack
+
+
+def session_for(pack, data=None, respondent="committee", **kwargs):
+    saved: list[dict] = []
+    data = data or new_answer_file("pack.yaml", "阳光社区")
+    session = FillSession(pack, data, respondent, lambda d: saved.append(d.model_dump(mode="json")), **kwargs)
+    return session, saved
+
+
+# -- the session ------------------------------------------------------------------------------------
+
+
+def test_session_walks_committee_questions_in_pack_order_and_saves_each_answer(pack):
+    session, saved = session_for(pack)
+    step = session.next_question()
+    assert (step.question.id, step.number, step.total, step.answered) == ("q-meetings", 1, 5, 0)
+    assert step.dimension.id == "lead" and step.indicator.id == "lead-org"
+    assert session.answer("12") == 12
+    assert saved[-1]["answers"] == {"q-meetings": 12}
+    assert session.next_question().question.id == "q-tiers"
+    assert session.answer("2") == "two"  # option number
+    assert session.answer("y") is True
+    assert session.answer("1 3") == ["council", "hotline"]
+    assert session.answer("每周一次楼道议事") == "每周一次楼道议事"
+    assert session.next_question() is None
+    assert len(saved) == 5 and session.answered_count() == 5
+
+
+def test_a_bad_answer_is_refused_with_what_is_allowed_and_the_question_stays(pack):
+    session, saved = session_for(pack)
+    with pytest.raises(AnswerValueError, match="out of range"):
+        session.answer("101")
+    with pytest.raises(AnswerValueError, match="whole number"):
+        session.answer("2.5")
+    assert session.next_question().question.id == "q-meetings" and saved == []
+    session.answer("3")
+    with pytest.raises(AnswerValueError, match="allowed: three, two"):
+        session.answer("four")
+
+
+def test_skip_and_back(pack):
+    session, saved = session_for(pack)
+    assert not session.back()
+    session.skip()
+    session.answer("three")
+    assert session.back()
+    step = session.next_question()
+    assert step.question.id == "q-tiers" and step.current == "three"
+    session.answer("two")
+    assert session.back() and session.back()
+    assert session.next_question().question.id == "q-meetings"
+    assert saved[-1]["answers"] == {"q-tiers": "two"}
+
+
+def test_answered_questions_are_not_asked_again_unless_revisiting(pack):
+    data = new_answer_file("pack.yaml", "阳光社区")
+    data.answers.update({"q-meetings": 6, "q-night-talks": False})
+    session, _ = session_for(pack, data)
+    asked = []
+    while (step := session.next_question()) is not None:
+        asked.append(step.question.id)
+        session.skip()
+    assert asked == ["q-tiers", "q-channels", "q-story"]
+    revisit, saved = session_for(pack, data, revisit=True)
+    first = revisit.next_question()
+    assert first.question.id == "q-meetings" and first.current == 6
+    revisit.skip()  # Enter keeps the earlier answer
+    assert data.answers["q-meetings"] == 6 and saved == []
+
+
+def test_residents_get_one_entry_each_added_on_the_first_answer(pack):
+    data = new_answer_file("pack.yaml", "阳光社区")
+    session, _ = session_for(pack, data, respondent="resident", respondent_id="R-001")
+    assert [s.question.id for s in [session.next_question()]] == ["q-trust"]
+    assert data.respondents == []  # nobody is added before answering
+    session.answer("4")
+    assert [(r.id, r.answers) for r in data.respondents] == [("R-001", {"q-trust": 4})]
+    assert data.answers == {}
+
+
+def test_next_respondent_id_is_always_a_new_person_even_when_the_last_one_has_blanks(pack):
+    data = new_answer_file("pack.yaml", "阳光社区")
+    assert next_respondent_id(data, "resident") == "R-001"
+    session, _ = session_for(pack, data, respondent="resident", respondent_id="R-001")
+    session.answer("4")  # q-voice still open: residents often skip questions
+    assert next_respondent_id(data, "resident") == "R-002"
+    data.respondents += [RespondentEntry(id="R-007", answers={"q-trust": 1}), RespondentEntry(id="R-x", answers={})]
+    assert next_respondent_id(data, "resident") == "R-008"
+    assert next_respondent_id(data, "party_member") == "P-001"
+
+
+def test_an_out_of_range_option_number_says_which_numbers_exist(pack):
+    tiers = next(q for _, _, q in pack.questions() if q.id == "q-tiers")
+    channels = next(q for _, _, q in pack.questions() if q.id == "q-channels")
+    with pytest.raises(AnswerValueError, match="请输入 1–2 的序号或选项编号 / there is no option 4: enter 1–2 or an"):
+        terminal_value(tiers, "4")
+    with pytest.raises(AnswerValueError, match="there is no option 0: enter 1–3 or an option id"):
+        terminal_value(channels, "1 0")
+    assert terminal_value(channels, "3 council") == "hotline council"
+
+
+def test_a_respondent_type_without_questions_is_refused(pack_file, write):
+    pack = load_pack(write("mini.yaml", FILL_PACK.replace("respondent: party_member", "respondent: resident"))).pack
+    with pytest.raises(AssessError, match="no questions for party_member"):
+        session_for(pack, respondent="party_member", respondent_id="P-001")
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("y", "yes"), ("N", "no"), ("是", "是")])
+def test_terminal_shortcuts_for_yes_no(pack, typed, expected):
+    question = next(q for _, _, q in pack.questions() if q.id == "q-night-talks")
+    assert terminal_value(question, typed) == expected
+
+
+def test_multi_choice_numbers_may_be_separated_by_commas(pack):
+    question = next(q for _, _, q in pack.questions() if q.id == "q-channels")
+    assert terminal_value(question, "1，2、3") == "council online hotline"
+
+
+# -- the command --------------------------------------------------------------------------------------
+
+
+def fill(runner, answers: Path, pack_file: Path, typed: list[str], *extra: str):
+    return runner.invoke(main, ["fill", "-o", str(answers), "--pack", str(pack_file), *extra],
+                         input="".join(f"{line}\n" for line in typed))
+
+
+def test_fill_creates_a_valid_answer_file(runner, pack_file, tmp_path):
+    answers = tmp_path / "out" / "answers.yaml"
+    outcome = fill(runner, answers, pack_file, ["阳光社区", "8", "1", "否", "2", "楼道议事"])
+    assert outcome.exit_code == 0, outcome.output
+    assert "题 1/5 · 已答 0" in outcome.output and "维度: 党建引领" in outcome.output
+    assert "本轮完成" in outcome.output and "已答 5/5" in outcome.output
+    loaded = load_answer_file(answers).data
+    assert loaded.community.name == "阳光社区" and loaded.pack == "../pack.yaml"
+    assert loaded.answers == {"q-meetings": 8, "q-tiers": "three", "q-night-talks": False,
+                              "q-channels": ["online"], "q-story": "楼道议事"}
+
+
+def test_bad_answers_are_asked_again_with_the_allowed_values(runner, pack_file, tmp_path):
+    answers = tmp_path / "answers.yaml"
+    outcome = fill(runner, answers, pack_file, ["社区", "很多", "8", "5", "thre", "1", "", "", ""])
+    assert outcome.exit_code == 0, outcome.output
+    assert "应为数字" in outcome.output and "must be a number" in outcome.output
+    assert "没有第 5 项：请输入 1–2 的序号或选项编号" in outcome.output
+    assert "'thre' is not an option" in outcome.output and "did you mean 'three'" in outcome.output
+    assert load_answer_file(answers).data.answers == {"q-meetings": 8, "q-tiers": "three"}
+
+
+def test_interrupted_by_end_of_input_then_resumed_at_the_next_unanswered_question(runner, pack_file, tmp_path):
+    answers = tmp_path / "answers.yaml"
+    first = fill(runner, answers, pack_file, ["阳光社区", "8", "", "y"])  # input ends at q-channels
+    assert first.exit_code == 130
+    assert "已保存" in first.output and "已答 2/5" in first.output
+    assert f"assess fill -o {answers} --pack {pack_file}" in first.output
+    assert load_answer_file(answers).data.answers == {"q-meetings": 8, "q-night-talks": True}
+
+    second = fill(runner, answers, pack_file, ["2", "", ""])
+    assert second.exit_code == 0, second.output
+    assert "社区名称" not in second.output
+    # it starts at the first question still unanswered (the skipped q-tiers), then the ones never reached
+    asked = [line for line in second.output.splitlines() if line.startswith("── 题")]
+    assert [a.split()[2] for a in asked] == ["2/5", "4/5", "5/5"]
+    final = load_answer_file(answers).data.answers
+    assert final == {"q-meetings": 8, "q-night-talks": True, "q-tiers": "two"}
+    written = yaml.safe_load(answers.read_text(encoding="utf-8"))["answers"]
+    assert list(written) == ["q-meetings", "q-tiers", "q-night-talks"]  # pack order, not answering order
+
+
+def test_ctrl_c_saves_and_says_how_to_resume(runner, pack_file, tmp_path, monkeypatch):
+    answers = tmp_path / "answers.yaml"
+    typed = iter(["阳光社区", "8"])
+
+    def prompt(text, default=None, **kwargs):
+        try:
+            return next(typed)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    monkeypatch.setattr(click, "prompt", prompt)
+    outcome = runner.invoke(main, ["fill", "-o", str(answers), "--pack", str(pack_file), "--lang", "en"])
+    assert outcome.exit_code == 130
+    assert "Saved to" in outcome.output and "1/5 answered" in outcome.output
+    assert "--lang en" in outcome.output
+    assert load_answer_file(answers).data.answers == {"q-meetings": 8}
+
+
+def test_existing_answers_are_never_overwritten_without_revisit(runner, pack_file, write):
+    answers = write("answers.yaml", f"""\
+        pack: {pack_file}
+        community: {{name: 阳光社区}}
+        answers:
+          q-meetings: 5
+          q-tiers: two
+        """)
+    outcome = fill(runner, answers, pack_file, ["y", "", ""])
+    assert outcome.exit_code == 0, outcome.output
+    assert "年度会议次数" not in outcome.output and "组织层级" not in outcome.output
+    assert load_answer_file(answers).data.answers == {"q-meetings": 5, "q-tiers": "two", "q-night-talks": True}
+
+    revisit = fill(runner, answers, pack_file, ["", "three", "", "", ""], "--revisit")
+    assert revisit.exit_code == 0, revisit.output
+    assert "当前答案: 5（回车保留）" in revisit.output
+    assert load_answer_file(answers).data.answers == {"q-meetings": 5, "q-tiers": "three", "q-night-talks": True}
+
+
+def test_residents_append_one_entry_per_run_and_resume_an_unfinished_one(runner, pack_file, tmp_path):
+    answers = tmp_path / "answers.yaml"
+    first = fill(runner, answers, pack_file, ["阳光社区", "", "4", "5"], "--respondent", "resident")
+    assert first.exit_code == 0, first.output
+    assert "[R-001]" in first.output and "回车为新受访者" in first.output
+    second = fill(runner, answers, pack_file, ["", "3"], "--respondent", "resident")  # stops before q-voice
+    assert second.exit_code == 130 and "--respondent resident --respondent-id R-002" in second.output
+    third = fill(runner, answers, pack_file, ["R-002", "2"], "--respondent", "resident")
+    assert third.exit_code == 0, third.output
+    assert "继续填写 R-002 的问卷（已答 1/2 题）" in third.output
+    fourth = fill(runner, answers, pack_file, ["1"], "--respondent", "resident", "--respondent-id", "R-001",
+                  "--lang", "en")
+    assert "Continuing R-001's questionnaire (2/2 answered)" in fourth.output
+    data = load_answer_file(answers).data
+    assert [(r.id, r.answers) for r in data.respondents] == [
+        ("R-001", {"q-trust": 4, "q-voice": 5}),
+        ("R-002", {"q-trust": 3, "q-voice": 2}),
+    ]
+    assert data.answers == {}
+
+
+def test_enter_after_a_resident_who_skipped_questions_starts_a_new_person(runner, pack_file, tmp_path):
+    answers = tmp_path / "answers.yaml"
+    first = fill(runner, answers, pack_file, ["阳光社区", "", "4", ""], "--respondent", "resident")
+    assert first.exit_code == 0, first.output  # R-001 skipped q-voice
+    second = fill(runner, answers, pack_file, ["", "2", "3"], "--respondent", "resident")
+    assert second.exit_code == 0, second.output
+    assert "[R-002]" in second.output and "继续填写" not in second.output
+    data = load_answer_file(answers).data
+    assert [(r.id, r.answers) for r in data.respondents] == [
+        ("R-001", {"q-trust": 4}),
+        ("R-002", {"q-trust": 2, "q-voice": 3}),
+    ]
+
+
+def test_english_prompts(runner, pack_file, tmp_path):
+    outcome = fill(runner, tmp_path / "a.yaml", pack_file, ["Sunshine", "", "1"], "--lang", "en")
+    assert "Community name" in outcome.output and "Question 2/5 · 0 answered" in outcome.output
+    assert "Tiers (required)  [q-tiers]" in outcome.output and "Help: Count formal branches" in outcome.output
+    assert "1. Three  [three]" in outcome.output
+    assert "Enter a whole number in times (0–100)" in outcome.output
+    resident = fill(runner, tmp_path / "a.yaml", pack_file, ["R-050"], "--lang", "en", "--respondent", "resident")
+    assert "Enter 1–5 (1=Strongly disagree, 5=Strongly agree)" in resident.output
+    assert "Saved to" in resident.output and "(R-050): 0/2 answered" in resident.output
+    assert not {"（", "）", "，", "："} & set(resident.output)
+
+
+def test_a_broken_answer_file_is_reported_and_left_alone(runner, pack_file, write):
+    text = f"pack: {pack_file}\ncommunity: {{name: 社区}}\nanswers:\n  q-meetings: lots\n"
+    answers = write("answers.yaml", text)
+    outcome = fill(runner, answers, pack_file, ["1"])
+    assert outcome.exit_code == 1 and "answers.yaml:4" in outcome.output and "q-meetings" in outcome.output
+    assert answers.read_text(encoding="utf-8") == text
+
+
+def test_a_file_for_another_pack_is_refused(runner, pack_file, write, tmp_path):
+    answers = write("answers.yaml", f"pack: {pack_file}\ncommunity: {{name: 社区}}\n")
+    other = write("other.yaml", FILL_PACK.replace("id: fillpack", "id: other"))
+    outcome = runner.invoke(main, ["fill", "-o", str(answers), "--pack", str(other)], input="1\n")
+    assert outcome.exit_code == 1 and "was filled for pack" in outcome.output
+
+
+def test_comments_in_an_existing_file_are_warned_about(runner, pack_file, write):
+    answers = write("answers.yaml", f"# 我的备注\npack: {pack_file}\ncommunity: {{name: 社区}}\n")
+    outcome = fill(runner, answers, pack_file, ["", "", "", "", ""])
+    assert "注释不会保留" in outcome.output
+
+
+def test_saved_file_reads_back_as_the_same_answers(runner, pack_file, tmp_path):
+    answers = tmp_path / "answers.yaml"
+    fill(runner, answers, pack_file, ["社区", "0", "2", "n", "3", "a: b # not a comment"])
+    raw = yaml.safe_load(answers.read_text(encoding="utf-8"))
+    assert raw["answers"]["q-story"] == "a: b # not a comment"
+    assert AnswerFile.model_validate(raw).answers == load_answer_file(answers).data.answers

@@ -1,0 +1,50 @@
+"""The package layout: stages import only themselves and earlier stages, and no module grows too long."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "assess"
+# Shared foundations first, then the pipeline stages in the order data flows, then the command line.
+ORDER = ["errors", "i18n", "resources", "files", "packs", "responses", "scoring", "cases", "actions", "report", "cli"]
+MAX_LINES = 620
+
+
+def modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if p.name not in ("__init__.py", "__main__.py"))
+
+
+def level(module: str) -> int:
+    """The place of `assess.X...` in ORDER (its first part after `assess`)."""
+    return ORDER.index(module.split(".")[1])
+
+
+def imported_assess_modules(path: Path) -> list[tuple[int, str]]:
+    """(line, module) of every `from assess.… import` in the file, lazy imports inside functions included."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        (node.lineno, node.module)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("assess.")
+    ]
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_a_module_imports_only_its_own_stage_and_earlier_ones(path):
+    own = "assess." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+    upward = [f"line {line}: {module}" for line, module in imported_assess_modules(path) if level(module) > level(own)]
+    assert upward == []
+
+
+def test_every_stage_is_a_subpackage_with_a_docstring():
+    for stage in ("packs", "responses", "scoring", "cases", "actions", "report"):
+        init = PACKAGE / stage / "__init__.py"
+        assert ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))), stage
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_module_is_too_long_to_read(path):
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= MAX_LINES
