@@ -52,8 +52,9 @@ def scoring_options(func):
     """How answers are scored, shared by every command that scores: residents' CSV, pack and weights."""
     options = [
         click.option(
-            "--respondents", "respondents_csv", type=click.Path(path_type=Path), default=None, metavar="CSV",
-            help="Residents' answers: one row per respondent, a column per question id / 居民问卷 CSV",
+            "--respondents", "respondents_csv", type=click.Path(path_type=Path), default=None, metavar="FILE",
+            help="居民问卷数据：问卷星下载、Excel、CSV、Kobo/ODK 导出或答卷文件 / Residents' answers: a WJX download, "
+                 "Excel, CSV, a Kobo/ODK export or an answer file",
         ),
         pack_option,
         click.option(

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from assess.errors import AssessError, Problem, ProblemsError
 from assess.packs.model import Pack, Question
 from assess.packs.xlsform import form_names
 from assess.responses.answer_file import AnswerFile, Community, RespondentEntry
-from assess.responses.tabular import MAX_LISTED_PROBLEMS, DataRows, read_rows
+from assess.responses.tabular import MAX_LISTED_PROBLEMS, DataRows, Table, open_table
 from assess.responses.values import AnswerValueError, cached_reader
 
 GROUP_SEPARATORS = ("/", "-", ".")
@@ -158,6 +158,42 @@ def unknown_column_message(column: str, spellings: dict[str, Target | None]) -> 
         f"既不是指标包中的题目，也不是元数据列{hint_zh}。请用 `assess indicators xlsform` 为此指标包生成的表单收集，"
         f"并按题目名称（XML 值）而非标签导出 / not a question of the pack, nor a meta column{hint_en}. Export with "
         "question names (XML values), not labels, from the form made by `assess indicators xlsform` for this pack"
+    )
+
+
+def is_export(header: list[str]) -> bool:
+    """Whether a table is a KoboToolbox or ODK Central export: it has one of their submission id columns."""
+    return any(column.lower() in ID_COLUMNS for column in header)
+
+
+def table_respondents(table: Table, pack: Pack, taken: Mapping[str, str] | None = None) -> Iterator[RespondentEntry]:
+    """The submissions of a residents' or Party members' export as respondents, for `--respondents`.
+
+    Every problem of the file is raised together once it has been read; a submission id the answer file
+    already uses is one of them.
+    """
+    name = table.name
+    layout = read_layout(table.header, pack, name)
+    if is_committee_import(layout, None, name):
+        raise AssessError(
+            f"{name}: 这是两委问卷的导出，请用 assess import 转为答卷文件 / this is an export of the committee "
+            "questionnaire: turn it into the answer file with `assess import`, then score that"
+        )
+    entries, problems, _ = read_entries(DataRows(table.rows()), layout, name)
+    id_header = layout.header[layout.id_column]
+    problems += [
+        Problem(name, None, id_header, id_taken_message(entry.id, taken[entry.id]))
+        for entry in entries if taken and entry.id in taken
+    ]
+    if problems:
+        raise ProblemsError(listed(problems, name))
+    return iter(entries)
+
+
+def id_taken_message(rid: str, place: str) -> str:
+    return (
+        f"提交编号 '{rid}' 已在答卷文件中使用（{place}） / "
+        f"submission id '{rid}' is already used in the answer file ({place})"
     )
 
 
@@ -301,15 +337,13 @@ def import_export(
     problems are returned in the result instead, so the caller can show exactly what was skipped. Row numbers
     are those a spreadsheet shows (the header is 1).
     """
-    path = Path(path)
-    name = str(path)
-    lines = read_rows(path)
-    header = [str(c).strip() for c in next(lines, [])]
-    if not any(header):
+    table = open_table(path)
+    name = table.name
+    if not any(table.header):
         raise AssessError(f"{name}: 文件为空 / the file is empty")
-    layout = read_layout(header, pack, name)
+    layout = read_layout(table.header, pack, name)
     committee = is_committee_import(layout, respondent, name)
-    rows = DataRows(lines)
+    rows = DataRows(table.rows())
     if row is not None:
         selected: Iterable[tuple[int, list[Any]]] = picked_row(rows, row, name)
     elif committee:

@@ -1,71 +1,62 @@
-"""The project's residents' CSV: one row per respondent, the header naming question ids.
+"""The project's own residents' table: one row per respondent, one column per question.
 
-An empty cell is unanswered; a multi_choice cell lists option ids separated by spaces; an optional
-`respondent_id` column names each respondent (else the row number does). The file is read as a stream, so
-a million rows take little memory, and every bad cell is reported with its row and column, all at once.
+A column is headed by the question's id or by its title as the questionnaire prints it (Chinese or
+English, numbering and punctuation aside), so a committee worker can type paper questionnaires into Excel
+under the questions' own words. An empty cell is unanswered; a multi_choice cell lists option ids separated
+by spaces; an optional `respondent_id` (受访者编号) column names each respondent, else the row number does.
+Rows stream past, so a million rows take little memory, and every bad cell is reported with its row and the
+column header as the user wrote it, all at once.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from assess.errors import AssessError, Problem, ProblemsError
 from assess.packs.model import Pack, Question
 from assess.responses.answer_file import RespondentEntry
-from assess.responses.tabular import IdHashes, ProblemList, id_hash, open_csv, unreadable_as_error
+from assess.responses.tabular import IdHashes, ProblemList, Table, id_hash
+from assess.responses.titles import TitleIndex
 from assess.responses.values import AnswerValueError, cached_reader, unknown_question_message
 
 RESPONDENT_ID_COLUMN = "respondent_id"
+ID_HEADERS = (RESPONDENT_ID_COLUMN, "受访者编号", "编号")
 
 
-# -- residents from a CSV -----------------------------------------------------------------------------
+def table_respondents(table: Table, pack: Pack, taken: Mapping[str, str] | None = None) -> Iterator[RespondentEntry]:
+    """Respondents from the table, one per row, as a stream.
 
-
-def iter_csv_respondents(
-    path: Path | str, pack: Pack, taken: Mapping[str, str] | None = None
-) -> Iterator[RespondentEntry]:
-    """Respondents from a CSV, one per row, read as a stream so that a million rows take little memory.
-
-    The header names question ids (and optionally `respondent_id`); an empty cell is unanswered; a
-    multi_choice cell lists option ids separated by spaces. Bad rows do not stop the reading: every problem
-    is collected (row numbers as a spreadsheet shows them, the header being row 1) and raised together as
-    `ProblemsError` once the file has been read, so a caller must not publish anything before the end.
-    `taken` maps ids the answer file already uses to where (see `LoadedAnswers.respondent_places`).
+    Bad rows do not stop the reading: every problem is collected (row numbers as a spreadsheet shows them,
+    the header being row 1) and raised together as `ProblemsError` once the file has been read, so a caller
+    must not publish anything before the end. `taken` maps ids the answer file already uses to where (see
+    `LoadedAnswers.respondent_places`).
     """
-    path = Path(path)
-    name = str(path)
+    name = table.name
+    if not any(table.header):
+        raise AssessError(
+            f"{name}:1: 第一行为空，首行应为列名（题目编号） / row 1 is empty: the first row must be the header "
+            "naming question ids (a file of blank lines holds no respondents)"
+        )
+    layout = table_layout(table.header, pack, name)
     problems = ProblemList(name)
     seen = IdHashes()
-    with open_csv(path) as handle:
-        reader = csv.reader(handle)
-        header = next(unreadable_as_error(reader, path), None)
-        if header is None:
-            raise AssessError(f"{name}: the file is empty / 文件为空")
-        if not any(cell.strip() for cell in header):
-            raise AssessError(
-                f"{name}:1: 第一行为空，首行应为列名（题目编号） / row 1 is empty: the first row must be the header "
-                "naming question ids (a file of blank lines holds no respondents)"
-            )
-        layout = csv_layout(header, pack, name)
-        for row_number, row in enumerate(unreadable_as_error(reader, path), start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            entry = csv_entry(row, row_number, layout, problems)
-            if entry is None:
-                continue
-            if taken and entry.id in taken:
-                problems.add(row_number, RESPONDENT_ID_COLUMN, id_taken_message(entry.id, taken[entry.id]))
-                continue
-            if layout.id_column is not None:
-                seen.add(entry.id)
-            yield entry
+    for row_number, row in enumerate(table.rows(), start=2):
+        if not any(str(cell).strip() for cell in row):
+            continue
+        entry = row_entry(row, row_number, layout, problems)
+        if entry is None:
+            continue
+        if taken and entry.id in taken:
+            problems.add(row_number, layout.id_header, id_taken_message(entry.id, taken[entry.id]))
+            continue
+        if layout.id_column is not None:
+            seen.add(entry.id)
+        yield entry
     repeated = seen.repeated()
     if repeated:
-        duplicate_id_problems(path, layout, repeated, problems)
+        duplicate_id_problems(table, layout, repeated, problems)
     problems.raise_if_any()
 
 
@@ -79,61 +70,74 @@ def id_taken_message(rid: str, place: str) -> str:
 @dataclass(frozen=True)
 class Column:
     index: int
+    header: str
     question: Question
-    read: Callable[[str], Any]
+    read: Callable[[Any], Any]
 
 
 @dataclass(frozen=True)
-class CsvLayout:
+class TableLayout:
     columns: list[Column]
     id_column: int | None
+    id_header: str
     width: int
 
 
-def csv_layout(header: list[str], pack: Pack, name: str) -> CsvLayout:
-    """The question columns and the position of `respondent_id`; a mistake in the header is fatal."""
+def table_layout(header: list[str], pack: Pack, name: str) -> TableLayout:
+    """The question columns and the position of the id column; a mistake in the header is fatal."""
     questions = {q.id: q for _, _, q in pack.questions()}
+    titles = TitleIndex(pack)
     problems: list[Problem] = []
     columns: list[Column] = []
     id_column = None
-    seen: set[str] = set()
-    for index, cell in enumerate(header):
-        column = cell.strip()
-        if column in seen:
-            problems.append(Problem(name, 1, column, "column appears twice / 列名重复"))
-        elif column == RESPONDENT_ID_COLUMN:
+    seen: dict[str, str] = {}  # question id (or the id column) -> the header that claimed it
+    for index, column in enumerate(header):
+        question = questions.get(column) or titles.question(column)
+        key = RESPONDENT_ID_COLUMN if column in ID_HEADERS else question.id if question else None
+        if column in seen.values() or (key is not None and key in seen):
+            problems.append(Problem(name, 1, column, twice_message(column, seen.get(key or ""))))
+        elif key == RESPONDENT_ID_COLUMN:
             id_column = index
-        elif column in questions:
-            columns.append(Column(index, questions[column], cached_reader(questions[column])))
+        elif question is not None:
+            columns.append(Column(index, column, question, cached_reader(question)))
         elif not column:
             problems.append(Problem(name, 1, f"column {index + 1}", "empty column name / 列名为空"))
+        elif titles.ambiguous(column):
+            problems.append(Problem(name, 1, column, titles.ambiguous_message(column)))
         else:
             problems.append(Problem(name, 1, column, unknown_question_message(pack, column)))
-        seen.add(column)
+        seen[key or column] = column
     if problems:
         raise ProblemsError(problems)
-    return CsvLayout(columns, id_column, len(header))
+    id_header = header[id_column] if id_column is not None else RESPONDENT_ID_COLUMN
+    return TableLayout(columns, id_column, id_header, len(header))
 
 
-def csv_entry(row: list[str], row_number: int, layout: CsvLayout, problems: ProblemList) -> RespondentEntry | None:
+def twice_message(column: str, first: str | None) -> str:
+    if first is None or first == column:
+        return "column appears twice / 列名重复"
+    return f"与 '{first}' 是同一道题 / the same question as column '{first}'"
+
+
+def row_entry(row: list[Any], row_number: int, layout: TableLayout, problems: ProblemList) -> RespondentEntry | None:
     """One row as a respondent, or None after recording its problems. A short row's missing cells are empty."""
-    if len(row) > layout.width:
+    if len(row) > layout.width and any(str(cell).strip() for cell in row[layout.width:]):
         message = f"the row has {len(row)} cells but the header has {layout.width} / 单元格数多于表头"
         problems.add(row_number, "", message)
         return None
     rid = row_id(row, row_number, layout.id_column)
     if not rid:
-        problems.add(row_number, RESPONDENT_ID_COLUMN, "empty respondent id / 受访者编号为空")
+        problems.add(row_number, layout.id_header, "empty respondent id / 受访者编号为空")
     answers: dict[str, Any] = {}
     valid = bool(rid)
     for column in layout.columns:
         cell = row[column.index] if column.index < len(row) else ""
-        if not cell:
+        if cell == "":
             continue
         try:
             value = column.read(cell)
         except AnswerValueError as exc:
-            problems.add(row_number, column.question.id, str(exc))
+            problems.add(row_number, column.header, str(exc))
             valid = False
             continue
         if value is not None:
@@ -141,25 +145,22 @@ def csv_entry(row: list[str], row_number: int, layout: CsvLayout, problems: Prob
     return RespondentEntry.model_construct(id=rid, answers=answers) if valid else None
 
 
-def row_id(row: list[str], row_number: int, id_column: int | None) -> str:
-    """The row's respondent id; without a `respondent_id` column the row number stands in for it."""
+def row_id(row: list[Any], row_number: int, id_column: int | None) -> str:
+    """The row's respondent id; without an id column the row number stands in for it."""
     if id_column is None:
         return f"row-{row_number}"
-    return row[id_column].strip() if id_column < len(row) else ""
+    return str(row[id_column]).strip() if id_column < len(row) else ""
 
 
-def duplicate_id_problems(path: Path, layout: CsvLayout, repeated: set[int], problems: ProblemList) -> None:
+def duplicate_id_problems(table: Table, layout: TableLayout, repeated: set[int], problems: ProblemList) -> None:
     """Second pass: name each repeated id with the row that first used it."""
     first_row: dict[str, int] = {}
-    with open_csv(path) as handle:
-        reader = csv.reader(handle)
-        next(reader, None)
-        for row_number, row in enumerate(reader, start=2):
-            rid = row_id(row, row_number, layout.id_column)
-            if not rid or id_hash(rid) not in repeated:
-                continue
-            if rid in first_row:
-                message = f"duplicate respondent id '{rid}' (first used in row {first_row[rid]}) / 受访者编号重复"
-                problems.add(row_number, RESPONDENT_ID_COLUMN, message)
-            else:
-                first_row[rid] = row_number
+    for row_number, row in enumerate(table.rows(), start=2):
+        rid = row_id(row, row_number, layout.id_column)
+        if not rid or id_hash(rid) not in repeated:
+            continue
+        if rid in first_row:
+            message = f"duplicate respondent id '{rid}' (first used in row {first_row[rid]}) / 受访者编号重复"
+            problems.add(row_number, layout.id_header, message)
+        else:
+            first_row[rid] = row_number

@@ -8,54 +8,257 @@ module that turns its header into question columns and leaves the rest to this l
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
+import io
+import stat
+import zipfile
 from array import array
-from collections.abc import Iterator
-from datetime import date, datetime
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from assess.errors import AssessError, Problem, ProblemsError
 
 MAX_LISTED_PROBLEMS = 200
 
 
-def open_csv(path: Path):
-    """The CSV opened as text; Excel's UTF-8 byte-order mark is dropped."""
-    try:
-        return path.open(encoding="utf-8-sig", newline="")
-    except FileNotFoundError:
-        raise AssessError(f"{path}: file not found / 找不到文件") from None
-    except IsADirectoryError:
-        raise AssessError(f"{path}: is a folder, expected a CSV file / 这是文件夹，需要 CSV 文件") from None
+MAX_TABLE_BYTES = 4 * 1024**3  # a residents' CSV of millions of rows is fine; a disk image is not
+MAX_UNZIPPED_BYTES = 1024**3  # what the members of an .xlsx or .zip may expand to, checked before reading
+MAX_ZIP_RATIO = 200  # spreadsheets compress 5-20x; far more is a zip bomb
+SNIFF_BYTES = 64 * 1024
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with members, an empty zip
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (and other old Office files)
+TEXT_ENCODINGS = ("utf-8", "gb18030")  # Excel on a Chinese Windows saves "CSV" as GBK, a subset of GB18030
+DELIMITERS = ",;\t"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+ByteSource = Callable[[], AbstractContextManager[IO[bytes]]]
 
 
-def unreadable_as_error(reader, path: Path) -> Iterator[list[str]]:
-    """The reader's rows; a file that is not UTF-8 CSV ends in a message saying how to save it properly."""
-    try:
-        yield from reader
-    except UnicodeDecodeError:
-        line = first_undecodable_line(path)
+@dataclass(frozen=True)
+class Table:
+    """A header row and the data rows under it, from any spreadsheet-like file; `rows()` can be read again.
+
+    `kind` is what the content turned out to be (csv, xlsx, xls, zip), whatever the file's name says;
+    `encoding` is the text encoding of a CSV. Data rows are numbered as a spreadsheet shows them, the
+    header being row 1; cells are text from a CSV and text, numbers or booleans from a workbook.
+    """
+
+    name: str
+    kind: str
+    header: list[str]
+    read: Callable[[], Iterator[list[Any]]]  # every row, the header first
+    encoding: str | None = None
+
+    def rows(self) -> Iterator[list[Any]]:
+        rows = self.read()
+        next(rows, None)
+        return rows
+
+
+def open_table(path: Path | str) -> Table:
+    """The file as a `Table`, recognised by its content: CSV (UTF-8, UTF-8 with BOM or GB18030/GBK; ',' ';'
+    or tab), .xlsx, .xls, or a .zip holding one CSV (ODK Central's download)."""
+    path = Path(path)
+    head = regular_file_head(path)
+    if head.startswith(ZIP_MAGIC):
+        return zip_table(path)
+    if head.startswith(OLE2_MAGIC):
+        return workbook_table(path, "xls")
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
         raise AssessError(
-            f"{path}:{line}: not UTF-8 text; in Excel save as \"CSV UTF-8 (逗号分隔)\" / "
-            "文件不是 UTF-8 编码，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
-        ) from None
-    except csv.Error as exc:
-        raise AssessError(f"{path}:{reader.line_num}: not a readable CSV row / 无法读取的 CSV 行: {exc}") from None
+            f"{path}: 无法作为 {path.suffix[1:].upper()} 工作簿读取（文件内容不是工作簿） / cannot be read as an "
+            f"{path.suffix[1:].upper()} workbook (its content is not one); save it again from Excel"
+        )
+    if head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1] in (b"{", b"[", b"<") or b"\x00" in head:
+        raise AssessError(
+            f"{path}: 不是表格文件，需要 .csv、.xlsx 或 .xls 文件 / not a table (it looks like JSON, HTML, XML or a "
+            "binary file): expected a .csv or .xlsx (or .xls) file"
+        )
+    encoding = text_encoding(path, head)
+    return csv_table(path, str(path), lambda: path.open("rb"), encoding)
 
 
-def first_undecodable_line(path: Path) -> int:
-    """The line holding the first byte that is not UTF-8; the text reader decodes ahead in large chunks, so its
-    own position says nothing. A newline byte never occurs inside a UTF-8 character, so lines decode alone."""
+def regular_file_head(path: Path) -> bytes:
+    """The first bytes of a regular file of a sane size; anything else is refused before it is read."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise AssessError(f"{path}: 找不到文件 / file not found") from None
+    except OSError as exc:
+        raise AssessError(f"{path}: 无法读取文件 / cannot read the file: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise AssessError(f"{path}: 这是文件夹，需要表格文件 / is a folder, expected a CSV, XLSX or XLS file")
+    if not stat.S_ISREG(info.st_mode):
+        raise AssessError(
+            f"{path}: 不是普通文件 / not a regular file (a device or a pipe); give a CSV, XLSX or XLS file"
+        )
+    if info.st_size > MAX_TABLE_BYTES:
+        raise AssessError(
+            f"{path}: 文件过大（{info.st_size / 1024**3:.1f} GiB，上限 {MAX_TABLE_BYTES // 1024**3} GiB） "
+            f"/ file is {info.st_size / 1024**3:.1f} GiB, over the {MAX_TABLE_BYTES // 1024**3} GiB limit"
+        )
+    if info.st_size == 0:
+        raise AssessError(f"{path}: 文件为空 / the file is empty")
+    try:
+        with path.open("rb") as handle:
+            return handle.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise AssessError(f"{path}: 无法读取文件 / cannot read the file: {exc.strerror}") from None
+
+
+def text_encoding(path: Path, head: bytes) -> str:
+    """UTF-8 if the file's start decodes as UTF-8 (a character cut at the end of the sample is fine), else
+    GB18030; neither is a message. A later byte that does not fit is reported at its line when read."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    for encoding in TEXT_ENCODINGS:
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise AssessError(
+        f"{path}:{first_undecodable_line(path, 'gb18030')}: 既不是 UTF-8 也不是 GBK/GB18030 编码的文本，"
+        "请在 Excel 中另存为“CSV UTF-8（逗号分隔）” / neither UTF-8 nor GBK/GB18030 text; in Excel save as "
+        "\"CSV UTF-8 (逗号分隔)\""
+    )
+
+
+def csv_table(path: Path, name: str, open_bytes: ByteSource, encoding: str) -> Table:
+    def read() -> Iterator[list[Any]]:
+        with open_bytes() as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as handle:
+            first = handle.readline()
+            handle.seek(0)
+            reader = csv.reader(handle, delimiter=max(DELIMITERS, key=first.count))
+            try:
+                yield from reader
+            except UnicodeDecodeError:
+                line = first_undecodable_line(path, encoding) if name == str(path) else reader.line_num + 1
+                if encoding.startswith("utf-8"):
+                    raise AssessError(
+                        f"{name}:{line}: 文件不是 UTF-8 编码，请在 Excel 中另存为“CSV UTF-8（逗号分隔）” / "
+                        "not UTF-8 text; in Excel save as \"CSV UTF-8 (逗号分隔)\""
+                    ) from None
+                raise AssessError(
+                    f"{name}:{line}: 此处的字节不是 GBK/GB18030 文本 / not GBK/GB18030 text here; in Excel save as "
+                    "\"CSV UTF-8 (逗号分隔)\""
+                ) from None
+            except csv.Error as exc:
+                raise AssessError(
+                    f"{name}:{reader.line_num}: 无法读取的 CSV 行 / not a readable CSV row: {exc}"
+                ) from None
+
+    return Table(name, "csv", header_of(read(), name), read, encoding)
+
+
+def header_of(rows: Iterator[list[Any]], name: str) -> list[str]:
+    header = next(rows, None)
+    close = getattr(rows, "close", None)
+    if close is not None:
+        close()
+    if header is None:
+        raise AssessError(f"{name}: 文件为空 / the file is empty")
+    return [str(cell).strip() for cell in header]
+
+
+def first_undecodable_line(path: Path, encoding: str = "utf-8") -> int:
+    """The line holding the first byte that does not decode; the text reader decodes ahead in large chunks,
+    so its own position says nothing. A newline byte never occurs inside a UTF-8 or GB18030 character (their
+    trail bytes are 0x30 and up), so lines decode alone."""
+    encoding = "utf-8" if encoding == "utf-8-sig" else encoding
     with path.open("rb") as handle:
         for number, line in enumerate(handle, start=1):
             try:
-                line.decode("utf-8")
+                line.decode(encoding)
             except UnicodeDecodeError:
                 return number
     return 1
 
+
+def zip_table(path: Path) -> Table:
+    """An .xlsx workbook, or a .zip holding one CSV (ODK Central's `.csv.zip`); members are bounded first."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise AssessError(f"{path}: 不是完整的 ZIP/XLSX 文件 / not a readable zip or xlsx file ({exc})") from None
+    with archive:
+        members = archive.infolist()
+        check_unzipped_size(path, members)
+        names = [m.filename for m in members]
+        if "xl/workbook.xml" in names:
+            return workbook_table(path, "xlsx")
+        tables = [m for m in members if m.filename.lower().endswith(".csv") and not m.is_dir()]
+        if len(tables) != 1:
+            listed = ", ".join(m.filename for m in tables[:5]) or "（无 / none）"
+            raise AssessError(
+                f"{path}: ZIP 文件中应恰好有一个 CSV 文件，实际为 {len(tables)} 个：{listed} "
+                f"/ the zip should hold exactly one CSV file, it holds {len(tables)}: {listed}"
+            )
+        member = tables[0]
+        if member.flag_bits & 0x1:
+            raise AssessError(
+                f"{path}: ZIP 文件已加密，请导出不加密的数据 / the zip is encrypted; download it unencrypted"
+            )
+        with archive.open(member) as handle:
+            head = handle.read(SNIFF_BYTES)
+    name = f"{path}:{member.filename}"
+    encoding = text_encoding(path, head)
+
+    @contextmanager
+    def open_member() -> Iterator[IO[bytes]]:
+        with zipfile.ZipFile(path) as archive, archive.open(member.filename) as handle:
+            yield handle
+
+    return csv_table(path, name, open_member, encoding)
+
+
+def check_unzipped_size(path: Path, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip (or xlsx) that expands to far more than a spreadsheet could, before anything is unpacked."""
+    expanded = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members) or 1
+    if expanded > MAX_UNZIPPED_BYTES or expanded / packed > MAX_ZIP_RATIO and expanded > 10 * 1024**2:
+        raise AssessError(
+            f"{path}: 解压后过大（{expanded / 1024**2:.0f} MiB，压缩比 {expanded / packed:.0f}），拒绝读取 "
+            f"/ unpacks to {expanded / 1024**2:.0f} MiB ({expanded / packed:.0f}× its size); refused as a zip bomb"
+        )
+
+
+def workbook_table(path: Path, kind: str) -> Table:
+    """The first sheet of an .xlsx or .xls (python-calamine: fast, and reads both); macros are never run."""
+    from python_calamine import CalamineWorkbook
+
+    def read() -> Iterator[list[Any]]:
+        try:
+            book = CalamineWorkbook.from_path(str(path))
+            sheet = book.get_sheet_by_index(0)
+            for row in sheet.iter_rows():
+                yield [workbook_cell(value) for value in row]
+        except AssessError:
+            raise
+        except Exception as exc:  # calamine raises its own kinds for a file that is not a workbook
+            raise AssessError(
+                f"{path}: 无法作为 {kind.upper()} 工作簿读取（{exc}） "
+                f"/ cannot be read as an {kind.upper()} workbook ({exc})"
+            ) from None
+
+    return Table(str(path), kind, header_of(read(), str(path)), read)
+
+
+def workbook_cell(value: Any) -> Any:
+    """A cell as the answers expect it: empty as "", whole numbers as int (Excel stores 3 as 3.0), dates as text."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return value
 
 class ProblemList:
     """Problems of one CSV, keeping the first `MAX_LISTED_PROBLEMS` and counting the rest."""
@@ -104,66 +307,6 @@ class IdHashes:
 
 def id_hash(rid: str) -> int:
     return int.from_bytes(hashlib.blake2b(rid.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
-
-
-# -- the rows -----------------------------------------------------------------------------------------
-
-
-def read_rows(path: Path) -> Iterator[list[Any]]:
-    """The header, then each row, from a CSV (',' ';' or tab separated, as the tools offer) or an XLSX."""
-    if not path.exists():
-        raise AssessError(f"{path}: 找不到文件 / file not found")
-    if path.is_dir():
-        raise AssessError(f"{path}: 这是文件夹，需要 CSV 或 XLSX 文件 / is a folder, expected a CSV or XLSX file")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return xlsx_rows(path)
-    if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        return csv_rows(path)
-    raise AssessError(
-        f"{path}: 需要 KoboToolbox 或 ODK Central 导出的 .csv 或 .xlsx 文件 "
-        "/ expected a .csv or .xlsx export of KoboToolbox or ODK Central"
-    )
-
-
-def csv_rows(path: Path) -> Iterator[list[Any]]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            first = handle.readline()
-            handle.seek(0)
-            delimiter = max(",;\t", key=first.count)
-            yield from csv.reader(handle, delimiter=delimiter)
-    except UnicodeDecodeError:
-        line = first_undecodable_line(path)
-        raise AssessError(
-            f"{path}:{line}: 文件不是 UTF-8 编码，请按 UTF-8 导出 / not UTF-8 text; export as UTF-8"
-        ) from None
-    except csv.Error as exc:
-        raise AssessError(f"{path}: 无法按 CSV 读取 / not readable as CSV: {exc}") from None
-
-
-def xlsx_rows(path: Path) -> Iterator[list[Any]]:
-    """The first sheet (the tools put the submissions there; repeat groups, which our forms lack, follow)."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise AssessError(
-            f"{path}: 无法作为 XLSX 工作簿读取（{exc}） / cannot be read as an XLSX workbook ({exc})"
-        ) from None
-    try:
-        for row in book.worksheets[0].iter_rows(values_only=True):
-            yield [xlsx_cell(value) for value in row]
-    finally:
-        book.close()
-
-
-def xlsx_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
 
 
 # -- which rows, and where their answers go ------------------------------------------------------------

@@ -19,7 +19,7 @@ from assess.packs.loading import LoadedPack
 from assess.packs.model import SCORED_TYPES, Pack, Question, Text
 from assess.responses.answer_file import AnswerFile, LoadedAnswers, RespondentEntry, load_answer_file
 from assess.responses.checked import CheckedAnswers
-from assess.responses.residents_csv import iter_csv_respondents
+from assess.responses.respondents import read_respondents
 from assess.scoring.results import (
     DimensionScore,
     IndicatorScore,
@@ -324,8 +324,8 @@ def score_loaded(
     """
     if respondents_csv is None:
         return score_checked(loaded.pack, loaded.data, (), weights, allow_inconsistent, uncertainty, seed)
-    csv_rows = iter_csv_respondents(respondents_csv, loaded.pack.pack, taken=loaded.respondent_places())
-    rows = Counted(watch(csv_rows))
+    residents = read_respondents(respondents_csv, loaded.pack, taken=loaded.respondent_places())
+    rows = Counted(watch(residents))
     result = score_checked(loaded.pack, loaded.data, rows, weights, allow_inconsistent, uncertainty, seed)
     if rows.count == 0:
         result.warnings.insert(0, bilingual(

@@ -326,11 +326,12 @@ def test_xlsx_numbers_dates_and_blank_rows(all_types, tmp_path):
     book.active.append(["civic_life/q_visits", "civic_life/q_hours", "civic_life/q_trust", "_submission_time", "_uuid"])
     book.active.append([12, 2.5, 3.0, __import__("datetime").datetime(2024, 5, 1), "a"])
     book.active.append([None, None, None, None, None])
+    book.active.append([None, None, None, None, "b"])
     path = tmp_path / "e.xlsx"
     book.save(path)
     result = import_export(path, all_types.pack, "p", "x")
     assert result.answers.respondents[0].answers == {"q-visits": 12, "q-hours": 2.5, "q-trust": 3}
-    assert (result.rows_read, result.blank) == (1, 1)
+    assert (result.rows_read, result.blank) == (2, 1)
 
 
 def test_answer_file_names_the_pack_relative_to_itself(all_types, tmp_path, runner):
@@ -442,7 +443,7 @@ def test_an_export_mixing_committee_and_individual_questions_needs_the_responden
 
 def test_a_non_utf8_export_names_the_line_of_the_first_bad_byte(all_types, tmp_path):
     export = tmp_path / "gbk.csv"
-    good = "civic_life/q_trust,_uuid\n" + "".join(f"4,u{i}\n" for i in range(3000))
+    good = "civic_life/q_trust,_uuid\n" + "".join(f"4,u{i}\n" for i in range(10_000))  # past the 64 KiB sniffed
     export.write_bytes(good.encode("utf-8") + "4,社区\n".encode("gbk"))
-    with pytest.raises(AssessError, match=r"gbk.csv:3002: 文件不是 UTF-8 编码"):
+    with pytest.raises(AssessError, match=r"gbk.csv:10002: 文件不是 UTF-8 编码"):
         import_export(export, all_types.pack, "p", "x")

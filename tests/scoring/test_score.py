@@ -266,9 +266,9 @@ def test_reliability_per_dimension_over_complete_resident_rows(write):
 
 
 def load_rows(path):
-    from assess.responses.residents_csv import iter_csv_respondents
+    from assess.responses.respondents import read_respondents
 
-    return iter_csv_respondents(path, PACK)
+    return read_respondents(path, LOADED)
 
 
 def test_no_reliability_without_respondents():

@@ -1,0 +1,64 @@
+"""One way in for residents' answers: any supported file, recognised by its content, as respondents.
+
+`--respondents FILE` on every scoring command reads through here. What the file is comes from what it
+holds, not from its name: an answer file written by `assess import` (YAML), a 问卷星 (WJX) download, a
+KoboToolbox or ODK Central export, or the project's own table (CSV in UTF-8 or GBK, .xlsx, .xls, a .zip
+holding one CSV). Each kind has its module; all give canonical `RespondentEntry` values and report every
+problem of the file together once it has been read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from assess.errors import AssessError, Problem, ProblemsError
+from assess.packs.loading import LoadedPack
+from assess.responses import kobo, residents_csv, wjx
+from assess.responses.answer_file import RespondentEntry, load_answer_file
+from assess.responses.tabular import SNIFF_BYTES, open_table, regular_file_head
+
+# An answer file starts (after comments and blank lines) with one of its top-level keys; no table does.
+ANSWER_FILE_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?(?:#[^\n]*\n|\s*\n)*(?:pack|community|assessed_on|answers|respondents)\s*:"
+)
+
+
+def read_respondents(
+    path: Path | str, pack: LoadedPack, taken: Mapping[str, str] | None = None
+) -> Iterator[RespondentEntry]:
+    """The respondents of `path`, whatever supported kind of file it is (see the module's docstring).
+
+    `taken` maps respondent ids the answer file already uses to where; a file that repeats one is refused at
+    the row (or line) that does.
+    """
+    path = Path(path)
+    head = regular_file_head(path)
+    if ANSWER_FILE_START.match(head[:SNIFF_BYTES]):
+        return answer_file_respondents(path, pack, taken or {})
+    table = open_table(path)
+    if wjx.is_wjx(table.header):
+        return wjx.table_respondents(table, pack.pack, taken)
+    if kobo.is_export(table.header):
+        return kobo.table_respondents(table, pack.pack, taken)
+    return residents_csv.table_respondents(table, pack.pack, taken)
+
+
+def answer_file_respondents(path: Path, pack: LoadedPack, taken: Mapping[str, str]) -> Iterator[RespondentEntry]:
+    """The `respondents:` of an answer file (as `assess import` writes them), checked against the same pack."""
+    loaded = load_answer_file(path, pack.file)
+    if loaded.data.answers:
+        raise AssessError(
+            f"{path}: 这是两委填报的答卷文件（含 answers），请把它作为答卷文件使用，而不是 --respondents "
+            f"/ this answer file holds the committee's answers; give it as ANSWERS, not as --respondents"
+        )
+    problems = [
+        Problem(str(path), loaded.located.line_of(("respondents", index, "id")), "respondents",
+                residents_csv.id_taken_message(entry.id, taken[entry.id]))
+        for index, entry in enumerate(loaded.data.respondents)
+        if entry.id in taken
+    ]
+    if problems:
+        raise ProblemsError(problems)
+    return iter(loaded.data.respondents)

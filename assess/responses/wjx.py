@@ -1,0 +1,236 @@
+"""问卷星 (WJX) downloads: the platform most Chinese community surveys run on, in any of its download modes.
+
+A download (CSV, .xls or .xlsx) starts with metadata columns -- 序号, 提交答卷时间, 所用时间, 来源, 来源详情,
+来自IP -- then one column per question headed `N、题干` (or `N：`, `N.`). A multi-select is one column of
+option texts joined by `┋` when downloaded 按文本, or one 0/1 column per option headed `第N题(选项)` when
+downloaded 按序号; matrix rows appear as `第N题(子问题)`; "other" text follows an option as `选项〖文本〗`.
+`(空)` is unanswered, `(跳过)` skipped by the survey's logic, and −2/−3 are the missing codes of 按序号.
+
+Questions are matched to the pack by title (see `titles`): `N、题干` by its 题干, a matrix row by its 子问题,
+and a multi-select's option columns by their option texts. Cells are read as 按文本 (option and scale
+labels, 是/否) or 按序号 (1-based option numbers; for yes/no, 1 = 是 and 2 = 否, the order
+`assess indicators questionnaire` prints), whichever a cell holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from assess.errors import Problem, ProblemsError
+from assess.packs.model import Pack, Question
+from assess.responses.answer_file import RespondentEntry
+from assess.responses.residents_csv import id_taken_message
+from assess.responses.tabular import IdHashes, ProblemList, Table, id_hash
+from assess.responses.titles import TitleIndex, normalized
+from assess.responses.values import AnswerValueError, coerce_answer, remembering
+
+ID_COLUMN = "序号"
+META_COLUMNS = frozenset({
+    "序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "来自ip", "总分", "用户ID", "微信昵称",
+    "答题序号", "开始时间", "结束时间", "IP", "地区",
+})
+MISSING = frozenset({"(空)", "（空）", "(跳过)", "（跳过）", "-2", "-3"})
+MULTI_SEPARATOR = "┋"
+OTHER_TEXT = re.compile(r"〖.*?〗")
+OPTION_COLUMN = re.compile(r"^第\s*(\d+)\s*题\s*[(（](.*)[)）]\s*$")
+
+
+def is_wjx(header: list[str]) -> bool:
+    """A WJX download begins with 序号 and has its submission-time column."""
+    return bool(header) and header[0] == ID_COLUMN and "提交答卷时间" in header
+
+
+class Layout:
+    """What each column of a download holds: metadata, one question's answer, or one option of a multi-select."""
+
+    def __init__(self, header: list[str], pack: Pack, name: str):
+        self.header = header
+        self.answers: dict[int, Question] = {}
+        self.options: dict[str, list[tuple[int, str]]] = {}  # question id -> [(column, option id)]
+        self.questions: dict[str, Question] = {}
+        titles = TitleIndex(pack)
+        problems: list[Problem] = []
+        groups: dict[str, list[tuple[int, str]]] = {}  # 第N题 -> [(column, option text)]
+        for index, column in enumerate(header):
+            matched = OPTION_COLUMN.match(column)
+            if column in META_COLUMNS:
+                continue
+            if matched and titles.question(matched.group(2)) is None:
+                groups.setdefault(matched.group(1), []).append((index, matched.group(2)))
+                continue
+            text = matched.group(2) if matched else column
+            question = titles.question(text)
+            if question is None:
+                problems.append(Problem(name, 1, column, no_question_message(text, titles)))
+            elif question.id in self.questions:
+                problems.append(Problem(name, 1, column, f"与另一列是同一道题（{question.id}） "
+                                                         f"/ the same question as another column ({question.id})"))
+            else:
+                self.answers[index] = question
+                self.questions[question.id] = question
+        for number, columns in groups.items():
+            question = multi_choice_of([text for _, text in columns], pack)
+            if question is None:
+                shown = "、".join(text for _, text in columns[:6])
+                problems.append(Problem(name, 1, header[columns[0][0]], (
+                    f"第{number}题的选项（{shown}）与指标包中任何多选题的选项都不对应 "
+                    f"/ the options of question {number} ({shown}) match no multiple-choice question of the pack"
+                )))
+                continue
+            labels = option_labels(question)
+            self.options[question.id] = [(index, labels[normalized(text)]) for index, text in columns]
+            self.questions[question.id] = question
+        if problems:
+            raise ProblemsError(problems)
+
+
+def no_question_message(text: str, titles: TitleIndex) -> str:
+    if titles.ambiguous(text):
+        return titles.ambiguous_message(text)
+    close = "；".join(f"{q.id}（{q.title.zh}）" for q in titles.closest(text))
+    hint = f"；最接近的题目：{close}" if close else ""
+    return (
+        f"与指标包中的题目都对不上{hint}。可用 assess import --suggest-map 生成对照表，或按 "
+        f"assess indicators questionnaire 的题目录入问卷星 / matches no question of the pack{hint}"
+    )
+
+
+def option_labels(question: Question) -> dict[str, str]:
+    """Normalized option label (zh and en) -> option id."""
+    labels: dict[str, str] = {}
+    for option in question.options:
+        for text in (option.label.zh, option.label.en):
+            labels[normalized(text)] = option.id
+    return labels
+
+
+def multi_choice_of(texts: list[str], pack: Pack) -> Question | None:
+    """The one multi_choice question of the pack whose options include every one of `texts`."""
+    wanted = {normalized(t) for t in texts}
+    fits = [q for _, _, q in pack.questions() if q.type == "multi_choice" and wanted <= set(option_labels(q))]
+    return fits[0] if len(fits) == 1 else None
+
+
+def cell_reader(question: Question) -> Callable[[Any], Any]:
+    """A WJX cell -> the canonical answer, accepting 按文本 and 按序号 spellings; remembered per value."""
+
+    def read(cell: Any) -> Any:
+        return coerce_answer(question, wjx_value(question, cell))
+
+    return remembering(read, enabled=question.type != "text")
+
+
+def wjx_value(question: Question, cell: Any) -> Any:
+    """What WJX wrote, in the spelling `coerce_answer` reads (option ids, scale points, true/false)."""
+    text = str(cell).strip()
+    if text in MISSING or not text:
+        return None
+    if question.type == "likert":
+        labels = {normalized(t): point for point, label in question.scale.labels.items()
+                  for t in (label.zh, label.en)}
+        if normalized(text) in labels:
+            return labels[normalized(text)]
+        number = option_number(cell)
+        return question.scale.min + number - 1 if number is not None else cell
+    if question.type == "yes_no":
+        return {1: True, 2: False}.get(option_number(cell), cell)  # type: ignore[arg-type]
+    if question.type == "choice":
+        return option_id(question, text, cell)
+    if question.type == "multi_choice":
+        parts = [OTHER_TEXT.sub("", part).strip() for part in text.split(MULTI_SEPARATOR)]
+        return [option_id(question, part, part) for part in parts if part]
+    return cell
+
+
+def option_number(cell: Any) -> int | None:
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int):
+        return cell
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    return int(cell) if isinstance(cell, str) and cell.strip().isdigit() else None
+
+
+def option_id(question: Question, text: str, cell: Any) -> Any:
+    """An option label (按文本) or its 1-based number (按序号) as the option id; anything else as written."""
+    text = OTHER_TEXT.sub("", text).strip()
+    labels = option_labels(question)
+    if normalized(text) in labels:
+        return labels[normalized(text)]
+    number = option_number(cell)
+    if number is not None and 1 <= number <= len(question.options):
+        return question.options[number - 1].id
+    if number is not None:
+        raise AnswerValueError(
+            f"选项序号 {number} 超出范围（1–{len(question.options)}） / option number {number} is outside "
+            f"1–{len(question.options)}"
+        )
+    return text
+
+
+def table_respondents(table: Table, pack: Pack, taken: Mapping[str, str] | None = None) -> Iterator[RespondentEntry]:
+    """The download's rows as respondents (id: 序号), every problem raised together at the end."""
+    name = table.name
+    layout = Layout(table.header, pack, name)
+    readers = {index: cell_reader(q) for index, q in layout.answers.items()}
+    problems = ProblemList(name)
+    seen = IdHashes()
+    for row_number, row in enumerate(table.rows(), start=2):
+        if not any(str(cell).strip() for cell in row):
+            continue
+        entry = row_entry(row, row_number, layout, readers, problems)
+        if entry is None:
+            continue
+        if taken and entry.id in taken:
+            problems.add(row_number, ID_COLUMN, id_taken_message(entry.id, taken[entry.id]))
+            continue
+        seen.add(entry.id)
+        yield entry
+    repeated = seen.repeated()
+    if repeated:
+        first_row: dict[str, int] = {}
+        for row_number, row in enumerate(table.rows(), start=2):
+            rid = str(row[0]).strip() if row else ""
+            if rid and id_hash(rid) in repeated:
+                if rid in first_row:
+                    problems.add(row_number, ID_COLUMN, f"序号 '{rid}' 重复（首次在第 {first_row[rid]} 行），请勿合并"
+                                 f"多次下载的数据 / 序号 '{rid}' repeats (first in row {first_row[rid]})")
+                else:
+                    first_row[rid] = row_number
+    problems.raise_if_any()
+
+
+def row_entry(
+    row: list[Any], row_number: int, layout: Layout, readers: dict[int, Callable[[Any], Any]], problems: ProblemList
+) -> RespondentEntry | None:
+    rid = str(row[0]).strip() if row else ""
+    valid = bool(rid)
+    if not rid:
+        problems.add(row_number, ID_COLUMN, "序号为空 / empty 序号 (submission number)")
+    answers: dict[str, Any] = {}
+    for index, read in readers.items():
+        cell = row[index] if index < len(row) else ""
+        try:
+            value = read(cell)
+        except AnswerValueError as exc:
+            problems.add(row_number, layout.header[index], str(exc))
+            valid = False
+            continue
+        if value is not None:
+            answers[layout.answers[index].id] = value
+    for qid, columns in layout.options.items():
+        chosen: list[str] = []
+        for index, option in columns:
+            cell = str(row[index]).strip() if index < len(row) else ""
+            if cell in ("1", "1.0"):
+                chosen.append(option)
+            elif cell not in ("0", "0.0", "", *MISSING):
+                problems.add(row_number, layout.header[index], f"应为 1（选中）或 0（未选），实际为 {cell!r} "
+                                                               f"/ must be 1 (chosen) or 0 (not chosen), got {cell!r}")
+                valid = False
+        if any(str(row[i]).strip() not in MISSING and str(row[i]).strip() != "" for i, _ in columns if i < len(row)):
+            answers[qid] = [o.id for o in layout.questions[qid].options if o.id in chosen]
+    return RespondentEntry.model_construct(id=rid, answers=answers) if valid else None
