@@ -54,3 +54,44 @@ class TitleIndex:
         """The questions whose titles come nearest to `header`, best first (for "did you mean")."""
         names = difflib.get_close_matches(normalized(header), list(self.titles), n=count, cutoff=0.5)
         return [q for name in names for q in self.titles[name]][:count]
+
+
+def option_labels(question: Question) -> dict[str, str]:
+    """Normalized option label (zh and en) -> option id, for choice and multi_choice questions."""
+    return {normalized(text): option.id for option in question.options for text in (option.label.zh, option.label.en)}
+
+
+def scale_labels(question: Question) -> dict[str, int]:
+    """Normalized label (zh and en) of a likert scale's labelled points -> the point."""
+    return {normalized(t): point for point, label in question.scale.labels.items() for t in (label.zh, label.en)}
+
+
+def labelled_value(question: Question, cell: object) -> object:
+    """A cell that holds a label where the answer file holds a value -- a scale point's or an option's label,
+    in Chinese or English -- as that value; any other cell as it is, for `coerce_answer` to judge."""
+    text = normalized(str(cell))
+    if question.type == "likert":
+        return scale_labels(question).get(text, cell)
+    if question.type == "choice":
+        return option_labels(question).get(text, cell)
+    return cell
+
+
+def options_in_text(question: Question, cell: object) -> object:
+    """A multi_choice cell of option labels joined by spaces (KoboToolbox's label export) as option ids.
+
+    Labels may hold spaces themselves, so the longest labels are taken out of the text first; a cell that is
+    not wholly made of labels is returned as it is, for `coerce_answer` to judge (it may hold option ids).
+    """
+    rest = " " + " ".join(str(cell).split()) + " "
+    labels = sorted(((t, o.id) for o in question.options for t in (o.label.zh, o.label.en)), key=lambda x: -len(x[0]))
+    chosen: list[str] = []
+    for label, option in labels:
+        spaced = " " + " ".join(label.split()) + " "
+        if spaced in rest:
+            rest = rest.replace(spaced, " ", 1)
+            if option not in chosen:
+                chosen.append(option)
+    if rest.strip() or not chosen:
+        return cell
+    return [o.id for o in question.options if o.id in chosen]

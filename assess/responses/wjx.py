@@ -23,7 +23,7 @@ from assess.packs.model import Pack, Question
 from assess.responses.answer_file import RespondentEntry
 from assess.responses.residents_csv import id_taken_message
 from assess.responses.tabular import IdHashes, ProblemList, Table, id_hash
-from assess.responses.titles import TitleIndex, normalized
+from assess.responses.titles import TitleIndex, labelled_value, normalized, option_labels
 from assess.responses.values import AnswerValueError, coerce_answer, remembering
 
 ID_COLUMN = "序号"
@@ -97,15 +97,6 @@ def no_question_message(text: str, titles: TitleIndex) -> str:
     )
 
 
-def option_labels(question: Question) -> dict[str, str]:
-    """Normalized option label (zh and en) -> option id."""
-    labels: dict[str, str] = {}
-    for option in question.options:
-        for text in (option.label.zh, option.label.en):
-            labels[normalized(text)] = option.id
-    return labels
-
-
 def multi_choice_of(texts: list[str], pack: Pack) -> Question | None:
     """The one multi_choice question of the pack whose options include every one of `texts`."""
     wanted = {normalized(t) for t in texts}
@@ -128,10 +119,9 @@ def wjx_value(question: Question, cell: Any) -> Any:
     if text in MISSING or not text:
         return None
     if question.type == "likert":
-        labels = {normalized(t): point for point, label in question.scale.labels.items()
-                  for t in (label.zh, label.en)}
-        if normalized(text) in labels:
-            return labels[normalized(text)]
+        labelled = labelled_value(question, cell)
+        if labelled is not cell:
+            return labelled
         number = option_number(cell)
         return question.scale.min + number - 1 if number is not None else cell
     if question.type == "yes_no":
