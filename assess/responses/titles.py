@@ -75,23 +75,3 @@ def labelled_value(question: Question, cell: object) -> object:
     if question.type == "choice":
         return option_labels(question).get(text, cell)
     return cell
-
-
-def options_in_text(question: Question, cell: object) -> object:
-    """A multi_choice cell of option labels joined by spaces (KoboToolbox's label export) as option ids.
-
-    Labels may hold spaces themselves, so the longest labels are taken out of the text first; a cell that is
-    not wholly made of labels is returned as it is, for `coerce_answer` to judge (it may hold option ids).
-    """
-    rest = " " + " ".join(str(cell).split()) + " "
-    labels = sorted(((t, o.id) for o in question.options for t in (o.label.zh, o.label.en)), key=lambda x: -len(x[0]))
-    chosen: list[str] = []
-    for label, option in labels:
-        spaced = " " + " ".join(label.split()) + " "
-        if spaced in rest:
-            rest = rest.replace(spaced, " ", 1)
-            if option not in chosen:
-                chosen.append(option)
-    if rest.strip() or not chosen:
-        return cell
-    return [o.id for o in question.options if o.id in chosen]
