@@ -141,7 +141,8 @@ def option_number(cell: Any) -> int | None:
         return cell
     if isinstance(cell, float) and cell.is_integer():
         return int(cell)
-    return int(cell) if isinstance(cell, str) and cell.strip().isdigit() else None
+    text = cell.strip() if isinstance(cell, str) else ""
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def option_id(question: Question, text: str, cell: Any) -> Any:

@@ -256,3 +256,18 @@ def test_an_xlsx_that_unpacks_to_gigabytes_is_refused_before_it_is_read(communit
         archive.writestr("xl/worksheets/sheet1.xml", "0" * (64 * 1024 * 1024))  # 64 MiB of one byte: ~64 KiB packed
     with pytest.raises(AssessError, match="refused as a zip bomb"):
         list(read_respondents(bomb, loaded))
+
+
+@pytest.mark.parametrize("cell", ["²", "3.5", "x"])
+def test_a_wjx_cell_of_odd_digits_is_a_message_not_a_traceback(cell, community, tmp_path):
+    loaded, people, _, _ = community
+    path = wjx_download(loaded, people[:2], tmp_path / "w.csv", "number")
+    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    column = next(i for i, h in enumerate(rows[0]) if "、满意" in h)  # a 1-5 likert
+    rows[1][column] = cell
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    with pytest.raises(ProblemsError) as caught:
+        list(read_respondents(path, loaded))
+    assert [(p.line, p.field) for p in caught.value.problems] == [(2, rows[0][column].strip())]
