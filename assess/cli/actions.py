@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from assess.cli.options import format_option, lang_option, print_json, scoring_options
+
+if TYPE_CHECKING:
+    from assess.responses.reading import ReadOptions
 
 
 @click.command("recommend")
@@ -28,6 +32,7 @@ def recommend_command(
     pack_ref: str | None,
     weights: str,
     allow_inconsistent: bool,
+    reading: ReadOptions,
     libraries: tuple[Path, ...],
     top: int | None,
     lang: str,
@@ -44,7 +49,7 @@ def recommend_command(
     from assess.packs.loading import load_pack
     from assess.scoring.score import score_file
 
-    result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent)
+    result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent, reading=reading)
     loaded = load_pack(result.pack.file)
     plan = recommend(result, load_library([*loaded.libraries, *libraries], loaded.pack), loaded.pack, top)
     failed = plan.status == "insufficient-data"

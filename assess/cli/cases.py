@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from assess.cli.options import Group, format_option, lang_option, print_json, scoring_options
+
+if TYPE_CHECKING:
+    from assess.responses.reading import ReadOptions
 
 
 @click.group(cls=Group)
@@ -62,6 +66,7 @@ def benchmark_command(
     pack_ref: str | None,
     weights: str,
     allow_inconsistent: bool,
+    reading: ReadOptions,
     lang: str,
     fmt: str,
 ) -> None:
@@ -76,7 +81,7 @@ def benchmark_command(
     from assess.packs.loading import load_pack
     from assess.scoring.score import score_file
 
-    result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent)
+    result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent, reading=reading)
     outcome = benchmark(result, load_cases(), load_pack(result.pack.file).pack)
     if fmt == "json":
         print_json(outcome.model_dump(mode="json"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any, get_args
@@ -49,7 +50,19 @@ def pack_option(func):
 
 
 def scoring_options(func):
-    """How answers are scored, shared by every command that scores: residents' CSV, pack and weights."""
+    """How answers are scored, shared by every command that scores: residents' file, pack and weights.
+
+    How the residents' file is read (`--strict`, `--include-rejected`, `--group-by`) reaches the command
+    as one `reading` argument, a `ReadOptions`.
+    """
+
+    @functools.wraps(func)
+    def with_reading(*args, strict: bool, include_rejected: bool, group_by: tuple[str, ...], **kwargs):
+        from assess.responses.reading import ReadOptions
+
+        reading = ReadOptions(strict=strict, include_rejected=include_rejected, group_by=tuple(group_by))
+        return func(*args, reading=reading, **kwargs)
+
     options = [
         click.option(
             "--respondents", "respondents_csv", type=click.Path(path_type=Path), default=None, metavar="FILE",
@@ -64,10 +77,22 @@ def scoring_options(func):
         click.option(
             "--allow-inconsistent", is_flag=True, help="Use AHP weights even if CR > 0.10 / 一致性不达标也使用"
         ),
+        click.option(
+            "--group-by", "group_by", multiple=True, metavar="COLUMN",
+            help="按此列分组评价（如 楼栋、年龄段，可重复） / Score each group of residents in the column (repeatable)",
+        ),
+        click.option(
+            "--strict", is_flag=True,
+            help="不是题目的列即为错误，不只提示 / A column of no question is an error, not a warning",
+        ),
+        click.option(
+            "--include-rejected", is_flag=True,
+            help="计入审核不通过的提交（ODK Central、Kobo） / Score submissions rejected in review",
+        ),
     ]
     for option in reversed(options):
-        func = option(func)
-    return func
+        with_reading = option(with_reading)
+    return with_reading
 
 
 def print_json(data: Any) -> None:

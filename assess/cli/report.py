@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from assess.cli.options import lang_option, scoring_options
+
+if TYPE_CHECKING:
+    from assess.responses.reading import ReadOptions
 
 # -- reports: report / demo -------------------------------------------------------------------------------
 
@@ -41,6 +45,7 @@ def report_command(
     pack_ref: str | None,
     weights: str,
     allow_inconsistent: bool,
+    reading: ReadOptions,
     uncertainty: int,
     libraries: tuple[Path, ...],
     top: int | None,
@@ -61,7 +66,7 @@ def report_command(
     fmt = report_format(output, fmt)
     refuse_existing([output], force)
     data = build_report(answers, respondents_csv, pack_ref, weights, allow_inconsistent, uncertainty,
-                        top=top, library=libraries)
+                        top=top, library=libraries, reading=reading)
     note = dropped_note(data.plan) if data.plan is not None else None
     if note is not None:
         click.echo(note.get(lang), err=True)

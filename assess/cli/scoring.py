@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from assess.cli.options import format_option, lang_option, print_json, scoring_options
+
+if TYPE_CHECKING:
+    from assess.responses.reading import ReadOptions
 
 
 @click.command("score")
@@ -25,6 +29,7 @@ def score_command(
     pack_ref: str | None,
     weights: str,
     allow_inconsistent: bool,
+    reading: ReadOptions,
     uncertainty: int,
     seed: int,
     lang: str,
@@ -37,7 +42,7 @@ def score_command(
     from assess.scoring.output import score_csv, score_table
     from assess.scoring.score import score_file
 
-    result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent, uncertainty, seed)
+    result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent, uncertainty, seed, reading)
     if fmt == "json":
         print_json(result.model_dump(mode="json"))
     elif fmt == "csv":

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from assess.packs.loading import LoadedPack
 from assess.packs.model import Pack
 from assess.responses.answer_file import LoadedAnswers, RespondentEntry, load_answer_file
+from assess.responses.reading import DEFAULT_READING, ReadOptions
 from assess.scoring.results import ScoreResult
 
 if TYPE_CHECKING:  # imported lazily at run time, where they are used
@@ -86,6 +87,7 @@ def score_inputs(
     allow_inconsistent: bool = False,
     uncertainty: int = 0,
     seed: int = 0,
+    reading: ReadOptions = DEFAULT_READING,
 ) -> ScoreResult:
     """The score, computed exactly as `assess score` does, while free-text answers are collected on the way."""
     from assess.scoring.score import score_loaded
@@ -93,7 +95,8 @@ def score_inputs(
     free_text.add(loaded.data.answers)
     for entry in loaded.data.respondents:
         free_text.add(entry.answers)
-    return score_loaded(loaded, respondents_csv, weights, allow_inconsistent, uncertainty, seed, free_text.watch)
+    return score_loaded(loaded, respondents_csv, weights, allow_inconsistent, uncertainty, seed, free_text.watch,
+                        reading)
 
 
 def benchmark_cases(result: ScoreResult, pack: Pack) -> BenchmarkResult:
@@ -122,11 +125,12 @@ def build_report(
     seed: int = 0,
     top: int | None = DEFAULT_TOP_ACTIONS,
     library: Sequence[Path] = (),
+    reading: ReadOptions = DEFAULT_READING,
 ) -> ReportData:
     """Score an answer file (and residents' CSV), compare it with the cases and rank actions."""
     loaded = load_inputs(answers_path, pack_ref)
     free_text = FreeTextAnswers(loaded.pack.pack)
-    result = score_inputs(loaded, respondents_csv, free_text, weights, allow_inconsistent, uncertainty, seed)
+    result = score_inputs(loaded, respondents_csv, free_text, weights, allow_inconsistent, uncertainty, seed, reading)
     pack = loaded.pack.pack
     plan = recommend_actions(result, pack, top, [*loaded.pack.libraries, *library])
     return ReportData(

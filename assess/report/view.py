@@ -19,6 +19,7 @@ from assess.report.data import ReportData
 from assess.report.texts import ReportText, local_texts
 from assess.report.view_benchmark import benchmark_view, nearest_view
 from assess.report.view_charts import chart_views
+from assess.report.view_groups import groups_view, too_few_note
 from assess.report.view_plan import plan_view
 from assess.report.view_quality import method_view, quality_view
 from assess.report.view_summary import (
@@ -63,6 +64,8 @@ def report_context(
         "charts": chart_views(data, dimensions, nearest, t, chart_css),
         "benchmark": benchmark_view(data, lang, t),
         "plan": plan_view(data, lang, t),
+        "groups": groups_view(data, lang, t),
+        "groups_note": too_few_note(t),
         "quality": quality_view(data, lang, t),
         "method": method_view(data, lang, t),
     }

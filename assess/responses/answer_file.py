@@ -30,10 +30,12 @@ class AnswerModel(BaseModel):
 
 
 class RespondentEntry(AnswerModel):
-    """One resident or Party member: an id of the survey's choosing and their answers by question id."""
+    """One resident or Party member: an id of the survey's choosing, their answers by question id, and the
+    groups they belong to (楼栋, 年龄段 … as a residents' file's `--group-by` columns said)."""
 
     id: str
     answers: dict[str, Any] = {}
+    groups: dict[str, str] = {}
 
     @field_validator("id", mode="before")
     @classmethod
@@ -214,5 +216,8 @@ def dump_answer_file(data: AnswerFile) -> str:
         document["assessed_on"] = data.assessed_on
     document["answers"] = dict(data.answers)
     if data.respondents:
-        document["respondents"] = [{"id": r.id, "answers": dict(r.answers)} for r in data.respondents]
+        document["respondents"] = [
+            {"id": r.id, "answers": dict(r.answers), **({"groups": dict(r.groups)} if r.groups else {})}
+            for r in data.respondents
+        ]
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, default_flow_style=False)

@@ -28,11 +28,13 @@ from assess.errors import AssessError, Problem, ProblemsError
 from assess.packs.model import Pack, Question
 from assess.packs.xlsform import form_names
 from assess.responses.answer_file import AnswerFile, Community, RespondentEntry
+from assess.responses.kobo_labels import header_separators, label_cell, label_spellings
+from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions, group_columns, group_values
 from assess.responses.tabular import MAX_LISTED_PROBLEMS, DataRows, Table, open_table
-from assess.responses.values import AnswerValueError, cached_reader
+from assess.responses.titles import normalized
+from assess.responses.values import AnswerValueError, cached_reader, remembering
 
 GROUP_SEPARATORS = ("/", "-", ".")
-OPTION_SEPARATORS = ("/", "-", ".")
 # Everything in the XLSForm `meta` group (meta/instanceID, meta/rootUuid, meta/deprecatedID, ... the tools
 # add new ones over time) and these top-level columns of KoboToolbox, ODK Central and the form's own meta
 # questions are never answers.
@@ -64,6 +66,7 @@ class Target:
 
     question: Question
     option: str | None = None
+    labelled: bool = False  # headed by labels (Kobo's default export): cells hold labels too
 
 
 @dataclass
@@ -75,28 +78,38 @@ class Layout:
     choices: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # question id -> [(column, option)]
     questions: dict[str, Question] = field(default_factory=dict)
     meta: list[str] = field(default_factory=list)
+    labelled: set[int] = field(default_factory=set)  # answer columns whose cells hold labels
+    ignored: list[str] = field(default_factory=list)  # columns of no question of the pack (all-versions export)
+    groups: dict[int, str] = field(default_factory=dict)  # column -> the group it says (`--group-by`)
 
 
-def column_names(pack: Pack) -> dict[str, Target | None]:
+def column_names(pack: Pack, header: list[str]) -> dict[str, Target | None]:
     """Every spelling of a question column either tool can export -> its target (None: ambiguous).
 
-    A question is accepted under its form name or its id, alone or after its dimension's group name; a
-    spelling that is also a meta column (a question with the id `start`) is left to the meta column.
+    A question is accepted under its form name or its id, alone or after its dimension's group name, with
+    the usual separators and any other the header shows (Kobo lets the user type one); failing those, under
+    its labels, as Kobo's default export heads columns. A spelling that is also a meta column (a question
+    with the id `start`) is left to the meta column.
     """
     names = form_names(pack)
+    separators = header_separators(header, pack, names)
     spellings: dict[str, Target | None] = {}
 
     def accept(name: str, target: Target) -> None:
         if not is_meta(name):
             spellings[name] = target if spellings.get(name, target) == target else None
 
+    group_separators = list(dict.fromkeys([*GROUP_SEPARATORS, *separators]))
     for dim, _, question in pack.questions():
-        prefixes = [""] + [g + sep for g in {names[dim.id], dim.id} for sep in GROUP_SEPARATORS]
+        prefixes = [""] + [g + sep for g in {names[dim.id], dim.id} for sep in group_separators]
         for prefix, alias in itertools.product(prefixes, {names[question.id], question.id}):
             accept(prefix + alias, Target(question))
             if question.type == "multi_choice":
-                for option, sep in itertools.product(question.options, OPTION_SEPARATORS):
+                for option, sep in itertools.product(question.options, group_separators):
                     accept(f"{prefix}{alias}{sep}{option.id}", Target(question, option.id))
+    for spelling, target in label_spellings(pack, separators).items():
+        if spelling not in spellings and not is_meta(spelling):
+            spellings[spelling] = target and Target(target.question, target.option, labelled=True)
     return spellings
 
 
@@ -105,9 +118,15 @@ def is_meta(column: str) -> bool:
     return column.startswith("_") or lowered.startswith(META_GROUPS) or lowered in META_COLUMNS
 
 
-def read_layout(header: list[str], pack: Pack, name: str) -> Layout:
-    """The columns' meaning; an unknown, ambiguous or repeated column is fatal, since no row can be trusted."""
-    spellings = column_names(pack)
+def read_layout(
+    header: list[str], pack: Pack, name: str, strict: bool = False, group_by: tuple[str, ...] = ()
+) -> Layout:
+    """The columns' meaning; an ambiguous or repeated column is fatal, since no row can be trusted.
+
+    A column of no question of the pack is set aside in `ignored` (Kobo's "all versions" export keeps the
+    questions of earlier form versions), or is fatal when `strict`.
+    """
+    spellings = column_names(pack, header)
     lowered = [c.lower() for c in header]
     id_column = next((lowered.index(c) for c in ID_COLUMNS if c in lowered), None)
     problems: list[Problem] = []
@@ -116,10 +135,12 @@ def read_layout(header: list[str], pack: Pack, name: str) -> Layout:
             Problem(name, 1, "", "缺少提交编号列（_uuid、meta/instanceID 或 KEY），导出数据时请包含元数据列 "
                     "/ no submission id column (_uuid, meta/instanceID or KEY); export the data with its meta columns")
         )
-    layout = Layout(header, id_column if id_column is not None else -1)
+    layout = Layout(header, id_column if id_column is not None else -1, groups=group_columns(header, group_by, name))
     seen: dict[tuple[str, str | None], str] = {}
     for index, column in enumerate(header):
         target = spellings.get(column)
+        if index in layout.groups:
+            continue
         if column in spellings and target is None:
             message = "列名可对应多道题目 / the column name fits more than one question"
             problems.append(Problem(name, 1, column, message))
@@ -137,14 +158,18 @@ def read_layout(header: list[str], pack: Pack, name: str) -> Layout:
             if target.option is None:
                 layout.answers[index] = target.question
                 layout.answer_columns[target.question.id] = index
+                if target.labelled:
+                    layout.labelled.add(index)
             else:
                 layout.choices.setdefault(target.question.id, []).append((index, target.option))
         elif is_meta(column) or index == id_column:
             layout.meta.append(column)
         elif not column:
             problems.append(Problem(name, 1, f"column {index + 1}", "列名为空 / empty column name"))
-        else:
+        elif strict:
             problems.append(Problem(name, 1, column, unknown_column_message(column, spellings)))
+        else:
+            layout.ignored.append(column)
     if problems:
         raise ProblemsError(problems)
     return layout
@@ -155,9 +180,52 @@ def unknown_column_message(column: str, spellings: dict[str, Target | None]) -> 
     hint_zh = f"；是否想写 {', '.join(close)}？" if close else ""
     hint_en = f"; did you mean {', '.join(close)}?" if close else ""
     return (
-        f"既不是指标包中的题目，也不是元数据列{hint_zh}。请用 `assess indicators xlsform` 为此指标包生成的表单收集，"
-        f"并按题目名称（XML 值）而非标签导出 / not a question of the pack, nor a meta column{hint_en}. Export with "
-        "question names (XML values), not labels, from the form made by `assess indicators xlsform` for this pack"
+        f"既不是指标包中的题目，也不是元数据列{hint_zh}（--strict 不接受此类列；不加 --strict 时，"
+        "旧版表单的题目列会被略过并提示） "
+        f"/ not a question of the pack, nor a meta column{hint_en} (--strict refuses such columns; without it, "
+        "columns of an earlier form version are set aside with a warning)"
+    )
+
+
+def ignored_notice(name: str, layout: Layout) -> tuple[str, str] | None:
+    """What a warning says of the columns set aside, naming them (an "all versions" export keeps old ones)."""
+    if not layout.ignored:
+        return None
+    columns = "、".join(layout.ignored[:LISTED_SUBMISSIONS])
+    more = f" … {len(layout.ignored)}" if len(layout.ignored) > LISTED_SUBMISSIONS else ""
+    return (
+        f"{name}：{len(layout.ignored)} 列不是指标包中的题目，已略过（可能是旧版表单的题目；用 --strict 则拒绝）："
+        f"{columns}{more}",
+        f"{name}: {len(layout.ignored)} column(s) are no question of the pack and were set aside (perhaps questions "
+        f"of an earlier form version; --strict refuses them): {columns.replace('、', ', ')}{more}",
+    )
+
+
+REVIEW_COLUMNS = ("reviewstate", "_validation_status")
+# ODK Central's review state and KoboToolbox's validation status (its uid or its label, in either language).
+REJECTED = frozenset({"rejected", "notapproved", "validationstatusnotapproved", "未通过", "不通过", "未批准"})
+
+
+def rejected_rows(rows: Iterable[tuple[int, list[Any]]], header: list[str], keep: bool, skipped: list[int]
+                  ) -> Iterator[tuple[int, list[Any]]]:
+    """The rows, less those a reviewer rejected (their numbers go to `skipped`) unless `keep`."""
+    lowered = [c.lower() for c in header]
+    review = next((lowered.index(c) for c in REVIEW_COLUMNS if c in lowered), None)
+    for number, row in rows:
+        if not keep and review is not None and review < len(row) and normalized(str(row[review])) in REJECTED:
+            skipped.append(number)
+            continue
+        yield number, row
+
+
+def rejected_notice(name: str, skipped: list[int]) -> tuple[str, str] | None:
+    if not skipped:
+        return None
+    return (
+        f"{name}：{len(skipped)} 份提交被审核为不通过（rejected / not approved），未计入得分；"
+        "加 --include-rejected 可计入",
+        f"{name}: {len(skipped)} submission(s) were rejected in review (rejected / not approved) and are not "
+        "scored; --include-rejected keeps them",
     )
 
 
@@ -166,20 +234,25 @@ def is_export(header: list[str]) -> bool:
     return any(column.lower() in ID_COLUMNS for column in header)
 
 
-def table_respondents(table: Table, pack: Pack, taken: Mapping[str, str] | None = None) -> Iterator[RespondentEntry]:
+def table_respondents(
+    table: Table, pack: Pack, taken: Mapping[str, str] | None = None, options: ReadOptions = DEFAULT_READING,
+    notes: ReadNotes | None = None,
+) -> Iterator[RespondentEntry]:
     """The submissions of a residents' or Party members' export as respondents, for `--respondents`.
 
     Every problem of the file is raised together once it has been read; a submission id the answer file
-    already uses is one of them.
+    already uses is one of them. Columns set aside and rejected submissions skipped go to `notes`.
     """
     name = table.name
-    layout = read_layout(table.header, pack, name)
+    layout = read_layout(table.header, pack, name, options.strict, options.group_by)
     if is_committee_import(layout, None, name):
         raise AssessError(
             f"{name}: 这是两委问卷的导出，请用 assess import 转为答卷文件 / this is an export of the committee "
             "questionnaire: turn it into the answer file with `assess import`, then score that"
         )
-    entries, problems, _ = read_entries(DataRows(table.rows()), layout, name)
+    rejected: list[int] = []
+    rows = rejected_rows(DataRows(table.rows()), table.header, options.include_rejected, rejected)
+    entries, problems, _ = read_entries(rows, layout, name)
     id_header = layout.header[layout.id_column]
     problems += [
         Problem(name, None, id_header, id_taken_message(entry.id, taken[entry.id]))
@@ -187,6 +260,9 @@ def table_respondents(table: Table, pack: Pack, taken: Mapping[str, str] | None 
     ]
     if problems:
         raise ProblemsError(listed(problems, name))
+    if notes is not None:
+        notes.add(ignored_notice(name, layout))
+        notes.add(rejected_notice(name, rejected))
     return iter(entries)
 
 
@@ -223,7 +299,7 @@ def some(ids: list[str], shown: int = 3) -> str:
     return ", ".join(ids[:shown]) + more
 
 
-def picked_row(rows: DataRows, wanted: int, name: str) -> list[tuple[int, list[Any]]]:
+def picked_row(rows: Iterable[tuple[int, list[Any]]], wanted: int, name: str) -> list[tuple[int, list[Any]]]:
     """The one row the user chose (`--row`); every other row is read and counted but not imported."""
     found, numbers = [], []
     for number, row in rows:
@@ -240,7 +316,7 @@ def picked_row(rows: DataRows, wanted: int, name: str) -> list[tuple[int, list[A
     return found
 
 
-def single_submission(rows: DataRows, layout: Layout, name: str) -> list[tuple[int, list[Any]]]:
+def single_submission(rows: Iterable[tuple[int, list[Any]]], layout: Layout, name: str) -> list[tuple[int, list[Any]]]:
     """The committee's one submission; several are refused with each row listed, never averaged."""
     found = list(rows)
     if len(found) <= 1:
@@ -304,6 +380,7 @@ class ImportResult:
     file: str
     row: int | None = None  # the row the user picked; the others are counted in `not_chosen`
     not_chosen: int = 0
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # columns set aside, rejected rows skipped
 
     def summary(self) -> str:
         en = [f"{self.rows_read} row(s) read", f"{self.imported} imported", f"{self.skipped} skipped"]
@@ -328,6 +405,7 @@ def import_export(
     skip_bad_rows: bool = False,
     respondent: str | None = None,
     row: int | None = None,
+    options: ReadOptions = DEFAULT_READING,
 ) -> ImportResult:
     """The submissions as an `AnswerFile` for `pack_ref`; raise `ProblemsError` on bad rows.
 
@@ -335,15 +413,18 @@ def import_export(
     the questions in it decide. A committee export must hold one submission, or `row` must pick one; `row`
     also picks a single submission from any other export. With `skip_bad_rows` a bad row is left out and its
     problems are returned in the result instead, so the caller can show exactly what was skipped. Row numbers
-    are those a spreadsheet shows (the header is 1).
+    are those a spreadsheet shows (the header is 1). `options` decide on columns of no question (`strict`)
+    and on rejected submissions, as for `--respondents`.
     """
     table = open_table(path)
     name = table.name
     if not any(table.header):
         raise AssessError(f"{name}: 文件为空 / the file is empty")
-    layout = read_layout(table.header, pack, name)
+    layout = read_layout(table.header, pack, name, options.strict, options.group_by)
     committee = is_committee_import(layout, respondent, name)
-    rows = DataRows(table.rows())
+    data_rows = DataRows(table.rows())
+    rejected: list[int] = []
+    rows = rejected_rows(data_rows, table.header, options.include_rejected, rejected)
     if row is not None:
         selected: Iterable[tuple[int, list[Any]]] = picked_row(rows, row, name)
     elif committee:
@@ -357,9 +438,10 @@ def import_export(
     else:
         answers = AnswerFile(pack=pack_ref, community=Community(name=community_name), respondents=entries)
     result = ImportResult(
-        answers, "answers" if committee else "respondents", rows.read, len(entries), attempted - len(entries),
-        rows.blank, problems, name, row, rows.read - attempted,
+        answers, "answers" if committee else "respondents", data_rows.read, len(entries), attempted - len(entries),
+        data_rows.blank, problems, name, row, data_rows.read - len(rejected) - attempted,
     )
+    result.warnings = [n for n in (ignored_notice(name, layout), rejected_notice(name, rejected)) if n]
     if problems and not skip_bad_rows:
         raise ProblemsError(listed(problems, name) + [Problem(name, None, "", import_refused(result))])
     return result
@@ -369,7 +451,7 @@ def read_entries(
     rows: Iterable[tuple[int, list[Any]]], layout: Layout, name: str
 ) -> tuple[list[RespondentEntry], list[Problem], int]:
     """(the good submissions, the problems of the bad ones, how many rows were looked at)."""
-    readers = {index: cached_reader(q) for index, q in layout.answers.items()}
+    readers = {index: column_reader(q, index in layout.labelled) for index, q in layout.answers.items()}
     entries: list[RespondentEntry] = []
     problems: list[Problem] = []
     first_row: dict[str, int] = {}
@@ -390,6 +472,14 @@ def read_entries(
         first_row[entry.id] = row_number
         entries.append(entry)
     return entries, problems, attempted
+
+
+def column_reader(question: Question, labelled: bool) -> Callable[[Any], Any]:
+    """The canonical value of a cell; a labelled column's cells are first read as labels."""
+    check = cached_reader(question)
+    if not labelled:
+        return check
+    return remembering(lambda cell: check(label_cell(question, cell)), enabled=question.type != "text")
 
 
 def import_refused(result: ImportResult) -> str:
@@ -443,7 +533,7 @@ def row_entry(
             problems.append(Problem(name, row_number, header[index], disagreement(row, index, columns, header, chosen)))
     if problems or not rid:
         return None
-    return RespondentEntry.model_construct(id=rid, answers=answers)
+    return RespondentEntry.model_construct(id=rid, answers=answers, groups=group_values(row, layout.groups))
 
 
 def disagreement(

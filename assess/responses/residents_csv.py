@@ -17,6 +17,7 @@ from typing import Any
 from assess.errors import AssessError, Problem, ProblemsError
 from assess.packs.model import Pack, Question
 from assess.responses.answer_file import RespondentEntry
+from assess.responses.reading import DEFAULT_READING, ReadOptions, group_columns, group_values
 from assess.responses.tabular import IdHashes, ProblemList, Table, id_hash
 from assess.responses.titles import TitleIndex
 from assess.responses.values import AnswerValueError, cached_reader, unknown_question_message
@@ -25,7 +26,9 @@ RESPONDENT_ID_COLUMN = "respondent_id"
 ID_HEADERS = (RESPONDENT_ID_COLUMN, "受访者编号", "编号")
 
 
-def table_respondents(table: Table, pack: Pack, taken: Mapping[str, str] | None = None) -> Iterator[RespondentEntry]:
+def table_respondents(
+    table: Table, pack: Pack, taken: Mapping[str, str] | None = None, options: ReadOptions = DEFAULT_READING
+) -> Iterator[RespondentEntry]:
     """Respondents from the table, one per row, as a stream.
 
     Bad rows do not stop the reading: every problem is collected (row numbers as a spreadsheet shows them,
@@ -39,7 +42,7 @@ def table_respondents(table: Table, pack: Pack, taken: Mapping[str, str] | None 
             f"{name}:1: 第一行为空，首行应为列名（题目编号） / row 1 is empty: the first row must be the header "
             "naming question ids (a file of blank lines holds no respondents)"
         )
-    layout = table_layout(table.header, pack, name)
+    layout = table_layout(table.header, pack, name, options.group_by)
     problems = ProblemList(name)
     seen = IdHashes()
     for row_number, row in enumerate(table.rows(), start=2):
@@ -81,10 +84,13 @@ class TableLayout:
     id_column: int | None
     id_header: str
     width: int
+    groups: dict[int, str]
 
 
-def table_layout(header: list[str], pack: Pack, name: str) -> TableLayout:
-    """The question columns and the position of the id column; a mistake in the header is fatal."""
+def table_layout(header: list[str], pack: Pack, name: str, group_by: tuple[str, ...] = ()) -> TableLayout:
+    """The question columns, the position of the id column and the group columns; a mistake in the header
+    is fatal."""
+    groups = group_columns(header, group_by, name)
     questions = {q.id: q for _, _, q in pack.questions()}
     titles = TitleIndex(pack)
     problems: list[Problem] = []
@@ -98,6 +104,8 @@ def table_layout(header: list[str], pack: Pack, name: str) -> TableLayout:
             problems.append(Problem(name, 1, column, twice_message(column, seen.get(key or ""))))
         elif key == RESPONDENT_ID_COLUMN:
             id_column = index
+        elif index in groups:
+            pass
         elif question is not None:
             columns.append(Column(index, column, question, cached_reader(question)))
         elif not column:
@@ -110,7 +118,7 @@ def table_layout(header: list[str], pack: Pack, name: str) -> TableLayout:
     if problems:
         raise ProblemsError(problems)
     id_header = header[id_column] if id_column is not None else RESPONDENT_ID_COLUMN
-    return TableLayout(columns, id_column, id_header, len(header))
+    return TableLayout(columns, id_column, id_header, len(header), groups)
 
 
 def twice_message(column: str, first: str | None) -> str:
@@ -142,7 +150,9 @@ def row_entry(row: list[Any], row_number: int, layout: TableLayout, problems: Pr
             continue
         if value is not None:
             answers[column.question.id] = value
-    return RespondentEntry.model_construct(id=rid, answers=answers) if valid else None
+    if not valid:
+        return None
+    return RespondentEntry.model_construct(id=rid, answers=answers, groups=group_values(row, layout.groups))
 
 
 def row_id(row: list[Any], row_number: int, id_column: int | None) -> str:

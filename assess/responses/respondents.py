@@ -17,6 +17,7 @@ from assess.errors import AssessError, Problem, ProblemsError
 from assess.packs.loading import LoadedPack
 from assess.responses import kobo, residents_csv, wjx
 from assess.responses.answer_file import RespondentEntry, load_answer_file
+from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
 from assess.responses.tabular import SNIFF_BYTES, open_table, regular_file_head
 
 # An answer file starts (after comments and blank lines) with one of its top-level keys; no table does.
@@ -26,12 +27,13 @@ ANSWER_FILE_START = re.compile(
 
 
 def read_respondents(
-    path: Path | str, pack: LoadedPack, taken: Mapping[str, str] | None = None
+    path: Path | str, pack: LoadedPack, taken: Mapping[str, str] | None = None,
+    options: ReadOptions = DEFAULT_READING, notes: ReadNotes | None = None,
 ) -> Iterator[RespondentEntry]:
     """The respondents of `path`, whatever supported kind of file it is (see the module's docstring).
 
     `taken` maps respondent ids the answer file already uses to where; a file that repeats one is refused at
-    the row (or line) that does.
+    the row (or line) that does. What was set aside without refusing the file is told in `notes`.
     """
     path = Path(path)
     head = regular_file_head(path)
@@ -39,10 +41,10 @@ def read_respondents(
         return answer_file_respondents(path, pack, taken or {})
     table = open_table(path)
     if wjx.is_wjx(table.header):
-        return wjx.table_respondents(table, pack.pack, taken)
+        return wjx.table_respondents(table, pack.pack, taken, options)
     if kobo.is_export(table.header):
-        return kobo.table_respondents(table, pack.pack, taken)
-    return residents_csv.table_respondents(table, pack.pack, taken)
+        return kobo.table_respondents(table, pack.pack, taken, options, notes)
+    return residents_csv.table_respondents(table, pack.pack, taken, options)
 
 
 def answer_file_respondents(path: Path, pack: LoadedPack, taken: Mapping[str, str]) -> Iterator[RespondentEntry]:

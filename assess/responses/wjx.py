@@ -21,6 +21,7 @@ from typing import Any
 from assess.errors import Problem, ProblemsError
 from assess.packs.model import Pack, Question
 from assess.responses.answer_file import RespondentEntry
+from assess.responses.reading import DEFAULT_READING, ReadOptions, group_columns, group_values
 from assess.responses.residents_csv import id_taken_message
 from assess.responses.tabular import IdHashes, ProblemList, Table, id_hash
 from assess.responses.titles import TitleIndex, labelled_value, normalized, option_labels
@@ -45,8 +46,9 @@ def is_wjx(header: list[str]) -> bool:
 class Layout:
     """What each column of a download holds: metadata, one question's answer, or one option of a multi-select."""
 
-    def __init__(self, header: list[str], pack: Pack, name: str):
+    def __init__(self, header: list[str], pack: Pack, name: str, group_by: tuple[str, ...] = ()):
         self.header = header
+        self.groups = group_columns(header, group_by, name)
         self.answers: dict[int, Question] = {}
         self.options: dict[str, list[tuple[int, str]]] = {}  # question id -> [(column, option id)]
         self.questions: dict[str, Question] = {}
@@ -55,7 +57,7 @@ class Layout:
         groups: dict[str, list[tuple[int, str]]] = {}  # 第N题 -> [(column, option text)]
         for index, column in enumerate(header):
             matched = OPTION_COLUMN.match(column)
-            if column in META_COLUMNS:
+            if column in META_COLUMNS or index in self.groups:
                 continue
             if matched and titles.question(matched.group(2)) is None:
                 groups.setdefault(matched.group(1), []).append((index, matched.group(2)))
@@ -162,10 +164,12 @@ def option_id(question: Question, text: str, cell: Any) -> Any:
     return text
 
 
-def table_respondents(table: Table, pack: Pack, taken: Mapping[str, str] | None = None) -> Iterator[RespondentEntry]:
+def table_respondents(
+    table: Table, pack: Pack, taken: Mapping[str, str] | None = None, options: ReadOptions = DEFAULT_READING
+) -> Iterator[RespondentEntry]:
     """The download's rows as respondents (id: 序号), every problem raised together at the end."""
     name = table.name
-    layout = Layout(table.header, pack, name)
+    layout = Layout(table.header, pack, name, options.group_by)
     readers = {index: cell_reader(q) for index, q in layout.answers.items()}
     problems = ProblemList(name)
     seen = IdHashes()
@@ -224,4 +228,6 @@ def row_entry(
                 valid = False
         if any(str(row[i]).strip() not in MISSING and str(row[i]).strip() != "" for i, _ in columns if i < len(row)):
             answers[qid] = [o.id for o in layout.questions[qid].options if o.id in chosen]
-    return RespondentEntry.model_construct(id=rid, answers=answers) if valid else None
+    if not valid:
+        return None
+    return RespondentEntry.model_construct(id=rid, answers=answers, groups=group_values(row, layout.groups))

@@ -105,6 +105,19 @@ class Method(Result):
     ahp_cr: dict[str, float] = {}  # judgment set ("dimensions" or a dimension id) -> consistency ratio
 
 
+class GroupScore(Result):
+    """One group of residents (a value of a `--group-by` column): the scores the community gets when only
+    this group's residents are counted, the committee's answers being the same. A group of fewer than
+    `MIN_GROUP_SIZE` residents is `too_few`: counted, never scored, so no one can be picked out."""
+
+    column: str
+    value: str
+    respondents: int
+    too_few: bool
+    overall: float | None = None
+    dimensions: dict[str, float | None] = {}
+
+
 class ScoreResult(Result):
     community: Community
     assessed_on: str | None
@@ -118,3 +131,4 @@ class ScoreResult(Result):
     reliability: list[Reliability] = []
     uncertainty: Uncertainty | None = None
     warnings: list[Notice] = []
+    groups: list[GroupScore] = []

@@ -19,7 +19,9 @@ from assess.packs.loading import LoadedPack
 from assess.packs.model import SCORED_TYPES, Pack, Question, Text
 from assess.responses.answer_file import AnswerFile, LoadedAnswers, RespondentEntry, load_answer_file
 from assess.responses.checked import CheckedAnswers
+from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
 from assess.responses.respondents import read_respondents
+from assess.scoring.groups import group_scores
 from assess.scoring.results import (
     DimensionScore,
     IndicatorScore,
@@ -304,10 +306,11 @@ def score_file(
     allow_inconsistent: bool = False,
     uncertainty: int = 0,
     seed: int = 0,
+    reading: ReadOptions = DEFAULT_READING,
 ) -> ScoreResult:
-    """Score an answer file (and a residents' CSV); the pack is `pack_ref`, else the file's `pack:`."""
+    """Score an answer file (and a residents' file); the pack is `pack_ref`, else the file's `pack:`."""
     loaded = load_answer_file(answers_path, pack_ref)
-    return score_loaded(loaded, respondents_csv, weights, allow_inconsistent, uncertainty, seed)
+    return score_loaded(loaded, respondents_csv, weights, allow_inconsistent, uncertainty, seed, reading=reading)
 
 
 def score_loaded(
@@ -318,33 +321,48 @@ def score_loaded(
     uncertainty: int = 0,
     seed: int = 0,
     watch: Callable[[Iterator[RespondentEntry]], Iterable[RespondentEntry]] = iter,
+    reading: ReadOptions = DEFAULT_READING,
 ) -> ScoreResult:
-    """Score a loaded answer file and stream the residents' CSV through `watch` on the way, so a caller can
-    see every respondent (the report collects free-text answers so) without reading the CSV twice.
+    """Score a loaded answer file and stream the residents' file through `watch` on the way, so a caller can
+    see every respondent (the report collects free-text answers so) without reading the file twice.
+
+    What the reading set aside (old columns, rejected submissions) becomes the first warnings; with
+    `reading.group_by` the result also holds each group's scores (see `assess.scoring.groups`).
     """
-    if respondents_csv is None:
-        return score_checked(loaded.pack, loaded.data, (), weights, allow_inconsistent, uncertainty, seed)
-    residents = read_respondents(respondents_csv, loaded.pack, taken=loaded.respondent_places())
-    rows = Counted(watch(residents))
+    notes = ReadNotes()
+    rows = Counted(watch(read_respondents(respondents_csv, loaded.pack, loaded.respondent_places(), reading, notes))
+                   if respondents_csv is not None else iter(()), keep=bool(reading.group_by))
     result = score_checked(loaded.pack, loaded.data, rows, weights, allow_inconsistent, uncertainty, seed)
-    if rows.count == 0:
+    result.warnings[:0] = [bilingual(zh, en) for zh, en in notes.warnings]
+    if respondents_csv is not None and rows.count == 0:
         result.warnings.insert(0, bilingual(
             f"居民问卷 {respondents_csv} 只有表头，没有一行答卷",
             f"the residents' CSV {respondents_csv} has a header but no respondents",
         ))
+    if reading.group_by:
+        committee = loaded.data.model_copy(update={"respondents": []})
+        result.groups = group_scores(
+            reading.group_by, [*loaded.data.respondents, *rows.kept],
+            lambda people: score_checked(loaded.pack, committee, people, weights, allow_inconsistent),
+        )
     return result
 
 
 class Counted:
-    """An iterable that counts what passed through: an empty residents' CSV is worth a warning, not silence."""
+    """An iterable that counts what passed through (an empty residents' file is worth a warning, not
+    silence), and keeps it when asked, for scoring groups of residents afterwards."""
 
-    def __init__(self, items: Iterable[RespondentEntry]):
+    def __init__(self, items: Iterable[RespondentEntry], keep: bool = False):
         self.items = items
         self.count = 0
+        self.keep = keep
+        self.kept: list[RespondentEntry] = []
 
     def __iter__(self) -> Iterator[RespondentEntry]:
         for item in self.items:
             self.count += 1
+            if self.keep:
+                self.kept.append(item)
             yield item
 
 

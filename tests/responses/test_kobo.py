@@ -19,6 +19,7 @@ from assess.packs.loading import LoadedPack, load_pack
 from assess.packs.xlsform import build_xlsform, xlsform_bytes
 from assess.responses.answer_file import AnswerFile, Community, RespondentEntry, load_answer_file
 from assess.responses.kobo import import_export
+from assess.responses.reading import ReadOptions
 from assess.scoring.score import score
 from tests.packs.test_xlsform import ALL_TYPES_PACK
 
@@ -281,13 +282,18 @@ def test_duplicate_submissions_are_refused(all_types, tmp_path):
         import_export(export, all_types.pack, "p", "x")
 
 
-def test_unknown_columns_are_fatal_with_a_suggestion(all_types, tmp_path):
-    export = write_csv(tmp_path / "e.csv", ["civic_life/q_trusst", "Label of something", "_uuid"], ["4", "x", "a"])
+def test_unknown_columns_are_set_aside_with_a_warning_and_strict_refuses_them(all_types, tmp_path):
+    header = ["civic_life/q_trust", "civic_life/q_trusst", "Label of something", "_uuid"]
+    export = write_csv(tmp_path / "e.csv", header, ["4", "5", "x", "a"])
+    result = import_export(export, all_types.pack, "p", "x")
+    assert result.answers.respondents[0].answers == {"q-trust": 4}
+    [(zh, en)] = result.warnings
+    assert "2 column(s)" in en and "civic_life/q_trusst, Label of something" in en and "已略过" in zh
     with pytest.raises(ProblemsError) as caught:
-        import_export(export, all_types.pack, "p", "x")
+        import_export(export, all_types.pack, "p", "x", options=ReadOptions(strict=True))
     messages = {p.field: p.message for p in caught.value.problems}
     assert "did you mean civic_life/q_trust" in messages["civic_life/q_trusst"]
-    assert "question names" in messages["Label of something"]
+    assert set(messages) == {"civic_life/q_trusst", "Label of something"}
 
 
 def test_an_export_without_submission_ids_is_refused(all_types, tmp_path):
