@@ -30,8 +30,14 @@ def groups_view(data: ReportData, lang: Lang, t: LocalTexts) -> list[dict[str, A
             scored = [g for g in shown if g.dimensions.get(dim.id) is not None]
             if len(scored) >= 2:
                 low = min(scored, key=lambda g: g.dimensions[dim.id])
+                high = max(scored, key=lambda g: g.dimensions[dim.id])
+                gap = high.dimensions[dim.id] - low.dimensions[dim.id]
+                if round(gap, 1) == 0:
+                    lowest.append(t.fill("groups_equal", dimension=dim.title.get(lang)))
+                    continue
                 lowest.append(t.fill("groups_lowest", dimension=dim.title.get(lang), group=low.value,
-                                     score=score_text(low.dimensions[dim.id], 1)))
+                                     score=score_text(low.dimensions[dim.id], 1), high=high.value,
+                                     gap=score_text(gap, 1)))
         tables.append({
             "column": column,
             "dimensions": [d.title.get(lang) for d in resident_dimensions],
