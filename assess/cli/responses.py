@@ -107,31 +107,54 @@ def fill_at_terminal(session, lang: str) -> bool:
               help="Whose questionnaire the export is (default: from its questions) / 问卷对象（默认按题目判断）")
 @click.option("--row", type=click.IntRange(min=2), default=None, metavar="N",
               help="Import only the submission in spreadsheet row N (header = 1) / 只导入第 N 行")
+@click.option("--suggest-map", is_flag=True,
+              help="写出列与题目的对照表草稿（-o map.yaml） / Write a draft column map to -o instead of importing")
+@click.option("--map", "column_map", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="MAP",
+              help="按核对过的对照表读取各列 / Read the columns through a checked map (from --suggest-map)")
+@click.option("--group-by", "group_by", multiple=True, metavar="COLUMN",
+              help="保留此分组列（如 楼栋，可重复） / Keep this group column with each resident (repeatable)")
+@click.option("--strict", is_flag=True, help="不是题目的列即为错误 / A column of no question is an error")
+@click.option("--include-rejected", is_flag=True, help="导入审核不通过的提交 / Import submissions rejected in review")
 @click.option("--force", is_flag=True, help="Overwrite an existing answer file / 覆盖已有文件")
 @format_option("table", "json")
 def import_command(export: Path, pack_ref: str | None, output: Path, community_name: str | None,
-                   skip_bad_rows: bool, respondent: str | None, row: int | None, force: bool, fmt: str) -> None:
-    """导入 KoboToolbox 或 ODK Central 导出的数据 / Turn a KoboToolbox or ODK Central export into an answer file.
+                   skip_bad_rows: bool, respondent: str | None, row: int | None, suggest_map: bool,
+                   column_map: Path | None, group_by: tuple[str, ...], strict: bool, include_rejected: bool,
+                   force: bool, fmt: str) -> None:
+    """导入问卷数据为答卷文件 / Turn residents' data or a KoboToolbox / ODK Central export into an answer file.
 
-    Residents' and Party members' exports give one respondent per submission. The committee questionnaire
-    (detected from its questions, or --respondent committee) gives the answer file's `answers:` block: one
-    submission per community, so several are refused until --row picks one.
-    Without --skip-bad-rows a single bad value stops the import and nothing is written.
+    FILE is any file --respondents reads: a 问卷星 download, an Excel or CSV table, a Kobo or Central export.
+    Kobo and Central exports of the committee questionnaire (detected from its questions, or --respondent
+    committee) give the answer file's `answers:` block: one submission per community, so several are
+    refused until --row picks one. Without --skip-bad-rows a single bad value stops the import and nothing
+    is written. When the titles typed into 问卷星 differ from the pack's, --suggest-map writes a draft map
+    to check and pass back with --map.
 
-    Example: assess import residents.csv --pack core -o answers.yaml --community-name 幸福社区
+    Example: assess import 问卷星下载.xls --pack core -o answers.yaml --community-name 幸福社区
     """
     from assess.files import refuse_existing, write_atomic
     from assess.packs.building import DEFAULT_PACK
     from assess.packs.inherit import pack_reference_for
     from assess.packs.loading import load_pack
     from assess.responses.answer_file import dump_answer_file
-    from assess.responses.kobo import import_export
+    from assess.responses.column_map import load_map, map_text
+    from assess.responses.column_map import suggest_map as suggestions
+    from assess.responses.importing import import_file
+    from assess.responses.reading import ReadOptions
+    from assess.responses.tabular import open_table
 
     refuse_existing([output], force)
     loaded = load_pack(pack_ref)
+    if suggest_map:
+        write_atomic(output, map_text(suggestions(open_table(export), loaded.pack), export.name, loaded.pack),
+                     force=force)
+        click.echo(f"{output}: 已写入对照表，请逐行核对后用 --map 读取 / written; check each line, then use --map")
+        return
+    columns = tuple(load_map(column_map, loaded.pack).items()) if column_map else ()
+    options = ReadOptions(strict=strict, include_rejected=include_rejected, group_by=group_by, columns=columns)
     reference = pack_reference_for(pack_ref or DEFAULT_PACK, loaded.file, output)
-    result = import_export(export, loaded.pack, reference, community_name or export.stem, skip_bad_rows,
-                           respondent, row)
+    result = import_file(export, loaded.pack, reference, community_name or export.stem, skip_bad_rows,
+                         respondent, row, options)
     write_atomic(output, dump_answer_file(result.answers), force=force)
     if fmt == "json":
         print_json(
@@ -139,9 +162,12 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
              "imported": result.imported, "skipped": result.skipped, "blank": result.blank,
              "block": result.block, "row": result.row, "not_chosen": result.not_chosen,
              "problems": [{"file": p.file, "row": p.line, "column": p.field, "message": p.message}
-                          for p in result.problems]}
+                          for p in result.problems],
+             "warnings": [{"zh": zh, "en": en} for zh, en in result.warnings]}
         )
         return
+    for zh, en in result.warnings:
+        click.echo(f"注意 / note: {zh} / {en}", err=True)
     if result.problems:
         click.echo("\n".join(f"skipped / 已跳过: {p}" for p in result.problems), err=True)
     click.echo(f"{result.summary()}\n{output}: written / 已写入")

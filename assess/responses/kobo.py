@@ -21,7 +21,6 @@ import difflib
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from assess.errors import AssessError, Problem, ProblemsError
@@ -30,7 +29,7 @@ from assess.packs.xlsform import form_names
 from assess.responses.answer_file import AnswerFile, Community, RespondentEntry
 from assess.responses.kobo_labels import header_separators, label_cell, label_spellings
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions, group_columns, group_values
-from assess.responses.tabular import MAX_LISTED_PROBLEMS, DataRows, Table, open_table
+from assess.responses.tabular import MAX_LISTED_PROBLEMS, DataRows, Table
 from assess.responses.titles import normalized
 from assess.responses.values import AnswerValueError, cached_reader, remembering
 
@@ -398,7 +397,7 @@ class ImportResult:
 
 
 def import_export(
-    path: Path | str,
+    table: Table,
     pack: Pack,
     pack_ref: str,
     community_name: str,
@@ -407,7 +406,8 @@ def import_export(
     row: int | None = None,
     options: ReadOptions = DEFAULT_READING,
 ) -> ImportResult:
-    """The submissions as an `AnswerFile` for `pack_ref`; raise `ProblemsError` on bad rows.
+    """The submissions of an export (see `open_table`) as an `AnswerFile` for `pack_ref`; raise
+    `ProblemsError` on bad rows.
 
     `respondent` (committee, resident or party_member) says whose questionnaire the export is; by default
     the questions in it decide. A committee export must hold one submission, or `row` must pick one; `row`
@@ -416,7 +416,6 @@ def import_export(
     are those a spreadsheet shows (the header is 1). `options` decide on columns of no question (`strict`)
     and on rejected submissions, as for `--respondents`.
     """
-    table = open_table(path)
     name = table.name
     if not any(table.header):
         raise AssessError(f"{name}: 文件为空 / the file is empty")

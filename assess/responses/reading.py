@@ -17,11 +17,13 @@ from assess.responses.titles import normalized
 @dataclass(frozen=True)
 class ReadOptions:
     """`strict`: a column of no question is an error, not a warning; `include_rejected`: score submissions a
-    reviewer rejected; `group_by`: the headers of columns that say which group a resident belongs to."""
+    reviewer rejected; `group_by`: the headers of columns that say which group a resident belongs to;
+    `columns`: a checked column map (header, question id or None), see `column_map`."""
 
     strict: bool = False
     include_rejected: bool = False
     group_by: tuple[str, ...] = ()
+    columns: tuple[tuple[str, str | None], ...] = ()
 
 
 DEFAULT_READING = ReadOptions()

@@ -97,6 +97,7 @@ def table_layout(header: list[str], pack: Pack, name: str, group_by: tuple[str, 
     columns: list[Column] = []
     id_column = None
     seen: dict[str, str] = {}  # question id (or the id column) -> the header that claimed it
+    cache: dict[str, set[str]] = {}
     for index, column in enumerate(header):
         question = questions.get(column) or titles.question(column)
         key = RESPONDENT_ID_COLUMN if column in ID_HEADERS else question.id if question else None
@@ -112,6 +113,12 @@ def table_layout(header: list[str], pack: Pack, name: str, group_by: tuple[str, 
             problems.append(Problem(name, 1, f"column {index + 1}", "empty column name / 列名为空"))
         elif titles.ambiguous(column):
             problems.append(Problem(name, 1, column, titles.ambiguous_message(column)))
+        elif column in kobo_columns(header, pack, cache):
+            problems.append(Problem(name, 1, column, (
+                "这是 KoboToolbox / ODK Central 导出的列，但文件缺少提交编号列（_uuid、meta/instanceID 或 KEY）；"
+                "导出时请包含元数据列 / a KoboToolbox / ODK Central column, but the file has no submission id column "
+                "(_uuid, meta/instanceID or KEY): export the data with its meta columns"
+            )))
         else:
             problems.append(Problem(name, 1, column, unknown_question_message(pack, column)))
         seen[key or column] = column
@@ -119,6 +126,16 @@ def table_layout(header: list[str], pack: Pack, name: str, group_by: tuple[str, 
         raise ProblemsError(problems)
     id_header = header[id_column] if id_column is not None else RESPONDENT_ID_COLUMN
     return TableLayout(columns, id_column, id_header, len(header), groups)
+
+
+def kobo_columns(header: list[str], pack: Pack, cache: dict[str, set[str]]) -> set[str]:
+    """The headers a Kobo / ODK export gives the pack's questions (to tell an export stripped of its meta
+    columns), worked out once per header into `cache`."""
+    if "kobo" not in cache:
+        from assess.responses.kobo import column_names
+
+        cache["kobo"] = {name for name, target in column_names(pack, header).items() if target is not None}
+    return cache["kobo"]
 
 
 def twice_message(column: str, first: str | None) -> str:

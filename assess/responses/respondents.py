@@ -15,10 +15,12 @@ from pathlib import Path
 
 from assess.errors import AssessError, Problem, ProblemsError
 from assess.packs.loading import LoadedPack
+from assess.packs.model import Pack
 from assess.responses import kobo, residents_csv, wjx
 from assess.responses.answer_file import RespondentEntry, load_answer_file
+from assess.responses.column_map import mapped_table
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
-from assess.responses.tabular import SNIFF_BYTES, open_table, regular_file_head
+from assess.responses.tabular import SNIFF_BYTES, Table, open_table, regular_file_head
 
 # An answer file starts (after comments and blank lines) with one of its top-level keys; no table does.
 ANSWER_FILE_START = re.compile(
@@ -39,12 +41,24 @@ def read_respondents(
     head = regular_file_head(path)
     if ANSWER_FILE_START.match(head[:SNIFF_BYTES]):
         return answer_file_respondents(path, pack, taken or {})
-    table = open_table(path)
+    return table_respondents(options_table(open_table(path), pack.pack, options), pack.pack, taken, options, notes)
+
+
+def options_table(table: Table, pack: Pack, options: ReadOptions) -> Table:
+    """The table as the options say to read it: through the column map, if one is given."""
+    return mapped_table(table, dict(options.columns), pack) if options.columns else table
+
+
+def table_respondents(
+    table: Table, pack: Pack, taken: Mapping[str, str] | None = None, options: ReadOptions = DEFAULT_READING,
+    notes: ReadNotes | None = None,
+) -> Iterator[RespondentEntry]:
+    """The respondents of a table of any supported layout: 问卷星, Kobo / ODK Central, or the project's own."""
     if wjx.is_wjx(table.header):
-        return wjx.table_respondents(table, pack.pack, taken, options)
+        return wjx.table_respondents(table, pack, taken, options)
     if kobo.is_export(table.header):
-        return kobo.table_respondents(table, pack.pack, taken, options, notes)
-    return residents_csv.table_respondents(table, pack.pack, taken, options)
+        return kobo.table_respondents(table, pack, taken, options, notes)
+    return residents_csv.table_respondents(table, pack, taken, options)
 
 
 def answer_file_respondents(path: Path, pack: LoadedPack, taken: Mapping[str, str]) -> Iterator[RespondentEntry]:

@@ -18,7 +18,7 @@ from assess.errors import AssessError, ProblemsError
 from assess.packs.loading import LoadedPack, load_pack
 from assess.packs.xlsform import build_xlsform, xlsform_bytes
 from assess.responses.answer_file import AnswerFile, Community, RespondentEntry, load_answer_file
-from assess.responses.kobo import import_export
+from assess.responses.importing import import_file
 from assess.responses.reading import ReadOptions
 from assess.scoring.score import score
 from tests.packs.test_xlsform import ALL_TYPES_PACK
@@ -180,7 +180,7 @@ def test_round_trip_of_the_example_district_pack(layout, tmp_path):
     loaded = load_pack("kuangqu-demo")
     people = respondents(loaded, 25, seed=7)
     export = write_export(tmp_path / f"e.{LAYOUTS[layout][1]}", layout, form_questions(loaded), people)
-    result = import_export(export, loaded.pack, "kuangqu-demo", "幸福社区")
+    result = import_file(export, loaded.pack, "kuangqu-demo", "幸福社区")
     assert (result.rows_read, result.imported, result.skipped) == (25, 25, 0)
     assert score(loaded, result.answers) == score(loaded, answer_file(loaded, people))
 
@@ -218,7 +218,7 @@ HEADER = ["start", "civic_life/q_trust", "civic_life/q_visits", "civic_life/q_he
 
 def test_meta_columns_stay_out_of_the_answers_and_ids_come_from_uuid(all_types, tmp_path):
     export = write_csv(tmp_path / "e.csv", HEADER, ["2024", "4", "3", "jobs childcare", "abc-1", "9"])
-    [entry] = import_export(export, all_types.pack, "all-types.yaml", "x").answers.respondents
+    [entry] = import_file(export, all_types.pack, "all-types.yaml", "x").answers.respondents
     assert entry.id == "abc-1"
     assert entry.answers == {"q-trust": 4, "q-visits": 3, "q-help-kinds": ["jobs", "childcare"]}
 
@@ -228,13 +228,13 @@ def test_meta_columns_stay_out_of_the_answers_and_ids_come_from_uuid(all_types, 
 )
 def test_any_column_of_the_meta_group_is_meta(column, all_types, tmp_path):
     export = write_csv(tmp_path / "e.csv", [*HEADER, column], ["", "4", "", "", "abc-1", "9", "uuid:x"])
-    [entry] = import_export(export, all_types.pack, "p", "x").answers.respondents
+    [entry] = import_file(export, all_types.pack, "p", "x").answers.respondents
     assert entry.answers == {"q-trust": 4}
 
 
 def test_question_ids_are_accepted_as_column_names_too(all_types, tmp_path):
     export = write_csv(tmp_path / "e.csv", ["q-trust", "civic-life-q-joined", "meta-instanceID"], ["5", "no", "uuid:7"])
-    [entry] = import_export(export, all_types.pack, "p", "x").answers.respondents
+    [entry] = import_file(export, all_types.pack, "p", "x").answers.respondents
     assert (entry.id, entry.answers) == ("7", {"q-trust": 5, "q-joined": False})
 
 
@@ -246,7 +246,7 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_imported(all_typ
         ["", "4", "3.5", "jobs cooking", "c", "3"],
     )
     with pytest.raises(ProblemsError) as caught:
-        import_export(export, all_types.pack, "p", "x")
+        import_file(export, all_types.pack, "p", "x")
     located = [(p.line, p.field) for p in caught.value.problems if p.line]
     assert located == [(3, "civic_life/q_trust"), (4, "civic_life/q_help_kinds"), (4, "civic_life/q_visits")]
     assert "3 row(s) read, 2 with problems; nothing was written" in str(caught.value)
@@ -279,18 +279,18 @@ def test_the_table_summary_counts_rows_and_warns_about_skipped_ones(all_types, t
 def test_duplicate_submissions_are_refused(all_types, tmp_path):
     export = write_csv(tmp_path / "e.csv", HEADER, ["", "4", "", "", "a", "1"], ["", "5", "", "", "a", "2"])
     with pytest.raises(ProblemsError, match="appears twice"):
-        import_export(export, all_types.pack, "p", "x")
+        import_file(export, all_types.pack, "p", "x")
 
 
 def test_unknown_columns_are_set_aside_with_a_warning_and_strict_refuses_them(all_types, tmp_path):
     header = ["civic_life/q_trust", "civic_life/q_trusst", "Label of something", "_uuid"]
     export = write_csv(tmp_path / "e.csv", header, ["4", "5", "x", "a"])
-    result = import_export(export, all_types.pack, "p", "x")
+    result = import_file(export, all_types.pack, "p", "x")
     assert result.answers.respondents[0].answers == {"q-trust": 4}
     [(zh, en)] = result.warnings
     assert "2 column(s)" in en and "civic_life/q_trusst, Label of something" in en and "已略过" in zh
     with pytest.raises(ProblemsError) as caught:
-        import_export(export, all_types.pack, "p", "x", options=ReadOptions(strict=True))
+        import_file(export, all_types.pack, "p", "x", options=ReadOptions(strict=True))
     messages = {p.field: p.message for p in caught.value.problems}
     assert "did you mean civic_life/q_trust" in messages["civic_life/q_trusst"]
     assert set(messages) == {"civic_life/q_trusst", "Label of something"}
@@ -298,8 +298,8 @@ def test_unknown_columns_are_set_aside_with_a_warning_and_strict_refuses_them(al
 
 def test_an_export_without_submission_ids_is_refused(all_types, tmp_path):
     export = write_csv(tmp_path / "e.csv", ["civic_life/q_trust"], ["4"])
-    with pytest.raises(ProblemsError, match="no submission id column"):
-        import_export(export, all_types.pack, "p", "x")
+    with pytest.raises(ProblemsError, match="has no submission id column"):
+        import_file(export, all_types.pack, "p", "x")
 
 
 def test_one_column_per_option_must_be_0_or_1_and_agree_with_the_answer_column(all_types, tmp_path):
@@ -308,7 +308,7 @@ def test_one_column_per_option_must_be_0_or_1_and_agree_with_the_answer_column(a
     export = write_csv(tmp_path / "e.csv", header, ["jobs", "0", "0", "1", "a"], ["jobs", "0", "1", "1", "b"],
                        ["", "2", "0", "0", "c"])
     with pytest.raises(ProblemsError) as caught:
-        import_export(export, all_types.pack, "p", "x")
+        import_file(export, all_types.pack, "p", "x")
     assert [(p.line, p.field) for p in caught.value.problems if p.line] == [
         (3, "civic_life/q_help_kinds"), (4, f"{split}elderly-care")
     ]
@@ -319,7 +319,7 @@ def test_a_disagreement_shows_the_answer_cell_as_written_and_names_its_column(al
     header = ["civic_life/q_help_kinds", f"{split}elderly-care", f"{split}childcare", f"{split}jobs", "_uuid"]
     export = write_csv(tmp_path / "e.csv", header, ["jobs bogus", "0", "0", "1", "a"])
     with pytest.raises(ProblemsError) as caught:
-        import_export(export, all_types.pack, "p", "x")
+        import_file(export, all_types.pack, "p", "x")
     messages = [p.message for p in caught.value.problems if p.line == 2]
     assert {p.field for p in caught.value.problems if p.line == 2} == {"civic_life/q_help_kinds"}
     [disagreement] = [m for m in messages if "one-per-option" in m]
@@ -335,7 +335,7 @@ def test_xlsx_numbers_dates_and_blank_rows(all_types, tmp_path):
     book.active.append([None, None, None, None, "b"])
     path = tmp_path / "e.xlsx"
     book.save(path)
-    result = import_export(path, all_types.pack, "p", "x")
+    result = import_file(path, all_types.pack, "p", "x")
     assert result.answers.respondents[0].answers == {"q-visits": 12, "q-hours": 2.5, "q-trust": 3}
     assert (result.rows_read, result.blank) == (2, 1)
 
@@ -384,7 +384,7 @@ def committee_export(tmp_path: Path, *staff: str) -> Path:
 
 
 def test_a_committee_export_fills_the_answers_block_not_a_respondent(all_types, tmp_path):
-    result = import_export(committee_export(tmp_path, "6"), all_types.pack, "p", "x")
+    result = import_file(committee_export(tmp_path, "6"), all_types.pack, "p", "x")
     assert result.block == "answers"
     assert result.answers.answers == {"q-staff": 6} and result.answers.respondents == []
     scored = score(all_types, result.answers)
@@ -394,7 +394,7 @@ def test_a_committee_export_fills_the_answers_block_not_a_respondent(all_types, 
 def test_several_committee_submissions_are_refused_with_their_rows(all_types, tmp_path, runner):
     export = committee_export(tmp_path, "6", "8", "7")
     with pytest.raises(ProblemsError) as caught:
-        import_export(export, all_types.pack, "p", "x")
+        import_file(export, all_types.pack, "p", "x")
     rows = [(p.line, p.message) for p in caught.value.problems if p.line]
     assert rows == [
         (2, "提交 sub-1，2024-05-01T10:00:00 / submission sub-1, 2024-05-01T10:00:00"),
@@ -433,17 +433,17 @@ def test_a_row_without_a_submission_is_a_clean_error(all_types, tmp_path, runner
 
 def test_respondent_option_overrides_what_the_questions_suggest(all_types, tmp_path):
     export = committee_export(tmp_path, "6", "8")
-    result = import_export(export, all_types.pack, "p", "x", respondent="resident")
+    result = import_file(export, all_types.pack, "p", "x", respondent="resident")
     assert result.block == "respondents" and [r.id for r in result.answers.respondents] == ["sub-1", "sub-2"]
     residents = write_csv(tmp_path / "e.csv", HEADER, ["", "4", "", "", "a", "1"])
-    committee = import_export(residents, all_types.pack, "p", "x", respondent="committee")
+    committee = import_file(residents, all_types.pack, "p", "x", respondent="committee")
     assert committee.answers.answers == {"q-trust": 4} and committee.answers.respondents == []
 
 
 def test_an_export_mixing_committee_and_individual_questions_needs_the_respondent_option(all_types, tmp_path):
     export = write_csv(tmp_path / "e.csv", ["civic_life/q_staff", "civic_life/q_trust", "_uuid"], ["6", "4", "a"])
     with pytest.raises(AssessError, match="--respondent committee") as caught:
-        import_export(export, all_types.pack, "p", "x")
+        import_file(export, all_types.pack, "p", "x")
     assert "q-staff" in str(caught.value) and "q-trust" in str(caught.value) and "社区两委题目" in str(caught.value)
 
 
@@ -452,4 +452,4 @@ def test_a_non_utf8_export_names_the_line_of_the_first_bad_byte(all_types, tmp_p
     good = "civic_life/q_trust,_uuid\n" + "".join(f"4,u{i}\n" for i in range(10_000))  # past the 64 KiB sniffed
     export.write_bytes(good.encode("utf-8") + "4,社区\n".encode("gbk"))
     with pytest.raises(AssessError, match=r"gbk.csv:10002: 文件不是 UTF-8 编码"):
-        import_export(export, all_types.pack, "p", "x")
+        import_file(export, all_types.pack, "p", "x")
