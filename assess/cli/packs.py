@@ -209,3 +209,54 @@ def indicators_xlsform(pack_ref: str | None, respondent: str, lang: str, output:
     click.echo(
         f"{output}: {len(form.names)} questions / 道题目, form_id {settings['form_id']}, version {settings['version']}"
     )
+
+
+@indicators.command("template")
+@pack_option
+@click.option("--respondent", type=click.Choice(RESPONDENTS), default="resident",
+              show_default=True, help="Whose questionnaire / 哪类问卷")
+@click.option("--group", "groups", multiple=True, metavar="COLUMN",
+              help="加一列分组（如 楼栋，可重复），计分时用 --group-by / Add a group column (repeatable)")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The workbook to write (.xlsx) / 输出的录入表")
+@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
+def indicators_template(pack_ref: str | None, respondent: str, groups: tuple[str, ...], output: Path,
+                        force: bool) -> None:
+    """生成纸质问卷的 Excel 录入表 / An Excel workbook for typing paper questionnaires in.
+
+    One row per resident under the questions' Chinese titles, drop-down lists, number cells limited to
+    their range, and a sheet explaining how to fill it in. The filled-in workbook is a --respondents file.
+
+    Example: assess indicators template --group 楼栋 -o 居民问卷录入表.xlsx
+    """
+    from assess.files import refuse_existing, write_atomic
+    from assess.packs.entry_workbook import template_bytes
+    from assess.packs.loading import load_pack
+
+    refuse_existing([output], force)
+    write_atomic(output, template_bytes(load_pack(pack_ref), respondent, groups), force=force)
+    click.echo(f"{output}: 已写入 / written")
+
+
+@indicators.command("questionnaire")
+@pack_option
+@click.option("--respondent", type=click.Choice(RESPONDENTS), default="resident",
+              show_default=True, help="Whose questionnaire / 哪类问卷")
+@lang_option
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The text file to write (.txt) / 输出的问卷文本")
+@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
+def indicators_questionnaire(pack_ref: str | None, respondent: str, lang: str, output: Path, force: bool) -> None:
+    """写出问卷文本，可粘贴到问卷星 / The questionnaire as numbered text, to paste into 问卷星's text import.
+
+    The titles and options are the pack's own, so the survey's downloads map back to the pack by title.
+
+    Example: assess indicators questionnaire -o 问卷.txt
+    """
+    from assess.files import refuse_existing, write_atomic
+    from assess.packs.loading import load_pack
+    from assess.packs.questionnaire import questionnaire_text
+
+    refuse_existing([output], force)
+    write_atomic(output, questionnaire_text(load_pack(pack_ref), respondent, lang).encode("utf-8"), force=force)
+    click.echo(f"{output}: 已写入 / written")

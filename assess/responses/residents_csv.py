@@ -19,8 +19,8 @@ from assess.packs.model import Pack, Question
 from assess.responses.answer_file import RespondentEntry
 from assess.responses.reading import DEFAULT_READING, ReadOptions, group_columns, group_values
 from assess.responses.tabular import IdHashes, ProblemList, Table, id_hash
-from assess.responses.titles import TitleIndex
-from assess.responses.values import AnswerValueError, cached_reader, unknown_question_message
+from assess.responses.titles import TitleIndex, normalized, typed_value
+from assess.responses.values import AnswerValueError, cached_reader, remembering, unknown_question_message
 
 RESPONDENT_ID_COLUMN = "respondent_id"
 ID_HEADERS = (RESPONDENT_ID_COLUMN, "受访者编号", "编号")
@@ -45,9 +45,13 @@ def table_respondents(
     layout = table_layout(table.header, pack, name, options.group_by)
     problems = ProblemList(name)
     seen = IdHashes()
+    first = True
     for row_number, row in enumerate(table.rows(), start=2):
         if not any(str(cell).strip() for cell in row):
             continue
+        if first and is_title_row(row, layout):
+            continue  # `assess indicators template`: ids in the (hidden) header, titles in the row under it
+        first = False
         entry = row_entry(row, row_number, layout, problems)
         if entry is None:
             continue
@@ -108,7 +112,7 @@ def table_layout(header: list[str], pack: Pack, name: str, group_by: tuple[str, 
         elif index in groups:
             pass
         elif question is not None:
-            columns.append(Column(index, column, question, cached_reader(question)))
+            columns.append(Column(index, column, question, typed_reader(question)))
         elif not column:
             problems.append(Problem(name, 1, f"column {index + 1}", "empty column name / 列名为空"))
         elif titles.ambiguous(column):
@@ -120,7 +124,9 @@ def table_layout(header: list[str], pack: Pack, name: str, group_by: tuple[str, 
                 "(_uuid, meta/instanceID or KEY): export the data with its meta columns"
             )))
         else:
-            problems.append(Problem(name, 1, column, unknown_question_message(pack, column)))
+            problems.append(Problem(name, 1, column, f"不是指标包中的题目；如果是分组列（如 楼栋、年龄段），请加 "
+                                    f"--group-by {column} / {unknown_question_message(pack, column)}; a group "
+                                    "column (a building, an age group) needs --group-by"))
         seen[key or column] = column
     if problems:
         raise ProblemsError(problems)
@@ -136,6 +142,24 @@ def kobo_columns(header: list[str], pack: Pack, cache: dict[str, set[str]]) -> s
 
         cache["kobo"] = {name for name, target in column_names(pack, header).items() if target is not None}
     return cache["kobo"]
+
+
+def is_title_row(row: list[Any], layout: TableLayout) -> bool:
+    """Whether a row repeats the question columns' titles: the visible header of a data-entry workbook.
+
+    Most titles must be there, not all: the user may have retyped one (the hidden id row still maps it).
+    """
+    cells = [(normalized(str(row[c.index])) if c.index < len(row) else "", c.question) for c in layout.columns]
+    titled = sum(cell in {normalized(q.title.zh), normalized(q.title.en)} for cell, q in cells)
+    return bool(cells) and titled * 2 > len(cells)
+
+
+def typed_reader(question: Question) -> Callable[[Any], Any]:
+    """A cell's canonical value; labels typed where ids belong are accepted (see `typed_value`)."""
+    check = cached_reader(question)
+    if question.type in ("text", "number"):
+        return check
+    return remembering(lambda cell: check(typed_value(question, cell)))
 
 
 def twice_message(column: str, first: str | None) -> str:

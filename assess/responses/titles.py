@@ -75,3 +75,21 @@ def labelled_value(question: Question, cell: object) -> object:
     if question.type == "choice":
         return option_labels(question).get(text, cell)
     return cell
+
+
+TYPED_SEPARATORS = re.compile(r"\s*[、，,;；]\s*")
+
+
+def typed_value(question: Question, cell: object) -> object:
+    """A cell typed into a spreadsheet by a person: labels where ids belong (a scale point's or an option's
+    label, in Chinese or English), and a multi_choice's labels separated by 、 , or ; as the list of their
+    options. Anything else is returned as it is, for `coerce_answer` to judge (ids stay valid)."""
+    if question.type != "multi_choice" or not isinstance(cell, str):
+        return labelled_value(question, cell)
+    parts = [p for p in TYPED_SEPARATORS.split(cell.strip()) if p]
+    labels = option_labels(question)
+    if len(parts) > 1 or (parts and normalized(parts[0]) in labels):
+        ids = [labels.get(normalized(p)) for p in parts]
+        if all(ids):
+            return ids
+    return cell
