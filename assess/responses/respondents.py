@@ -78,3 +78,17 @@ def answer_file_respondents(path: Path, pack: LoadedPack, taken: Mapping[str, st
     if problems:
         raise ProblemsError(problems)
     return iter(loaded.data.respondents)
+
+
+def columnar_table(path: Path | str, pack: LoadedPack, options: ReadOptions = DEFAULT_READING) -> Table | None:
+    """The table, if the columnar reader takes it (a large plain CSV in the project's layout, read without
+    groups or a column map); None: read it with `read_respondents`."""
+    from assess.responses.columnar import claims
+
+    path = Path(path)
+    if options.group_by or options.columns or ANSWER_FILE_START.match(regular_file_head(path)[:SNIFF_BYTES]):
+        return None
+    table = open_table(path)
+    if wjx.is_wjx(table.header) or kobo.is_export(table.header) or not claims(table):
+        return None
+    return table

@@ -54,6 +54,9 @@ class Table:
     header: list[str]
     read: Callable[[], Iterator[list[Any]]]  # every row, the header first
     encoding: str | None = None
+    path: Path | None = None  # a CSV or workbook read straight from a file (not out of a zip), for columnar readers
+    delimiter: str | None = None
+    sheet: Callable[[], Any] | None = None  # a workbook's parsed first sheet (python-calamine), for columnar readers
 
     def rows(self) -> Iterator[list[Any]]:
         rows = self.read()
@@ -131,11 +134,15 @@ def text_encoding(path: Path, head: bytes) -> str:
 
 
 def csv_table(path: Path, name: str, open_bytes: ByteSource, encoding: str) -> Table:
+    delimiter = DELIMITERS[0]
+
     def read() -> Iterator[list[Any]]:
+        nonlocal delimiter
         with open_bytes() as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as handle:
             first = handle.readline()
             handle.seek(0)
-            reader = csv.reader(handle, delimiter=max(DELIMITERS, key=first.count))
+            delimiter = max(DELIMITERS, key=first.count)
+            reader = csv.reader(handle, delimiter=delimiter)
             try:
                 yield from reader
             except UnicodeDecodeError:
@@ -154,7 +161,8 @@ def csv_table(path: Path, name: str, open_bytes: ByteSource, encoding: str) -> T
                     f"{name}:{reader.line_num}: 无法读取的 CSV 行 / not a readable CSV row: {exc}"
                 ) from None
 
-    return Table(name, "csv", header_of(read(), name), read, encoding)
+    header = header_of(read(), name)
+    return Table(name, "csv", header, read, encoding, path if name == str(path) else None, delimiter)
 
 
 def header_of(rows: Iterator[list[Any]], name: str) -> list[str]:
@@ -230,24 +238,31 @@ def check_unzipped_size(path: Path, members: list[zipfile.ZipInfo]) -> None:
 
 
 def workbook_table(path: Path, kind: str) -> Table:
-    """The first sheet of an .xlsx or .xls (python-calamine: fast, and reads both); macros are never run."""
+    """The first sheet of an .xlsx or .xls (python-calamine: fast, and reads both); macros are never run.
+
+    The sheet is parsed once and kept for the table's later reads: calamine parses a whole sheet at a time,
+    so reading the header and then the rows would otherwise parse it twice.
+    """
     from python_calamine import CalamineWorkbook
 
-    def read() -> Iterator[list[Any]]:
-        try:
-            book = CalamineWorkbook.from_path(str(path))
-            sheet = book.get_sheet_by_index(0)
-            for row in sheet.iter_rows():
-                yield [workbook_cell(value) for value in row]
-        except AssessError:
-            raise
-        except Exception as exc:  # calamine raises its own kinds for a file that is not a workbook
-            raise AssessError(
-                f"{path}: 无法作为 {kind.upper()} 工作簿读取（{exc}） "
-                f"/ cannot be read as an {kind.upper()} workbook ({exc})"
-            ) from None
+    parsed: list[Any] = []
 
-    return Table(str(path), kind, header_of(read(), str(path)), read)
+    def sheet() -> Any:
+        if not parsed:
+            try:
+                parsed.append(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0))
+            except Exception as exc:  # calamine raises its own kinds for a file that is not a workbook
+                raise AssessError(
+                    f"{path}: 无法作为 {kind.upper()} 工作簿读取（{exc}） "
+                    f"/ cannot be read as an {kind.upper()} workbook ({exc})"
+                ) from None
+        return parsed[0]
+
+    def read() -> Iterator[list[Any]]:
+        for row in sheet().iter_rows():
+            yield [workbook_cell(value) for value in row]
+
+    return Table(str(path), kind, header_of(read(), str(path)), read, path=path, sheet=sheet)
 
 
 def workbook_cell(value: Any) -> Any:

@@ -45,6 +45,21 @@ class ReliabilityAccumulator:
         if self._filled == len(self._buffer):
             self._fold_buffer()
 
+    def add_rows(self, rows) -> None:
+        """Respondents' item scores as a matrix (NaN: missing); the complete rows are taken in order, exactly
+        as `add` would take them one by one."""
+        import numpy as np
+
+        complete = rows[~np.isnan(rows).any(axis=1)]
+        start = 0
+        while start < len(complete):
+            take = min(len(complete) - start, len(self._buffer) - self._filled)
+            self._buffer[self._filled:self._filled + take] = complete[start:start + take]
+            self._filled += take
+            start += take
+            if self._filled == len(self._buffer):
+                self._fold_buffer()
+
     @property
     def complete_respondents(self) -> int:
         return self._n + self._filled

@@ -13,14 +13,15 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from assess.packs.loading import LoadedPack
 from assess.packs.model import SCORED_TYPES, Pack, Question, Text
 from assess.responses.answer_file import AnswerFile, LoadedAnswers, RespondentEntry, load_answer_file
 from assess.responses.checked import CheckedAnswers
+from assess.responses.columnar import CodedRows, RowPathNeeded, coded_respondents
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
-from assess.responses.respondents import read_respondents
+from assess.responses.respondents import columnar_table, read_respondents
+from assess.scoring.collect import Collector, QuestionTally
 from assess.scoring.groups import group_scores
 from assess.scoring.results import (
     DimensionScore,
@@ -29,7 +30,6 @@ from assess.scoring.results import (
     Overall,
     PackRef,
     QuestionScore,
-    Reliability,
     ScoreResult,
     Uncertainty,
 )
@@ -39,120 +39,6 @@ INSUFFICIENT_COVERAGE = 0.5
 SCORE_DECIMALS = 2
 SHARE_DECIMALS = 4
 RELIABILITY_RESPONDENT = "resident"
-
-
-# -- step 1: one answer -> 0..100 ---------------------------------------------------------------------
-
-
-def normalize(question: Question, value: Any) -> float | None:
-    """A canonical answer (see `coerce_answer`) on the question's fixed 0-100 goalposts; None for text."""
-    if value is None or question.type == "text":
-        return None
-    if question.type == "likert":
-        low, high = question.scale.min, question.scale.max
-        score = (value - low) / (high - low) * 100
-    elif question.type == "yes_no":
-        score = 100.0 if value else 0.0
-    elif question.type == "choice":
-        score = option_scores(question)[value]
-    elif question.type == "multi_choice":
-        scores = option_scores(question)
-        score = min(sum(scores[option] for option in value), 100.0)
-    else:
-        fraction = (value - question.worst) / (question.best - question.worst)
-        score = min(max(fraction, 0.0), 1.0) * 100
-    return 100 - score if getattr(question, "reverse", False) else float(score)
-
-
-def option_scores(question: Question) -> dict[str, float]:
-    return {o.id: o.score for o in question.options}
-
-
-# -- step 2: sources -> question scores, in running sums ----------------------------------------------
-
-
-class QuestionTally:
-    """Running sums for one question over every source that answered it."""
-
-    __slots__ = ("total", "scored", "sources", "respondents", "off_type")
-
-    def __init__(self) -> None:
-        self.total = 0.0
-        self.scored = 0
-        self.sources = 0
-        self.respondents = 0
-        self.off_type = 0  # answered by a kind of source the question is not meant for
-
-    @property
-    def score(self) -> float | None:
-        return self.total / self.scored if self.scored else None
-
-
-class Collector:
-    """Folds the committee block and each respondent into per-question tallies and reliability accumulators.
-
-    It takes canonical answers only (see `assess.responses`): checking and coercing values is done before.
-    """
-
-    def __init__(self, pack: Pack):
-        self.pack = pack
-        self.questions = {q.id: q for _, _, q in pack.questions()}
-        self.committee_questions = {qid for qid, q in self.questions.items() if q.respondent == "committee"}
-        self.tallies = {qid: QuestionTally() for qid in self.questions}
-        self.respondents = 0
-        self.reliability: list[Any] | None = None
-
-    def add_committee(self, answers: dict[str, Any]) -> None:
-        self.fold(answers, respondent=False)
-
-    def add_respondent(self, entry: RespondentEntry) -> None:
-        self.respondents += 1
-        scores = self.fold(entry.answers, respondent=True)
-        for accumulator in self.reliability_accumulators():
-            accumulator.add(scores)  # it picks its own items out of the respondent's scores
-
-    def fold(self, answers: dict[str, Any], respondent: bool) -> dict[str, float | None]:
-        """Add one source's canonical answers to the tallies; returns its normalized scores."""
-        scores: dict[str, float | None] = {}
-        for qid, value in answers.items():
-            if value is None:
-                continue
-            score = normalize(self.questions[qid], value)
-            scores[qid] = score
-            tally = self.tallies[qid]
-            tally.sources += 1
-            if respondent:
-                tally.respondents += 1
-            if respondent == (qid in self.committee_questions):
-                tally.off_type += 1
-            if score is not None:
-                tally.total += score
-                tally.scored += 1
-        return scores
-
-    def reliability_accumulators(self) -> list[Any]:
-        """One accumulator per dimension with at least two scored resident items, made at the first respondent."""
-        if self.reliability is None:
-            from assess.scoring.reliability import ReliabilityAccumulator
-
-            self.reliability = []
-            for dim in self.pack.dimensions:
-                items = [q.id for i in dim.indicators for q in i.questions if is_reliability_item(q)]
-                if len(items) >= 2:
-                    self.reliability.append(ReliabilityAccumulator(dim.id, items))
-        return self.reliability
-
-    def question_scores(self) -> dict[str, float | None]:
-        return {qid: tally.score for qid, tally in self.tallies.items()}
-
-    def reliability_results(self) -> list[Reliability]:
-        if not self.respondents:
-            return []
-        return [accumulator.result() for accumulator in self.reliability_accumulators()]
-
-
-def is_reliability_item(question: Question) -> bool:
-    return question.respondent == RELIABILITY_RESPONDENT and question.type in SCORED_TYPES
 
 
 # -- step 3: weighted means up the tree ---------------------------------------------------------------
@@ -272,8 +158,12 @@ def score_checked(
     collector = Collector(pack)
     collector.add_committee(answers.answers)
     for entry in itertools.chain(answers.respondents, respondents):
-        collector.add_respondent(entry)
-    question_scores = collector.question_scores()
+        if isinstance(entry, CodedRows):
+            collector.add_coded(entry.rows, entry.columns)
+        else:
+            collector.add_respondent(entry)
+    tallies = collector.tallies()
+    question_scores = {qid: tally.score for qid, tally in tallies.items()}
     tree = aggregate(pack, used, question_scores)
     overall = overall_score(pack, tree)
     result = ScoreResult(
@@ -288,13 +178,13 @@ def score_checked(
         overall=overall,
         dimensions=dimension_scores(pack, tree),
         indicators=indicator_scores(pack, tree),
-        questions=question_rows(pack, collector, tree),
+        questions=question_rows(pack, tallies, tree),
         reliability=collector.reliability_results(),
         warnings=[],
     )
     if uncertainty:
         result.uncertainty = weight_uncertainty(pack, used, question_scores, overall, uncertainty, seed)
-    result.warnings = score_warnings(pack, collector, result)
+    result.warnings = score_warnings(pack, tallies, result)
     return result
 
 
@@ -330,9 +220,20 @@ def score_loaded(
     `reading.group_by` the result also holds each group's scores (see `assess.scoring.groups`).
     """
     notes = ReadNotes()
-    rows = Counted(watch(read_respondents(respondents_csv, loaded.pack, loaded.respondent_places(), reading, notes))
-                   if respondents_csv is not None else iter(()), keep=bool(reading.group_by))
-    result = score_checked(loaded.pack, loaded.data, rows, weights, allow_inconsistent, uncertainty, seed)
+    rows = Counted(iter(()))
+    result = None
+    table = columnar_table(respondents_csv, loaded.pack, reading) if respondents_csv and watch is iter else None
+    if table is not None:
+        try:
+            rows = Counted(coded_respondents(table, loaded.pack.pack, loaded.respondent_places()))
+            result = score_checked(loaded.pack, loaded.data, rows, weights, allow_inconsistent, uncertainty, seed)
+        except RowPathNeeded:
+            result = None  # read again row by row, which reports every problem of the file at its row
+    if result is None:
+        if respondents_csv is not None:
+            rows = Counted(watch(read_respondents(respondents_csv, loaded.pack, loaded.respondent_places(), reading,
+                                                  notes)), keep=bool(reading.group_by))
+        result = score_checked(loaded.pack, loaded.data, rows, weights, allow_inconsistent, uncertainty, seed)
     result.warnings[:0] = [bilingual(zh, en) for zh, en in notes.warnings]
     if respondents_csv is not None and rows.count == 0:
         result.warnings.insert(0, bilingual(
@@ -360,7 +261,7 @@ class Counted:
 
     def __iter__(self) -> Iterator[RespondentEntry]:
         for item in self.items:
-            self.count += 1
+            self.count += item.rows if isinstance(item, CodedRows) else 1
             if self.keep:
                 self.kept.append(item)
             yield item
@@ -429,10 +330,10 @@ def indicator_scores(pack: Pack, tree: Tree) -> list[IndicatorScore]:
     return rows
 
 
-def question_rows(pack: Pack, collector: Collector, tree: Tree) -> list[QuestionScore]:
+def question_rows(pack: Pack, tallies: dict[str, QuestionTally], tree: Tree) -> list[QuestionScore]:
     rows = []
     for _, ind, q in pack.questions():
-        tally = collector.tallies[q.id]
+        tally = tallies[q.id]
         rows.append(
             QuestionScore(
                 id=q.id,
@@ -468,7 +369,7 @@ def weight_uncertainty(
     )
 
 
-def score_warnings(pack: Pack, collector: Collector, result: ScoreResult) -> list[Notice]:
+def score_warnings(pack: Pack, tallies: dict[str, QuestionTally], result: ScoreResult) -> list[Notice]:
     """Non-fatal findings a reader of the score must see: thin data, unanswered required items, odd sources."""
     warnings = []
     if result.overall.score is None:
@@ -489,7 +390,7 @@ def score_warnings(pack: Pack, collector: Collector, result: ScoreResult) -> lis
                 )
             )
     for _, _, q in pack.questions():
-        tally = collector.tallies[q.id]
+        tally = tallies[q.id]
         if q.required and tally.sources == 0:
             warnings.append(
                 bilingual(

@@ -18,7 +18,8 @@ from assess.errors import ProblemsError
 from assess.packs.loading import LoadedPack, load_pack
 from assess.packs.model import Pack
 from assess.responses.answer_file import AnswerFile, Community, RespondentEntry, load_answer_file
-from assess.scoring.score import normalize, score, score_file
+from assess.scoring.collect import normalize
+from assess.scoring.score import score, score_file
 from tests.strategies import answer_value
 
 DATA = Path(__file__).parents[1] / "data" / "answers"
