@@ -1,0 +1,76 @@
+"""`assess district …`: a sub-district's or district's round of communities scored, weighted and ranked."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import click
+
+from assess.cli.options import Group, lang_option, pack_option, print_json
+
+WEIGHTS = ["declared", "equal", "ahp", "entropy", "critic", "combined"]
+
+
+@click.group(cls=Group)
+def district() -> None:
+    """街道、区县一轮评估 / A round of communities: scores, objective weights, honest ranks."""
+
+
+@district.command("score")
+@click.argument("round_path", metavar="ROUND", type=click.Path(path_type=Path))
+@pack_option
+@click.option("--round", "label", default=None, metavar="LABEL", help="轮次名称（默认：文件夹名） / Round label")
+@click.option("--weights", type=click.Choice(WEIGHTS), default="declared", show_default=True,
+              help="权重：指标包、等权、AHP、熵权、CRITIC、组合 / Weights: pack, equal, AHP, entropy, CRITIC, combined")
+@click.option("--rank-by", type=click.Choice(["score", "topsis"]), default="score", show_default=True,
+              help="按总分或 TOPSIS 贴近度排序 / Rank by overall score or TOPSIS closeness")
+@click.option("--uncertainty", type=click.IntRange(0, 100_000), default=1000, show_default=True, metavar="N",
+              help="权重扰动次数，给出名次区间 / Weight draws for the rank intervals (0: none)")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed / 随机种子")
+@click.option("--strict", is_flag=True, help="任一社区有问题即停止 / Stop at the first community with problems")
+@lang_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="Output format / 输出格式")
+def district_score(round_path: Path, pack_ref: str | None, label: str | None, weights: str, rank_by: str,
+                   uncertainty: int, seed: int, strict: bool, lang: str, fmt: str) -> None:
+    """为一轮中的每个社区计分并排序 / Score every community of a round and rank them with their uncertainty.
+
+    ROUND is a folder with one sub-folder per community (answers.yaml and a residents' file), or a
+    round.yaml manifest. Communities are scored in parallel; one with problems is listed and the rest scored.
+
+    Example: assess district score 2026年第一轮 --weights entropy --format json
+    """
+    from assess.district.league import league_json, league_table, score_round
+    from assess.district.rounds import load_round
+
+    round_ = load_round(round_path, label)
+    total = len(round_.members)
+    counter = iter(range(1, total + 1))
+    league = score_round(
+        round_, pack_ref, weights, rank_by, uncertainty, seed, strict,
+        progress=lambda m: click.echo(f"[{next(counter)}/{total}] {m.id}", err=True),
+    )
+    if fmt == "json":
+        print_json(league_json(league))
+    elif fmt == "csv":
+        click.echo(league_csv(league_json(league)), nl=False)
+    else:
+        click.echo(league_table(league, lang))
+
+
+def league_csv(data: dict) -> str:
+    """One row per community, ids and names; a cell that a spreadsheet would run as a formula is quoted."""
+    dims = list(data["communities"][0]["dimensions"]) if data["communities"] else []
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "name", "overall", "grade", "rank", "rank_low", "rank_high", "topsis", *dims])
+    for c in data["communities"]:
+        writer.writerow([safe(c["id"]), safe(c["name"]), c["overall"], c["grade"], c["rank"], c["rank_low"],
+                         c["rank_high"], c["topsis"], *(c["dimensions"][d] for d in dims)])
+    return out.getvalue()
+
+
+def safe(text: str) -> str:
+    return f"'{text}" if str(text)[:1] in ("=", "+", "-", "@") else str(text)

@@ -1,0 +1,264 @@
+"""A round scored: every community in parallel, weights by the chosen method, ranks with their intervals.
+
+Each community is scored exactly as `assess score` scores it (in a pool of processes, one per core); a
+community whose files have problems is listed with them and the others are still scored, unless `strict`.
+With objective weights (entropy, CRITIC, combined) the dimension weights come from the spread of the
+communities' dimension scores (see `objective`), and a community's overall score is the weighted mean of
+its scored dimensions. Ranks are by overall score, or by TOPSIS closeness; with `uncertainty` draws the
+dimension weights are perturbed by ±25 % (as `assess score --uncertainty`), the ranking is redone for
+every draw, and each community's rank interval is the 5th–95th percentile of its ranks.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from assess.district.objective import combined_weights, critic_weights, entropy_weights
+from assess.district.rounds import Member, Round
+from assess.district.topsis import closeness
+from assess.errors import AssessError
+from assess.packs.loading import load_pack
+from assess.scoring.results import ScoreResult
+from assess.scoring.weights import UNCERTAINTY_SPREAD, effective_weights
+
+SCORING_MODES = ("declared", "equal", "ahp")
+DISTRICT_WEIGHTS = (*SCORING_MODES, "entropy", "critic", "combined")
+RANK_LOW, RANK_HIGH = 5, 95  # percentiles of the rank over the weight draws
+
+
+@dataclass
+class Standing:
+    """One community's place in the round."""
+
+    member: Member
+    result: ScoreResult
+    overall: float | None
+    rank: int | None = None
+    rank_low: int | None = None
+    rank_high: int | None = None
+    topsis: float | None = None
+
+
+@dataclass
+class League:
+    round: Round
+    weights_method: str
+    rank_by: str
+    dimension_weights: dict[str, float]
+    standings: list[Standing]
+    failed: list[tuple[Member, str]] = field(default_factory=list)
+    uncertainty: int = 0
+
+
+def score_member(member: Member, pack_ref: str | None, mode: str) -> ScoreResult | str:
+    """The community's score, or the message of its problems (as text: it crosses a process boundary)."""
+    from assess.scoring.score import score_file
+
+    try:
+        return score_file(member.answers, member.respondents, pack_ref, mode)
+    except AssessError as exc:
+        return str(exc)
+
+
+def score_members(
+    members: list[Member], pack_ref: str | None, mode: str, progress: Callable[[Member], None] | None = None
+) -> tuple[list[tuple[Member, ScoreResult]], list[tuple[Member, str]]]:
+    """Every member scored, in parallel where there is more than one; failures with their messages."""
+    done: list[tuple[Member, ScoreResult]] = []
+    failed: list[tuple[Member, str]] = []
+    workers = min(len(members), os.cpu_count() or 1)
+
+    def record(member: Member, outcome: Callable[[], ScoreResult | str]) -> None:
+        scored = outcome()
+        if isinstance(scored, str):
+            failed.append((member, scored))
+        else:
+            done.append((member, scored))
+        if progress is not None:
+            progress(member)
+
+    if workers <= 1:
+        for member in members:
+            record(member, lambda m=member: score_member(m, pack_ref, mode))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(score_member, m, pack_ref, mode): m for m in members}
+            for future in as_completed(futures):
+                record(futures[future], future.result)
+    order = {m.id: n for n, m in enumerate(members)}
+    done.sort(key=lambda pair: order[pair[0].id])
+    failed.sort(key=lambda pair: order[pair[0].id])
+    return done, failed
+
+
+def score_round(
+    round_: Round, pack_ref: str | None = None, weights: str = "declared", rank_by: str = "score",
+    uncertainty: int = 0, seed: int = 0, strict: bool = False, progress: Callable[[Member], None] | None = None,
+) -> League:
+    pack_ref = pack_ref or round_.pack
+    mode = weights if weights in SCORING_MODES else "declared"
+    done, failed = score_members(round_.members, pack_ref, mode, progress)
+    if failed and strict:
+        raise AssessError("\n".join(f"{m.id}: {message}" for m, message in failed))
+    if not done:
+        raise AssessError("没有一个社区能够计分 / no community could be scored:\n"
+                          + "\n".join(f"{m.id}: {message}" for m, message in failed))
+    hashes = {result.pack.hash for _, result in done}
+    if len(hashes) > 1:
+        first = done[0][1].pack
+        other = next((m.id, r.pack) for m, r in done if r.pack.hash != first.hash)
+        raise AssessError(
+            f"社区 {other[0]} 使用的指标包（{other[1].id} {other[1].version}）与 {done[0][0].id} 的（{first.id} "
+            f"{first.version}）不同；同一轮的社区须使用同一指标包 / community {other[0]} is on another pack than "
+            f"{done[0][0].id}; all communities of a round share one pack (give it with --pack)"
+        )
+    pack = load_pack(done[0][1].pack.file).pack
+    dims = [d.id for d in pack.dimensions]
+    matrix = np.array([[score_of(r, d) for d in dims] for _, r in done], dtype=float)
+    dim_weights = dimension_weights(pack, weights, matrix, [d.title.zh for d in pack.dimensions])
+    standings = [
+        Standing(member, result, result.overall.score if weights in SCORING_MODES else weighted(row, dim_weights))
+        for (member, result), row in zip(done, matrix, strict=True)
+    ]
+    league = League(round_, weights, rank_by, dict(zip(dims, dim_weights.tolist(), strict=True)), standings,
+                    failed, uncertainty)
+    rank(league, matrix, dim_weights, uncertainty, seed)
+    return league
+
+
+def score_of(result: ScoreResult, dimension: str) -> float:
+    found = next(d.score for d in result.dimensions if d.id == dimension)
+    return np.nan if found is None else found
+
+
+def dimension_weights(pack, method: str, matrix: np.ndarray, names: list[str]) -> np.ndarray:
+    """The dimension weights of `method`, summing to 1; objective ones from communities scored on every
+    dimension."""
+    if method in SCORING_MODES:
+        declared = effective_weights(pack, method, allow_inconsistent=True).dimensions
+        values = np.array([declared[d.id] for d in pack.dimensions], dtype=float)
+        return values / values.sum()
+    complete = matrix[~np.isnan(matrix).any(axis=1)]
+    if method == "entropy":
+        return entropy_weights(complete, names)
+    if method == "critic":
+        return critic_weights(complete, names)
+    subjective = dimension_weights(pack, "ahp" if pack.ahp is not None else "declared", matrix, names)
+    return combined_weights(subjective, entropy_weights(complete, names))
+
+
+def weighted(row: np.ndarray, weights: np.ndarray) -> float | None:
+    scored = ~np.isnan(row)
+    total = weights[scored].sum()
+    return None if total <= 0 else round(float((row[scored] * weights[scored]).sum() / total), 2)
+
+
+def rank(league: League, matrix: np.ndarray, weights: np.ndarray, draws: int, seed: int) -> None:
+    """Ranks (1 = best; ties share the better rank) and, with draws, their 5th–95th percentile interval."""
+    standings = league.standings
+    values = ranking_values(league.rank_by, matrix, weights, standings)
+    if league.rank_by == "topsis":
+        for standing, value in zip(standings, values, strict=True):
+            standing.topsis = None if np.isnan(value) else round(float(value), 4)
+    for standing, place in zip(standings, ranks_of(values), strict=True):
+        standing.rank = place
+    if not draws:
+        return
+    rng = np.random.default_rng(seed)
+    places = np.empty((draws, len(standings)))
+    for n in range(draws):
+        shaken = weights * rng.uniform(1 - UNCERTAINTY_SPREAD, 1 + UNCERTAINTY_SPREAD, size=len(weights))
+        shaken /= shaken.sum()
+        drawn = ranking_values(league.rank_by, matrix, shaken, None)
+        places[n] = [np.nan if p is None else p for p in ranks_of(drawn)]
+    for j, standing in enumerate(standings):
+        column = places[:, j]
+        if standing.rank is not None and not np.isnan(column).all():
+            low, high = np.nanpercentile(column, [RANK_LOW, RANK_HIGH], method="inverted_cdf")
+            standing.rank_low, standing.rank_high = int(low), int(high)
+
+
+def ranking_values(rank_by: str, matrix: np.ndarray, weights: np.ndarray, standings) -> np.ndarray:
+    """What is ranked: TOPSIS closeness (communities scored on every dimension), else the overall score
+    (the communities' own overall scores for the base ranking, the weighted mean of dimensions for draws)."""
+    if rank_by == "topsis":
+        values = np.full(len(matrix), np.nan)
+        complete = ~np.isnan(matrix).any(axis=1)
+        if complete.sum() >= 2:
+            values[complete] = closeness(matrix[complete], weights)
+        return values
+    if standings is not None:
+        return np.array([np.nan if s.overall is None else s.overall for s in standings])
+    return np.array([np.nan if (v := weighted(row, weights)) is None else v for row in matrix])
+
+
+def ranks_of(values: np.ndarray) -> list[int | None]:
+    order = sorted((v for v in values if not np.isnan(v)), reverse=True)
+    first = {}
+    for place, value in enumerate(order, start=1):
+        first.setdefault(value, place)
+    return [None if np.isnan(v) else first[v] for v in values]
+
+
+def league_json(league: League) -> dict:
+    pack = league.standings[0].result.pack
+    return {
+        "round": league.round.label,
+        "district": league.round.district,
+        "pack": {"id": pack.id, "version": pack.version, "hash": pack.hash},
+        "weights": {"method": league.weights_method, "dimensions": league.dimension_weights},
+        "rank_by": league.rank_by,
+        "uncertainty": league.uncertainty,
+        "communities": [
+            {"id": s.member.id, "name": s.result.community.name, "overall": s.overall,
+             "grade": s.result.overall.grade if league.weights_method in SCORING_MODES else None,
+             "rank": s.rank, "rank_low": s.rank_low, "rank_high": s.rank_high, "topsis": s.topsis,
+             "respondents": s.result.respondents,
+             "dimensions": {d.id: d.score for d in s.result.dimensions},
+             "indicators": {i.id: i.score for i in s.result.indicators}}
+            for s in league.standings
+        ],
+        "failed": [{"id": m.id, "answers": str(m.answers), "message": message} for m, message in league.failed],
+    }
+
+
+def rank_text(standing: Standing) -> str:
+    if standing.rank is None:
+        return "—"
+    if standing.rank_low is None:
+        return str(standing.rank)
+    if standing.rank_low == standing.rank_high == standing.rank:
+        return str(standing.rank)
+    return f"{standing.rank} ({standing.rank_low}–{standing.rank_high})"
+
+
+def league_table(league: League, lang: str = "zh") -> str:
+    pack_path = Path(league.standings[0].result.pack.file)
+    pack = load_pack(str(pack_path)).pack
+    zh = lang == "zh"
+    head = ["名次", "社区", "总分", "等级", "受访者"] if zh else ["Rank", "Community", "Overall", "Grade", "Resp."]
+    head += [d.title.get(lang) for d in pack.dimensions]
+    rows = [head]
+    for s in sorted(league.standings, key=lambda s: (s.rank is None, s.rank or 0)):
+        grade = pack.grade(s.overall) if s.overall is not None else None
+        rows.append([rank_text(s), s.result.community.name, "—" if s.overall is None else f"{s.overall:.2f}",
+                     grade.label.get(lang) if grade else "—", str(s.result.respondents)]
+                    + ["—" if (v := score_of(s.result, d.id)) != v else f"{v:.1f}" for d in pack.dimensions])
+    title = (f"{league.round.label} 轮 · {len(league.standings)} 个社区 · 权重：{league.weights_method}"
+             f" · 排序：{'总分' if league.rank_by == 'score' else 'TOPSIS'}") if zh else (
+        f"Round {league.round.label} · {len(league.standings)} communities · weights: {league.weights_method}"
+        f" · ranked by {league.rank_by}")
+    lines = [title, *("\t".join(row) for row in rows)]
+    if league.uncertainty:
+        lines.append(f"名次括号内为权重扰动 {league.uncertainty} 次的 5%–95% 区间；区间重叠的社区无法区分先后"
+                     if zh else f"Brackets: 5–95 % range of the rank over {league.uncertainty} weight draws; "
+                     "overlapping ranges cannot be told apart")
+    for member, message in league.failed:
+        lines.append(f"未计分 / not scored: {member.id}: {message}")
+    return "\n".join(lines)

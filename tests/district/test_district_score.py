@@ -1,0 +1,88 @@
+"""`assess district score`: a round of communities scored in parallel, ranked with their intervals."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assess.cli import main
+from assess.district.league import score_round
+from assess.district.objective import entropy_weights
+from assess.district.rounds import load_round
+from assess.scoring.score import score_file
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+
+@pytest.fixture
+def round_folder(tmp_path):
+    folder = tmp_path / "2026年第一轮"
+    for example in ("old-community", "new-commercial", "mining-district"):
+        shutil.copytree(EXAMPLES / example, folder / example)
+    return folder
+
+
+def test_every_community_scores_as_assess_score_and_ranks_follow_the_scores(round_folder, runner):
+    result = runner.invoke(main, ["district", "score", str(round_folder), "--format", "json", "--uncertainty", "300"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["round"] == "2026年第一轮" and data["pack"]["id"] == "core" and data["failed"] == []
+    for community in data["communities"]:
+        alone = score_file(round_folder / community["id"] / "answers.yaml",
+                           round_folder / community["id"] / "residents.csv")
+        assert community["overall"] == alone.overall.score and community["name"] == alone.community.name
+        assert community["dimensions"] == {d.id: d.score for d in alone.dimensions}
+        assert community["rank_low"] <= community["rank"] <= community["rank_high"]
+    by_score = sorted(data["communities"], key=lambda c: -c["overall"])
+    assert [c["rank"] for c in by_score] == [1, 2, 3]
+    assert "[3/3]" in result.stderr
+
+
+def test_entropy_weights_come_from_the_dimension_scores(round_folder):
+    league = score_round(load_round(round_folder), weights="entropy", uncertainty=0)
+    matrix = np.array([[d.score for d in s.result.dimensions] for s in league.standings])
+    expected = entropy_weights(matrix, [str(j) for j in range(matrix.shape[1])])
+    assert list(league.dimension_weights.values()) == pytest.approx(expected.tolist())
+    for standing, row in zip(league.standings, matrix, strict=True):
+        assert standing.overall == round(float(row @ expected), 2)
+
+
+def test_topsis_ranks_by_closeness(round_folder, runner):
+    result = runner.invoke(main, ["district", "score", str(round_folder), "--rank-by", "topsis", "--format", "json",
+                                  "--uncertainty", "0"])
+    data = json.loads(result.stdout)
+    closeness = sorted(data["communities"], key=lambda c: -c["topsis"])
+    assert [c["rank"] for c in closeness] == [1, 2, 3] and all(0 <= c["topsis"] <= 1 for c in closeness)
+
+
+def test_a_broken_community_is_listed_and_the_others_scored(round_folder, runner):
+    (round_folder / "old-community" / "answers.yaml").write_text("pack: core\nanswers: {q-nope: 3}\n", encoding="utf-8")
+    result = runner.invoke(main, ["district", "score", str(round_folder), "--format", "json", "--uncertainty", "0"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert [f["id"] for f in data["failed"]] == ["old-community"] and "q-nope" in data["failed"][0]["message"]
+    assert len(data["communities"]) == 2
+    strict = runner.invoke(main, ["district", "score", str(round_folder), "--strict"])
+    assert strict.exit_code == 1 and "old-community" in strict.output and "Traceback" not in strict.output
+
+
+def test_a_manifest_names_the_round_and_its_communities(round_folder, runner):
+    manifest = round_folder / "round.yaml"
+    manifest.write_text(
+        "district: {zh: 示例街道, en: Example}\nround: '2026'\npack: core\ncommunities:\n"
+        "  - dir: old-community\n"
+        "  - {answers: new-commercial/answers.yaml, respondents: new-commercial/residents.csv}\n"
+        "  - dir: mining-district\n", encoding="utf-8")
+    data = json.loads(runner.invoke(main, ["district", "score", str(manifest), "--format", "json",
+                                           "--uncertainty", "0"]).stdout)
+    assert data["round"] == "2026" and data["district"] == "示例街道" and len(data["communities"]) == 3
+
+
+def test_objective_weights_need_three_communities(round_folder, runner):
+    shutil.rmtree(round_folder / "old-community")
+    result = runner.invoke(main, ["district", "score", str(round_folder), "--weights", "critic"])
+    assert result.exit_code == 1 and "at least 3 communities" in result.output
