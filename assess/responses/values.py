@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -139,6 +140,8 @@ def whole_number(raw: Any) -> int | None:
 
 
 MAX_WHOLE_NUMBER = 10**15
+FULL_WIDTH = {0xFF10 + d: ord("0") + d for d in range(10)} | {0xFF0E: ord("."), 0xFF0B: ord("+"), 0xFF0D: ord("-")}
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def number_value(raw: Any) -> int | float | None:
@@ -151,7 +154,9 @@ def number_value(raw: Any) -> int | float | None:
     if isinstance(raw, float):
         return raw if math.isfinite(raw) else None
     if isinstance(raw, str):
-        text = raw.strip()
+        text = raw.translate(FULL_WIDTH).strip()  # full-width １２．５ as a Chinese input method types it
+        if not PLAIN_NUMBER.fullmatch(text):
+            return None  # Python's int() would also take '2_4' and other scripts' digits such as '٣'
         try:
             whole = int(text)
         except ValueError:

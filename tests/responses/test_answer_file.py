@@ -391,3 +391,18 @@ def test_a_number_too_large_for_any_answer_is_refused_not_crashed(write):
     answers = write("a.yaml", "community: {name: a}\nanswers: {q-training-hours: " + "9" * 400 + "}\n")
     with pytest.raises(ProblemsError, match="answers.q-training-hours: 应为数字"):
         load_answer_file(answers, "core")
+
+
+@pytest.mark.parametrize("text", ["٣", "2_4", "1_000", "١٢", "²", "nan", "inf", "0x10", "1e", "--3", "३"])
+def test_numbers_are_written_in_plain_digits_only(text):
+    from assess.responses.values import number_value, whole_number
+
+    assert number_value(text) is None and whole_number(text) is None
+
+
+@pytest.mark.parametrize(("text", "value"), [("１２", 12), ("１２.５", 12.5), (" 7 ", 7), ("+3", 3), ("-2.5", -2.5),
+                                             (".5", 0.5), ("1e3", 1000.0)])
+def test_plain_and_full_width_numbers_are_read(text, value):
+    from assess.responses.values import number_value
+
+    assert number_value(text) == value
