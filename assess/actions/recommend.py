@@ -388,10 +388,12 @@ def plan_lines(plan: Recommendation, lang: Lang) -> list[str]:
         heading += "  " + LABELS.word("shown", lang).format(n=len(plan.actions), total=plan.candidates)
     lines.append(heading)
     by_id = {a.id: a for a in plan.actions}
+    printed = 0  # actions are numbered in the order printed; grouping by horizon reorders the priority ranks
     for group in plan.by_horizon:
         lines += ["", f"【{group.label.get(lang)}】"]
         for action_id in group.actions:
-            lines += action_lines(by_id[action_id], lang)
+            printed += 1
+            lines += action_lines(by_id[action_id], lang, printed)
     if plan.unaddressed:
         titles = {a.indicator: a.title.get(lang) for a in plan.weak}
         lines += ["", LABELS.word("unaddressed", lang) + " " + ", ".join(titles[i] for i in plan.unaddressed)]
@@ -401,11 +403,11 @@ def plan_lines(plan: Recommendation, lang: Lang) -> list[str]:
     return lines
 
 
-def action_lines(action: Action, lang: Lang) -> list[str]:
+def action_lines(action: Action, lang: Lang, number: int) -> list[str]:
     separator = "、" if lang == "zh" else ", "
     actors = separator.join(ACTOR_NAMES[a].get(lang) for a in action.actors)
     return [
-        f"{action.rank:>3}. {action.title.get(lang)}  [{LABELS.word('priority', lang)} {action.priority:.2f} · "
+        f"{number:>3}. {action.title.get(lang)}  [{LABELS.word('priority', lang)} {action.priority:.2f} · "
         f"{EFFORT_NAMES[action.effort].get(lang)} · {LABELS.word('actors', lang)}: {actors}]",
         f"     {action.description.get(lang)}",
         f"     {LABELS.word('why', lang)}: {action.rationale.get(lang)}",

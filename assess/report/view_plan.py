@@ -25,13 +25,15 @@ def plan_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] | N
     by_id = {a.id: a for a in plan.actions}
     separator = t["list_separator"]
     groups = []
+    printed = 0  # numbered in the order printed: grouping by horizon reorders the priority ranks
     for group in plan.by_horizon:
         actions = []
         for action_id in group.actions:
             action = by_id[action_id]
+            printed += 1
             actions.append(
                 {
-                    "rank": action.rank,
+                    "rank": printed,
                     "title": action.title.get(lang),
                     "description": action.description.get(lang),
                     "priority": f"{action.priority:.2f}",

@@ -418,3 +418,21 @@ def test_recommend_and_report_load_the_library_the_district_pack_names(runner, w
     local = [a["id"] for a in plan["actions"] if "subsidence-resettlement" in {x["indicator"] for x in a["addresses"]}]
     assert "resettled-household-ledger" in local and "subsidence-resettlement" in local
     assert build_report(answers).plan.library == plan["library"]
+
+
+def test_actions_are_numbered_in_the_order_printed(runner, tmp_path):
+    """Grouping by horizon reorders the priority ranks; the numbers a reader sees still run 1, 2, 3 …"""
+    import re
+    from pathlib import Path
+
+    from assess.cli import main
+
+    example = Path(__file__).parents[2] / "examples" / "old-community"
+    args = [str(example / "answers.yaml"), "--respondents", str(example / "residents.csv")]
+    table = runner.invoke(main, ["recommend", *args])
+    numbers = [int(n) for n in re.findall(r"^\s*(\d+)\. ", table.output, flags=re.M)]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 5
+    out = tmp_path / "r.html"
+    assert runner.invoke(main, ["report", *args, "-o", str(out)]).exit_code == 0
+    printed = [int(n) for n in re.findall(r'<span class="rank">(\d+)</span>', out.read_text(encoding="utf-8"))]
+    assert printed == list(range(1, len(printed) + 1)) and len(printed) >= 5
