@@ -41,7 +41,7 @@ DIGITS = 4  # rounding of published numbers, so the JSON is stable across platfo
 
 METHOD_TEXT = Text(
     zh=(
-        "只针对得分低于目标值的指标。优先级 = 投入系数 × Σ（该对策针对的每个薄弱指标在总分中的有效权重 × "
+        "只针对得分低于目标值的指标。优先级 = 投入系数 × Σ（该对策针对的每个未达目标指标在总分中的有效权重 × "
         "该指标与目标值的差距）。Σ 部分即这些指标全部达到目标时总分可提高的分数；投入系数：投入小 1.0、"
         "投入中等 0.75、投入大 0.5。同分时投入小者在前。"
     ),
@@ -189,7 +189,7 @@ def sparse_data_message(result: ScoreResult) -> Text | None:
 
 def nothing_weak_message(result: ScoreResult) -> Text:
     unanswered = sum(1 for i in result.indicators if i.score is None)
-    zh = "所有已作答的指标都达到了目标值，没有需要优先改进的薄弱指标。"
+    zh = "所有已作答的指标都达到了目标值，没有需要优先改进的未达目标指标。"
     en = "Every answered indicator meets its target: there is no weak indicator to act on."
     if unanswered:
         zh += f"另有 {unanswered} 个指标未作答，未作评估。"
@@ -293,7 +293,7 @@ def rationale(candidate: Candidate, sources: list[ActionSource]) -> Text:
     effort = EFFORT_NAMES[measure.effort]
     factor = EFFORT_FACTORS[measure.effort]
     zh = (
-        f"针对薄弱指标：{zh_gaps}。这些指标达到目标时总分最多可提高 {points:.2f} 分；"
+        f"针对未达目标的指标：{zh_gaps}。这些指标达到目标时总分最多可提高 {points:.2f} 分；"
         f"{effort.zh}（系数 {factor:g}），优先级 {priority:.2f}。"
     )
     en = (
@@ -349,7 +349,7 @@ LABELS = Vocabulary({
     "why": ("理由", "Why"),
     "sources": ("依据", "Sources"),
     "unaddressed": (
-        "以下薄弱指标在对策库中没有对应对策，请结合本社区实际研究：",
+        "以下未达目标的指标在对策库中没有对应对策，请结合本社区实际研究：",
         "No action in the library addresses these weak indicators; work out your own:",
     ),
     "method": ("计算方法", "Method"),

@@ -683,3 +683,21 @@ def test_a_failing_district_template_is_a_message_naming_the_folder(tmp_path, co
     data = build_report(EXAMPLE / "answers.yaml")
     with pytest.raises(AssessError, match=f"a template or stylesheet of {re.escape(str(district))} failed"):
         render_html(data, "zh", district)
+
+
+def test_weak_is_a_grade_only_and_an_indicator_below_target_says_so(runner, tmp_path):
+    """薄弱 is the lowest grade band; an indicator under its target is 未达目标, whatever its grade."""
+    import re
+
+    from assess.cli import main
+
+    example = Path(__file__).parents[2] / "examples" / "old-community"
+    for lang, below, weak in (("zh", "未达目标", "薄弱"), ("en", "Below target", "Weak")):
+        out = tmp_path / f"r.{lang}.html"
+        args = ["report", str(example / "answers.yaml"), "--respondents", str(example / "residents.csv"),
+                "-o", str(out), "--lang", lang]
+        assert runner.invoke(main, args).exit_code == 0
+        html = out.read_text(encoding="utf-8")
+        statuses = re.findall(r'<td class="status">([^<]*)</td>', html)
+        assert below in statuses and weak not in statuses
+    assert "相对较弱的维度" in (tmp_path / "r.zh.html").read_text(encoding="utf-8")
