@@ -64,7 +64,7 @@ def league_csv(data: dict) -> str:
     """One row per community, ids and names; a cell that a spreadsheet would run as a formula is quoted."""
     dims = list(data["communities"][0]["dimensions"]) if data["communities"] else []
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "name", "overall", "grade", "rank", "rank_low", "rank_high", "topsis", *dims])
     for c in data["communities"]:
         writer.writerow([safe(c["id"]), safe(c["name"]), c["overall"], c["grade"], c["rank"], c["rank_low"],

@@ -21,10 +21,13 @@ class Group(click.Group):
     """A click group that turns every user-facing error into a clean message and exit status 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from assess.cli.terminal import safe_output, visible
+
         try:
-            return super().invoke(ctx)
+            with safe_output():
+                return super().invoke(ctx)
         except AssessError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(visible(str(exc))) from None
 
 
 def lang_option(func):

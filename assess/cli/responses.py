@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -40,6 +41,8 @@ def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent
         summary_text,
     )
 
+    with contextlib.suppress(ImportError):  # arrow keys and editing at the prompt, where the platform has it
+        import readline  # noqa: F401
     zh = lang == "zh"
     target = open_target(output, pack_ref)
     save = file_saver(output)
