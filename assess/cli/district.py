@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from assess.cli.options import Group, lang_option, pack_option, print_json
+from assess.cli.options import Group, lang_option, pack_option
 
 WEIGHTS = ["declared", "equal", "ahp", "entropy", "critic", "combined"]
 
@@ -31,10 +31,14 @@ def district() -> None:
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed / 随机种子")
 @click.option("--strict", is_flag=True, help="任一社区有问题即停止 / Stop at the first community with problems")
 @lang_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
-              help="Output format / 输出格式")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
+              show_default=True, help="Output format; xlsx needs -o / 输出格式")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The file to write (needed for xlsx) / 输出文件")
+@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
 def district_score(round_path: Path, pack_ref: str | None, label: str | None, weights: str, rank_by: str,
-                   uncertainty: int, seed: int, strict: bool, lang: str, fmt: str) -> None:
+                   uncertainty: int, seed: int, strict: bool, lang: str, fmt: str, output: Path | None,
+                   force: bool) -> None:
     """为一轮中的每个社区计分并排序 / Score every community of a round and rank them with their uncertainty.
 
     ROUND is a folder with one sub-folder per community (answers.yaml and a residents' file), or a
@@ -44,7 +48,12 @@ def district_score(round_path: Path, pack_ref: str | None, label: str | None, we
     """
     from assess.district.league import league_json, league_table, score_round
     from assess.district.rounds import load_round
+    from assess.files import refuse_existing, write_atomic
 
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx 需要 -o 文件名.xlsx / --format xlsx needs -o FILE.xlsx")
+    if output is not None:
+        refuse_existing([output], force)
     round_ = load_round(round_path, label)
     total = len(round_.members)
     counter = iter(range(1, total + 1))
@@ -52,12 +61,25 @@ def district_score(round_path: Path, pack_ref: str | None, label: str | None, we
         round_, pack_ref, weights, rank_by, uncertainty, seed, strict,
         progress=lambda m: click.echo(f"[{next(counter)}/{total}] {m.id}", err=True),
     )
-    if fmt == "json":
-        print_json(league_json(league))
-    elif fmt == "csv":
-        click.echo(league_csv(league_json(league)), nl=False)
+    if fmt == "xlsx":
+        from assess.district.workbook import league_workbook
+
+        write_atomic(output, league_workbook(league, lang), force=force)
+        click.echo(f"{output}: 已写入 / written")
+        return
+    text = {"json": lambda: json_text(league_json(league)), "csv": lambda: league_csv(league_json(league)),
+            "table": lambda: league_table(league, lang) + "\n"}[fmt]()
+    if output is not None:
+        write_atomic(output, text.encode("utf-8"), force=force)
+        click.echo(f"{output}: 已写入 / written")
     else:
-        click.echo(league_table(league, lang))
+        click.echo(text, nl=False)
+
+
+def json_text(data: dict) -> str:
+    import json
+
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def league_csv(data: dict) -> str:

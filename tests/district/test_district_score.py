@@ -86,3 +86,24 @@ def test_objective_weights_need_three_communities(round_folder, runner):
     shutil.rmtree(round_folder / "old-community")
     result = runner.invoke(main, ["district", "score", str(round_folder), "--weights", "critic"])
     assert result.exit_code == 1 and "at least 3 communities" in result.output
+
+
+def test_the_xlsx_export_has_the_league_and_the_scores(round_folder, runner, tmp_path):
+    from openpyxl import load_workbook
+
+    (round_folder / "old-community" / "answers.yaml").write_text(
+        (round_folder / "old-community" / "answers.yaml").read_text(encoding="utf-8").replace(
+            "槐荫里社区（虚构示例）", "'=HYPERLINK(\"x\")'"), encoding="utf-8")
+    out = tmp_path / "排名.xlsx"
+    args = ["district", "score", str(round_folder), "--format", "xlsx", "-o", str(out), "--uncertainty", "50"]
+    assert runner.invoke(main, args).exit_code == 0
+    book = load_workbook(out)
+    assert book.sheetnames == ["排名", "维度得分", "指标得分"]
+    league = list(book["排名"].iter_rows(values_only=True))
+    assert league[0][:4] == ("名次", "名次区间", "社区", "总分") and len(league) == 4
+    assert [row[0] for row in league[1:]] == [1, 2, 3]
+    names = [c for c in book["排名"]["C"] if c.value == '=HYPERLINK("x")']
+    assert names and names[0].data_type == "s" and book["排名"].freeze_panes == "B2"
+    again = runner.invoke(main, args)
+    assert again.exit_code == 1 and "--force" in again.output
+    assert runner.invoke(main, args[:5]).exit_code == 2  # xlsx without -o

@@ -1,0 +1,65 @@
+"""A round as an Excel workbook for officials: the league table, dimension and indicator scores.
+
+One sheet each, Chinese headers (English with `lang="en"`), frozen header rows, one-decimal number formats,
+and every text cell written as text, so a community name such as `=HYPERLINK(…)` stays a name.
+"""
+
+from __future__ import annotations
+
+import io
+
+from assess.district.league import League, rank_text
+from assess.packs.entry_workbook import text_cell
+from assess.packs.loading import load_pack
+
+HEADERS = {
+    "zh": ("名次", "名次区间", "社区", "总分", "等级", "受访者", "TOPSIS 贴近度", "排名", "维度得分", "指标得分"),
+    "en": ("Rank", "Rank range", "Community", "Overall", "Grade", "Respondents", "TOPSIS closeness", "League",
+           "Dimensions", "Indicators"),
+}
+
+
+def league_workbook(league: League, lang: str = "zh") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    words = HEADERS[lang]
+    pack = load_pack(league.standings[0].result.pack.file).pack
+    ordered = sorted(league.standings, key=lambda s: (s.rank is None, s.rank or 0))
+    book = Workbook()
+    sheets = [book.active, book.create_sheet(), book.create_sheet()]
+    for sheet, title in zip(sheets, words[7:], strict=True):
+        sheet.title = title
+    dims = [(d.id, d.title.get(lang)) for d in pack.dimensions]
+    inds = [(i.id, i.title.get(lang)) for _, i in pack.indicators()]
+    league_rows = [[s.rank, rank_text(s), s.result.community.name, s.overall,
+                    pack.grade(s.overall).label.get(lang) if s.overall is not None else None,
+                    s.result.respondents, s.topsis] for s in ordered]
+    fill(sheets[0], list(words[:7]), league_rows)
+    fill(sheets[1], [words[2], *(t for _, t in dims)],
+         [[s.result.community.name, *({d.id: d.score for d in s.result.dimensions}[i] for i, _ in dims)]
+          for s in ordered])
+    fill(sheets[2], [words[2], *(t for _, t in inds)],
+         [[s.result.community.name, *({i.id: i.score for i in s.result.indicators}[i] for i, _ in inds)]
+          for s in ordered])
+    for sheet in sheets:
+        sheet.freeze_panes = "B2"
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def fill(sheet, header: list[str], rows: list[list]) -> None:
+    for column, text in enumerate(header, start=1):
+        text_cell(sheet, 1, column, text)
+        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = 14
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            if isinstance(value, str):
+                text_cell(sheet, r, c, value)
+            elif value is not None:
+                cell = sheet.cell(row=r, column=c, value=value)
+                if isinstance(value, float):
+                    cell.number_format = "0.0000" if header[c - 1].startswith("TOPSIS") else "0.0"
