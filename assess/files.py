@@ -9,6 +9,7 @@ is renamed into place (a crash never leaves half a file), and an existing file i
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -17,23 +18,41 @@ from assess.errors import AssessError
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
-def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
-    """A file's text, refusing what cannot be a hand-written data file (too large, not UTF-8, empty)."""
+def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes, at most `limit` of them. A pipe, a device (/dev/zero) or a folder is refused
+    before anything is read: the file is opened without blocking and checked on its open descriptor, so
+    neither a FIFO with no writer nor a link swapped after a check can hang or flood the command."""
     name = str(path)
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise AssessError(f"{name}: 找不到文件 / file not found") from None
+    except IsADirectoryError:
+        raise AssessError(f"{name}: 这是文件夹，需要的是文件 / is a folder, expected a file") from None
     except OSError as exc:
         raise AssessError(f"{name}: 无法读取文件 / cannot read the file: {exc.strerror}") from None
-    if path.is_dir():
-        raise AssessError(f"{name}: 这是文件夹，需要的是文件 / is a folder, expected a file")
-    if size > limit:
-        raise AssessError(
-            f"{name}: 文件过大（{size / 1048576:.1f} MiB，上限 {limit // 1048576} MiB） / "
-            f"file is {size / 1048576:.1f} MiB, over the {limit // 1048576} MiB limit"
-        )
-    raw = path.read_bytes()
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise AssessError(f"{name}: 这是文件夹，需要的是文件 / is a folder, expected a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise AssessError(f"{name}: 不是普通文件（设备或管道） / not a regular file (a device or a pipe)")
+        if info.st_size > limit:
+            raise AssessError(
+                f"{name}: 文件过大（{info.st_size / 1048576:.1f} MiB，上限 {limit // 1048576} MiB） / "
+                f"file is {info.st_size / 1048576:.1f} MiB, over the {limit // 1048576} MiB limit"
+            )
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:  # it grew while being read
+        raise AssessError(f"{name}: 文件过大（上限 {limit // 1048576} MiB） / over the {limit // 1048576} MiB limit")
+    return raw
+
+
+def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """A file's text, refusing what cannot be a hand-written data file (not regular, too large, not UTF-8,
+    empty)."""
+    name = str(path)
+    raw = read_regular(Path(path), limit)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from assess.errors import AssessError
+from assess.files import read_regular
 
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 FONT_PACKAGE = "fonts-noto-cjk"
@@ -146,10 +147,13 @@ def layout_pdf(
             path = files.resolve(url)
             if path is None:
                 raise ValueError(f"not loaded: only files of the template folders are used ({url})")
-            return URLFetcherResponse(path2url(str(path)), path.read_bytes(), status=200)
+            return URLFetcherResponse(path2url(str(path)), read_regular(path, MAX_ASSET_BYTES), status=200)
 
     base_url = path2url(str(Path(base_dirs[0]).resolve())) + "/"
     return HTML(string=html, base_url=base_url, url_fetcher=Fetcher(allowed_protocols=("file", "data"))).render()
+
+
+MAX_ASSET_BYTES = 64 * 1024 * 1024  # a font or an image of the templates; nothing larger belongs in a report
 
 
 def write_pdf(document, environ: Mapping[str, str] = os.environ) -> bytes:
