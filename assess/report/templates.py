@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from assess.errors import AssessError
+from assess.files import read_regular
 from assess.report.texts import LocalTexts, ReportText, TextError, load_texts, missing_text_message
 from assess.resources import templates_dir
 
@@ -43,11 +44,11 @@ def template_env(dirs: Sequence[Path]):
     `ImmutableSandboxedEnvironment` refuses `__class__`, `__globals__` and the like (which reach `os` and any
     file) and calls that change lists or dicts; autoescape keeps every user text plain text.
     """
-    from jinja2 import ChoiceLoader, FileSystemLoader
+    from jinja2 import ChoiceLoader
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     return ImmutableSandboxedEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
+        loader=ChoiceLoader([confined_loader(d) for d in dirs]),
         autoescape=True,
         undefined=report_undefined(),
         trim_blocks=True,
@@ -55,6 +56,35 @@ def template_env(dirs: Sequence[Path]):
         keep_trailing_newline=True,
         finalize=without_bidi_controls,
     )
+
+
+MAX_TEMPLATE_BYTES = 4 * 1024 * 1024
+
+
+def confined_loader(folder: Path):
+    """A loader of the folder's own regular files only. A name or a symlink that leads outside the folder
+    (e.g. a link to /etc/passwd) is refused with a message, and so is a pipe or a device: neither reaches
+    the report. A name the folder does not hold is "not found", for the next folder to supply."""
+    from jinja2 import BaseLoader, TemplateNotFound
+
+    root = Path(folder).resolve()
+
+    class ConfinedLoader(BaseLoader):
+        def get_source(self, environment, template):
+            given = root / template
+            if not (given.exists() or given.is_symlink()):
+                raise TemplateNotFound(template)
+            path = given.resolve()
+            if not path.is_relative_to(root):
+                raise AssessError(
+                    f"{given}: 模板指向模板文件夹以外的文件，不予使用 / the template leads outside its folder "
+                    f"({root}) and is not used"
+                )
+            source = read_regular(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+            mtime = path.stat().st_mtime
+            return source, str(path), lambda: path.is_file() and path.stat().st_mtime == mtime
+
+    return ConfinedLoader()
 
 
 BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])

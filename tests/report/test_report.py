@@ -701,3 +701,22 @@ def test_weak_is_a_grade_only_and_an_indicator_below_target_says_so(runner, tmp_
         statuses = re.findall(r'<td class="status">([^<]*)</td>', html)
         assert below in statuses and weak not in statuses
     assert "相对较弱的维度" in (tmp_path / "r.zh.html").read_text(encoding="utf-8")
+
+
+def test_a_template_linking_outside_its_folder_is_refused(tmp_path, runner):
+    from assess.cli import main
+
+    district = tmp_path / "district"
+    district.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0 秘密", encoding="utf-8")
+    (district / "summary.html").symlink_to(secret)
+    out = tmp_path / "r.html"
+    args = ["report", str(EXAMPLE / "answers.yaml"), "-o", str(out), "--templates", str(district)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1 and "leads outside its folder" in result.output and "秘密" not in result.output
+    assert not out.exists()
+    (district / "summary.html").unlink()
+    (district / "mine.html").write_text('<section id="summary">本区摘要</section>', encoding="utf-8")
+    (district / "summary.html").symlink_to(district / "mine.html")  # a link inside the folder is fine
+    assert runner.invoke(main, args).exit_code == 0 and "本区摘要" in out.read_text(encoding="utf-8")
