@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 
 from assess.district.league import League, rank_text
-from assess.packs.entry_workbook import text_cell
 from assess.packs.loading import load_pack
+from assess.packs.sheets import text_cell
 
 HEADERS = {
     "zh": ("名次", "名次区间", "社区", "总分", "等级", "受访者", "TOPSIS 贴近度", "排名", "维度得分", "指标得分"),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from assess.errors import AssessError
 from assess.packs.loading import LoadedPack
 from assess.packs.model import NumberQuestion, Question
+from assess.packs.sheets import text_cell
 from assess.packs.xlsform import number_bounds
 
 ID_HEADER = "respondent_id"
@@ -121,14 +122,6 @@ def template_bytes(loaded: LoadedPack, respondent: str = "resident", groups: tup
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def text_cell(sheet, row: int, column: int, value: str):
-    """A cell holding `value` as text, never as a formula (a pack text may begin with '=')."""
-    cell = sheet.cell(row=row, column=column)
-    cell.value = value
-    cell.data_type = "s"
-    return cell
 
 
 def help_lines(loaded: LoadedPack, columns: list[EntryColumn]) -> list[str]:

@@ -19,6 +19,7 @@ from assess.errors import AssessError
 from assess.i18n import Lang
 from assess.packs.loading import LoadedPack
 from assess.packs.model import NumberQuestion, Pack, Question
+from assess.packs.sheets import text_cell
 
 LANGUAGES: dict[str, str] = {"zh": "Chinese (zh)", "en": "English (en)"}
 NAME_START = re.compile(r"[A-Za-z_]")
@@ -228,6 +229,11 @@ def xlsform_bytes(form: XlsForm) -> bytes:
 
 
 def write_rows(sheet, columns: list[str], rows: list[dict[str, str]]) -> None:
-    sheet.append(columns)
-    for row in rows:
-        sheet.append([row.get(column, "") for column in columns])
+    """The header and the rows, every cell as text (a pack title beginning with '=' must stay a title)."""
+    for c, column in enumerate(columns, start=1):
+        text_cell(sheet, 1, c, column)
+    for r, row in enumerate(rows, start=2):
+        for c, column in enumerate(columns, start=1):
+            value = row.get(column, "")
+            if value != "":
+                text_cell(sheet, r, c, str(value))

@@ -112,3 +112,13 @@ def test_the_questionnaire_lists_every_question_with_its_options_in_order(all_ty
     assert result.exit_code == 0 and out.read_text(encoding="utf-8") == text
     again = runner.invoke(main, ["indicators", "questionnaire", "--pack", all_types.file, "-o", str(out)])
     assert again.exit_code == 1 and "--force" in again.output
+
+
+def test_the_xlsform_writes_a_formula_looking_title_as_text(tmp_path):
+    from assess.packs.xlsform import build_xlsform, xlsform_bytes
+
+    pack = tmp_path / "p.yaml"
+    pack.write_text(ALL_TYPES_PACK.replace("我信任社区党组织", "=cmd|' /C calc'!A0"), encoding="utf-8")
+    book = load_workbook(io.BytesIO(xlsform_bytes(build_xlsform(load_pack(pack)))))
+    cells = [c for row in book["survey"].iter_rows() for c in row if str(c.value).startswith("=cmd")]
+    assert cells and all(c.data_type == "s" for c in cells)
