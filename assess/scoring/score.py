@@ -3,8 +3,9 @@
 Every step can be redone by hand from the JSON: an answer becomes 0-100 on goalposts fixed in the pack
 (never relative to other communities); a question's score is the mean over the sources that answered it;
 each level above is the weighted mean of its answered children, weights renormalized over what was
-answered; coverage says how much of the weight was answered. Respondents are folded in one at a time into
-running sums, so a survey of any size is scored in constant memory.
+answered; coverage says how much of the weight was answered. Respondents are folded into running sums in
+fixed blocks (`collect`), so a survey of any size is scored in constant memory; a large CSV or workbook is
+read by column (`responses.columnar`) and gives exactly the sums the row-by-row reader gives.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from assess.scoring.weights import UNCERTAINTY_SPREAD, Weights, effective_weight
 INSUFFICIENT_COVERAGE = 0.5
 SCORE_DECIMALS = 2
 SHARE_DECIMALS = 4
-RELIABILITY_RESPONDENT = "resident"
 
 
 # -- step 3: weighted means up the tree ---------------------------------------------------------------
