@@ -60,10 +60,12 @@ def scoring_options(func):
     """
 
     @functools.wraps(func)
-    def with_reading(*args, strict: bool, include_rejected: bool, group_by: tuple[str, ...], **kwargs):
+    def with_reading(*args, strict: bool, include_rejected: bool, group_by: tuple[str, ...], column_map: Path | None,
+                     **kwargs):
         from assess.responses.reading import ReadOptions
 
-        reading = ReadOptions(strict=strict, include_rejected=include_rejected, group_by=tuple(group_by))
+        reading = ReadOptions(strict=strict, include_rejected=include_rejected, group_by=tuple(group_by),
+                              map_file=str(column_map) if column_map else None)
         return func(*args, reading=reading, **kwargs)
 
     options = [
@@ -83,6 +85,11 @@ def scoring_options(func):
         click.option(
             "--group-by", "group_by", multiple=True, metavar="COLUMN",
             help="按此列分组评价（如 楼栋、年龄段，可重复） / Score each group of residents in the column (repeatable)",
+        ),
+        click.option(
+            "--map", "column_map", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="MAP",
+            help="按核对过的列对照表读取居民数据（由 import --suggest-map 生成） / Read the residents' file "
+                 "through a checked column map",
         ),
         click.option(
             "--strict", is_flag=True,

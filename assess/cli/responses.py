@@ -140,7 +140,7 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
     from assess.packs.inherit import pack_reference_for
     from assess.packs.loading import load_pack
     from assess.responses.answer_file import dump_answer_file
-    from assess.responses.column_map import load_map, map_text
+    from assess.responses.column_map import map_text
     from assess.responses.column_map import suggest_map as suggestions
     from assess.responses.importing import import_file
     from assess.responses.reading import ReadOptions
@@ -153,8 +153,8 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
                      force=force)
         click.echo(f"{output}: 已写入对照表，请逐行核对后用 --map 读取 / written; check each line, then use --map")
         return
-    columns = tuple(load_map(column_map, loaded.pack).items()) if column_map else ()
-    options = ReadOptions(strict=strict, include_rejected=include_rejected, group_by=group_by, columns=columns)
+    options = ReadOptions(strict=strict, include_rejected=include_rejected, group_by=group_by,
+                          map_file=str(column_map) if column_map else None)
     reference = pack_reference_for(pack_ref or DEFAULT_PACK, loaded.file, output)
     result = import_file(export, loaded.pack, reference, community_name or export.stem, skip_bad_rows,
                          respondent, row, options)

@@ -18,12 +18,12 @@ from assess.responses.titles import normalized
 class ReadOptions:
     """`strict`: a column of no question is an error, not a warning; `include_rejected`: score submissions a
     reviewer rejected; `group_by`: the headers of columns that say which group a resident belongs to;
-    `columns`: a checked column map (header, question id or None), see `column_map`."""
+    `map_file`: a checked column map to read the file through (see `column_map`)."""
 
     strict: bool = False
     include_rejected: bool = False
     group_by: tuple[str, ...] = ()
-    columns: tuple[tuple[str, str | None], ...] = ()
+    map_file: str | None = None
 
 
 DEFAULT_READING = ReadOptions()

@@ -18,7 +18,7 @@ from assess.packs.loading import LoadedPack
 from assess.packs.model import Pack
 from assess.responses import kobo, residents_csv, wjx
 from assess.responses.answer_file import RespondentEntry, load_answer_file
-from assess.responses.column_map import mapped_table
+from assess.responses.column_map import load_map, mapped_table
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
 from assess.responses.tabular import SNIFF_BYTES, Table, open_table, regular_file_head
 
@@ -46,7 +46,7 @@ def read_respondents(
 
 def options_table(table: Table, pack: Pack, options: ReadOptions) -> Table:
     """The table as the options say to read it: through the column map, if one is given."""
-    return mapped_table(table, dict(options.columns), pack) if options.columns else table
+    return mapped_table(table, load_map(options.map_file, pack), pack) if options.map_file else table
 
 
 def table_respondents(
@@ -86,7 +86,9 @@ def columnar_table(path: Path | str, pack: LoadedPack, options: ReadOptions = DE
     from assess.responses.columnar import claims
 
     path = Path(path)
-    if options.group_by or options.columns or ANSWER_FILE_START.match(regular_file_head(path)[:SNIFF_BYTES]):
+    if options.group_by or options.map_file:
+        return None
+    if ANSWER_FILE_START.match(regular_file_head(path)[:SNIFF_BYTES]):
         return None
     table = open_table(path)
     if wjx.is_wjx(table.header) or kobo.is_export(table.header) or not claims(table):

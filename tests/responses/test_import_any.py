@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assess.cli import main
+from assess.responses.reading import ReadOptions
 from assess.scoring.score import score_file
 from tests.responses.test_kobo import all_types, respondents  # noqa: F401 -- all_types is a fixture
 from tests.responses.test_respondents import project_table, resident_questions, wjx_download
@@ -89,3 +90,14 @@ def test_an_answer_file_is_not_imported_again(survey, runner, tmp_path):
     loaded, _, answers, _ = survey
     result = runner.invoke(main, ["import", str(answers), "--pack", loaded.file, "-o", str(tmp_path / "o.yaml")])
     assert result.exit_code == 1 and "已是答卷文件" in result.output
+
+
+def test_score_reads_through_the_map_as_well(survey, runner, tmp_path):
+    loaded, people, answers, expected = survey
+    download = retitled(wjx_download(loaded, people, tmp_path / "wjx.csv", "text"), loaded)
+    draft = tmp_path / "map.yaml"
+    runner.invoke(main, ["import", str(download), "--pack", loaded.file, "--suggest-map", "-o", str(draft)])
+    result = runner.invoke(main, ["score", str(answers), "--respondents", str(download), "--map", str(draft),
+                                  "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert score_file(answers, download, reading=ReadOptions(map_file=str(draft))) == expected
