@@ -92,7 +92,7 @@ def test_the_report_has_the_groups_section(grouped, runner, tmp_path):
     args = ["report", str(EXAMPLE / "answers.yaml"), "--respondents", str(table), "--group-by", "楼栋", "-o", str(out)]
     assert runner.invoke(main, args).exit_code == 0
     html = out.read_text(encoding="utf-8")
-    assert "不同居民群体的评价" in html and "人数过少，不显示得分" in html and "评价最低的是" in html
+    assert "不同居民群体的评价" in html and "人数过少，不计分" in html and "评价最低的是" in html
     plain = tmp_path / "plain.html"
     runner.invoke(main, ["report", str(EXAMPLE / "answers.yaml"), "--respondents", str(EXAMPLE / "residents.csv"),
                          "-o", str(plain)])
