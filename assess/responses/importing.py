@@ -16,8 +16,7 @@ from assess.packs.model import Pack
 from assess.responses import kobo
 from assess.responses.answer_file import AnswerFile, Community
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
-from assess.responses.respondents import ANSWER_FILE_START, options_table, table_respondents
-from assess.responses.tabular import SNIFF_BYTES, open_table, regular_file_head
+from assess.responses.respondents import opened_table, options_table, table_respondents
 
 
 def import_file(
@@ -31,10 +30,10 @@ def import_file(
     options: ReadOptions = DEFAULT_READING,
 ) -> kobo.ImportResult:
     """The file's answers as an `AnswerFile` for `pack_ref`, with what happened to its rows."""
-    path = Path(path)
-    if ANSWER_FILE_START.match(regular_file_head(path)[:SNIFF_BYTES]):
+    opened = opened_table(path)
+    if opened is None:
         raise AssessError(f"{path}: 这已是答卷文件，无需导入 / this is already an answer file; nothing to import")
-    table = options_table(open_table(path), pack, options)
+    table = options_table(opened, pack, options)
     if kobo.is_export(table.header):
         return kobo.import_export(table, pack, pack_ref, community_name, skip_bad_rows, respondent, row, options)
     asked = [flag for flag, given in (("--skip-bad-rows", skip_bad_rows), ("--row", row is not None),

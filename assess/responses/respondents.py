@@ -30,18 +30,26 @@ ANSWER_FILE_START = re.compile(
 
 def read_respondents(
     path: Path | str, pack: LoadedPack, taken: Mapping[str, str] | None = None,
-    options: ReadOptions = DEFAULT_READING, notes: ReadNotes | None = None,
+    options: ReadOptions = DEFAULT_READING, notes: ReadNotes | None = None, table: Table | None = None,
 ) -> Iterator[RespondentEntry]:
     """The respondents of `path`, whatever supported kind of file it is (see the module's docstring).
 
     `taken` maps respondent ids the answer file already uses to where; a file that repeats one is refused at
-    the row (or line) that does. What was set aside without refusing the file is told in `notes`.
+    the row (or line) that does. What was set aside without refusing the file is told in `notes`. `table` is
+    the file already opened by `opened_table`, so that a workbook's sheet is not parsed twice.
     """
+    table = table or opened_table(path)
+    if table is None:
+        return answer_file_respondents(Path(path), pack, taken or {})
+    return table_respondents(options_table(table, pack.pack, options), pack.pack, taken, options, notes)
+
+
+def opened_table(path: Path | str) -> Table | None:
+    """The file as a table, or None when it is an answer file written by `assess import`."""
     path = Path(path)
-    head = regular_file_head(path)
-    if ANSWER_FILE_START.match(head[:SNIFF_BYTES]):
-        return answer_file_respondents(path, pack, taken or {})
-    return table_respondents(options_table(open_table(path), pack.pack, options), pack.pack, taken, options, notes)
+    if ANSWER_FILE_START.match(regular_file_head(path)[:SNIFF_BYTES]):
+        return None
+    return open_table(path)
 
 
 def options_table(table: Table, pack: Pack, options: ReadOptions) -> Table:
@@ -80,17 +88,11 @@ def answer_file_respondents(path: Path, pack: LoadedPack, taken: Mapping[str, st
     return iter(loaded.data.respondents)
 
 
-def columnar_table(path: Path | str, pack: LoadedPack, options: ReadOptions = DEFAULT_READING) -> Table | None:
-    """The table, if the columnar reader takes it (a large plain CSV in the project's layout, read without
-    groups or a column map); None: read it with `read_respondents`."""
+def columnar_ready(table: Table | None, options: ReadOptions = DEFAULT_READING) -> bool:
+    """Whether the columnar reader takes the table: a large plain CSV or workbook in the project's layout,
+    read without groups or a column map (else `read_respondents` reads it row by row)."""
     from assess.responses.columnar import claims
 
-    path = Path(path)
-    if options.group_by or options.map_file:
-        return None
-    if ANSWER_FILE_START.match(regular_file_head(path)[:SNIFF_BYTES]):
-        return None
-    table = open_table(path)
-    if wjx.is_wjx(table.header) or kobo.is_export(table.header) or not claims(table):
-        return None
-    return table
+    if table is None or options.group_by or options.map_file:
+        return False
+    return not wjx.is_wjx(table.header) and not kobo.is_export(table.header) and claims(table)

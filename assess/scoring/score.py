@@ -21,7 +21,7 @@ from assess.responses.answer_file import AnswerFile, LoadedAnswers, RespondentEn
 from assess.responses.checked import CheckedAnswers
 from assess.responses.columnar import CodedRows, RowPathNeeded, coded_respondents
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
-from assess.responses.respondents import columnar_table, read_respondents
+from assess.responses.respondents import columnar_ready, opened_table, read_respondents
 from assess.scoring.collect import Collector, QuestionTally
 from assess.scoring.groups import group_scores
 from assess.scoring.results import (
@@ -222,8 +222,8 @@ def score_loaded(
     notes = ReadNotes()
     rows = Counted(iter(()))
     result = None
-    table = columnar_table(respondents_csv, loaded.pack, reading) if respondents_csv and watch is iter else None
-    if table is not None:
+    table = opened_table(respondents_csv) if respondents_csv is not None else None
+    if watch is iter and columnar_ready(table, reading):
         try:
             rows = Counted(coded_respondents(table, loaded.pack.pack, loaded.respondent_places()))
             result = score_checked(loaded.pack, loaded.data, rows, weights, allow_inconsistent, uncertainty, seed)
@@ -231,8 +231,9 @@ def score_loaded(
             result = None  # read again row by row, which reports every problem of the file at its row
     if result is None:
         if respondents_csv is not None:
-            rows = Counted(watch(read_respondents(respondents_csv, loaded.pack, loaded.respondent_places(), reading,
-                                                  notes)), keep=bool(reading.group_by))
+            residents = read_respondents(respondents_csv, loaded.pack, loaded.respondent_places(), reading, notes,
+                                         table)
+            rows = Counted(watch(residents), keep=bool(reading.group_by))
         result = score_checked(loaded.pack, loaded.data, rows, weights, allow_inconsistent, uncertainty, seed)
     result.warnings[:0] = [bilingual(zh, en) for zh, en in notes.warnings]
     if respondents_csv is not None and rows.count == 0:

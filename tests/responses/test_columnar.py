@@ -8,10 +8,10 @@ import pytest
 
 from assess.errors import AssessError
 from assess.responses import columnar
-from assess.responses.respondents import columnar_table
+from assess.responses.respondents import columnar_ready, opened_table
 from assess.scoring.score import score_file
-from tests.responses.test_kobo import all_types, respondents  # noqa: F401 -- all_types is a fixture
-from tests.responses.test_respondents import project_cell, resident_questions
+from tests.responses.test_kobo import all_types, cell, respondents  # noqa: F401 -- all_types is a fixture
+from tests.responses.test_respondents import resident_questions
 
 ROWS = 9_000  # over two of the collector's blocks of 4,096
 
@@ -22,7 +22,7 @@ def big_csv(loaded, path, people, extra_rows=()):
         writer = csv.writer(handle)
         writer.writerow(["respondent_id", *(q.title.zh if n % 2 else q.id for n, q in enumerate(questions))])
         for n, person in enumerate(people):
-            writer.writerow([person.id, *(project_cell(q, person.answers.get(q.id)) for q in questions)])
+            writer.writerow([person.id, *(cell(q, person.answers.get(q.id)) for q in questions)])
             if n == 100:
                 writer.writerow([""] * (len(questions) + 1))  # a blank row, skipped by both readers
                 writer.writerow([" "] * (len(questions) + 1))
@@ -51,7 +51,7 @@ def row_by_row(monkeypatch):
 def test_the_columnar_reader_takes_a_large_csv_and_scores_it_exactly(survey, tmp_path, monkeypatch):
     loaded, people, answers = survey
     path = big_csv(loaded, tmp_path / "big.csv", people)
-    assert columnar_table(path, loaded) is not None
+    assert columnar_ready(opened_table(path))
     used = []
     real = columnar.coded_respondents
     monkeypatch.setattr("assess.scoring.score.coded_respondents",
@@ -66,7 +66,7 @@ def test_the_columnar_reader_takes_a_large_csv_and_scores_it_exactly(survey, tmp
 def test_a_problem_anywhere_gives_the_row_by_row_messages(bad, survey, tmp_path, monkeypatch):
     loaded, people, answers = survey
     questions = resident_questions(loaded)
-    good = [p.id, *(project_cell(q, people[0].answers.get(q.id)) for q in questions)] if (p := people[0]) else []
+    good = [people[0].id, *(cell(q, people[0].answers.get(q.id)) for q in questions)]
     extra = {
         "cell": [["late", *["9"] * len(questions)]],
         "duplicate id": [good],
@@ -97,8 +97,8 @@ def test_a_large_workbook_is_read_by_column_to_the_same_score(survey, tmp_path, 
             sheet.append(row if n == 0 else [int(c) if c.isdigit() else c for c in row])
     path = tmp_path / "big.xlsx"
     book.save(path)
-    table = columnar_table(path, loaded)
-    assert table is not None and table.kind == "xlsx"
+    table = opened_table(path)
+    assert columnar_ready(table) and table.kind == "xlsx"
     fast = score_file(answers, path)
     row_by_row(monkeypatch)
     assert score_file(answers, path) == fast

@@ -28,6 +28,7 @@ from assess.scoring.score import score_file
 from tests.responses.test_kobo import (  # noqa: F401 -- all_types is a fixture
     KOBO_META,
     all_types,
+    cell,
     form_questions,
     respondents,
     write_export,
@@ -63,21 +64,11 @@ def write_table(path: Path, header: list, rows: list[list], encoding: str = "utf
     return path
 
 
-def project_cell(question, value):
-    if value is None:
-        return ""
-    if question.type == "yes_no":
-        return "yes" if value else "no"
-    if question.type == "multi_choice":
-        return " ".join(value)
-    return value
-
-
 def project_table(loaded, people, path: Path, headers: str = "id", **kw) -> Path:
     questions = resident_questions(loaded)
     names = {"id": lambda q: q.id, "zh": lambda q: q.title.zh, "en": lambda q: q.title.en}[headers]
     header = ["respondent_id" if headers != "zh" else "受访者编号", *(names(q) for q in questions)]
-    rows = [[p.id, *(project_cell(q, p.answers.get(q.id)) for q in questions)] for p in people]
+    rows = [[p.id, *(cell(q, p.answers.get(q.id)) for q in questions)] for p in people]
     return write_table(path, header, rows, **kw)
 
 
