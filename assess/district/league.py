@@ -2,9 +2,9 @@
 
 Each community is scored exactly as `assess score` scores it (in a pool of processes, one per core); a
 community whose files have problems is listed with them and the others are still scored, unless `strict`.
-With objective weights (entropy, CRITIC, combined) the dimension weights come from the spread of the
-communities' dimension scores (see `objective`), and a community's overall score is the weighted mean of
-its scored dimensions. Ranks are by overall score, or by TOPSIS closeness; with `uncertainty` draws the
+With objective weights (entropy, CRITIC, combined) the indicator weights within each dimension and then
+the dimension weights come from the spread of the communities' scores, and every community is scored
+again under them (see `reweigh`). Ranks are by overall score, or by TOPSIS closeness; with `uncertainty` draws the
 dimension weights are perturbed by ±25 % (as `assess score --uncertainty`), the ranking is redone for
 every draw, and each community's rank interval is the 5th–95th percentile of its ranks.
 """
@@ -19,16 +19,15 @@ from pathlib import Path
 
 import numpy as np
 
-from assess.district.objective import combined_weights, critic_weights, entropy_weights
+from assess.district.reweigh import OBJECTIVE, objective_weights, rescore
 from assess.district.rounds import Member, Round
 from assess.district.topsis import closeness
 from assess.errors import AssessError
 from assess.packs.loading import load_pack
 from assess.scoring.results import ScoreResult
-from assess.scoring.weights import UNCERTAINTY_SPREAD, effective_weights
+from assess.scoring.weights import UNCERTAINTY_SPREAD, Weights, effective_weights
 
 SCORING_MODES = ("declared", "equal", "ahp")
-DISTRICT_WEIGHTS = (*SCORING_MODES, "entropy", "critic", "combined")
 RANK_LOW, RANK_HIGH = 5, 95  # percentiles of the rank over the weight draws
 
 
@@ -51,9 +50,11 @@ class League:
     weights_method: str
     rank_by: str
     dimension_weights: dict[str, float]
+    indicator_weights: dict[str, dict[str, float]]  # dimension id -> indicator id -> share within it
     standings: list[Standing]
     failed: list[tuple[Member, str]] = field(default_factory=list)
     uncertainty: int = 0
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) on how the weights were found
 
 
 def score_member(member: Member, pack_ref: str | None, mode: str) -> ScoreResult | str:
@@ -119,38 +120,39 @@ def score_round(
             f"{done[0][0].id}; all communities of a round share one pack (give it with --pack)"
         )
     pack = load_pack(done[0][1].pack.file).pack
+    used, notes = round_weights(pack, weights, [r for _, r in done])
+    if weights in OBJECTIVE:
+        done = [(member, rescore(pack, result, used)) for member, result in done]
     dims = [d.id for d in pack.dimensions]
     matrix = np.array([[score_of(r, d) for d in dims] for _, r in done], dtype=float)
-    dim_weights = dimension_weights(pack, weights, matrix, [d.title.zh for d in pack.dimensions])
-    standings = [
-        Standing(member, result, result.overall.score if weights in SCORING_MODES else weighted(row, dim_weights))
-        for (member, result), row in zip(done, matrix, strict=True)
-    ]
-    league = League(round_, weights, rank_by, dict(zip(dims, dim_weights.tolist(), strict=True)), standings,
-                    failed, uncertainty)
+    dim_weights = np.array([used.dimensions[d] for d in dims], dtype=float)
+    dim_weights /= dim_weights.sum()
+    standings = [Standing(member, result, result.overall.score) for member, result in done]
+    league = League(round_, weights, rank_by, dict(zip(dims, dim_weights.tolist(), strict=True)),
+                    within_dimensions(pack, used), standings, failed, uncertainty, notes)
     rank(league, matrix, dim_weights, uncertainty, seed)
     return league
+
+
+def round_weights(pack, method: str, results: list[ScoreResult]) -> tuple[Weights, list[tuple[str, str]]]:
+    """The weights the round is scored with: the pack's (as `assess score --weights`), or objective ones."""
+    if method in OBJECTIVE:
+        return objective_weights(pack, method, results)
+    return effective_weights(pack, method, allow_inconsistent=True), []
+
+
+def within_dimensions(pack, weights: Weights) -> dict[str, dict[str, float]]:
+    """Each dimension's indicator weights as shares summing to 1 within it."""
+    shares = {}
+    for dim in pack.dimensions:
+        total = sum(weights.indicators[i.id] for i in dim.indicators)
+        shares[dim.id] = {i.id: weights.indicators[i.id] / total for i in dim.indicators}
+    return shares
 
 
 def score_of(result: ScoreResult, dimension: str) -> float:
     found = next(d.score for d in result.dimensions if d.id == dimension)
     return np.nan if found is None else found
-
-
-def dimension_weights(pack, method: str, matrix: np.ndarray, names: list[str]) -> np.ndarray:
-    """The dimension weights of `method`, summing to 1; objective ones from communities scored on every
-    dimension."""
-    if method in SCORING_MODES:
-        declared = effective_weights(pack, method, allow_inconsistent=True).dimensions
-        values = np.array([declared[d.id] for d in pack.dimensions], dtype=float)
-        return values / values.sum()
-    complete = matrix[~np.isnan(matrix).any(axis=1)]
-    if method == "entropy":
-        return entropy_weights(complete, names)
-    if method == "critic":
-        return critic_weights(complete, names)
-    subjective = dimension_weights(pack, "ahp" if pack.ahp is not None else "declared", matrix, names)
-    return combined_weights(subjective, entropy_weights(complete, names))
 
 
 def weighted(row: np.ndarray, weights: np.ndarray) -> float | None:
@@ -212,12 +214,14 @@ def league_json(league: League) -> dict:
         "round": league.round.label,
         "district": league.round.district,
         "pack": {"id": pack.id, "version": pack.version, "hash": pack.hash},
-        "weights": {"method": league.weights_method, "dimensions": league.dimension_weights},
+        "weights": {"method": league.weights_method, "dimensions": league.dimension_weights,
+                    "indicators": league.indicator_weights},
+        "notes": [{"zh": zh, "en": en} for zh, en in league.notes],
         "rank_by": league.rank_by,
         "uncertainty": league.uncertainty,
         "communities": [
             {"id": s.member.id, "name": s.result.community.name, "overall": s.overall,
-             "grade": s.result.overall.grade if league.weights_method in SCORING_MODES else None,
+             "grade": s.result.overall.grade,
              "rank": s.rank, "rank_low": s.rank_low, "rank_high": s.rank_high, "topsis": s.topsis,
              "respondents": s.result.respondents,
              "dimensions": {d.id: d.score for d in s.result.dimensions},

@@ -31,6 +31,7 @@ def test_every_community_scores_as_assess_score_and_ranks_follow_the_scores(roun
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["round"] == "2026年第一轮" and data["pack"]["id"] == "core" and data["failed"] == []
+    assert set(data["weights"]["indicators"]) == set(data["weights"]["dimensions"])
     for community in data["communities"]:
         alone = score_file(round_folder / community["id"] / "answers.yaml",
                            round_folder / community["id"] / "residents.csv")
@@ -48,7 +49,32 @@ def test_entropy_weights_come_from_the_dimension_scores(round_folder):
     expected = entropy_weights(matrix, [str(j) for j in range(matrix.shape[1])])
     assert list(league.dimension_weights.values()) == pytest.approx(expected.tolist())
     for standing, row in zip(league.standings, matrix, strict=True):
-        assert standing.overall == round(float(row @ expected), 2)
+        assert standing.overall == pytest.approx(float(row @ expected), abs=0.006)
+
+
+def test_entropy_weights_are_found_among_each_dimensions_indicators_first(round_folder):
+    """Issue 11: entropy among the indicators of each dimension (on the printed indicator scores), then the
+    dimension scores those weights give; every community is scored again under them."""
+    from assess.packs.loading import load_pack
+    from assess.scoring.score import score_file
+
+    league = score_round(load_round(round_folder), weights="entropy", uncertainty=0)
+    pack = load_pack("core").pack
+    alone = [score_file(round_folder / s.member.id / "answers.yaml", round_folder / s.member.id / "residents.csv")
+             for s in league.standings]
+    for dim in pack.dimensions:
+        ids = [i.id for i in dim.indicators]
+        rows = np.array([[{i.id: i.score for i in r.indicators}[j] for j in ids] for r in alone])
+        shares = league.indicator_weights[dim.id]
+        assert sum(shares.values()) == pytest.approx(1.0)
+        if len(ids) > 1 and not any(dim.title.en in en for _, en in league.notes):
+            assert [shares[j] for j in ids] == pytest.approx(entropy_weights(rows, ids).tolist())
+    standing = league.standings[0]
+    first_dim = pack.dimensions[0]
+    by_id = {i.id: i.score for i in standing.result.indicators}
+    mean = sum(league.indicator_weights[first_dim.id][i.id] * by_id[i.id] for i in first_dim.indicators)
+    assert standing.result.dimensions[0].score == pytest.approx(mean, abs=0.006)
+    assert standing.result.method.weights == "entropy" and standing.result.overall.grade is not None
 
 
 def test_topsis_ranks_by_closeness(round_folder, runner):
