@@ -5,8 +5,9 @@ community whose files have problems is listed with them and the others are still
 With objective weights (entropy, CRITIC, combined) the indicator weights within each dimension and then
 the dimension weights come from the spread of the communities' scores, and every community is scored
 again under them (see `reweigh`). Ranks are by overall score, or by TOPSIS closeness; with `uncertainty` draws the
-dimension weights are perturbed by ±25 % (as `assess score --uncertainty`), the ranking is redone for
-every draw, and each community's rank interval is the 5th–95th percentile of its ranks.
+weights are perturbed by ±25 % at every level (as `assess score --uncertainty`, see `draws`), the ranking
+is redone for every draw, and each community's rank interval is the 5th–95th percentile of its ranks; the
+same draws give the intervals of its overall and dimension scores, which trends compare changes with.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
+from assess.district.draws import intervals, round_draws
 from assess.district.reweigh import OBJECTIVE, objective_weights, rescore
 from assess.district.rounds import Member, Round
 from assess.district.topsis import closeness
 from assess.errors import AssessError
 from assess.packs.loading import load_pack
 from assess.scoring.results import ScoreResult
-from assess.scoring.weights import UNCERTAINTY_SPREAD, Weights, effective_weights
+from assess.scoring.weights import Weights, effective_weights
 
 SCORING_MODES = ("declared", "equal", "ahp")
 RANK_LOW, RANK_HIGH = 5, 95  # percentiles of the rank over the weight draws
@@ -42,6 +44,8 @@ class Standing:
     rank_low: int | None = None
     rank_high: int | None = None
     topsis: float | None = None
+    overall_interval: tuple[float, float] | None = None  # 5–95 % of the overall score over the weight draws
+    dimension_intervals: dict[str, tuple[float, float] | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -130,7 +134,7 @@ def score_round(
     standings = [Standing(member, result, result.overall.score) for member, result in done]
     league = League(round_, weights, rank_by, dict(zip(dims, dim_weights.tolist(), strict=True)),
                     within_dimensions(pack, used), standings, failed, uncertainty, notes)
-    rank(league, matrix, dim_weights, uncertainty, seed)
+    rank(league, pack, used, matrix, uncertainty, seed)
     return league
 
 
@@ -155,16 +159,12 @@ def score_of(result: ScoreResult, dimension: str) -> float:
     return np.nan if found is None else found
 
 
-def weighted(row: np.ndarray, weights: np.ndarray) -> float | None:
-    scored = ~np.isnan(row)
-    total = weights[scored].sum()
-    return None if total <= 0 else round(float((row[scored] * weights[scored]).sum() / total), 2)
-
-
-def rank(league: League, matrix: np.ndarray, weights: np.ndarray, draws: int, seed: int) -> None:
-    """Ranks (1 = best; ties share the better rank) and, with draws, their 5th–95th percentile interval."""
+def rank(league: League, pack, weights: Weights, matrix: np.ndarray, draws: int, seed: int) -> None:
+    """Ranks (1 = best; ties share the better rank) and, with draws, the 5th–95th percentile interval of
+    each community's rank and of its overall and dimension scores over the same draws (see `draws`)."""
     standings = league.standings
-    values = ranking_values(league.rank_by, matrix, weights, standings)
+    dim_weights = np.array(list(league.dimension_weights.values()))
+    values = ranking_values(league.rank_by, matrix, dim_weights, standings)
     if league.rank_by == "topsis":
         for standing, value in zip(standings, values, strict=True):
             standing.topsis = None if np.isnan(value) else round(float(value), 4)
@@ -172,32 +172,40 @@ def rank(league: League, matrix: np.ndarray, weights: np.ndarray, draws: int, se
         standing.rank = place
     if not draws:
         return
-    rng = np.random.default_rng(seed)
+    drawn = round_draws(pack, weights, [s.result for s in standings], draws, seed)
     places = np.empty((draws, len(standings)))
     for n in range(draws):
-        shaken = weights * rng.uniform(1 - UNCERTAINTY_SPREAD, 1 + UNCERTAINTY_SPREAD, size=len(weights))
-        shaken /= shaken.sum()
-        drawn = ranking_values(league.rank_by, matrix, shaken, None)
-        places[n] = [np.nan if p is None else p for p in ranks_of(drawn)]
+        if league.rank_by == "topsis":
+            shown = ranking_values("topsis", drawn.dimensions[:, :, n], dim_weights, None)
+        else:
+            shown = drawn.overall[:, n]
+        places[n] = [np.nan if p is None else p for p in ranks_of(shown)]
+    overall_low, overall_high = intervals(drawn.overall)
+    dims_low, dims_high = intervals(drawn.dimensions)
+    dims = list(league.dimension_weights)
     for j, standing in enumerate(standings):
         column = places[:, j]
         if standing.rank is not None and not np.isnan(column).all():
             low, high = np.nanpercentile(column, [RANK_LOW, RANK_HIGH], method="inverted_cdf")
             standing.rank_low, standing.rank_high = int(low), int(high)
+        standing.overall_interval = interval(overall_low[j], overall_high[j])
+        standing.dimension_intervals = {d: interval(dims_low[j, k], dims_high[j, k]) for k, d in enumerate(dims)}
+
+
+def interval(low: float, high: float) -> tuple[float, float] | None:
+    return None if np.isnan(low) else (round(float(low), 2), round(float(high), 2))
 
 
 def ranking_values(rank_by: str, matrix: np.ndarray, weights: np.ndarray, standings) -> np.ndarray:
-    """What is ranked: TOPSIS closeness (communities scored on every dimension), else the overall score
-    (the communities' own overall scores for the base ranking, the weighted mean of dimensions for draws)."""
+    """What is ranked: TOPSIS closeness (of the communities scored on every dimension), or the overall
+    score (the communities' own, for the base ranking)."""
     if rank_by == "topsis":
         values = np.full(len(matrix), np.nan)
         complete = ~np.isnan(matrix).any(axis=1)
         if complete.sum() >= 2:
             values[complete] = closeness(matrix[complete], weights)
         return values
-    if standings is not None:
-        return np.array([np.nan if s.overall is None else s.overall for s in standings])
-    return np.array([np.nan if (v := weighted(row, weights)) is None else v for row in matrix])
+    return np.array([np.nan if s.overall is None else s.overall for s in standings])
 
 
 def ranks_of(values: np.ndarray) -> list[int | None]:
@@ -223,6 +231,8 @@ def league_json(league: League) -> dict:
             {"id": s.member.id, "name": s.result.community.name, "overall": s.overall,
              "grade": s.result.overall.grade,
              "rank": s.rank, "rank_low": s.rank_low, "rank_high": s.rank_high, "topsis": s.topsis,
+             "overall_interval": list(s.overall_interval) if s.overall_interval else None,
+             "dimension_intervals": {d: list(v) if v else None for d, v in s.dimension_intervals.items()},
              "respondents": s.result.respondents,
              "dimensions": {d.id: d.score for d in s.result.dimensions},
              "indicators": {i.id: i.score for i in s.result.indicators}}
