@@ -90,3 +90,9 @@ def manifest_round(manifest: Path, label: str | None) -> Round:
     name = district.get("zh") if isinstance(district, dict) else (str(district) if district else None)
     return Round(label or str(data.get("round") or base.resolve().name), name,
                  str(data["pack"]) if data.get("pack") else None, members)
+
+
+def round_identity(path: Path | str, label: str | None = None) -> tuple[str, str]:
+    """(district, label) under which the round is stored: the manifest's district ("" for a bare folder)."""
+    round_ = load_round(path, label)
+    return round_.district or "", round_.label

@@ -63,3 +63,31 @@ def fill(sheet, header: list[str], rows: list[list]) -> None:
                 cell = sheet.cell(row=r, column=c, value=value)
                 if isinstance(value, float):
                     cell.number_format = "0.0000" if header[c - 1].startswith("TOPSIS") else "0.0"
+
+
+TREND_HEADERS = {
+    "zh": ("社区", "总分变化", "变化是否超出不确定性", "上轮名次", "本轮名次", "变化"),
+    "en": ("Community", "Overall change", "Beyond the uncertainty", "Rank before", "Rank now", "Changes"),
+}
+
+
+def trend_workbook(trend, lang: str = "zh") -> bytes:
+    """The changes since an earlier round: one row per community, one column per compared dimension."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    words = TREND_HEADERS[lang]
+    titles = {e: (r["title_zh"] if lang == "zh" else r["title_en"]) for e, r in trend.now.definitions.items()}
+    yes_no = {True: "是" if lang == "zh" else "yes", False: "否" if lang == "zh" else "no", None: None}
+    book = Workbook()
+    sheet = book.active
+    sheet.title = words[5]
+    rows = [[c.name, c.overall_change, yes_no[c.real_change], c.rank_before, c.rank_now,
+             *(c.dimensions[d] for d in trend.dimensions)] for c in trend.changes]
+    fill(sheet, [*words[:5], *(titles[d] for d in trend.dimensions)], rows)
+    sheet.freeze_panes = "B2"
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
