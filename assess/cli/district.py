@@ -23,29 +23,58 @@ def district() -> None:
     """街道、区县一轮评估 / A round of communities: scores, objective weights, honest ranks."""
 
 
+def round_options(command):
+    """What scoring a round takes: the options of `district score`, `district report` and their storing."""
+    for option in reversed([
+        click.argument("round_path", metavar="ROUND", type=click.Path(path_type=Path)),
+        pack_option,
+        click.option("--round", "label", default=None, metavar="LABEL",
+                     help="轮次名称（默认：文件夹名） / Round label"),
+        click.option("--weights", type=click.Choice(WEIGHTS), default="declared", show_default=True,
+                     help="权重：指标包、等权、AHP、熵权、CRITIC、组合 / Weights: pack, equal, AHP, entropy, CRITIC, "
+                          "combined"),
+        click.option("--rank-by", type=click.Choice(["score", "topsis"]), default="score", show_default=True,
+                     help="按总分或 TOPSIS 贴近度排序 / Rank by overall score or TOPSIS closeness"),
+        click.option("--uncertainty", type=click.IntRange(0, 100_000), default=1000, show_default=True, metavar="N",
+                     help="权重扰动次数，给出名次区间 / Weight draws for the rank intervals (0: none)"),
+        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+                     help="Random seed / 随机种子"),
+        click.option("--strict", is_flag=True, help="任一社区有问题即停止 / Stop at the first community with problems"),
+        db_option,
+        click.option("--no-history", is_flag=True,
+                     help="不存入历史数据库 / Do not store the round in the history database"),
+    ]):
+        command = option(command)
+    return command
+
+
+def run_round(round_path: Path, **given):
+    """Score (and store) the round with the shared options, showing progress on stderr."""
+    from assess.district.history import safe_url
+    from assess.district.rounds import load_round
+    from assess.district.workflow import RoundOptions, score_and_store
+
+    options = RoundOptions(pack=given["pack_ref"], label=given["label"], weights=given["weights"],
+                           rank_by=given["rank_by"], uncertainty=given["uncertainty"], seed=given["seed"],
+                           strict=given["strict"], db=given["db"], store=not given["no_history"])
+    total = len(load_round(round_path, options.label).members)
+    counter = iter(range(1, total + 1))
+    league, url = score_and_store(round_path, options,
+                                  progress=lambda m: click.echo(f"[{next(counter)}/{total}] {m.id}", err=True))
+    if url is not None:
+        click.echo(f"已存入历史数据库 / stored in {safe_url(url)}", err=True)
+    return league, url
+
+
 @district.command("score")
-@click.argument("round_path", metavar="ROUND", type=click.Path(path_type=Path))
-@pack_option
-@click.option("--round", "label", default=None, metavar="LABEL", help="轮次名称（默认：文件夹名） / Round label")
-@click.option("--weights", type=click.Choice(WEIGHTS), default="declared", show_default=True,
-              help="权重：指标包、等权、AHP、熵权、CRITIC、组合 / Weights: pack, equal, AHP, entropy, CRITIC, combined")
-@click.option("--rank-by", type=click.Choice(["score", "topsis"]), default="score", show_default=True,
-              help="按总分或 TOPSIS 贴近度排序 / Rank by overall score or TOPSIS closeness")
-@click.option("--uncertainty", type=click.IntRange(0, 100_000), default=1000, show_default=True, metavar="N",
-              help="权重扰动次数，给出名次区间 / Weight draws for the rank intervals (0: none)")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed / 随机种子")
-@click.option("--strict", is_flag=True, help="任一社区有问题即停止 / Stop at the first community with problems")
+@round_options
 @lang_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
               show_default=True, help="Output format; xlsx needs -o / 输出格式")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="The file to write (needed for xlsx) / 输出文件")
 @click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
-@db_option
-@click.option("--no-history", is_flag=True, help="不存入历史数据库 / Do not store the round in the history database")
-def district_score(round_path: Path, pack_ref: str | None, label: str | None, weights: str, rank_by: str,
-                   uncertainty: int, seed: int, strict: bool, lang: str, fmt: str, output: Path | None,
-                   force: bool, db: str | None, no_history: bool) -> None:
+def district_score(round_path: Path, lang: str, fmt: str, output: Path | None, force: bool, **given) -> None:
     """为一轮中的每个社区计分并排序 / Score every community of a round and rank them with their uncertainty.
 
     ROUND is a folder with one sub-folder per community (answers.yaml and a residents' file), or a
@@ -55,29 +84,14 @@ def district_score(round_path: Path, pack_ref: str | None, label: str | None, we
 
     Example: assess district score 2026年第一轮 --weights entropy --format json
     """
-    from assess.district.league import league_json, league_table, score_round
-    from assess.district.rounds import load_round
+    from assess.district.league import league_json, league_table
     from assess.files import refuse_existing, write_atomic
 
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx 需要 -o 文件名.xlsx / --format xlsx needs -o FILE.xlsx")
     if output is not None:
         refuse_existing([output], force)
-    round_ = load_round(round_path, label)
-    total = len(round_.members)
-    counter = iter(range(1, total + 1))
-    league = score_round(
-        round_, pack_ref, weights, rank_by, uncertainty, seed, strict,
-        progress=lambda m: click.echo(f"[{next(counter)}/{total}] {m.id}", err=True),
-    )
-    if not no_history:
-        from assess.district.history import database_url, open_history, safe_url, store_league
-        from assess.packs.loading import load_pack
-
-        url = database_url(db, round_path)
-        with open_history(url) as history:
-            store_league(history, league, load_pack(league.standings[0].result.pack.file).pack)
-        click.echo(f"已存入历史数据库 / stored in {safe_url(url)}", err=True)
+    league, _ = run_round(round_path, **given)
     if fmt == "xlsx":
         from assess.district.workbook import league_workbook
 
@@ -91,6 +105,71 @@ def district_score(round_path: Path, pack_ref: str | None, label: str | None, we
         click.echo(f"{output}: 已写入 / written")
     else:
         click.echo(text, nl=False)
+
+
+@district.command("report")
+@round_options
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The report file to write (.pdf or .html) / 报告文件")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default=None,
+              help="pdf or html (default: from the file name, else pdf) / 报告格式")
+@click.option("--since", default=None, metavar="LABEL",
+              help="与哪一轮比较（默认：最近存入的另一轮） / The earlier round for the trend (default: the latest "
+                   "other stored round)")
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="DIR",
+              help="A district's own templates, CSS or texts.yaml / 自定义模板")
+@lang_option
+@click.option("--force", is_flag=True, help="Overwrite an existing report / 覆盖已有文件")
+def district_report(round_path: Path, output: Path, fmt: str | None, since: str | None, templates: Path | None,
+                    lang: str, force: bool, **given) -> None:
+    """街道（区）汇总报告 / The district's report: league with rank ranges, heat map, district action plan, trend.
+
+    Example: assess district report 2026 -o 街道汇总报告.pdf --lang zh
+    """
+    from assess.district.report import district_html, district_pdf
+    from assess.district.report_data import build_district_report
+    from assess.district.workflow import trend_since
+    from assess.files import refuse_existing, write_atomic
+    from assess.report.pdf import report_format
+
+    fmt = report_format(output, fmt)
+    refuse_existing([output], force)
+    league, url = run_round(round_path, **given)
+    report = build_district_report(league, trend_since(url, league, since))
+    if fmt == "html":
+        write_atomic(output, district_html(report, lang, templates), force=force)
+        click.echo(f"{output}: 已写入 / written")
+        return
+    rendered = district_pdf(report, lang, templates)
+    write_atomic(output, rendered.pdf, force=force)
+    click.echo(f"{output}: 已写入，共 {rendered.pages} 页 / written, {rendered.pages} pages")
+
+
+@district.command("reports")
+@click.argument("round_path", metavar="ROUND", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the reports / 输出文件夹")
+@pack_option
+@click.option("--round", "label", default=None, metavar="LABEL", help="轮次名称 / Round label")
+@lang_option
+@click.option("--force", is_flag=True, help="Overwrite reports already in the folder / 覆盖已有文件")
+def district_reports(round_path: Path, out_dir: Path, pack_ref: str | None, label: str | None, lang: str,
+                     force: bool) -> None:
+    """为一轮中的每个社区生成报告 / Every community's own report, in parallel, with progress.
+
+    Example: assess district reports 2026 -o 2026年社区报告
+    """
+    from assess.district.workflow import community_reports
+
+    def shown(member: str, path: Path | None, problem: str | None) -> None:
+        click.echo(f"{member}: {path}" if path else f"{member}: 未生成 / not written: {problem}", err=True)
+
+    done = community_reports(round_path, out_dir, lang, pack_ref, force, label, progress=shown)
+    failed = [d for d in done if d[1] is None]
+    click.echo(f"{len(done) - len(failed)} 份报告已写入 {out_dir} / reports written" +
+               (f"；{len(failed)} 个社区未生成 / {len(failed)} not written" if failed else ""))
+    if failed:
+        raise SystemExit(1)
 
 
 def json_text(data: dict) -> str:

@@ -1,0 +1,55 @@
+"""The district's heat map: communities (rows, in league order) × dimensions (columns), as SVG.
+
+Each cell is shaded by the score's grade band and shows the score, so the map reads in black and white as
+well as in colour; drawn with the community report's chart helpers (escaped labels, fixed decimals).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from markupsafe import Markup
+
+from assess.report.charts import num, svg, text_lines, wrap
+
+WIDTH = 490.0
+NAME_WIDTH = 120.0
+HEADER = 46.0
+ROW = 17.0
+SIZE = 7.5
+SHADES = {"excellent": "#1e6b34", "good": "#6f9e72", "fair": "#e0a84a", "weak": "#c9574f", None: "#e6e6e6"}
+LIGHT_TEXT = {"excellent", "weak"}
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    name: str
+    cells: Sequence[tuple[float | None, str | None]]  # (score, grade id) per dimension
+
+
+def heat_map(columns: Sequence[str], rows: Sequence[HeatRow], title: str) -> Markup:
+    cell_width = (WIDTH - NAME_WIDTH) / max(len(columns), 1)
+    body = [header(columns, cell_width)]
+    for r, row in enumerate(rows):
+        y = HEADER + r * ROW
+        name = wrap(row.name, NAME_WIDTH - 6, SIZE, max_lines=1)
+        body.append(text_lines(name, NAME_WIDTH - 4, y + ROW / 2, SIZE, "end"))
+        for c, (score, grade) in enumerate(row.cells):
+            x = NAME_WIDTH + c * cell_width
+            body.append(f'<rect x="{num(x + 0.5)}" y="{num(y + 0.5)}" width="{num(cell_width - 1)}" '
+                        f'height="{num(ROW - 1)}" fill="{SHADES.get(grade, SHADES[None])}"/>')
+            label = "—" if score is None else f"{score:.1f}"
+            colour = "#ffffff" if grade in LIGHT_TEXT else "#222222"
+            body.append(f'<text x="{num(x + cell_width / 2)}" y="{num(y + ROW / 2 + SIZE * 0.35)}" '
+                        f'font-size="{num(SIZE)}" text-anchor="middle" fill="{colour}">{escape(label)}</text>')
+    return svg(WIDTH, HEADER + len(rows) * ROW + 4, "".join(body), title)
+
+
+def header(columns: Sequence[str], cell_width: float) -> str:
+    parts = []
+    for c, column in enumerate(columns):
+        lines = wrap(column, cell_width - 4, SIZE, max_lines=4)
+        parts.append(text_lines(lines, NAME_WIDTH + c * cell_width + cell_width / 2, HEADER / 2, SIZE, "middle"))
+    return "".join(parts)

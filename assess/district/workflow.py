@@ -1,0 +1,111 @@
+"""The district commands' work, as plain functions: score a round and store it, find the trend since an
+earlier stored round, write every community's own report in parallel."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from assess.district.history import database_url, load_stored, open_history, store_league, stored_rounds
+from assess.district.league import League, score_round
+from assess.district.rounds import Member, load_round
+from assess.district.trend import Trend, compare
+from assess.errors import AssessError
+from assess.packs.loading import load_pack
+
+
+@dataclass(frozen=True)
+class RoundOptions:
+    pack: str | None = None
+    label: str | None = None
+    weights: str = "declared"
+    rank_by: str = "score"
+    uncertainty: int = 1000
+    seed: int = 0
+    strict: bool = False
+    db: str | None = None
+    store: bool = True
+
+
+def score_and_store(round_path: Path, options: RoundOptions,
+                    progress: Callable[[Member], None] | None = None) -> tuple[League, str | None]:
+    """The round's league, stored in the history database unless `options.store` is False; and its URL."""
+    round_ = load_round(round_path, options.label)
+    league = score_round(round_, options.pack, options.weights, options.rank_by, options.uncertainty,
+                         options.seed, options.strict, progress)
+    if not options.store:
+        return league, None
+    url = database_url(options.db, round_path)
+    with open_history(url) as history:
+        store_league(history, league, load_pack(league.standings[0].result.pack.file).pack)
+    return league, url
+
+
+def trend_since(url: str | None, league: League, since: str | None) -> Trend | None:
+    """The trend from `since` (default: the district's most recently stored other round) to this round."""
+    if url is None:
+        return None
+    district = league.round.district or ""
+    with open_history(url) as history:
+        if since is None:
+            others = [r for r in stored_rounds(history, district) if r["label"] != league.round.label]
+            if not others:
+                return None
+            since = others[-1]["label"]
+        return compare(load_stored(history, league.round.label, district), load_stored(history, since, district))
+
+
+def community_report(member: Member, out_dir: Path, stem: str, lang: str, pack: str | None,
+                     force: bool) -> tuple[str, Path | None, str | None]:
+    """One community's report as PDF (run in a worker process); (member id, file, problem)."""
+    from assess.files import write_atomic
+    from assess.report.community import report_pdf
+    from assess.report.data import build_report
+
+    try:
+        data = build_report(member.answers, member.respondents, pack)
+        path = out_dir / f"{stem}.{lang}.pdf"
+        write_atomic(path, report_pdf(data, lang).pdf, force=force)
+        return member.id, path, None
+    except AssessError as exc:
+        return member.id, None, str(exc)
+
+
+def community_reports(round_path: Path, out_dir: Path, lang: str, pack: str | None = None, force: bool = False,
+                      label: str | None = None, progress: Callable[[str, Path | None, str | None], None] | None = None,
+                      workers: int | None = None) -> list[tuple[str, Path | None, str | None]]:
+    """Every community's report, in parallel over the machine's cores; problems are returned, not raised."""
+    from assess.files import refuse_existing
+
+    round_ = load_round(round_path, label)
+    stems = distinct_stems(round_.members)
+    planned = [out_dir / f"{stems[m.id]}.{lang}.pdf" for m in round_.members]
+    refuse_existing(planned, force)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    workers = workers or min(len(round_.members), os.cpu_count() or 1)
+    done = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(community_report, m, out_dir, stems[m.id], lang, pack, force) for m in round_.members]
+        for future in as_completed(futures):
+            done.append(future.result())
+            if progress is not None:
+                progress(*done[-1])
+    order = {m.id: n for n, m in enumerate(round_.members)}
+    return sorted(done, key=lambda d: order[d[0]])
+
+
+def distinct_stems(members: list[Member]) -> dict[str, str]:
+    """A safe file name per community, from its folder name (which is unique in the round)."""
+    from assess.report.demo import safe_file_stem
+
+    stems: dict[str, str] = {}
+    for n, member in enumerate(members, 1):
+        stem = candidate = safe_file_stem(member.id, fallback=f"community-{n}")
+        number = 2
+        while candidate in stems.values():
+            candidate, number = f"{stem}-{number}", number + 1
+        stems[member.id] = candidate
+    return stems
