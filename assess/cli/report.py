@@ -86,11 +86,20 @@ def report_command(
               show_default=True, help="Folder for the reports / 输出文件夹")
 @click.option("--force", is_flag=True, help="Overwrite reports already in the folder / 覆盖已有文件")
 def demo_command(out_dir: Path, force: bool) -> None:
-    """为内置的虚构示例社区生成中英文报告 / Reports for the bundled FICTIONAL example communities.
+    """为内置的虚构示例社区和示例街道生成中英文报告 / Reports for the bundled FICTIONAL example communities
+    and a fictional sub-district of twelve communities over two rounds (district report and workbook).
 
     Example: assess demo -o assess-demo
     """
+    from assess.district.demo import guarded, run_district_demo
+    from assess.files import refuse_existing
     from assess.report.demo import run_demo
 
-    written = run_demo(out_dir, force=force, progress=lambda path: click.echo(f"{path}: written / 已写入"))
+    refuse_existing(guarded(out_dir), force)  # before any file is written
+    def shown(path: Path) -> None:
+        click.echo(f"{path}: written / 已写入")
+
+    written = run_demo(out_dir, force=force, progress=shown)
+    click.echo("示例街道的两轮评估（虚构）/ the fictional sub-district's two rounds …", err=True)
+    written += run_district_demo(out_dir, force=force, progress=shown)
     click.echo(f"{len(written)} files in {out_dir} (fictional examples) / 共 {len(written)} 个文件（虚构示例）")
