@@ -140,6 +140,7 @@ class Resolution:
     pack: Pack
     parents: tuple[str, ...] = ()
     libraries: tuple[Path, ...] = ()
+    files: tuple[Path, ...] = ()  # every pack file read, the child's first
 
 
 def is_child_pack(data: object) -> bool:
@@ -151,7 +152,7 @@ def resolve_file(path: Path, chain: tuple[Path, ...] = ()) -> Resolution:
     located = load_yaml(path)
     if not is_child_pack(located.data):
         pack = build_pack(located)
-        return Resolution(located.data, Origins(located), pack)
+        return Resolution(located.data, Origins(located), pack, files=(path,))
     child = parse_child(located)
     parent_file = parent_path(located, child.extends, path, chain)
     parent = resolve_file(parent_file, (*chain, path))
@@ -165,7 +166,8 @@ def resolve_file(path: Path, chain: tuple[Path, ...] = ()) -> Resolution:
     if problems:
         raise ProblemsError(problems)
     ancestry = (f"{parent.pack.id}@{parent.pack.version}", *parent.parents)
-    return Resolution(parent.data, parent.origins, pack, ancestry, (*parent.libraries, *libraries))
+    return Resolution(parent.data, parent.origins, pack, ancestry, (*parent.libraries, *libraries),
+                      (path, *parent.files))
 
 
 def library_paths(located: Located, names: list[str], path: Path) -> tuple[list[Path], list[Problem]]:

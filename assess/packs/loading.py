@@ -25,14 +25,36 @@ class LoadedPack:
 
 
 def load_pack(ref: str | Path | None = None) -> LoadedPack:
+    """The pack `ref` names. A pack read before in this process is given again while none of its files
+    has changed (same size and modification time), so scoring a round of many communities reads it once."""
     from assess.packs.inherit import resolve_file
 
     path = pack_path(ref)
+    known = _LOADED.get(str(path))
+    if known is not None and known[1] == stamps(known[2]):
+        return known[0]
     resolved = resolve_file(path)
-    return LoadedPack(
+    loaded = LoadedPack(
         pack=resolved.pack, file=str(path), hash=pack_hash(resolved.pack), parents=resolved.parents,
         libraries=resolved.libraries,
     )
+    _LOADED[str(path)] = (loaded, stamps(resolved.files), resolved.files)
+    return loaded
+
+
+_LOADED: dict[str, tuple[LoadedPack, tuple, tuple[Path, ...]]] = {}
+
+
+def stamps(files: tuple[Path, ...]) -> tuple:
+    """(size, mtime_ns) of every file, None for one that is gone."""
+    found = []
+    for file in files:
+        try:
+            info = file.stat()
+            found.append((info.st_size, info.st_mtime_ns))
+        except OSError:
+            found.append(None)
+    return tuple(found)
 
 
 def validate_files(paths: list[Path]) -> list[Problem]:

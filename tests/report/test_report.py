@@ -450,7 +450,8 @@ def test_a_districts_texts_file_reports_all_its_problems_together(tmp_path):
 def test_every_bundled_text_is_used_somewhere():
     sources = "".join(p.read_text(encoding="utf-8") for p in templates_dir().glob("*.html"))
     sources += "".join(p.read_text(encoding="utf-8") for p in Path(pdf.__file__).parent.glob("*.py"))
-    prefixed = ("status_", "weights_", "effort_")  # looked up as 'status_' ~ status
+    sources += "".join(p.read_text(encoding="utf-8") for p in Path(pdf.__file__).parents[1].glob("district/*.py"))
+    prefixed = ("status_", "weights_", "effort_", "d_weights_name_", "d_rank_by_")  # looked up as 'status_' ~ status
     unused = [k for k in bundled_texts() if k not in sources and not k.startswith(prefixed)]
     assert unused == []
 
