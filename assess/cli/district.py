@@ -91,11 +91,12 @@ def district_score(round_path: Path, lang: str, fmt: str, output: Path | None, f
         raise click.UsageError("--format xlsx 需要 -o 文件名.xlsx / --format xlsx needs -o FILE.xlsx")
     if output is not None:
         refuse_existing([output], force)
-    league, _ = run_round(round_path, **given)
+    league, url = run_round(round_path, **given)
     if fmt == "xlsx":
         from assess.district.workbook import league_workbook
+        from assess.district.workflow import trend_since
 
-        write_atomic(output, league_workbook(league, lang), force=force)
+        write_atomic(output, league_workbook(league, lang, trend_since(url, league, None)), force=force)
         click.echo(f"{output}: 已写入 / written")
         return
     text = {"json": lambda: json_text(league_json(league)), "csv": lambda: league_csv(league_json(league)),

@@ -103,6 +103,6 @@ def run_district_demo(out_dir: Path, force: bool = False,
         write_atomic(path, district_pdf(report, lang).pdf, force=force)
         written.append(path)
         progress(path)
-    write_atomic(planned(out_dir)[2], league_workbook(league, "zh"), force=force)
+    write_atomic(planned(out_dir)[2], league_workbook(league, "zh", report.trend), force=force)
     progress(planned(out_dir)[2])
     return [*written, planned(out_dir)[2]]

@@ -71,6 +71,19 @@ def score_member(member: Member, pack_ref: str | None, mode: str) -> ScoreResult
         return str(exc)
 
 
+def score_batch(members: list[Member], pack_ref: str | None, mode: str) -> list[ScoreResult | str]:
+    return [score_member(m, pack_ref, mode) for m in members]
+
+
+def batches(members: list[Member], workers: int) -> list[list[Member]]:
+    """Members in batches of up to BATCH: fewer round trips to the workers, still a steady progress bar."""
+    size = max(1, min(BATCH, len(members) // (workers * 4)))
+    return [members[i:i + size] for i in range(0, len(members), size)]
+
+
+BATCH = 8
+
+
 def score_members(
     members: list[Member], pack_ref: str | None, mode: str, progress: Callable[[Member], None] | None = None
 ) -> tuple[list[tuple[Member, ScoreResult]], list[tuple[Member, str]]]:
@@ -79,8 +92,7 @@ def score_members(
     failed: list[tuple[Member, str]] = []
     workers = min(len(members), os.cpu_count() or 1)
 
-    def record(member: Member, outcome: Callable[[], ScoreResult | str]) -> None:
-        scored = outcome()
+    def record(member: Member, scored: ScoreResult | str) -> None:
         if isinstance(scored, str):
             failed.append((member, scored))
         else:
@@ -90,12 +102,14 @@ def score_members(
 
     if workers <= 1:
         for member in members:
-            record(member, lambda m=member: score_member(m, pack_ref, mode))
+            record(member, score_member(member, pack_ref, mode))
     else:
+        record(members[0], score_member(members[0], pack_ref, mode))  # imports and the pack, before the fork
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(score_member, m, pack_ref, mode): m for m in members}
+            futures = {pool.submit(score_batch, batch, pack_ref, mode): batch for batch in batches(members[1:], workers)}
             for future in as_completed(futures):
-                record(futures[future], future.result)
+                for member, scored in zip(futures[future], future.result(), strict=True):
+                    record(member, scored)
     order = {m.id: n for n, m in enumerate(members)}
     done.sort(key=lambda pair: order[pair[0].id])
     failed.sort(key=lambda pair: order[pair[0].id])
@@ -209,11 +223,12 @@ def ranking_values(rank_by: str, matrix: np.ndarray, weights: np.ndarray, standi
 
 
 def ranks_of(values: np.ndarray) -> list[int | None]:
-    order = sorted((v for v in values if not np.isnan(v)), reverse=True)
-    first = {}
-    for place, value in enumerate(order, start=1):
-        first.setdefault(value, place)
-    return [None if np.isnan(v) else first[v] for v in values]
+    """1 + the number of values strictly higher (ties share the better rank); None for NaN."""
+    values = np.asarray(values, dtype=float)
+    scored = ~np.isnan(values)
+    descending = np.sort(-values[scored])
+    places = np.searchsorted(descending, -values, side="left") + 1
+    return [int(p) if ok else None for p, ok in zip(places, scored, strict=True)]
 
 
 def league_json(league: League) -> dict:

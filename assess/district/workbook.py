@@ -19,7 +19,8 @@ HEADERS = {
 }
 
 
-def league_workbook(league: League, lang: str = "zh") -> bytes:
+def league_workbook(league: League, lang: str = "zh", trend=None) -> bytes:
+    """The league, dimension and indicator sheets, and with `trend` a sheet of the changes since then."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -42,6 +43,9 @@ def league_workbook(league: League, lang: str = "zh") -> bytes:
     fill(sheets[2], [words[2], *(t for _, t in inds)],
          [[s.result.community.name, *({i.id: i.score for i in s.result.indicators}[i] for i, _ in inds)]
           for s in ordered])
+    if trend is not None:
+        sheets.append(book.create_sheet(TREND_HEADERS[lang][5]))
+        trend_sheet(sheets[-1], trend, lang)
     for sheet in sheets:
         sheet.freeze_panes = "B2"
         for cell in sheet[1]:
@@ -76,18 +80,21 @@ def trend_workbook(trend, lang: str = "zh") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    words = TREND_HEADERS[lang]
-    titles = {e: (r["title_zh"] if lang == "zh" else r["title_en"]) for e, r in trend.now.definitions.items()}
-    yes_no = {True: "是" if lang == "zh" else "yes", False: "否" if lang == "zh" else "no", None: None}
     book = Workbook()
-    sheet = book.active
-    sheet.title = words[5]
-    rows = [[c.name, c.overall_change, yes_no[c.real_change], c.rank_before, c.rank_now,
-             *(c.dimensions[d] for d in trend.dimensions)] for c in trend.changes]
-    fill(sheet, [*words[:5], *(titles[d] for d in trend.dimensions)], rows)
-    sheet.freeze_panes = "B2"
-    for cell in sheet[1]:
+    trend_sheet(book.active, trend, lang)
+    book.active.freeze_panes = "B2"
+    for cell in book.active[1]:
         cell.font = Font(bold=True)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def trend_sheet(sheet, trend, lang: str) -> None:
+    words = TREND_HEADERS[lang]
+    titles = {e: (r["title_zh"] if lang == "zh" else r["title_en"]) for e, r in trend.now.definitions.items()}
+    yes_no = {True: "是" if lang == "zh" else "yes", False: "否" if lang == "zh" else "no", None: None}
+    sheet.title = words[5]
+    rows = [[c.name, c.overall_change, yes_no[c.real_change], c.rank_before, c.rank_now,
+             *(c.dimensions[d] for d in trend.dimensions)] for c in trend.changes]
+    fill(sheet, [*words[:5], *(titles[d] for d in trend.dimensions)], rows)

@@ -245,6 +245,19 @@ def test_commands_store_list_and_compare(rounds, runner, tmp_path):
     data = json.loads(trend.stdout)
     assert {c["id"] for c in data["communities"]} == {"old-community", "new-commercial", "mining-district"}
     assert set(data["communities"][0]) >= {"id", "name", "overall_change", "dimensions", "real_change"}
+    book = tmp_path / "排名.xlsx"
+    scored = runner.invoke(main, ["district", "score", str(rounds / "2026"), "--db", str(db), "--uncertainty", "50",
+                                  "--format", "xlsx", "-o", str(book)])
+    assert scored.exit_code == 0, scored.output
+    from openpyxl import load_workbook
+
+    sheets = load_workbook(book).sheetnames
+    assert sheets == ["排名", "维度得分", "指标得分", "变化"]
+    changes = tmp_path / "变化.xlsx"
+    runner.invoke(main, ["district", "trend", str(rounds / "2026"), "--since", "2025", "--db", str(db), "--format",
+                         "xlsx", "-o", str(changes)])
+    rows = list(load_workbook(changes).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("社区", "总分变化", "变化是否超出不确定性") and len(rows) == 4
     missing = runner.invoke(main, ["district", "trend", str(rounds / "2026"), "--since", "2019", "--db", str(db)])
     assert missing.exit_code == 1 and "2019" in missing.output and "Traceback" not in missing.output
 
