@@ -106,7 +106,8 @@ def score_members(
     else:
         record(members[0], score_member(members[0], pack_ref, mode))  # imports and the pack, before the fork
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(score_batch, batch, pack_ref, mode): batch for batch in batches(members[1:], workers)}
+            futures = {pool.submit(score_batch, batch, pack_ref, mode): batch
+                       for batch in batches(members[1:], workers)}
             for future in as_completed(futures):
                 for member, scored in zip(futures[future], future.result(), strict=True):
                     record(member, scored)

@@ -30,7 +30,7 @@ def district_context(report: DistrictReport, lang: Lang, texts: Mapping[str, Rep
         "lang": lang,
         "t": t,
         "title": t.d_title,
-        "running_head": f"{district_name(report, t)} · {league.round.label}",
+        "running_head": f"{district_name(report, lang, t)} · {league.round.label}",
         "page_content": page_counter_css(t.page_number),
         "cover": cover_view(report, lang, t),
         "summary": summary_view(report, ordered, dims, lang, t),
@@ -46,15 +46,16 @@ def district_context(report: DistrictReport, lang: Lang, texts: Mapping[str, Rep
     }
 
 
-def district_name(report: DistrictReport, t: LocalTexts) -> str:
-    return report.league.round.district or t.d_unnamed
+def district_name(report: DistrictReport, lang: Lang, t: LocalTexts) -> str:
+    round_ = report.league.round
+    return (round_.district_en if lang == "en" and round_.district_en else round_.district) or t.d_unnamed
 
 
 def cover_view(report: DistrictReport, lang: Lang, t: LocalTexts) -> dict[str, Any]:
     league = report.league
     dates = sorted({s.result.assessed_on for s in league.standings if s.result.assessed_on})
     return {
-        "name": district_name(report, t),
+        "name": district_name(report, lang, t),
         "round": league.round.label,
         "communities": t.fill("d_communities_value", n=len(league.standings)),
         "weights": t[f"d_weights_name_{league.weights_method}"],

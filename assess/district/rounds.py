@@ -36,9 +36,10 @@ class Member:
 @dataclass(frozen=True)
 class Round:
     label: str
-    district: str | None
+    district: str | None  # the manifest's district name in Chinese (or as given): what the round is stored under
     pack: str | None
     members: list[Member]
+    district_en: str | None = None  # its English name, for English reports
 
 
 def load_round(path: Path | str, label: str | None = None) -> Round:
@@ -88,8 +89,9 @@ def manifest_round(manifest: Path, label: str | None) -> Round:
         raise AssessError(f"{manifest}: communities: 为空 / no communities listed")
     district = data.get("district")
     name = district.get("zh") if isinstance(district, dict) else (str(district) if district else None)
+    english = district.get("en") if isinstance(district, dict) else None
     return Round(label or str(data.get("round") or base.resolve().name), name,
-                 str(data["pack"]) if data.get("pack") else None, members)
+                 str(data["pack"]) if data.get("pack") else None, members, str(english) if english else None)
 
 
 def round_identity(path: Path | str, label: str | None = None) -> tuple[str, str]:
