@@ -10,8 +10,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "assess"
 # Shared foundations first, then the pipeline stages in the order data flows, then the command line.
 ORDER = [
-    "errors", "i18n", "resources", "files", "packs", "responses", "scoring", "cases", "actions", "report", "district",
-    "cli",
+    "errors", "i18n", "resources", "files", "packs", "responses", "scoring", "analysis", "cases", "actions", "report",
+    "district", "cli",
 ]
 MAX_LINES = 620
 
@@ -43,7 +43,7 @@ def test_a_module_imports_only_its_own_stage_and_earlier_ones(path):
 
 
 def test_every_stage_is_a_subpackage_with_a_docstring():
-    for stage in ("packs", "responses", "scoring", "cases", "actions", "report", "district"):
+    for stage in ("packs", "responses", "scoring", "analysis", "cases", "actions", "report", "district"):
         init = PACKAGE / stage / "__init__.py"
         assert ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))), stage
 

@@ -1,0 +1,90 @@
+"""Descriptive statistics: per item on its own scale, and per dimension and overall on the 0–100 scores.
+
+Per item: N answered, missing, mean, SD (n − 1), min and max of the raw answers (a choice has no mean:
+its options have no order), and the share choosing each scale point or option. Per dimension and overall:
+each respondent's own score from their resident items (the scoring method's weighted means, weights
+renormalized over what they answered), then the same statistics over respondents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assess.analysis.survey import Survey
+from assess.packs.model import Question
+from assess.scoring.score import aggregate
+from assess.scoring.weights import effective_weights
+
+
+@dataclass(frozen=True)
+class Stats:
+    n: int
+    missing: int
+    mean: float | None
+    sd: float | None
+    min: float | None
+    max: float | None
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    id: str
+    dimension: str
+    stats: Stats
+    shares: dict[str, float]  # scale point or option id -> share of those who answered
+
+
+def stats_of(values: np.ndarray) -> Stats:
+    answered = values[~np.isnan(values)]
+    n = int(answered.size)
+    if n == 0:
+        return Stats(0, int(values.size), None, None, None, None)
+    return Stats(n, int(values.size) - n, round(float(answered.mean()), 4),
+                 round(float(answered.std(ddof=1)), 4) if n > 1 else None,
+                 float(answered.min()), float(answered.max()))
+
+
+def item_stats(survey: Survey) -> list[ItemStats]:
+    rows = []
+    for j, item in enumerate(survey.items):
+        values = [a.get(item.id) for a in survey.answers]
+        rows.append(ItemStats(item.id, survey.dimension_of[item.id], stats_of(survey.raw[:, j]),
+                              shares(item, [v for v in values if v is not None])))
+    return rows
+
+
+def shares(item: Question, values: list) -> dict[str, float]:
+    if not values:
+        return {}
+    if item.type == "likert":
+        keys = [str(p) for p in range(item.scale.min, item.scale.max + 1)]
+        counted = [str(v) for v in values]
+    elif item.type == "yes_no":
+        keys, counted = ["yes", "no"], ["yes" if v else "no" for v in values]
+    elif item.type == "choice":
+        keys, counted = [o.id for o in item.options], list(values)
+    elif item.type == "multi_choice":
+        keys, counted = [o.id for o in item.options], [o for v in values for o in v]
+    else:
+        return {}
+    return {k: round(counted.count(k) / len(values), 4) for k in keys}
+
+
+def respondent_scores(survey: Survey, weights: str = "declared") -> tuple[np.ndarray, np.ndarray]:
+    """(respondents × dimensions, respondents) of 0–100 scores from each respondent's own resident answers."""
+    pack = survey.pack.pack
+    used = effective_weights(pack, weights, allow_inconsistent=True)
+    ids = [q.id for q in survey.items]
+    dims = np.full((len(survey.ids), len(pack.dimensions)), np.nan)
+    overall = np.full(len(survey.ids), np.nan)
+    for r, row in enumerate(survey.scores):
+        tree = aggregate(pack, used, {i: None if np.isnan(v) else float(v) for i, v in zip(ids, row, strict=True)})
+        for k, dim in enumerate(pack.dimensions):
+            node = tree.dimensions[dim.id]
+            if node is not None and node.score is not None:
+                dims[r, k] = node.score
+        if tree.overall.score is not None:
+            overall[r] = tree.overall.score
+    return dims, overall

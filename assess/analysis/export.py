@@ -1,0 +1,172 @@
+"""The survey for statistics software: an SPSS `.sav` (pyreadstat) and an Excel workbook of every table.
+
+One row per respondent. Variable names are question ids made SPSS-safe (`q-trust` → `q_trust`); variable
+labels are the questions' Chinese titles, reverse items marked （反向题）; value labels give a likert's scale
+labels, 是/否 for yes–no (1/0), and each choice's option labels (options coded 1…n in pack order); a
+multi-choice becomes one 0/1 variable per option. Group columns (`--group-by`) are kept as text variables.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from assess.analysis.run import Analysis
+from assess.errors import AssessError
+from assess.packs.model import Question
+from assess.packs.sheets import text_cell
+
+REVERSE_MARK = "（反向题）"
+
+
+def variable_name(question_id: str, suffix: str = "") -> str:
+    name = re.sub(r"[^A-Za-z0-9_]", "_", question_id + (f"__{suffix}" if suffix else ""))
+    return name if name[:1].isalpha() else f"v_{name}"
+
+
+def columns_of(question: Question) -> list[tuple[str, str, dict[float, str]]]:
+    """(variable name, label, value labels) of the variables one question becomes."""
+    label = question.title.zh + (REVERSE_MARK if getattr(question, "reverse", False) else "")
+    if question.type == "likert":
+        return [(variable_name(question.id), label,
+                 {float(k): v.zh for k, v in question.scale.labels.items()})]
+    if question.type == "yes_no":
+        return [(variable_name(question.id), label, {1.0: "是", 0.0: "否"})]
+    if question.type == "choice":
+        return [(variable_name(question.id), label,
+                 {float(n): o.label.zh for n, o in enumerate(question.options, start=1)})]
+    if question.type == "multi_choice":
+        return [(variable_name(question.id, o.id), f"{label}：{o.label.zh}", {1.0: "选中", 0.0: "未选"})
+                for o in question.options]
+    return [(variable_name(question.id), label, {})]
+
+
+def cells_of(question: Question, value) -> list:
+    if question.type == "multi_choice":
+        return [None if value is None else float(o.id in value) for o in question.options]
+    if value is None:
+        return [None]
+    if question.type == "yes_no":
+        return [1.0 if value else 0.0]
+    if question.type == "choice":
+        return [float([o.id for o in question.options].index(value) + 1)]
+    return [float(value)]
+
+
+def survey_table(result: Analysis) -> tuple[list[str], list[str], dict[str, dict[float, str]], list[list]]:
+    """(names, labels, value labels, rows) of the respondent data."""
+    survey = result.survey
+    group_names = sorted({g for groups in survey.groups for g in groups})
+    names, labels, values = ["respondent_id"], ["受访者编号"], {}
+    for question in survey.items:
+        for name, label, value_labels in columns_of(question):
+            names.append(name)
+            labels.append(label)
+            if value_labels:
+                values[name] = value_labels
+    for n, group in enumerate(group_names, start=1):
+        names.append(f"group_{n}")
+        labels.append(group)
+    rows = []
+    for rid, answers, groups in zip(survey.ids, survey.answers, survey.groups, strict=True):
+        row = [rid]
+        for question in survey.items:
+            row += cells_of(question, answers.get(question.id))
+        rows.append(row + [groups.get(g, "") for g in group_names])
+    return names, labels, values, rows
+
+
+def write_sav(result: Analysis, path: Path, force: bool = False) -> None:
+    """The `.sav`, written beside its final name and moved there, so a failed write leaves nothing half."""
+    try:
+        import pandas as pd
+        import pyreadstat
+    except ImportError:
+        raise AssessError("写 SPSS 文件需要 pyreadstat：pip install 'assess[research]' / writing .sav needs "
+                          "pyreadstat: pip install 'assess[research]'") from None
+    names, labels, values, rows = survey_table(result)
+    frame = pd.DataFrame(rows, columns=names)
+    if path.exists() and not force:
+        raise AssessError(f"{path}: 文件已存在，加 --force 覆盖 / exists; use --force to overwrite")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        pyreadstat.write_sav(frame, temporary, file_label=result.survey.community[:60],
+                             column_labels=labels, variable_value_labels=values)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+SHEETS = {
+    "zh": ("数据", "题目统计", "维度得分", "信度", "效度", "因子载荷", "模糊综合评价"),
+    "en": ("Data", "Items", "Scores", "Reliability", "Validity", "Loadings", "Fuzzy evaluation"),
+}
+
+
+def analysis_workbook(result: Analysis, data: dict, lang: str = "zh") -> bytes:
+    """The data and every table of `data` (the analysis JSON), one sheet each, Chinese headers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    zh = lang == "zh"
+    pack = result.survey.pack.pack
+    dims = {d.id: d.title.get(lang) for d in pack.dimensions}
+    names, labels, _, rows = survey_table(result)
+    book = Workbook()
+    sheets = {title: (book.active if n == 0 else book.create_sheet()) for n, title in enumerate(SHEETS[lang])}
+    for sheet, title in zip(sheets.values(), SHEETS[lang], strict=True):
+        sheet.title = title
+    put(sheets[SHEETS[lang][0]], labels, rows)
+    put(sheets[SHEETS[lang][1]], ["题目" if zh else "Item", "维度" if zh else "Dimension", "N", "缺失" if zh else
+                                  "Missing", "均值" if zh else "Mean", "标准差" if zh else "SD", "最小" if zh else
+                                  "Min", "最大" if zh else "Max"],
+        [[i["title"], dims[i["dimension"]], i["n"], i["missing"], i["mean"], i["sd"], i["min"], i["max"]]
+         for i in data["items"]])
+    scores = data["scores"]
+    put(sheets[SHEETS[lang][2]], ["维度" if zh else "Dimension", "N", "均值" if zh else "Mean", "标准差" if zh
+                                  else "SD", "最小" if zh else "Min", "最大" if zh else "Max"],
+        [[dims[d], s["n"], s["mean"], s["sd"], s["min"], s["max"]] for d, s in scores["dimensions"].items()]
+        + [["总体" if zh else "Overall", *(scores["overall"][k] for k in ("n", "mean", "sd", "min", "max"))]])
+    put(sheets[SHEETS[lang][3]], ["范围" if zh else "Scope", "α", "题目数" if zh else "Items",
+                                  "受访者" if zh else "Respondents", "方法" if zh else "Method",
+                                  "未计算原因" if zh else "Not computed"],
+        [[dims.get(a["scope"], "总体" if zh else "Overall"), a["alpha"], a["items"], a["respondents"], a["method"],
+          (a["not_computed"] or {}).get(lang)] for a in data["reliability"]["scopes"]])
+    v = data["validity"]
+    put(sheets[SHEETS[lang][4]], ["指标" if zh else "Measure", "值" if zh else "Value"],
+        [["KMO", v["kmo"]], ["Bartlett χ²", (v["bartlett"] or {}).get("chi2")],
+         ["df", (v["bartlett"] or {}).get("df")], ["p", (v["bartlett"] or {}).get("p")],
+         ["n", v["respondents"]], ["未计算原因" if zh else "Not computed", (v["not_computed"] or {}).get(lang)]])
+    titles = {q.id: q.title.get(lang) for q in result.survey.items}
+    factors = v["efa"]["factors"]
+    put(sheets[SHEETS[lang][5]], ["题目" if zh else "Item", *(f"F{n}" for n in range(1, factors + 1))],
+        [[titles[i], *row] for i, row in v["efa"]["loadings"].items()])
+    grades = [g["zh"] if zh else g["en"] for g in data["fuzzy"]["grades"]]
+    fuzzy = [[("总体" if zh else "Overall"), *(data["fuzzy"]["overall"] or {}).get("membership", []),
+              (data["fuzzy"]["overall"] or {}).get("score")]] + [
+        [dims[d], *f["membership"], f["score"]] for d, f in data["fuzzy"]["dimensions"].items()]
+    put(sheets[SHEETS[lang][6]], ["范围" if zh else "Scope", *grades, "得分" if zh else "Score"], fuzzy)
+    for sheet in sheets.values():
+        sheet.freeze_panes = "B2"
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def put(sheet, header: list[str], rows: list[list]) -> None:
+    for c, text in enumerate(header, start=1):
+        text_cell(sheet, 1, c, str(text))
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            if isinstance(value, str):
+                text_cell(sheet, r, c, value)
+            elif value is not None:
+                sheet.cell(row=r, column=c, value=value)

@@ -1,0 +1,90 @@
+"""Fuzzy comprehensive evaluation (模糊综合评价) of the resident survey, up the pack's hierarchy.
+
+Grades: K = 5, best first, with grade values V = (100, 80, 60, 40, 20). An answer's 0–100 score s (the
+scoring method's, reverse items turned) falls in grade k = 1 for s ≥ 80, 2 for 60 ≤ s < 80, 3 for 40 ≤ s <
+60, 4 for 20 ≤ s < 40 and 5 below 20; a 5-point likert's points 5…1 are thus grades 1…5, yes is grade 1 and
+no grade 5, and a choice or a number falls where its score does.
+
+- Item i: membership r_i = the share of its respondents in each grade.
+- Indicator: B = Σ w_i r_i / Σ w_i over its answered resident items (weighted-average operator M(·, ⊕)),
+  w the question weights; then each dimension from its indicators and the overall from the dimensions the
+  same way, with the weights of the chosen weighting.
+- Score B·V; grade by maximum membership (the first grade on a tie), shown beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assess.analysis.survey import Survey
+from assess.packs.model import Text
+from assess.scoring.weights import effective_weights
+
+GRADE_VALUES = (100.0, 80.0, 60.0, 40.0, 20.0)
+GRADE_NAMES = (Text(zh="很好", en="very good"), Text(zh="较好", en="good"), Text(zh="一般", en="fair"),
+               Text(zh="较差", en="poor"), Text(zh="很差", en="very poor"))
+BAND = 20.0
+
+
+@dataclass(frozen=True)
+class Fuzzy:
+    membership: tuple[float, ...]
+    score: float
+    grade: int  # 1-based, 1 = best
+
+    def as_json(self) -> dict:
+        return {"membership": list(self.membership), "score": self.score, "grade": self.grade}
+
+
+def grade_of(score: np.ndarray) -> np.ndarray:
+    """0-based grade index of each score (NaN stays NaN)."""
+    return np.where(np.isnan(score), np.nan, np.clip(len(GRADE_VALUES) - 1 - np.floor(score / BAND), 0, 4))
+
+
+def memberships(scores: np.ndarray) -> np.ndarray:
+    """items × K: the share of each item's respondents in each grade (NaN rows for unanswered items)."""
+    grades = grade_of(scores)
+    found = np.full((scores.shape[1], len(GRADE_VALUES)), np.nan)
+    for j in range(scores.shape[1]):
+        column = grades[:, j][~np.isnan(grades[:, j])]
+        if column.size:
+            found[j] = np.bincount(column.astype(int), minlength=len(GRADE_VALUES)) / column.size
+    return found
+
+
+def composed(weights: np.ndarray, rows: np.ndarray) -> np.ndarray | None:
+    """Σ w r / Σ w over the rows that exist (M(·, ⊕)); None when none does."""
+    present = ~np.isnan(rows).any(axis=1)
+    if not present.any() or weights[present].sum() <= 0:
+        return None
+    return (weights[present, None] * rows[present]).sum(axis=0) / weights[present].sum()
+
+
+def evaluated(vector: np.ndarray) -> Fuzzy:
+    membership = tuple(round(float(v), 4) for v in vector)
+    return Fuzzy(membership, round(float(vector @ np.array(GRADE_VALUES)), 2), int(np.argmax(vector)) + 1)
+
+
+def fuzzy_evaluation(survey: Survey, weights: str = "declared") -> tuple[Fuzzy | None, dict[str, Fuzzy]]:
+    """The overall evaluation and each dimension's (dimensions without resident items are left out)."""
+    pack = survey.pack.pack
+    used = effective_weights(pack, weights, allow_inconsistent=True)
+    item_rows = dict(zip((q.id for q in survey.items), memberships(survey.scores), strict=True))
+    dimensions: dict[str, np.ndarray] = {}
+    for dim in pack.dimensions:
+        indicators, ind_weights = [], []
+        for ind in dim.indicators:
+            own = [q for q in ind.questions if q.id in item_rows]
+            vector = composed(np.array([used.questions[q.id] for q in own]),
+                              np.array([item_rows[q.id] for q in own]).reshape(len(own), -1)) if own else None
+            if vector is not None:
+                indicators.append(vector)
+                ind_weights.append(used.indicators[ind.id])
+        if indicators:
+            dimensions[dim.id] = composed(np.array(ind_weights), np.array(indicators))
+    if not dimensions:
+        return None, {}
+    overall = composed(np.array([used.dimensions[d] for d in dimensions]), np.array(list(dimensions.values())))
+    return evaluated(overall), {d: evaluated(v) for d, v in dimensions.items()}

@@ -1,0 +1,175 @@
+"""`assess analyze`: each statistic against a reference implementation or a published worked example."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assess.analysis.alpha import cronbach
+from assess.analysis.efa import efa
+from assess.analysis.fuzzy import composed, grade_of, memberships
+from assess.analysis.run import analysis_json, analyze
+from assess.analysis.survey import load_survey
+from assess.analysis.validity import bartlett, kmo
+from assess.cli import main
+from assess.scoring.score import score_file
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+DATA = Path(__file__).parents[1] / "data"
+OLD = (EXAMPLES / "old-community" / "answers.yaml", EXAMPLES / "old-community" / "residents.csv")
+
+
+@pytest.fixture(scope="module")
+def survey():
+    return load_survey(*OLD)
+
+
+def test_listwise_alpha_is_the_one_assess_score_reports(survey):
+    alone = {r.dimension: r.alpha for r in score_file(*OLD).reliability}
+    ids = [q.id for q in survey.items]
+    for dim, columns in survey.dimension_items().items():
+        found = cronbach(dim, [ids[j] for j in columns], survey.scores[:, columns], "listwise")
+        assert found.alpha == pytest.approx(alone[dim], abs=1e-4)
+
+
+# Reference values computed with pingouin 0.7.0, `pingouin.cronbach_alpha(pandas.DataFrame(ALPHA_DATA),
+# nan_policy=...)`, on this matrix of 14 respondents × 4 items with three blank cells: listwise 0.945960,
+# pairwise 0.951992.
+ALPHA_DATA = np.array([
+    [4, 5, 4, 5], [3, 3, 2, 3], [2, 2, 3, 2], [5, 4, 5, 5], [3, 4, 3, np.nan], [4, 4, 4, 3], [1, 2, 1, 2],
+    [2, 3, 2, 2], [5, 5, 4, 4], [3, np.nan, 3, 3], [4, 3, 4, 4], [2, 1, 2, 1], [np.nan, 4, 5, 5], [3, 3, 3, 4],
+])
+
+
+def test_alpha_in_both_modes_against_pingouin():
+    pd = pytest.importorskip("pandas")
+    pingouin = pytest.importorskip("pingouin")
+    for mode in ("listwise", "pairwise"):
+        expected = pingouin.cronbach_alpha(pd.DataFrame(ALPHA_DATA), nan_policy=mode)[0]
+        found = cronbach("x", list("abcd"), ALPHA_DATA, mode)
+        assert found.alpha == pytest.approx(expected, abs=1e-4), mode
+
+
+def test_alpha_golden_values_without_pingouin():
+    """The same figures, hard-coded (pingouin 0.7.0), so the test runs where pingouin is not installed."""
+    assert cronbach("x", list("abcd"), ALPHA_DATA, "listwise").alpha == pytest.approx(0.945960, abs=1e-4)
+    assert cronbach("x", list("abcd"), ALPHA_DATA, "pairwise").alpha == pytest.approx(0.951992, abs=1e-4)
+
+
+def test_too_few_respondents_is_a_reason_not_a_nan():
+    found = cronbach("x", ["a", "b", "c"], ALPHA_DATA[:5, :3], "listwise")
+    assert found.alpha is None and "10" in found.reason[0] and "at least 10" in found.reason[1]
+
+
+# factor-analyzer 0.5.1 (run under scikit-learn 1.5.2; it fails under 1.6+) on tests/data/efa_six_items.csv:
+# FactorAnalyzer(n_factors=2, rotation="varimax", method="minres").fit(x).loadings_, calculate_kmo(frame),
+# calculate_bartlett_sphericity(frame).
+FA_LOADINGS = [[0.817636, 0.09159], [0.835518, 0.12327], [0.770157, 0.003227], [0.099586, 0.81096],
+               [-0.038862, 0.823719], [0.16359, 0.687279]]
+FA_VARIANCE = [1.997951, 1.832116]
+FA_KMO = 0.7214562042133539
+FA_KMO_ITEMS = [0.730064, 0.70675, 0.768188, 0.679511, 0.674639, 0.787918]
+FA_BARTLETT = (488.6929496239127, 1.3907238310245964e-94)
+
+
+def test_kmo_bartlett_and_efa_against_factor_analyzer():
+    x = np.loadtxt(DATA / "efa_six_items.csv", delimiter=",")
+    correlation = np.corrcoef(x, rowvar=False)
+    loadings, variance = efa(correlation, 2)
+    assert loadings.ravel().tolist() == pytest.approx(np.ravel(FA_LOADINGS).tolist(), abs=1e-5)
+    assert variance.tolist() == pytest.approx(FA_VARIANCE, abs=1e-5)
+    total, items = kmo(correlation)
+    assert total == pytest.approx(FA_KMO, abs=1e-9) and items.tolist() == pytest.approx(FA_KMO_ITEMS, abs=1e-6)
+    found = bartlett(correlation, len(x))
+    assert found["chi2"] == pytest.approx(FA_BARTLETT[0], abs=1e-3) and found["df"] == 15
+    assert found["p"] == pytest.approx(FA_BARTLETT[1], rel=1e-6)
+
+
+def test_the_fuzzy_operator_on_a_published_worked_example():
+    """模糊综合评估法简单示例 (http://www.dtcms.com/a/298653.html): four factors of a restaurant, weights
+    A = (0.4, 0.3, 0.2, 0.1), membership matrix R below, weighted-average operator M(·, +). Our copy of the
+    page is cut off before its result, so B is worked by hand here: b_1 = 0.4·0.5 + 0.3·0.2 + 0.2·0.1 + 0 =
+    0.28, b_2 = 0.12 + 0.12 + 0.06 + 0.02 = 0.32, b_3 = 0.08 + 0.09 + 0.10 + 0.04 = 0.31, b_4 = 0.09."""
+    weights = np.array([0.4, 0.3, 0.2, 0.1])
+    matrix = np.array([[0.5, 0.3, 0.2, 0.0], [0.2, 0.4, 0.3, 0.1], [0.1, 0.3, 0.5, 0.1], [0.0, 0.2, 0.4, 0.4]])
+    assert composed(weights, matrix).tolist() == pytest.approx([0.28, 0.32, 0.31, 0.09])
+    # unnormalized weights give the same vector: the operator divides by Σ w over what was answered
+    assert composed(weights * 10, matrix).tolist() == pytest.approx([0.28, 0.32, 0.31, 0.09])
+    matrix_with_gap = np.vstack([matrix[:3], np.full(4, np.nan)])
+    assert composed(weights, matrix_with_gap).tolist() == pytest.approx(
+        (weights[:3] @ matrix[:3] / weights[:3].sum()).tolist())
+
+
+def test_grades_and_memberships_of_a_five_point_scale():
+    scores = np.array([[100.0], [75.0], [50.0], [25.0], [0.0], [np.nan], [75.0]])
+    assert grade_of(scores[:5, 0]).tolist() == [0, 1, 2, 3, 4]
+    assert memberships(scores)[0].tolist() == pytest.approx([1 / 6, 2 / 6, 1 / 6, 1 / 6, 1 / 6])
+
+
+def test_fuzzy_score_and_grade_of_the_example(survey):
+    data = analysis_json(analyze(survey))
+    overall = data["fuzzy"]["overall"]
+    assert sum(overall["membership"]) == pytest.approx(1.0, abs=1e-3)
+    assert overall["score"] == pytest.approx(np.dot(overall["membership"], [100, 80, 60, 40, 20]), abs=0.01)
+    assert overall["grade"] == int(np.argmax(overall["membership"])) + 1
+    assert set(data["fuzzy"]["dimensions"]) == {d for d in survey.dimension_items()}
+
+
+def test_json_shape_and_item_statistics(survey, runner):
+    result = runner.invoke(main, ["analyze", str(OLD[0]), "--respondents", str(OLD[1]), "--format", "json",
+                                  "--missing", "pairwise"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    first = data["items"][0]
+    assert set(first) >= {"id", "n", "missing", "mean", "sd"}
+    column = survey.raw[:, 0]
+    answered = column[~np.isnan(column)]
+    assert first["n"] == answered.size and first["mean"] == pytest.approx(answered.mean(), abs=1e-4)
+    assert first["sd"] == pytest.approx(answered.std(ddof=1), abs=1e-4)
+    assert sum(first["shares"].values()) == pytest.approx(1.0, abs=1e-3)
+    validity = data["validity"]
+    assert set(validity) >= {"kmo", "kmo_items", "bartlett", "efa"} and 0 < validity["kmo"] <= 1
+    assert set(validity["bartlett"]) == {"chi2", "df", "p"}
+    listwise = json.loads(runner.invoke(main, ["analyze", str(OLD[0]), "--respondents", str(OLD[1]),
+                                               "--format", "json"]).stdout)["validity"]
+    assert listwise["kmo"] is None and "at least" in listwise["not_computed"]["en"]
+
+
+def test_sav_round_trip_keeps_values_and_chinese_labels(survey, runner, tmp_path):
+    pyreadstat = pytest.importorskip("pyreadstat")
+    out = tmp_path / "居民问卷.sav"
+    result = runner.invoke(main, ["analyze", str(OLD[0]), "--respondents", str(OLD[1]), "--format", "sav",
+                                  "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    frame, meta = pyreadstat.read_sav(str(out))
+    assert frame.shape[0] == len(survey.ids) and list(frame["respondent_id"]) == survey.ids
+    first = survey.items[0]
+    assert meta.column_names_to_labels[first.id.replace("-", "_")] == first.title.zh
+    assert meta.variable_value_labels[first.id.replace("-", "_")][5.0] == first.scale.labels[5].zh
+    values = frame[first.id.replace("-", "_")].to_numpy()
+    assert np.array_equal(np.isnan(values), np.isnan(survey.raw[:, 0]))
+    assert np.nanmax(np.abs(values - survey.raw[:, 0])) == 0
+    reverse = next(q for q in survey.items if getattr(q, "reverse", False))
+    assert meta.column_names_to_labels[reverse.id.replace("-", "_")].endswith("（反向题）")
+    again = runner.invoke(main, ["analyze", str(OLD[0]), "--format", "sav", "-o", str(out)])
+    assert again.exit_code == 1 and "--force" in again.output
+
+
+def test_xlsx_has_every_table(runner, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "分析.xlsx"
+    result = runner.invoke(main, ["analyze", str(OLD[0]), "--respondents", str(OLD[1]), "--format", "xlsx",
+                                  "-o", str(out), "--missing", "pairwise"])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    assert book.sheetnames == ["数据", "题目统计", "维度得分", "信度", "效度", "因子载荷", "模糊综合评价"]
+    assert book["效度"]["B2"].value is not None and book["因子载荷"].max_row == 37
+
+
+def test_table_output_names_things_by_chinese_titles(runner):
+    result = runner.invoke(main, ["analyze", str(OLD[0]), "--respondents", str(OLD[1])])
+    assert result.exit_code == 0 and "模糊综合评价" in result.stdout and "党组织引领与自身建设" in result.stdout
