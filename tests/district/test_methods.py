@@ -77,3 +77,17 @@ def test_weights_are_a_distribution_and_ignore_the_order_of_communities(matrix):
         assert method(matrix[::-1], names) == pytest.approx(w)
     c = closeness(matrix, np.full(matrix.shape[1], 1 / matrix.shape[1]))
     assert np.all((c >= 0) & (c <= 1))
+
+
+def test_topsis_on_a_published_worked_example():
+    """B. Sennaroğlu, Decision Analysis lecture notes (2009), "TOPSIS Example" (scribd document 546223190):
+    three alternatives on two benefit criteria, X = [[17, 12], [10, 9], [8, 6]], weights 0.714 and 0.286.
+    The notes print the weighted normalized matrix V = [[0.5703, 0.2124], [0.3355, 0.1593], [0.2684,
+    0.1062]]; from it A⁺ = (0.5703, 0.2124), A⁻ = (0.2684, 0.1062), and for the second alternative
+    D⁺ = √(0.2348² + 0.0531²) = 0.2407, D⁻ = √(0.0671² + 0.0531²) = 0.0856, C = 0.0856 / 0.3263 = 0.2623;
+    the first is the ideal point (C = 1) and the third the anti-ideal one (C = 0)."""
+    x = np.array([[17.0, 12.0], [10.0, 9.0], [8.0, 6.0]])
+    weights = np.array([0.714, 0.286])
+    v = x / np.sqrt((x ** 2).sum(axis=0)) * weights
+    assert v.ravel().tolist() == pytest.approx([0.5703, 0.2124, 0.3355, 0.1593, 0.2684, 0.1062], abs=5e-5)
+    assert closeness(x, weights).tolist() == pytest.approx([1.0, 0.2623, 0.0], abs=5e-4)
