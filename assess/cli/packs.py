@@ -103,9 +103,13 @@ def indicators_validate(paths: tuple[Path, ...], pack_ref: str | None) -> None:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @pack_option
 @click.option("--allow-inconsistent", is_flag=True, help="Use the weights even if CR > 0.10 / 一致性不达标也使用")
+@click.option("--ri", "ri_table", type=click.Choice(["saaty-1980", "donegan-dodd-1991", "saaty-2005"]),
+              default="saaty-1980", show_default=True,
+              help="随机一致性指标 RI 表 / The random-index table for CR (AHPy uses donegan-dodd-1991)")
 @lang_option
 @format_option("table", "json")
-def ahp_command(path: Path | None, pack_ref: str | None, allow_inconsistent: bool, lang: str, fmt: str) -> None:
+def ahp_command(path: Path | None, pack_ref: str | None, allow_inconsistent: bool, ri_table: str, lang: str,
+                fmt: str) -> None:
     """由两两比较判断计算 AHP 权重及一致性 / AHP weights from pairwise judgments: weights, λmax, CI, CR.
 
     Give a judgment file ({items, judgments} or {items, experts}), or --pack to see a pack's `ahp:` block.
@@ -119,10 +123,10 @@ def ahp_command(path: Path | None, pack_ref: str | None, allow_inconsistent: boo
         raise click.UsageError("give either a judgment FILE or --pack, not both / 判断文件与 --pack 只能二选一")
     titles: dict[str, str] = {}
     if path is not None:
-        file, results = str(path), {"items": ahp_file_weights(path, allow_inconsistent)}
+        file, results = str(path), {"items": ahp_file_weights(path, allow_inconsistent, ri_table)}
     else:
         loaded = load_pack(pack_ref)
-        file, results = loaded.file, pack_ahp_weights(loaded.pack, allow_inconsistent)
+        file, results = loaded.file, pack_ahp_weights(loaded.pack, allow_inconsistent, ri_table)
         if not results:
             raise AssessError(f"{loaded.file}: the pack has no `ahp:` judgments / 指标包中没有 AHP 判断")
         titles = {e.id: e.title.get(lang) for e in loaded.pack.dimensions + [i for _, i in loaded.pack.indicators()]}

@@ -30,13 +30,29 @@ if TYPE_CHECKING:
 CR_LIMIT = 0.10
 SHOWN_DISAGREEMENTS = 3
 
-RI_TABLE_NAME = "saaty-1980"
-RI_TABLE_DESCRIPTION = "Saaty's classic random index (The Analytic Hierarchy Process, 1980), n = 3…15"
-# Saaty's random consistency index by matrix size; n = 1, 2 are always consistent (CR = 0).
-RANDOM_INDEX = {
-    3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45,
-    10: 1.49, 11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59,
+RI_TABLE_NAME = "saaty-1980"  # the default, named in every output
+# Random consistency indices by matrix size, n = 3…15; n = 1, 2 are always consistent (CR = 0).
+RI_TABLES: dict[str, dict[int, float]] = {
+    # Saaty, The Analytic Hierarchy Process (1980): the classic table of most textbooks and theses
+    "saaty-1980": {3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49, 11: 1.51, 12: 1.48,
+                   13: 1.56, 14: 1.57, 15: 1.59},
+    # Donegan & Dodd, "A note on Saaty's random indexes", Mathematical and Computer Modelling 15:10 (1991);
+    # AHPy's default
+    "donegan-dodd-1991": {3: 0.4914, 4: 0.8286, 5: 1.0591, 6: 1.1797, 7: 1.2519, 8: 1.3171, 9: 1.3733,
+                          10: 1.4055, 11: 1.4213, 12: 1.4497, 13: 1.4643, 14: 1.4822, 15: 1.4969},
+    # Saaty, Theory and Applications of the Analytic Network Process (2005), p. 31
+    "saaty-2005": {3: 0.52, 4: 0.89, 5: 1.11, 6: 1.25, 7: 1.35, 8: 1.40, 9: 1.45, 10: 1.49, 11: 1.52, 12: 1.54,
+                   13: 1.56, 14: 1.58, 15: 1.59},
 }
+RI_TABLE_TEXT = {
+    "saaty-1980": ("Saaty（1980）经典随机一致性指标表，n = 3…15",
+                   "Saaty's classic random index (The Analytic Hierarchy Process, 1980), n = 3…15"),
+    "donegan-dodd-1991": ("Donegan 与 Dodd（1991）随机一致性指标表，n = 3…15",
+                          "Donegan & Dodd's random index (Mathematical and Computer Modelling, 1991), n = 3…15"),
+    "saaty-2005": ("Saaty（2005）随机一致性指标表，n = 3…15",
+                   "Saaty's random index (Theory and Applications of the Analytic Network Process, 2005), n = 3…15"),
+}
+RANDOM_INDEX = RI_TABLES[RI_TABLE_NAME]
 
 
 class AhpResult(BaseModel):
@@ -76,7 +92,8 @@ class Disagreement:
         return max(self.judged / self.implied, self.implied / self.judged)
 
 
-def ahp_weights(items: list[str], jset: JudgmentSet, label: str, allow_inconsistent: bool = False) -> AhpResult:
+def ahp_weights(items: list[str], jset: JudgmentSet, label: str, allow_inconsistent: bool = False,
+                ri_table: str = RI_TABLE_NAME) -> AhpResult:
     """Weights of a validated judgment set; several experts are combined by the element-wise geometric mean.
 
     Raises `AssessError` naming the most contradictory judgments when CR > 0.10, unless `allow_inconsistent`.
@@ -87,7 +104,7 @@ def ahp_weights(items: list[str], jset: JudgmentSet, label: str, allow_inconsist
     matrices = [judgment_matrix(items, judgments) for _, judgments, _ in experts]
     combined = np.exp(np.mean(np.log(np.stack(matrices)), axis=0))
     weights, lambda_max = principal_eigenvector(combined)
-    ci, ri, cr = consistency(lambda_max, len(items))
+    ci, ri, cr = consistency(lambda_max, len(items), ri_table)
     result = AhpResult(
         items=list(items),
         weights=[float(w) for w in weights],
@@ -95,9 +112,9 @@ def ahp_weights(items: list[str], jset: JudgmentSet, label: str, allow_inconsist
         ci=ci,
         cr=cr,
         ri=ri,
-        ri_table=RI_TABLE_NAME,
+        ri_table=ri_table,
         experts=[name for name, _, _ in experts],
-        expert_cr=[consistency(principal_eigenvector(m)[1], len(items))[2] for m in matrices],
+        expert_cr=[consistency(principal_eigenvector(m)[1], len(items), ri_table)[2] for m in matrices],
     )
     if not result.consistent and not allow_inconsistent:
         raise AssessError(inconsistency_message(result, combined, label))
@@ -126,12 +143,12 @@ def principal_eigenvector(matrix) -> tuple[list[float], float]:
     return list(vector / vector.sum()), float(values[k].real)
 
 
-def consistency(lambda_max: float, n: int) -> tuple[float, float, float]:
+def consistency(lambda_max: float, n: int, ri_table: str = RI_TABLE_NAME) -> tuple[float, float, float]:
     """(CI, RI, CR); one or two items cannot contradict each other, so their CR is 0 by definition."""
     if n <= 2:
         return 0.0, 0.0, 0.0
     ci = max((lambda_max - n) / (n - 1), 0.0)  # rounding can put λmax a hair below n
-    ri = RANDOM_INDEX[n]
+    ri = RI_TABLES[ri_table][n]
     return ci, ri, ci / ri
 
 
@@ -193,7 +210,7 @@ def ratio_text(value: float) -> str:
     return f"{value:g}" if abs(value - round(value)) < 1e-9 else f"{value:.2f}"
 
 
-def pack_ahp_weights(pack: Pack, allow_inconsistent: bool) -> dict[str, AhpResult]:
+def pack_ahp_weights(pack: Pack, allow_inconsistent: bool, ri_table: str = RI_TABLE_NAME) -> dict[str, AhpResult]:
     """AHP results of a pack: "dimensions" for the dimension judgments, a dimension id for its indicators.
 
     Every inconsistent set is reported in one error, so an expert panel can revise them all at once.
@@ -210,7 +227,7 @@ def pack_ahp_weights(pack: Pack, allow_inconsistent: bool) -> dict[str, AhpResul
     refused: list[str] = []
     for key, items, jset, label in sets:
         try:
-            results[key] = ahp_weights(items, jset, f"pack '{pack.id}' {label}", allow_inconsistent)
+            results[key] = ahp_weights(items, jset, f"pack '{pack.id}' {label}", allow_inconsistent, ri_table)
         except AssessError as exc:
             refused.append(str(exc))
     if refused:
@@ -218,15 +235,12 @@ def pack_ahp_weights(pack: Pack, allow_inconsistent: bool) -> dict[str, AhpResul
     return results
 
 
-def ahp_file_weights(path: Path | str, allow_inconsistent: bool) -> AhpResult:
+def ahp_file_weights(path: Path | str, allow_inconsistent: bool, ri_table: str = RI_TABLE_NAME) -> AhpResult:
     spec, name = load_ahp_file(path)
-    return ahp_weights(spec.items, spec, name, allow_inconsistent)
+    return ahp_weights(spec.items, spec, name, allow_inconsistent, ri_table)
 
 
 # -- terminal output -------------------------------------------------------------------------------
-
-RI_TABLE_TEXT = {"zh": "Saaty（1980）经典随机一致性指标表，n = 3…15", "en": RI_TABLE_DESCRIPTION}
-
 
 def result_lines(name: str, result: AhpResult, lang: str, titles: dict[str, str] | None = None) -> list[str]:
     """One judgment set as a small table: weights with bars, then λmax, CI, CR and the RI table used."""
@@ -248,7 +262,7 @@ def result_lines(name: str, result: AhpResult, lang: str, titles: dict[str, str]
             "> 0.10, inconsistent; used because of --allow-inconsistent"
         )
     lines.append(f"  λmax = {result.lambda_max:.3f}   CI = {result.ci:.3f}   CR = {result.cr:.3f} ({verdict})")
-    table = f"{result.ri_table}: {RI_TABLE_TEXT['zh' if zh else 'en']}"
+    table = f"{result.ri_table}: {RI_TABLE_TEXT[result.ri_table][0 if zh else 1]}"
     lines.append(f"  RI = {result.ri:.2f}   {'随机一致性指标表' if zh else 'RI table'} {table}")
     if count > 1:
         separator = "；" if zh else "; "
@@ -259,10 +273,11 @@ def result_lines(name: str, result: AhpResult, lang: str, titles: dict[str, str]
 
 def results_export(file: str, results: dict[str, AhpResult]) -> dict:
     """The JSON of `assess ahp`: the same shape for a standalone file (one set, "items") and for a pack."""
+    table = next(iter(results.values())).ri_table if results else RI_TABLE_NAME
     return {
         "file": file,
-        "ri_table": RI_TABLE_NAME,
-        "ri_table_description": RI_TABLE_DESCRIPTION,
+        "ri_table": table,
+        "ri_table_description": RI_TABLE_TEXT[table][1],
         "cr_limit": CR_LIMIT,
         "sets": {key: {**r.model_dump(), "consistent": r.consistent} for key, r in results.items()},
     }

@@ -380,3 +380,24 @@ def test_a_judgment_too_large_for_a_float_is_outside_the_scale(tmp_path):
     path.write_text("items: [a, b, c]\njudgments: [[a, b, " + "9" * 400 + "], [a, c, 3], [b, c, 1]]\n")
     with pytest.raises(ProblemsError, match="outside Saaty's scale"):
         ahp_file_weights(path, False)
+
+
+def test_the_ri_table_is_a_choice_and_named(tmp_path, runner):
+    """a–b 1, a–c 3, b–c 8: CR 0.093 under Saaty 1980 (RI 0.58) and 0.110 under Donegan & Dodd 1991 (RI
+    0.4914, AHPy's default), as the two tables' sources give RI; the verdict changes at 0.10."""
+    from assess.cli import main
+
+    judgments = tmp_path / "abc.yaml"
+    judgments.write_text("items: [a, b, c]\njudgments: [[a, b, 1], [a, c, 3], [b, c, 8]]\n", encoding="utf-8")
+    from assess.packs.judgments import load_ahp_file
+
+    spec, _ = load_ahp_file(judgments)
+    saaty = ahp_weights(spec.items, spec, "abc")
+    dodd = ahp_weights(spec.items, spec, "abc", allow_inconsistent=True, ri_table="donegan-dodd-1991")
+    assert round(saaty.cr, 3) == 0.093 and saaty.consistent and saaty.ri_table == "saaty-1980"
+    assert round(dodd.cr, 3) == 0.110 and not dodd.consistent
+    refused = runner.invoke(main, ["ahp", str(judgments), "--ri", "donegan-dodd-1991"])
+    assert refused.exit_code == 1 and "CR = 0.110" in refused.output
+    data = json.loads(runner.invoke(main, ["ahp", str(judgments), "--ri", "saaty-2005", "--allow-inconsistent",
+                                           "--format", "json"]).stdout)
+    assert data["ri_table"] == "saaty-2005" and data["sets"]["items"]["ri"] == 0.52
