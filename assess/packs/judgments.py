@@ -1,7 +1,10 @@
 """The AHP judgment format: what experts write, in a pack's `ahp:` block or in a file for `assess ahp FILE`.
 
-Experts say, pair by pair, how many times more important one item is than another (Saaty's 1-9 scale). The
-format is defined here, once, as pydantic models, with the checks that need the list of items compared
+Experts say, pair by pair, how many times more important one item is than another (Saaty's 1-9 scale):
+as a list of pairs `[first, second, value]`, or as the judgment matrix the way it is printed in a thesis,
+rows and columns in the order of the items: full (n rows of n values, 1 on the diagonal, each cell below
+the reciprocal of the one above) or upper-triangular (row i holds its n − i values from the diagonal on).
+The format is defined here, once, as pydantic models, with the checks that need the list of items compared
 (unknown ids, self-comparisons, pairs given twice, pairs missing). Turning judgments into weights is the
 scoring stage's (`assess.scoring.ahp`); this module only says what a well-formed judgment set is.
 """
@@ -74,32 +77,95 @@ Ratio = Annotated[float, BeforeValidator(parse_ratio)]
 Judgment = Annotated[tuple[str, str, Ratio], BeforeValidator(judgment_shape)]
 
 
+Matrix = list[list[Ratio]]
+RECIPROCAL_TOLERANCE = 0.05  # 0.33 typed for 1/3 is reciprocal enough: 0.33 × 3 = 0.99
+
+
 class Expert(_Model):
     name: str | None = None
-    judgments: list[Judgment]
+    judgments: list[Judgment] | None = None
+    matrix: Matrix | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Expert:
+        if (self.judgments is None) == (self.matrix is None):
+            raise ValueError("give an expert either `judgments:` or `matrix:` / 每位专家填 judgments 或 matrix 之一")
+        return self
 
 
 class JudgmentSet(_Model):
-    """Judgments among the items of one level: one expert (`judgments`) or several (`experts`)."""
+    """Judgments among the items of one level: one expert (`judgments` or `matrix`) or several (`experts`)."""
 
     experts: Annotated[list[Expert], Field(min_length=1)] | None = None
     judgments: list[Judgment] | None = None
+    matrix: Matrix | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> JudgmentSet:
-        if (self.experts is None) == (self.judgments is None):
-            raise ValueError("give either `judgments:` (one expert) or `experts:` (several), not both or neither")
+        if sum(x is not None for x in (self.experts, self.judgments, self.matrix)) != 1:
+            raise ValueError("give one of `judgments:` or `matrix:` (one expert) or `experts:` (several) "
+                             "/ 只能填 judgments、matrix、experts 其中之一")
         return self
 
-    def expert_sets(self, path: PathKey) -> list[tuple[str, list[Judgment], PathKey]]:
-        """(expert label, judgments, path of the judgment list) for every expert, in file order."""
-        if self.judgments is not None:
-            return [("expert 1", self.judgments, (*path, "judgments"))]
-        assert self.experts is not None
-        return [
-            (e.name or f"expert {n}", e.judgments, (*path, "experts", n - 1, "judgments"))
-            for n, e in enumerate(self.experts, 1)
-        ]
+    def expert_sets(self, path: PathKey, items: list[str] | None = None) -> list[tuple[str, list[Judgment], PathKey]]:
+        """(expert label, judgments, path of the judgment list or matrix) for every expert, in file order; a
+        matrix is read as the pairs of its upper triangle, in the order of `items`."""
+        if self.experts is None:
+            return [("expert 1", *given_judgments(self, items, path))]
+        return [(e.name or f"expert {n}", *given_judgments(e, items, (*path, "experts", n - 1)))
+                for n, e in enumerate(self.experts, 1)]
+
+
+def given_judgments(source: Expert | JudgmentSet, items: list[str] | None, path: PathKey
+                    ) -> tuple[list[Judgment], PathKey]:
+    if source.judgments is not None:
+        return source.judgments, (*path, "judgments")
+    return matrix_judgments(source.matrix or [], items or []), (*path, "matrix")
+
+
+def matrix_judgments(matrix: Matrix, items: list[str]) -> list[Judgment]:
+    """The upper triangle as pairs; a well-formed matrix is assumed (see `matrix_violations`)."""
+    found = []
+    for i, row in enumerate(matrix[:len(items)]):
+        offset = 0 if len(row) == len(items) else i  # an upper-triangular row starts at the diagonal
+        for j in range(i + 1, len(items)):
+            if 0 <= j - offset < len(row):
+                found.append((items[i], items[j], row[j - offset]))
+    return found
+
+
+def matrix_violations(matrix: Matrix, items: list[str], path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    """Size, diagonal and reciprocity of a full or upper-triangular matrix, each problem at its cell."""
+    n = len(items)
+    if len(matrix) != n:
+        yield path, f"the matrix has {len(matrix)} rows; {n} items need {n} rows / 矩阵行数应为 {n}"
+        return
+    full = all(len(row) == n for row in matrix)
+    upper = all(len(row) == n - i for i, row in enumerate(matrix))
+    if not (full or upper):
+        yield path, (f"each row needs {n} values (a full matrix) or n − i values from the diagonal on (upper "
+                     f"triangle: {', '.join(str(n - i) for i in range(n))}) / 矩阵每行的个数不对")
+        return
+    for i, row in enumerate(matrix):
+        diagonal = row[i] if full else row[0]
+        if abs(diagonal - 1) > 1e-9:
+            yield (*path, i, i if full else 0), (f"the diagonal cell {items[i]}–{items[i]} must be 1, not "
+                                                  f"{diagonal:g} / 对角线须为 1")
+        if not full:
+            continue
+        for j in range(i + 1, n):
+            if abs(row[j] * matrix[j][i] - 1) > RECIPROCAL_TOLERANCE:
+                yield (*path, j, i), (f"row {items[j]}, column {items[i]} is {as_written(matrix[j][i])}, but "
+                                      f"the cell above the diagonal ({items[i]}, {items[j]}) is "
+                                      f"{as_written(row[j])}: it must be its reciprocal {as_written(1 / row[j])} "
+                                      "/ 矩阵不互反：下三角须为上三角的倒数")
+
+
+def as_written(value: float) -> str:
+    """3 as "3", 0.333… as "1/3": a judgment the way an expert writes it."""
+    if value >= 1 or abs(1 / value - round(1 / value)) > 1e-6:
+        return f"{value:g}"
+    return f"1/{round(1 / value)}"
 
 
 class AhpSpec(_Model):
@@ -122,11 +188,17 @@ def judgment_set_violations(jset: JudgmentSet, items: list[str], path: PathKey) 
     """Unknown ids, self-comparisons, pairs given twice or both ways, and missing pairs, per expert."""
     if len(items) > MAX_ITEMS:
         yield path, f"AHP handles at most {MAX_ITEMS} items per judgment set (Saaty's RI table ends there)"
-    names = [label for label, _, _ in jset.expert_sets(path)]
+    names = [e.name or f"expert {n}" for n, e in enumerate(jset.experts or [], 1)]
     for name in sorted({n for n in names if names.count(n) > 1}):
         yield (*path, "experts"), f"two experts are both named '{name}'; give each a distinct name"
-    one_expert = jset.judgments is not None  # a plain `judgments:` list has nobody to name in messages
-    for label, judgments, j_path in jset.expert_sets(path):
+    one_expert = jset.experts is None  # a plain `judgments:` list has nobody to name in messages
+    sources = [jset] if one_expert else list(jset.experts)
+    for source, (label, judgments, j_path) in zip(sources, jset.expert_sets(path, items), strict=True):
+        if source.matrix is not None:
+            problems = list(matrix_violations(source.matrix, items, j_path))
+            yield from problems
+            if problems:
+                continue
         yield from expert_violations(None if one_expert else label, judgments, items, j_path)
 
 

@@ -100,7 +100,7 @@ def ahp_weights(items: list[str], jset: JudgmentSet, label: str, allow_inconsist
     """
     import numpy as np
 
-    experts = jset.expert_sets(())
+    experts = jset.expert_sets((), items)
     matrices = [judgment_matrix(items, judgments) for _, judgments, _ in experts]
     combined = np.exp(np.mean(np.log(np.stack(matrices)), axis=0))
     weights, lambda_max = principal_eigenvector(combined)

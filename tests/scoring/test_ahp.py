@@ -238,7 +238,7 @@ def test_judgments_and_experts_are_exclusive(write):
         judgments: [[a, b, 2]]
         experts: [{judgments: [[a, b, 2]]}]
         """)
-    assert "either `judgments:`" in problem
+    assert "give one of `judgments:` or `matrix:`" in problem
 
 
 def test_items_must_be_unique(write):
