@@ -21,5 +21,5 @@ PY
 "$work/venv/bin/assess" indicators validate "$("$work/venv/bin/python" -c 'from assess.packs.building import bundled_packs; print(bundled_packs()["core"])')"
 "$work/venv/bin/assess" demo -o "$work/demo" >/dev/null
 pdfs=$(find "$work/demo" -name '*.pdf' | wc -l)
-[ "$pdfs" -ge 6 ] || { echo "wheel demo wrote $pdfs PDFs, expected 6" >&2; exit 1; }
+[ "$pdfs" -ge 8 ] || { echo "wheel demo wrote $pdfs PDFs, expected 8 (6 community, 2 district)" >&2; exit 1; }
 echo "wheel demo OK: $pdfs PDFs"

@@ -99,8 +99,25 @@ def indicators_validate(paths: tuple[Path, ...], pack_ref: str | None) -> None:
     )
 
 
-@click.command("ahp")
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+class AhpGroup(Group):
+    """`assess ahp FILE…` computes weights; `assess ahp template` writes the experts' workbook."""
+
+    def parse_args(self, ctx, args):
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
+            args = ["weights", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group("ahp", cls=AhpGroup)
+def ahp_command() -> None:
+    """AHP 层次分析法：计算权重、生成专家打分表 / AHP: weights from judgments, and the experts' workbook.
+
+    assess ahp FILE… is short for assess ahp weights FILE….
+    """
+
+
+@ahp_command.command("weights")
+@click.argument("paths", nargs=-1, metavar="[FILE]...", type=click.Path(path_type=Path))
 @pack_option
 @click.option("--allow-inconsistent", is_flag=True, help="Use the weights even if CR > 0.10 / 一致性不达标也使用")
 @click.option("--ri", "ri_table", type=click.Choice(["saaty-1980", "donegan-dodd-1991", "saaty-2005"]),
@@ -108,34 +125,71 @@ def indicators_validate(paths: tuple[Path, ...], pack_ref: str | None) -> None:
               help="随机一致性指标 RI 表 / The random-index table for CR (AHPy uses donegan-dodd-1991)")
 @lang_option
 @format_option("table", "json")
-def ahp_command(path: Path | None, pack_ref: str | None, allow_inconsistent: bool, ri_table: str, lang: str,
-                fmt: str) -> None:
+def ahp_weights_command(paths: tuple[Path, ...], pack_ref: str | None, allow_inconsistent: bool, ri_table: str,
+                        lang: str, fmt: str) -> None:
     """由两两比较判断计算 AHP 权重及一致性 / AHP weights from pairwise judgments: weights, λmax, CI, CR.
 
-    Give a judgment file ({items, judgments} or {items, experts}), or --pack to see a pack's `ahp:` block.
+    Give a judgment file ({items, judgments | matrix | experts}), filled-in expert workbooks (.xlsx, one per
+    expert; --pack checks them against the pack), or --pack alone to see a pack's `ahp:` block.
 
-    Example: assess ahp indicators/examples/ahp-core-dimensions.yaml
+    Example: assess ahp 张老师.xlsx 李老师.xlsx --pack core
     """
     from assess.packs.loading import load_pack
-    from assess.scoring.ahp import ahp_file_weights, pack_ahp_weights, result_lines, results_export
+    from assess.scoring.ahp import (
+        ahp_file_weights,
+        pack_ahp_weights,
+        result_lines,
+        results_export,
+        workbook_ahp_weights,
+    )
 
-    if path is not None and pack_ref is not None:
+    workbooks = [p for p in paths if p.suffix.lower() == ".xlsx"]
+    if paths and len(workbooks) not in (0, len(paths)):
+        raise click.UsageError("判断文件不能与 Excel 打分表混用 / give YAML judgment files or .xlsx workbooks, "
+                               "not both")
+    if len(paths) > 1 and not workbooks:
+        raise click.UsageError("一次只能给一个 YAML 判断文件 / give one YAML judgment file")
+    if paths and not workbooks and pack_ref is not None:
         raise click.UsageError("give either a judgment FILE or --pack, not both / 判断文件与 --pack 只能二选一")
+    loaded = load_pack(pack_ref) if pack_ref is not None or not paths else None
     titles: dict[str, str] = {}
-    if path is not None:
-        file, results = str(path), {"items": ahp_file_weights(path, allow_inconsistent, ri_table)}
+    if loaded is not None:
+        titles = {e.id: e.title.get(lang) for e in loaded.pack.dimensions + [i for _, i in loaded.pack.indicators()]}
+    if workbooks:
+        file = ", ".join(map(str, workbooks))
+        results = workbook_ahp_weights(workbooks, loaded.pack if loaded else None, allow_inconsistent, ri_table)
+    elif paths:
+        file, results = str(paths[0]), {"items": ahp_file_weights(paths[0], allow_inconsistent, ri_table)}
     else:
-        loaded = load_pack(pack_ref)
         file, results = loaded.file, pack_ahp_weights(loaded.pack, allow_inconsistent, ri_table)
         if not results:
             raise AssessError(f"{loaded.file}: the pack has no `ahp:` judgments / 指标包中没有 AHP 判断")
-        titles = {e.id: e.title.get(lang) for e in loaded.pack.dimensions + [i for _, i in loaded.pack.indicators()]}
     if fmt == "json":
         print_json(results_export(file, results))
         return
     click.echo(f"{'AHP 权重' if lang == 'zh' else 'AHP weights'} — {file}")
     for name, result in results.items():
-        click.echo("\n".join(result_lines(name, result, lang, titles)))
+        click.echo("\n".join(result_lines(titles.get(name, name), result, lang, titles)))
+
+
+@ahp_command.command("template")
+@pack_option
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The workbook to write (.xlsx) / 输出文件")
+@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
+def ahp_template_command(pack_ref: str | None, output: Path, force: bool) -> None:
+    """生成 AHP 专家打分表（Excel） / The experts' AHP workbook: one sheet per judgment set, with drop-downs.
+
+    Example: assess ahp template --pack core -o 专家打分表.xlsx
+    """
+    from assess.files import refuse_existing, write_atomic
+    from assess.packs.ahp_workbook import judgment_sets, template_workbook
+    from assess.packs.loading import load_pack
+
+    refuse_existing([output], force)
+    pack = load_pack(pack_ref).pack
+    write_atomic(output, template_workbook(pack), force=force)
+    click.echo(f"{output}: 已写入，{len(judgment_sets(pack))} 个打分表 / written, {len(judgment_sets(pack))} sheets")
 
 
 # -- adapting packs for a district: indicators new / diff ----------------------------------------------

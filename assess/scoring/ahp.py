@@ -235,6 +235,24 @@ def pack_ahp_weights(pack: Pack, allow_inconsistent: bool, ri_table: str = RI_TA
     return results
 
 
+def workbook_ahp_weights(paths: list[Path], pack: Pack | None, allow_inconsistent: bool,
+                         ri_table: str = RI_TABLE_NAME) -> dict[str, AhpResult]:
+    """AHP results of filled-in expert workbooks (`packs.ahp_workbook`), one per judgment set; every
+    inconsistent set reported in one error, as for a pack."""
+    from assess.packs.ahp_workbook import read_workbooks
+
+    results: dict[str, AhpResult] = {}
+    refused: list[str] = []
+    for key, (items, jset) in read_workbooks(paths, pack).items():
+        try:
+            results[key] = ahp_weights(items, jset, f"{key}", allow_inconsistent, ri_table)
+        except AssessError as exc:
+            refused.append(str(exc))
+    if refused:
+        raise AssessError("\n\n".join(refused))
+    return results
+
+
 def ahp_file_weights(path: Path | str, allow_inconsistent: bool, ri_table: str = RI_TABLE_NAME) -> AhpResult:
     spec, name = load_ahp_file(path)
     return ahp_weights(spec.items, spec, name, allow_inconsistent, ri_table)

@@ -1,0 +1,85 @@
+"""The AHP experts' workbook: written for a pack, filled in as an expert would, read back as judgments."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from assess.cli import main
+from assess.packs.ahp_workbook import FIRST_ROW, judgment_sets
+
+# Each expert's judgments among the core pack's 8 dimensions: row item vs column item, upper triangle.
+ZHANG = {(0, 1): "3", (0, 2): "5", (1, 2): "2"}
+LI = {(0, 1): "1/2", (0, 2): "3", (1, 2): "1"}
+
+
+def filled(runner, tmp_path, name: str, expert: str, judged: dict, default: str = "1", mismatch=None):
+    path = tmp_path / f"{name}.xlsx"
+    assert runner.invoke(main, ["ahp", "template", "--pack", "core", "-o", str(path)]).exit_code == 0
+    book = load_workbook(path)
+    sheet = book["维度"]
+    sheet.cell(row=2, column=2, value=expert)
+    for i in range(8):
+        for j in range(i + 1, 8):
+            sheet.cell(row=FIRST_ROW + i, column=j + 2, value=judged.get((i, j), default))
+    if mismatch:
+        sheet.cell(row=FIRST_ROW + mismatch[0], column=mismatch[1] + 2, value=mismatch[2])
+    book.save(path)
+    return path
+
+
+def yaml_experts(tmp_path, experts: dict[str, dict]) -> str:
+    from assess.packs.loading import load_pack
+
+    ids = [d.id for d in load_pack("core").pack.dimensions]
+    lines = [f"items: [{', '.join(ids)}]", "experts:"]
+    for expert, judged in experts.items():
+        lines.append(f"  - name: {expert}\n    judgments:")
+        for i in range(8):
+            for j in range(i + 1, 8):
+                lines.append(f"      - [{ids[i]}, {ids[j]}, {judged.get((i, j), '1')}]")
+    path = tmp_path / "experts.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_the_template_has_a_sheet_per_judgment_set_with_the_scale_as_a_drop_down(runner, tmp_path):
+    from assess.packs.loading import load_pack
+
+    path = tmp_path / "专家打分表.xlsx"
+    result = runner.invoke(main, ["ahp", "template", "--pack", "core", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(path)
+    sets = judgment_sets(load_pack("core").pack)
+    assert book.sheetnames[0] == "填写说明" and len(book.sheetnames) == 1 + len(sets)
+    sheet = book["维度"]
+    assert sheet.row_dimensions[1].hidden and sheet["A1"].value == "dimensions"
+    assert sheet["B3"].value == "党组织引领与自身建设" and sheet["B4"].value == "1"
+    rules = sheet.data_validations.dataValidation
+    assert rules and '"9,8,7,6,5,4,3,2,1,1/2' in rules[0].formula1 and "C4" in str(rules[0].sqref)
+
+
+def test_two_experts_workbooks_give_the_weights_of_the_same_judgments_in_yaml(runner, tmp_path):
+    books = [filled(runner, tmp_path, "zhang", "张老师", ZHANG), filled(runner, tmp_path, "li", "李老师", LI)]
+    from_books = json.loads(runner.invoke(main, ["ahp", *map(str, books), "--pack", "core", "--format",
+                                                 "json"]).stdout)["sets"]["dimensions"]
+    from_yaml = json.loads(runner.invoke(main, ["ahp", yaml_experts(tmp_path, {"张老师": ZHANG, "李老师": LI}),
+                                                "--format", "json"]).stdout)["sets"]["items"]
+    assert from_books["experts"] == ["张老师", "李老师"]
+    assert from_books["weights"] == pytest.approx(from_yaml["weights"]) and from_books["cr"] == pytest.approx(
+        from_yaml["cr"])
+    table = runner.invoke(main, ["ahp", *map(str, books), "--pack", "core"])
+    assert table.exit_code == 0 and "党组织引领与自身建设" in table.stdout
+
+
+def test_a_missing_cell_and_a_lower_cell_that_is_not_the_reciprocal_are_named_by_sheet_and_cell(runner, tmp_path):
+    path = filled(runner, tmp_path, "wang", "王老师", ZHANG, mismatch=(1, 0, "3"))
+    book = load_workbook(path)
+    book["维度"]["D4"] = None
+    book.save(path)
+    result = runner.invoke(main, ["ahp", str(path), "--pack", "core"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "[维度]:4: D4: 未填写" in result.output
+    assert "[维度]:5: B5: 左下方应为右上方 3 的倒数 1/3" in result.output
