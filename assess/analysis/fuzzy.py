@@ -1,6 +1,7 @@
 """Fuzzy comprehensive evaluation (模糊综合评价) of the resident survey, up the pack's hierarchy.
 
-Grades: K = 5, best first, with grade values V = (100, 80, 60, 40, 20). An answer's 0–100 score s (the
+Grades: K = 5, best first, with grade values V = (100, 80, 60, 40, 20) unless the pack sets its own
+(`fuzzy_values:`, five values falling from best to worst). An answer's 0–100 score s (the
 scoring method's, reverse items turned) falls in grade k = 1 for s ≥ 80, 2 for 60 ≤ s < 80, 3 for 40 ≤ s <
 60, 4 for 20 ≤ s < 40 and 5 below 20; a 5-point likert's points 5…1 are thus grades 1…5, yes is grade 1 and
 no grade 5, and a choice or a number falls where its score does.
@@ -62,9 +63,13 @@ def composed(weights: np.ndarray, rows: np.ndarray) -> np.ndarray | None:
     return (weights[present, None] * rows[present]).sum(axis=0) / weights[present].sum()
 
 
-def evaluated(vector: np.ndarray) -> Fuzzy:
+def evaluated(vector: np.ndarray, values: tuple[float, ...] = GRADE_VALUES) -> Fuzzy:
     membership = tuple(round(float(v), 4) for v in vector)
-    return Fuzzy(membership, round(float(vector @ np.array(GRADE_VALUES)), 2), int(np.argmax(vector)) + 1)
+    return Fuzzy(membership, round(float(vector @ np.array(values)), 2), int(np.argmax(vector)) + 1)
+
+
+def grade_values(pack) -> tuple[float, ...]:
+    return tuple(pack.fuzzy_values) if pack.fuzzy_values else GRADE_VALUES
 
 
 def fuzzy_evaluation(survey: Survey, weights: str = "declared") -> tuple[Fuzzy | None, dict[str, Fuzzy]]:
@@ -87,4 +92,5 @@ def fuzzy_evaluation(survey: Survey, weights: str = "declared") -> tuple[Fuzzy |
     if not dimensions:
         return None, {}
     overall = composed(np.array([used.dimensions[d] for d in dimensions]), np.array(list(dimensions.values())))
-    return evaluated(overall), {d: evaluated(v) for d, v in dimensions.items()}
+    values = grade_values(pack)
+    return evaluated(overall, values), {d: evaluated(v, values) for d, v in dimensions.items()}

@@ -11,7 +11,7 @@ import numpy as np
 
 from assess.analysis.alpha import AlphaResult, cronbach
 from assess.analysis.descriptives import ItemStats, Stats, item_stats, respondent_scores, stats_of
-from assess.analysis.fuzzy import GRADE_NAMES, GRADE_VALUES, Fuzzy, fuzzy_evaluation
+from assess.analysis.fuzzy import GRADE_NAMES, Fuzzy, fuzzy_evaluation, grade_values
 from assess.analysis.survey import Survey
 from assess.analysis.validity import Validity, validity
 
@@ -62,7 +62,7 @@ def analysis_json(result: Analysis) -> dict:
         "reliability": {"method": result.missing, "min_complete": 10, "scopes": [alpha_json(a) for a in
                                                                                result.reliability]},
         "validity": validity_json(result.validity),
-        "fuzzy": {"grades": [{"zh": n.zh, "en": n.en, "value": v} for n, v in zip(GRADE_NAMES, GRADE_VALUES,
+        "fuzzy": {"grades": [{"zh": n.zh, "en": n.en, "value": v} for n, v in zip(GRADE_NAMES, grade_values(pack),
                                                                                      strict=True)],
                   "overall": result.fuzzy_overall.as_json() if result.fuzzy_overall else None,
                   "dimensions": {d: f.as_json() for d, f in result.fuzzy_dimensions.items()}},

@@ -25,11 +25,22 @@ from pydantic import Field, ValidationError, field_validator
 from assess.errors import AssessError, Problem, ProblemsError
 from assess.packs.building import build_pack, pack_path, pack_rule_violations
 from assess.packs.judgments import AhpSpec
-from assess.packs.model import ID_PATTERN, Dimension, GradeBand, Id, Indicator, Pack, Question, Strict, Text
+from assess.packs.model import (
+    ID_PATTERN,
+    Dimension,
+    FuzzyValues,
+    GradeBand,
+    Id,
+    Indicator,
+    Pack,
+    Question,
+    Strict,
+    Text,
+)
 from assess.packs.yamlio import Located, PathKey, data_path, fields_at, friendly_message, load_yaml, validation_problems
 
 # Top-level fields a child sets outright; `ahp` too, where `ahp: null` drops the inherited judgments.
-REPLACED_FIELDS = ("id", "version", "title", "description", "grade_bands", "default_target", "ahp")
+REPLACED_FIELDS = ("id", "version", "title", "description", "grade_bands", "default_target", "ahp", "fuzzy_values")
 CHILD_LISTS = {"dimension": "indicators", "indicator": "questions"}
 KIND_ZH = {"dimension": "维度", "indicator": "指标", "question": "题目", "indicators": "指标", "questions": "题目"}
 
@@ -52,6 +63,7 @@ class ChildPack(Strict):
     description: Text | None = None
     grade_bands: Annotated[list[GradeBand], Field(min_length=1)] | None = None
     default_target: Annotated[float, Field(ge=0, le=100)] | None = None
+    fuzzy_values: FuzzyValues | None = None
     override: dict[Id, dict[str, Any]] = Field(default_factory=dict)
     remove: list[Id] = Field(default_factory=list)
     add: Additions = Field(default_factory=Additions)

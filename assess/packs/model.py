@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assess.i18n import Lang
 from assess.packs.judgments import AhpSpec
@@ -171,6 +171,16 @@ DEFAULT_BANDS = (
 )
 
 
+def descending(values: list[float]) -> list[float]:
+    if any(a <= b for a, b in zip(values, values[1:], strict=False)):
+        raise ValueError("the five grade values must fall from the best grade to the worst, e.g. [100, 80, 60, 40, 20]")
+    return values
+
+
+FuzzyValues = Annotated[list[Annotated[float, Field(ge=0, le=100)]], Field(min_length=5, max_length=5),
+                        AfterValidator(descending)]
+
+
 class Pack(Strict):
     id: Id
     version: Annotated[str, Field(min_length=1)]
@@ -180,6 +190,8 @@ class Pack(Strict):
     default_target: Annotated[float, Field(ge=0, le=100)] = 85.0
     dimensions: Annotated[list[Dimension], Field(min_length=1)]
     ahp: AhpSpec | None = None  # expert pairwise judgments; `--weights ahp` derives weights from them
+    # the values of the five grades of the fuzzy comprehensive evaluation, best first (`assess analyze`)
+    fuzzy_values: FuzzyValues | None = None
 
     @field_validator("version", mode="before")
     @classmethod

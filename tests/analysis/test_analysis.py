@@ -173,3 +173,24 @@ def test_xlsx_has_every_table(runner, tmp_path):
 def test_table_output_names_things_by_chinese_titles(runner):
     result = runner.invoke(main, ["analyze", str(OLD[0]), "--respondents", str(OLD[1])])
     assert result.exit_code == 0 and "模糊综合评价" in result.stdout and "党组织引领与自身建设" in result.stdout
+
+
+def test_a_pack_may_set_the_grade_values(tmp_path, survey):
+    from assess.analysis.fuzzy import fuzzy_evaluation
+    from assess.packs.loading import load_pack
+
+    pack = tmp_path / "district.yaml"
+    pack.write_text("id: district\nversion: '1'\nextends: core\ntitle: {zh: 区级指标, en: District}\n"
+                    "fuzzy_values: [95, 85, 70, 50, 25]\n", encoding="utf-8")
+    own = load_survey(*OLD, pack_ref=str(pack))
+    assert own.pack.pack.fuzzy_values == [95, 85, 70, 50, 25]
+    overall, _ = fuzzy_evaluation(own)
+    default, _ = fuzzy_evaluation(survey)
+    assert overall.membership == default.membership
+    assert overall.score == pytest.approx(np.dot(overall.membership, [95, 85, 70, 50, 25]), abs=0.01)
+    pack.write_text(pack.read_text(encoding="utf-8").replace("[95, 85, 70, 50, 25]", "[95, 96, 70, 50, 25]"),
+                    encoding="utf-8")
+    from assess.errors import AssessError
+
+    with pytest.raises(AssessError, match="fall from the best grade"):
+        load_pack(str(pack))
