@@ -33,5 +33,22 @@ class ProblemsError(AssessError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__("\n".join(shown_lines(self.problems)))
+
+
+SHOWN_PER_FILE = 50  # a file with thousands of problems is one mistake repeated: show the first, count the rest
+
+
+def shown_lines(problems: list[Problem]) -> list[str]:
+    lines: list[str] = []
+    counts: dict[str, int] = {}
+    for problem in problems:
+        counts[problem.file] = counts.get(problem.file, 0) + 1
+        if counts[problem.file] <= SHOWN_PER_FILE:
+            lines.append(str(problem))
+    for file, count in counts.items():
+        if count > SHOWN_PER_FILE:
+            rest = count - SHOWN_PER_FILE
+            lines.append(f"{file}: 另有 {rest} 个问题未列出 / {rest} more problems not shown")
+    return lines
 

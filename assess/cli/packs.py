@@ -86,11 +86,15 @@ def indicators_validate(paths: tuple[Path, ...], pack_ref: str | None) -> None:
     problems += validate_case_files(case_paths)
     if library_paths:
         problems += validate_library_files(library_paths, load_pack(pack_ref).pack)
-    problems += [p for p in pack_library_problems(pack_paths) if p not in problems]
-    problems += [p for p in bundled_case_problems() if p not in problems]
-    problems += [p for p in bundled_library_problems() if p not in problems]
+    seen = set(problems)
+    for extra in (pack_library_problems(pack_paths), bundled_case_problems(), bundled_library_problems()):
+        fresh = [p for p in extra if p not in seen]
+        problems += fresh
+        seen.update(fresh)
     if problems:
-        click.echo("\n".join(str(p) for p in problems), err=True)
+        from assess.errors import shown_lines
+
+        click.echo("\n".join(shown_lines(problems)), err=True)
         click.echo(f"{len(problems)} problem(s) / 发现 {len(problems)} 个问题", err=True)
         sys.exit(1)
     bundled = len(bundled_case_files())

@@ -46,6 +46,13 @@ def is_pack_file(path: Path) -> bool:
     return not path.stem.endswith("countermeasures") and not path.stem.startswith("ahp-")
 
 
+PACK_SUFFIXES = (".yaml", ".yml")
+
+
+class NotAYamlFile(AssessError):
+    """A pack reference naming a file that is not .yaml/.yml: it is not opened at all."""
+
+
 def pack_path(ref: str | Path | None, relative_to: Path | None = None) -> Path:
     """The file behind a pack reference: a bundled id, or a path (relative to `relative_to` if given)."""
     ref = DEFAULT_PACK if ref is None else ref
@@ -56,6 +63,11 @@ def pack_path(ref: str | Path | None, relative_to: Path | None = None) -> Path:
     path = Path(text)
     if relative_to is not None and not path.is_absolute():
         path = relative_to / path
+    if path.suffix.lower() not in PACK_SUFFIXES and (path_exists(path) or path.suffix):
+        raise NotAYamlFile(
+            f"{text}: 指标包文件须以 .yaml 或 .yml 结尾，此文件不予读取 / a pack file must end in .yaml or .yml; "
+            "this file is not read"
+        )
     if path_exists(path):
         return path
     known = ", ".join(sorted(bundled))
@@ -74,6 +86,10 @@ def path_exists(path: Path) -> bool:
 
 
 def build_pack(located: Located) -> Pack:
+    if isinstance(located.data, dict) and not {"dimensions", "extends"} & set(located.data):
+        message = ("这不是指标包文件（没有 dimensions 或 extends） / this is not a pack file: it has neither "
+                   "`dimensions:` nor `extends:`")
+        raise ProblemsError([located.problem((), message)])
     if not isinstance(located.data, dict):
         message = "指标包应包含 id、version、title 和 dimensions / a pack needs id, version, title and dimensions"
         raise ProblemsError([located.problem((), message)])

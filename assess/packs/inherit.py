@@ -23,7 +23,7 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError, field_validator
 
 from assess.errors import AssessError, Problem, ProblemsError
-from assess.packs.building import build_pack, pack_path, pack_rule_violations
+from assess.packs.building import NotAYamlFile, build_pack, pack_path, pack_rule_violations
 from assess.packs.judgments import AhpSpec
 from assess.packs.model import (
     ID_PATTERN,
@@ -42,6 +42,7 @@ from assess.packs.yamlio import Located, PathKey, data_path, fields_at, friendly
 # Top-level fields a child sets outright; `ahp` too, where `ahp: null` drops the inherited judgments.
 REPLACED_FIELDS = ("id", "version", "title", "description", "grade_bands", "default_target", "ahp", "fuzzy_values")
 CHILD_LISTS = {"dimension": "indicators", "indicator": "questions"}
+MAX_CHAIN = 20  # packs extending one another; a district pack needs one or two
 KIND_ZH = {"dimension": "维度", "indicator": "指标", "question": "题目", "indicators": "指标", "questions": "题目"}
 
 
@@ -188,7 +189,10 @@ def library_paths(located: Located, names: list[str], path: Path) -> tuple[list[
     problems: list[Problem] = []
     for n, name in enumerate(names):
         library = path.parent / name
-        if library.is_file():
+        if library.suffix.lower() not in (".yaml", ".yml"):
+            problems.append(located.problem(("countermeasures", n), f"{name}: 对策库文件须以 .yaml 或 .yml 结尾 / "
+                                                                   "a countermeasure file must end in .yaml or .yml"))
+        elif library.is_file():
             found.append(library)
         else:
             problems.append(located.problem(("countermeasures", n), (
@@ -217,9 +221,15 @@ def parent_path(located: Located, ref: str, path: Path, chain: tuple[Path, ...])
     """The parent's file; a missing parent or a cycle is reported at this file's `extends` line."""
     try:
         found = pack_path(ref, relative_to=path.parent)
+    except NotAYamlFile as exc:
+        raise ProblemsError([located.problem(("extends",), str(exc))]) from None
     except AssessError:
         raise ProblemsError([located.problem(("extends",), missing_parent(ref, path.parent))]) from None
     visited = [*chain, path]
+    if len(visited) >= MAX_CHAIN:
+        message = (f"继承层级超过 {MAX_CHAIN} 层，不再继续读取 / more than {MAX_CHAIN} packs extend one another; a "
+                   "district pack needs one or two")
+        raise ProblemsError([located.problem(("extends",), message)])
     if any(found.resolve() == p.resolve() for p in visited):
         shown = " → ".join(p.name for p in [*visited, found])
         message = (

@@ -65,11 +65,14 @@ def validate_files(paths: list[Path]) -> list[Problem]:
     from assess.packs.inherit import resolve_file
 
     problems: list[Problem] = []
+    seen: set[Problem] = set()
     for path in paths:
         try:
             resolve_file(Path(path))
         except ProblemsError as exc:
-            problems.extend(p for p in exc.problems if p not in problems)
+            fresh = [p for p in exc.problems if p not in seen]
+            problems.extend(fresh)
+            seen.update(fresh)
         except AssessError as exc:
             problems.append(Problem(str(path), None, "", str(exc).removeprefix(f"{path}: ")))
     return problems

@@ -94,12 +94,52 @@ def parse_yaml(text: str, name: str) -> Located:
         loader.dispose()
     if root is None:
         raise AssessError(f"{name}: 文件为空 / the file is empty")
+    refuse_expansion(root, name)
     located = Located(data=None, file=name)
     builder = _Builder(located, yaml.SafeLoader(""))
     located.data = builder.build(root, ())
     if builder.problems:
         raise ProblemsError(builder.problems)
     return located
+
+
+def refuse_expansion(root: yaml.Node, name: str) -> None:
+    """Refuse, before anything is built, a file whose aliases would expand past `MAX_NODES` values or whose
+    nesting (aliases included) goes deeper than `MAX_DEPTH`: each distinct collection is sized once, so a
+    billion-laughs file of a few kilobytes is refused in milliseconds instead of being expanded."""
+    sizes: dict[int, tuple[int, int]] = {}  # id(collection node) -> (values once expanded, depth)
+    stack: list[yaml.Node] = [root]
+    scalar = yaml.ScalarNode
+    while stack:
+        node = stack[-1]
+        if isinstance(node, scalar) or id(node) in sizes:
+            stack.pop()
+            continue
+        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
+        pending = [c for c in children if not isinstance(c, scalar) and id(c) not in sizes]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        size, depth = 1, 1
+        for child in children:
+            if isinstance(child, scalar):
+                size += 1
+                depth = max(depth, 2)
+            else:
+                child_size, child_depth = sizes[id(child)]
+                size += child_size
+                depth = max(depth, child_depth + 1)
+        if size > MAX_NODES:
+            raise AssessError(
+                f"{name}:{node.start_mark.line + 1}: 文件展开后超过 {MAX_NODES:,} 个值（YAML 别名过多？） / "
+                f"the file expands to more than {MAX_NODES:,} values (too many YAML aliases?)"
+            )
+        if depth > MAX_DEPTH:
+            raise AssessError(
+                f"{name}:{node.start_mark.line + 1}: 嵌套超过 {MAX_DEPTH} 层 / nested more than {MAX_DEPTH} levels deep"
+            )
+        sizes[id(node)] = (size, depth)
 
 
 class _Builder:
