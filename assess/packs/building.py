@@ -63,7 +63,7 @@ def pack_path(ref: str | Path | None, relative_to: Path | None = None) -> Path:
     path = Path(text)
     if relative_to is not None and not path.is_absolute():
         path = relative_to / path
-    if path.suffix.lower() not in PACK_SUFFIXES and (path_exists(path) or path.suffix):
+    if path.suffix.lower() not in PACK_SUFFIXES and path_exists(path) and path.is_file():
         raise NotAYamlFile(
             f"{text}: 指标包文件须以 .yaml 或 .yml 结尾，此文件不予读取 / a pack file must end in .yaml or .yml; "
             "this file is not read"

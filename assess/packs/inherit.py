@@ -25,18 +25,7 @@ from pydantic import Field, ValidationError, field_validator
 from assess.errors import AssessError, Problem, ProblemsError
 from assess.packs.building import NotAYamlFile, build_pack, pack_path, pack_rule_violations
 from assess.packs.judgments import AhpSpec
-from assess.packs.model import (
-    ID_PATTERN,
-    Dimension,
-    FuzzyValues,
-    GradeBand,
-    Id,
-    Indicator,
-    Pack,
-    Question,
-    Strict,
-    Text,
-)
+from assess.packs.model import ID_PATTERN, Dimension, GradeBand, Id, Indicator, Pack, Question, Strict, Text
 from assess.packs.yamlio import Located, PathKey, data_path, fields_at, friendly_message, load_yaml, validation_problems
 
 # Top-level fields a child sets outright; `ahp` too, where `ahp: null` drops the inherited judgments.
@@ -64,7 +53,7 @@ class ChildPack(Strict):
     description: Text | None = None
     grade_bands: Annotated[list[GradeBand], Field(min_length=1)] | None = None
     default_target: Annotated[float, Field(ge=0, le=100)] | None = None
-    fuzzy_values: FuzzyValues | None = None
+    fuzzy_values: list[float] | None = None  # checked as the resolved pack's
     override: dict[Id, dict[str, Any]] = Field(default_factory=dict)
     remove: list[Id] = Field(default_factory=list)
     add: Additions = Field(default_factory=Additions)

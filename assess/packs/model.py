@@ -9,14 +9,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from assess.i18n import Lang
 from assess.packs.judgments import AhpSpec
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
-Weight = Annotated[float, Field(ge=0, le=1_000_000)]  # relative; the bound keeps sums finite
+def not_yes_no(value: object) -> object:
+    """`weight: true` is YAML for a yes/no, not the number 1: refuse it instead of reading 1.0."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true/false / 须为数字，不能是 true/false")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(not_yes_no)]
+Weight = Annotated[Number, Field(ge=0, le=1_000_000)]  # relative; the bound keeps sums finite
+GOALPOST_LIMIT = 1e12  # far beyond any count or measure a community reports; keeps best − worst finite
+Goalpost = Annotated[Number, Field(ge=-GOALPOST_LIMIT, le=GOALPOST_LIMIT)]
 Respondent = Literal["committee", "resident", "party_member"]
 
 
@@ -120,12 +130,12 @@ class NumberQuestion(QuestionBase):
     """A count or measure scored between goalposts; `best` may be below `worst` (e.g. response hours)."""
 
     type: Literal["number"]
-    worst: float
-    best: float
+    worst: Goalpost
+    best: Goalpost
     unit: Text | None = None
     integer: bool = False
-    min: float | None = 0
-    max: float | None = None
+    min: Goalpost | None = 0
+    max: Goalpost | None = None
 
     @model_validator(mode="after")
     def _goalposts(self) -> NumberQuestion:
@@ -149,7 +159,7 @@ SCORED_TYPES = ("likert", "yes_no", "choice", "multi_choice", "number")
 
 class Indicator(Element):
     sources: Annotated[list[Source], Field(min_length=1)]
-    target: Annotated[float, Field(ge=0, le=100)] | None = None
+    target: Annotated[Number, Field(ge=0, le=100)] | None = None
     questions: Annotated[list[Question], Field(min_length=1)]
 
 
@@ -187,7 +197,7 @@ class Pack(Strict):
     title: Text
     description: Text | None = None
     grade_bands: Annotated[list[GradeBand], Field(min_length=1)] = Field(default_factory=lambda: list(DEFAULT_BANDS))
-    default_target: Annotated[float, Field(ge=0, le=100)] = 85.0
+    default_target: Annotated[Number, Field(ge=0, le=100)] = 85.0
     dimensions: Annotated[list[Dimension], Field(min_length=1)]
     ahp: AhpSpec | None = None  # expert pairwise judgments; `--weights ahp` derives weights from them
     # the values of the five grades of the fuzzy comprehensive evaluation, best first (`assess analyze`)

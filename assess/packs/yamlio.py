@@ -43,6 +43,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
 PathKey = tuple[str | int, ...]
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _STR_TAG = "tag:yaml.org,2002:str"
+# the scalar types a pack or an answer file may hold; !!binary, !!set, !!omap and the like are refused
+_SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
 
 @dataclass
@@ -177,6 +179,9 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
         if node.tag == _STR_TAG:
             return node.value
+        if node.tag not in _SCALAR_TAGS:
+            self._refuse(node, path, f"不支持的 YAML 标签 / unsupported YAML tag {node.tag}; write plain values")
+            return None
         key = (node.tag, node.value)
         if key not in self.scalars:
             try:

@@ -9,13 +9,14 @@ each with its file, line and field; nothing is scored from a file that has probl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assess.errors import AssessError, Problem, ProblemsError
 from assess.packs.building import pack_path
@@ -47,7 +48,7 @@ class RespondentEntry(AnswerModel):
     def _id_not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must not be blank / 不能为空")
-        return value.strip()
+        return plain_text(value.strip())
 
     @field_validator("answers", mode="before")
     @classmethod
@@ -55,15 +56,32 @@ class RespondentEntry(AnswerModel):
         return keys_as_text(value)
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def plain_text(value: str) -> str:
+    """A name as people write it: no control characters (a NUL, an escape), no blank."""
+    if CONTROL.search(value):
+        raise ValueError("contains a control character (e.g. NUL or ESC); write plain text / 含有控制字符")
+    return value
+
+
 class Community(AnswerModel):
     """Who is assessed: the community block of an answer file, carried into every result."""
 
-    name: str
-    district: str | None = None
-    street: str | None = None
-    city: str | None = None
-    type: str | None = None
-    population: int | None = None
+    name: Annotated[str, Field(min_length=1), AfterValidator(plain_text)]
+    district: Annotated[str, AfterValidator(plain_text)] | None = None
+    street: Annotated[str, AfterValidator(plain_text)] | None = None
+    city: Annotated[str, AfterValidator(plain_text)] | None = None
+    type: Annotated[str, AfterValidator(plain_text)] | None = None
+    population: Annotated[int, Field(ge=0)] | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the community's name must not be blank / 社区名称不能为空")
+        return value
 
 
 class AnswerFile(AnswerModel):

@@ -63,8 +63,11 @@ def test_duplicate_keys_are_all_reported(write):
 def test_python_tags_are_refused(write):
     with pytest.raises(ProblemsError, match="unsupported YAML tag"):
         load_yaml(write("tag.yaml", "a: !!python/object/apply:os.system ['true']\n"))
-    with pytest.raises(ProblemsError, match="could not determine a constructor"):
+    with pytest.raises(ProblemsError, match="unsupported YAML tag"):
         load_yaml(write("tag2.yaml", "a: !!python/name:os.system ''\n"))
+    for tagged in ("a: !!binary aGVsbG8=\n", "a: !!set {x, y}\n", "a: !custom 3\n"):
+        with pytest.raises(ProblemsError, match="unsupported YAML tag"):
+            load_yaml(write("tag3.yaml", tagged))
 
 
 def test_deep_nesting_is_refused_cleanly(write):
