@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import gettext
 import json
+import os
 from pathlib import Path
 from typing import Any, get_args
 
@@ -17,8 +19,37 @@ RESPONDENTS = list(get_args(Respondent))  # committee, resident, party_member
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+DOMAIN = "assess"
+
+
+def chosen_language(args: list[str]) -> str:
+    """The language of the session: `--lang en` (or `--lang=en`) anywhere, else ASSESS_LANG, else Chinese."""
+    for n, arg in enumerate(args):
+        if arg == "--lang" and n + 1 < len(args):
+            return "en" if args[n + 1] == "en" else "zh"
+        if arg.startswith("--lang="):
+            return "en" if arg == "--lang=en" else "zh"
+    return "en" if os.environ.get("ASSESS_LANG") == "en" else "zh"
+
+
+def use_language(lang: str) -> None:
+    """Click's own words (Usage, Options, Error, Missing argument …) in `lang`, through gettext as click
+    offers: our catalog for the domain "assess" (assess/locale), chosen by the LANGUAGE variable."""
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = "zh_CN" if lang == "zh" else "en"
+
+
 class Group(click.Group):
-    """A click group that turns every user-facing error into a clean message and exit status 1."""
+    """A click group that turns every user-facing error into a clean message and exit status 1, and speaks
+    the session's language (see `use_language`)."""
+
+    def main(self, args=None, *rest, **kwargs):
+        import sys
+
+        use_language(chosen_language(list(sys.argv[1:] if args is None else args)))
+        return super().main(args, *rest, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         from assess.cli.terminal import safe_output, visible
@@ -32,7 +63,8 @@ class Group(click.Group):
 
 def lang_option(func):
     return click.option(
-        "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language / 输出语言"
+        "--lang", type=click.Choice(["zh", "en"]), default=lambda: "en" if os.environ.get("ASSESS_LANG") == "en"
+        else "zh", show_default="zh, or ASSESS_LANG", help="输出语言 / Language"
     )(func)
 
 
