@@ -52,7 +52,7 @@ def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent
     try:
         data = target.data
         if data is None:
-            data = new_answer_file(target.pack_ref, click.prompt("社区名称" if zh else "Community name"))
+            data = new_answer_file(target.pack_ref, **community_prompts(zh))
             save(data)
         if respondent != "committee" and respondent_id is None:
             respondent_id = click.prompt(
@@ -68,15 +68,36 @@ def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent
         click.echo(continuing)
     if not fill_at_terminal(session, lang):
         save(session.data)  # an interrupt may have landed during the last save; this one completes it
-        command = resume_command(output, respondent, respondent_id, pack_ref, lang)
+        command = resume_command(output, respondent, respondent_id, pack_ref, lang, revisit)
         click.echo("\n" + resume_text(session, output, command, lang))
         sys.exit(130)
     click.echo(summary_text(session, output, lang))
 
 
+COMMUNITY_KINDS = ("老旧小区", "商品房小区", "单位社区", "村改居/安置社区", "矿区/工矿社区", "城中村", "混合型社区")
+
+
+def community_prompts(zh: bool) -> dict[str, str | None]:
+    """What a new answer file asks first: the community's name, district, sub-district and kind."""
+    name = ""
+    while not name.strip():
+        name = click.prompt("社区名称" if zh else "Community name")
+    district = click.prompt("所在区（县）（回车跳过）" if zh else "District (Enter skips)", default="",
+                            show_default=False).strip()
+    street = click.prompt("所属街道（回车跳过）" if zh else "Sub-district (Enter skips)", default="",
+                          show_default=False).strip()
+    kinds = "  ".join(f"{n}. {k}" for n, k in enumerate(COMMUNITY_KINDS, 1))
+    kind = click.prompt(("社区类型（输入编号或文字，回车跳过）：" if zh else "Kind of community (number or text, "
+                         "Enter skips): ") + kinds, default="", show_default=False).strip()
+    if kind.isdigit() and 1 <= int(kind) <= len(COMMUNITY_KINDS):
+        kind = COMMUNITY_KINDS[int(kind) - 1]
+    return {"community_name": name.strip(), "district": district or None, "street": street or None,
+            "kind": kind or None}
+
+
 def fill_at_terminal(session, lang: str) -> bool:
     """Ask until the questions run out (True) or the user interrupts (False); bad answers are asked again."""
-    from assess.responses.fill import BACK, step_text
+    from assess.responses.fill import BACK_KEYS, ConfirmPercent, step_text
     from assess.responses.values import AnswerValueError
 
     zh = lang == "zh"
@@ -84,14 +105,22 @@ def fill_at_terminal(session, lang: str) -> bool:
         while (step := session.next_question()) is not None:
             click.echo(step_text(step, lang))
             typed = click.prompt("答" if zh else "Answer", default="", show_default=False).strip()
-            if typed == BACK:
+            if typed in BACK_KEYS:
                 if not session.back():
                     click.echo("已是本轮第一题。" if zh else "This is the first question of this run.")
             elif not typed:
                 session.skip()
             else:
                 try:
-                    session.answer(typed)
+                    try:
+                        session.answer(typed)
+                    except ConfirmPercent as ask:
+                        meant = click.prompt(f"  是否指 {ask.suggested:g}%？（是/否）" if zh else
+                                             f"  Do you mean {ask.suggested:g}%? (y/n)", default="是" if zh else "y")
+                        if meant.strip().lower() in ("是", "是的", "对", "y", "yes", ""):
+                            session.answer(f"{ask.suggested:g}", confirmed=True)
+                        else:
+                            session.answer(typed, confirmed=True)
                 except AnswerValueError as exc:
                     click.echo(f"  ✗ {exc}")
     except (click.Abort, KeyboardInterrupt):

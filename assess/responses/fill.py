@@ -31,8 +31,24 @@ from assess.responses.answer_file import AnswerFile, Community, RespondentEntry,
 from assess.responses.values import AnswerValueError, coerce_answer
 
 BACK = "<"
+BACK_KEYS = frozenset({"<", "＜", "《", "〈"})  # a Chinese input method types the full-width forms
 ID_PREFIX = {"resident": "R", "party_member": "P"}
-YES_NO_SHORT = {"y": "yes", "n": "no"}
+YES_WORDS = frozenset({"y", "yes", "是", "是的", "对", "对的", "有", "好", "同意", "✓"})
+NO_WORDS = frozenset({"n", "no", "否", "不是", "不", "没有", "无", "不对", "没"})
+NONE_WORDS = frozenset({"无", "没有", "都没有", "都不", "0", "０", "none"})  # a multi-choice of nothing chosen
+CHINESE_NUMERALS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+                    "九": 9, "十": 10}
+PERCENT_UNITS = frozenset({"%", "％"})
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+class ConfirmPercent(Exception):  # noqa: N818 - a question back to the person, not an error
+    """A share typed as a fraction (0.9) for a percent question: ask whether 90 % was meant."""
+
+    def __init__(self, typed: float):
+        self.typed = typed
+        self.suggested = round(typed * 100, 6)
+        super().__init__(f"{typed}")
 
 
 @dataclass(frozen=True)
@@ -125,15 +141,20 @@ class FillSession:
             current=answers.get(question.id),
         )
 
-    def answer(self, raw: str) -> Any:
+    def answer(self, raw: str, confirmed: bool = False) -> Any:
         """Validate and store the answer to the current question, save, and move on.
 
-        Raises `AnswerValueError` (saying what is allowed) and stays on the question for a bad answer.
+        Raises `AnswerValueError` (saying what is allowed) and stays on the question for a bad answer, and
+        `ConfirmPercent` for 0.9 typed for a percent question (unless `confirmed`), so the caller can ask.
         """
         step = self.next_question()
         if step is None:
             raise AssessError("all questions have been asked / 题目已全部问完")
-        value = coerce_answer(step.question, terminal_value(step.question, raw))
+        typed = terminal_value(step.question, raw)
+        if not confirmed and is_percent(step.question) and isinstance(fraction := number_or_none(typed), float) \
+                and 0 < fraction < 1:
+            raise ConfirmPercent(fraction)
+        value = coerce_answer(step.question, typed)
         if value is None:
             self.skip()
             return None
@@ -164,23 +185,51 @@ class FillSession:
 
 
 def terminal_value(question: Question, text: str) -> Any:
-    """What was typed, made easy to type: option numbers for option ids, y/n for yes/no.
+    """What was typed, read as a person means it: 是的/对/有 and 不是/没有 for yes–no, a scale's own labels
+    (非常同意) and Chinese numerals (一 … 十) on a likert scale, 90% or ９０％ for a percent, option numbers or
+    labels for options, and 无 or 0 for "none of these" on a multi-choice (chosen nothing, not unanswered).
 
     Raises `AnswerValueError` for an option number that does not exist: the prompt asked for a number,
     so the message says which numbers there are.
     """
     text = text.strip()
     if question.type == "yes_no":
-        return YES_NO_SHORT.get(text.lower(), text)
+        word = text.lower()
+        return "yes" if word in YES_WORDS else "no" if word in NO_WORDS else text
+    if question.type == "likert":
+        labels = {v.zh: k for k, v in question.scale.labels.items()} | {
+            v.en.lower(): k for k, v in question.scale.labels.items()}
+        if text in labels or text.lower() in labels:
+            return str(labels.get(text, labels.get(text.lower())))
+        return str(CHINESE_NUMERALS[text]) if text in CHINESE_NUMERALS else text
     if question.type == "choice":
         return option_by_number(question, text)
     if question.type == "multi_choice":
+        if text.lower() in NONE_WORDS:
+            return []
         return " ".join(option_by_number(question, part) for part in re.split(r"[\s,，、]+", text) if part)
+    if question.type == "number" and is_percent(question):
+        return text.rstrip("%％").strip()
     return text
 
 
+def is_percent(question: Question) -> bool:
+    return isinstance(question, NumberQuestion) and question.unit is not None and question.unit.zh in PERCENT_UNITS
+
+
+def number_or_none(text: Any) -> float | int | None:
+    from assess.responses.values import number_value
+
+    return number_value(text) if isinstance(text, str) else None
+
+
 def option_by_number(question: Question, text: str) -> str:
+    """An option by its number, its id or its label as shown (Chinese or English)."""
     ids = [o.id for o in question.options]
+    by_label = {o.label.zh: o.id for o in question.options} | {o.label.en.lower(): o.id for o in question.options}
+    if text in by_label or text.lower() in by_label:
+        return by_label.get(text, by_label.get(text.lower()))
+    text = text.translate(FULL_WIDTH_DIGITS)
     if text in ids or not text.isdigit():
         return text
     number = int(text)
@@ -229,11 +278,13 @@ def stored_pack_ref(pack_ref: str | None, answers_path: Path) -> str:
     return Path(os.path.relpath(pack_file, answers_path.resolve().parent)).as_posix()
 
 
-def new_answer_file(pack_ref: str, community_name: str) -> AnswerFile:
+def new_answer_file(pack_ref: str, community_name: str, district: str | None = None, street: str | None = None,
+                    kind: str | None = None) -> AnswerFile:
     name = community_name.strip()
     if not name:
         raise AssessError("the community needs a name / 请填写社区名称")
-    return AnswerFile(pack=pack_ref, community=Community(name=name), assessed_on=date.today())
+    community = Community(name=name, district=district, street=street, type=kind)
+    return AnswerFile(pack=pack_ref, community=community, assessed_on=date.today())
 
 
 def file_saver(path: Path) -> Callable[[AnswerFile], None]:
@@ -294,13 +345,13 @@ def step_text(step: Step, lang: Lang) -> str:
         f"── {progress} " + "─" * 20,
         f"{'维度' if zh else 'Dimension'}: {step.dimension.title.get(lang)}  ›  "
         f"{'指标' if zh else 'Indicator'}: {step.indicator.title.get(lang)}",
-        f"{q.title.get(lang)}{required}  [{q.id}]",
+        f"{q.title.get(lang)}{required}",
     ]
     if q.help:
         lines.append(f"  {'说明' if zh else 'Help'}: {q.help.get(lang)}")
     lines += [f"  {line}" for line in allowed_lines(q, lang)]
     if step.current is not None:
-        lines.append(f"  {'当前答案' if zh else 'Current answer'}: {shown_value(step.current)}"
+        lines.append(f"  {'当前答案' if zh else 'Current answer'}: {shown_value(q, step.current, lang)}"
                      + ("（回车保留）" if zh else " (Enter keeps it)"))
     lines.append(
         "  （回车跳过，输入 < 返回上一题，Ctrl-C 保存退出）" if zh
@@ -317,11 +368,12 @@ def allowed_lines(question: Question, lang: Lang) -> list[str]:
         head = f"{'请输入' if zh else 'Enter'} {scale.min}–{scale.max}"
         return [head + ((f"（{labels}）" if zh else f" ({labels})") if labels else "")]
     if question.type == "yes_no":
-        return ["请输入 是/否（y/n）" if zh else "Enter yes or no (y/n)"]
+        return ["请输入 是 或 否" if zh else "Enter yes or no (y/n)"]
     if question.type in ("choice", "multi_choice"):
         how = ("可多选，用空格分隔编号" if zh else "several allowed, separated by spaces") if (
             question.type == "multi_choice") else ("输入编号" if zh else "enter the number")
-        return [how] + [f"  {n}. {o.label.get(lang)}  [{o.id}]" for n, o in enumerate(question.options, 1)]
+        none = ("；都没有请输入 无" if zh else "; for none of these enter 0") if question.type == "multi_choice" else ""
+        return [how + none] + [f"  {n}. {o.label.get(lang)}" for n, o in enumerate(question.options, 1)]
     if isinstance(question, NumberQuestion):
         return [number_hint(question, lang)]
     return ["请输入文字" if zh else "Enter text"]
@@ -343,11 +395,19 @@ def number_hint(question: NumberQuestion, lang: Lang) -> str:
     return f"Enter {kind}" + (f" in {unit}" if unit else "") + (f" ({bounds})" if bounds else "")
 
 
-def shown_value(value: Any) -> str:
+def shown_value(question: Question, value: Any, lang: Lang = "zh") -> str:
+    """An answer as the person gave it: 是/否, option labels, a scale point with its label, never ids."""
+    zh = lang == "zh"
     if isinstance(value, bool):
-        return "是 / yes" if value else "否 / no"
+        return ("是" if value else "否") if zh else ("yes" if value else "no")
+    labels = {o.id: o.label.get(lang) for o in getattr(question, "options", [])}
     if isinstance(value, list):
-        return " ".join(map(str, value))
+        return ("、" if zh else ", ").join(labels.get(v, str(v)) for v in value) or ("（都没有）" if zh else "(none)")
+    if value in labels:
+        return labels[value]
+    if question.type == "likert" and value in question.scale.labels:
+        return f"{value}（{question.scale.labels[value].get(lang)}）" if zh else \
+            f"{value} ({question.scale.labels[value].get(lang)})"
     return str(value)
 
 
@@ -379,13 +439,15 @@ def summary_text(session: FillSession, path: Path, lang: Lang) -> str:
 
 
 def resume_command(path: Path, respondent: Respondent, respondent_id: str | None, pack_ref: str | None,
-                   lang: Lang) -> str:
-    """The command that continues this file, as the user would type it."""
+                   lang: Lang, revisit: bool = False) -> str:
+    """The command that continues this file, as the user would type it, with the flags it was started with."""
     parts = ["assess", "fill", "-o", shlex.quote(str(path))]
     if pack_ref is not None:
         parts += ["--pack", shlex.quote(pack_ref)]
     if respondent != "committee":
         parts += ["--respondent", respondent, "--respondent-id", shlex.quote(respondent_id or "")]
+    if revisit:
+        parts.append("--revisit")
     if lang != "zh":
         parts += ["--lang", lang]
     return " ".join(parts)

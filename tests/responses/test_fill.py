@@ -200,7 +200,9 @@ def test_a_respondent_type_without_questions_is_refused(pack_file, write):
         session_for(pack, respondent="party_member", respondent_id="P-001")
 
 
-@pytest.mark.parametrize(("typed", "expected"), [("y", "yes"), ("N", "no"), ("是", "是")])
+@pytest.mark.parametrize(("typed", "expected"), [("y", "yes"), ("N", "no"), ("是", "yes"), ("是的", "yes"),
+                                                 ("对", "yes"), ("有", "yes"), ("不是", "no"), ("没有", "no"),
+                                                 ("无", "no"), ("否", "no")])
 def test_terminal_shortcuts_for_yes_no(pack, typed, expected):
     question = next(q for _, _, q in pack.questions() if q.id == "q-night-talks")
     assert terminal_value(question, typed) == expected
@@ -215,6 +217,9 @@ def test_multi_choice_numbers_may_be_separated_by_commas(pack):
 
 
 def fill(runner, answers: Path, pack_file: Path, typed: list[str], *extra: str):
+    """A session at the terminal; a new file first asks the name, then district, sub-district and kind (skipped)."""
+    if not answers.exists() and typed:
+        typed = [typed[0], "", "", "", *typed[1:]]
     return runner.invoke(main, ["fill", "-o", str(answers), "--pack", str(pack_file), *extra],
                          input="".join(f"{line}\n" for line in typed))
 
@@ -263,7 +268,7 @@ def test_interrupted_by_end_of_input_then_resumed_at_the_next_unanswered_questio
 
 def test_ctrl_c_saves_and_says_how_to_resume(runner, pack_file, tmp_path, monkeypatch):
     answers = tmp_path / "answers.yaml"
-    typed = iter(["阳光社区", "8"])
+    typed = iter(["阳光社区", "", "", "", "8"])
 
     def prompt(text, default=None, **kwargs):
         try:
@@ -336,8 +341,8 @@ def test_enter_after_a_resident_who_skipped_questions_starts_a_new_person(runner
 def test_english_prompts(runner, pack_file, tmp_path):
     outcome = fill(runner, tmp_path / "a.yaml", pack_file, ["Sunshine", "", "1"], "--lang", "en")
     assert "Community name" in outcome.output and "Question 2/5 · 0 answered" in outcome.output
-    assert "Tiers (required)  [q-tiers]" in outcome.output and "Help: Count formal branches" in outcome.output
-    assert "1. Three  [three]" in outcome.output
+    assert "Tiers (required)\n" in outcome.output and "Help: Count formal branches" in outcome.output
+    assert "1. Three\n" in outcome.output and "[three]" not in outcome.output and "[q-tiers]" not in outcome.output
     assert "Enter a whole number in times (0–100)" in outcome.output
     resident = fill(runner, tmp_path / "a.yaml", pack_file, ["R-050"], "--lang", "en", "--respondent", "resident")
     assert "Enter 1–5 (1=Strongly disagree, 5=Strongly agree)" in resident.output
@@ -372,3 +377,83 @@ def test_saved_file_reads_back_as_the_same_answers(runner, pack_file, tmp_path):
     raw = yaml.safe_load(answers.read_text(encoding="utf-8"))
     assert raw["answers"]["q-story"] == "a: b # not a comment"
     assert AnswerFile.model_validate(raw).answers == load_answer_file(answers).data.answers
+
+
+HUMAN_PACK = f"""\
+id: humanpack
+version: "1"
+title: {{zh: 口语作答测试包, en: Spoken answers pack}}
+dimensions:
+  - id: lead
+    title: {{zh: 党建引领, en: Leadership}}
+    indicators:
+      - id: lead-org
+        title: {{zh: 组织建设, en: Organization}}
+        sources:
+          - {{seed: {SEED}, evidence: "one party committee and three centers"}}
+        questions:
+          - id: q-coverage
+            type: number
+            title: {{zh: 网格党组织覆盖率, en: Grid Party coverage}}
+            unit: {{zh: "%", en: "%"}}
+            worst: 0
+            best: 100
+            max: 100
+          - id: q-share
+            type: number
+            title: {{zh: 在职党员报到比例, en: In-service members reported}}
+            unit: {{zh: "%", en: "%"}}
+            worst: 0
+            best: 100
+            max: 100
+          - id: q-night-talks
+            type: yes_no
+            title: {{zh: 是否开展夜谈, en: Night talks held}}
+          - id: q-agree
+            type: likert
+            title: {{zh: 党组织带头作用明显, en: The Party organization leads}}
+            scale:
+              labels: {{1: {{zh: 非常不同意, en: Strongly disagree}}, 5: {{zh: 非常同意, en: Strongly agree}}}}
+          - id: q-level
+            type: likert
+            title: {{zh: 工作评价, en: Rating}}
+          - id: q-channels
+            type: multi_choice
+            title: {{zh: 议事渠道, en: Channels}}
+            options:
+              - {{id: council, label: {{zh: 议事会, en: Council}}, score: 50}}
+              - {{id: online, label: {{zh: 线上, en: Online}}, score: 50}}
+"""
+
+
+def test_a_session_typed_the_way_people_talk(runner, write, tmp_path):
+    """是的, 非常同意, 二, 90%, 0.9 → 90 % after 是, 无 for none of these, and ＜ to go back (issue: forgiving fill)."""
+    pack_path = write("human.yaml", HUMAN_PACK)
+    answers = tmp_path / "answers.yaml"
+    typed = ["幸福社区", "", "", "1",  # name, district, sub-district, kind 1 = 老旧小区
+             "９０％", "0.9", "是", "是的", "＜", "对", "非常同意", "二", "无"]
+    outcome = runner.invoke(main, ["fill", "-o", str(answers), "--pack", str(pack_path)],
+                            input="".join(f"{line}\n" for line in typed))
+    assert outcome.exit_code == 0, outcome.output
+    assert "是否指 90%？" in outcome.output
+    data = load_answer_file(answers).data
+    assert data.community.type == "老旧小区"
+    assert data.answers == {"q-coverage": 90, "q-share": 90, "q-night-talks": True, "q-agree": 5, "q-level": 2,
+                            "q-channels": []}
+    assert "当前答案: 是" in outcome.output  # going back shows the answer as 是, not True or yes
+
+
+def test_a_fraction_kept_as_typed_when_the_person_says_no(runner, write, tmp_path):
+    pack_path = write("human.yaml", HUMAN_PACK)
+    answers = tmp_path / "answers.yaml"
+    typed = ["幸福社区", "", "", "", "0.5", "否"]
+    outcome = runner.invoke(main, ["fill", "-o", str(answers), "--pack", str(pack_path)],
+                            input="".join(f"{line}\n" for line in typed))
+    assert load_answer_file(answers).data.answers["q-coverage"] == 0.5, outcome.output
+
+
+def test_the_resume_command_keeps_revisit(tmp_path):
+    from assess.responses.fill import resume_command
+
+    command = resume_command(tmp_path / "a.yaml", "resident", "R-001", None, "zh", revisit=True)
+    assert "--revisit" in command and "--respondent resident" in command and "--respondent-id R-001" in command
