@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from assess.i18n import Lang
 from assess.report.data import ReportData
+from assess.report.quotes import Quotes
 from assess.report.texts import ReportText, local_texts
 from assess.report.view_benchmark import benchmark_view, nearest_view
 from assess.report.view_charts import chart_views
@@ -43,7 +44,8 @@ def report_context(
     t = local_texts(texts, lang)
     result, pack = data.score, data.pack.pack
     dimensions = dimension_views(data, lang, t)
-    nearest = nearest_view(data, lang, t)
+    quotes = Quotes(lang)
+    nearest = nearest_view(data, lang, t, quotes)
     return {
         "lang": lang,
         "t": t,
@@ -62,12 +64,13 @@ def report_context(
         "nearest": nearest,
         "coverage_line": coverage_line(result, t),
         "charts": chart_views(data, dimensions, nearest, t, chart_css),
-        "benchmark": benchmark_view(data, lang, t),
-        "plan": plan_view(data, lang, t),
+        "benchmark": benchmark_view(data, lang, t, quotes),
+        "plan": plan_view(data, lang, t, quotes),
         "groups": groups_view(data, lang, t),
         "groups_note": too_few_note(t),
         "quality": quality_view(data, lang, t),
         "method": method_view(data, lang, t),
+        "quotes": quotes.appendix(),
     }
 
 

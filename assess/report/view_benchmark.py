@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from assess.i18n import Lang, bracketed
 from assess.report.data import ReportData
-from assess.report.texts import LocalTexts, points, score_text, signed, unquoted
+from assess.report.quotes import Quotes
+from assess.report.texts import LocalTexts, points, score_text, signed
 
 if TYPE_CHECKING:  # imported lazily at run time, where they are used
     from assess.cases.benchmark import WeakDimension
@@ -18,7 +19,7 @@ EXEMPLARS_SHOWN = 3  # cases per weak dimension; theses come first
 # -- benchmark --------------------------------------------------------------------------------------------
 
 
-def nearest_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] | None:
+def nearest_view(data: ReportData, lang: Lang, t: LocalTexts, quotes: Quotes) -> dict[str, Any] | None:
     bench = data.benchmark
     if bench is None or bench.nearest is None:
         return None
@@ -41,7 +42,7 @@ def nearest_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] 
                 "level": level_label(d.case_level, lang),
                 "estimate": points(d.case_estimate),
                 "difference": signed(d.difference),
-                "evidence": [unquoted(e) for e in d.evidence],
+                "evidence": [quotes.quote(e) for e in d.evidence],
             }
             for d in comparison.dimensions
         ],
@@ -54,7 +55,7 @@ def level_label(level: str | None, lang: Lang) -> str:
     return "—" if level is None else coding_scale().label(level, lang)
 
 
-def benchmark_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] | None:
+def benchmark_view(data: ReportData, lang: Lang, t: LocalTexts, quotes: Quotes) -> dict[str, Any] | None:
     bench = data.benchmark
     if bench is None:
         return None
@@ -80,11 +81,11 @@ def benchmark_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any
         "caveat": t.fill("benchmark_caveat", caveat=bench.caveat.get(lang)),
         "message": bench.message.get(lang) if bench.message else None,
         "cases": cases,
-        "exemplars": [exemplar_view(w, lang, t) for w in bench.exemplars],
+        "exemplars": [exemplar_view(w, lang, t, quotes) for w in bench.exemplars],
     }
 
 
-def exemplar_view(weak: WeakDimension, lang: Lang, t: LocalTexts) -> dict[str, Any]:
+def exemplar_view(weak: WeakDimension, lang: Lang, t: LocalTexts, quotes: Quotes) -> dict[str, Any]:
     return {
         "heading": t.fill("exemplar_dimension", title=weak.title.get(lang), score=score_text(weak.community_score)),
         "cases": [
@@ -94,7 +95,7 @@ def exemplar_view(weak: WeakDimension, lang: Lang, t: LocalTexts) -> dict[str, A
                     "source_thesis" if case.source.kind == "thesis" else "source_exemplar",
                     place=case.source.thesis.get(lang),
                 ) + (bracketed(level_label(case.level, lang), lang) if case.level != "strength" else ""),
-                "evidence": [unquoted(e) for e in case.evidence],
+                "evidence": [quotes.quote(e) for e in case.evidence],
                 "practices": [
                     p.name.get(lang) + (t.colon + p.results.get(lang) if p.results else "") for p in case.practices
                 ],

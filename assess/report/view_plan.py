@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from assess.i18n import Lang
 from assess.report.data import ReportData
-from assess.report.texts import LocalTexts, points, score_text, unquoted
+from assess.report.quotes import Quotes
+from assess.report.texts import LocalTexts, points, score_text
 
 if TYPE_CHECKING:  # imported lazily at run time, where they are used
     from assess.actions.recommend import ActionSource
@@ -15,7 +16,7 @@ if TYPE_CHECKING:  # imported lazily at run time, where they are used
 # -- action plan ------------------------------------------------------------------------------------------
 
 
-def plan_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] | None:
+def plan_view(data: ReportData, lang: Lang, t: LocalTexts, quotes: Quotes) -> dict[str, Any] | None:
     plan = data.plan
     if plan is None:
         return None
@@ -44,7 +45,7 @@ def plan_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] | N
                                target=points(a.target))
                         for a in action.addresses
                     ],
-                    "sources": [printed_source(s, lang, t) for s in action.sources],
+                    "sources": [printed_source(s, lang, t, quotes) for s in action.sources],
                 }
             )
         groups.append({"label": group.label.get(lang), "actions": actions})
@@ -61,13 +62,14 @@ def plan_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any] | N
     }
 
 
-def printed_source(source: ActionSource, lang: Lang, t: LocalTexts) -> str:
+def printed_source(source: ActionSource, lang: Lang, t: LocalTexts, quotes: Quotes) -> str:
     """An action's source as typeset text in the report's language (full-width brackets in Chinese);
     `recommend.source_label` stays the terminal's plain form.
     """
     if source.seed is not None:
         place = source.thesis.get(lang) if source.thesis else source.seed
-        return t.fill("action_source_thesis", place=place, evidence=unquoted(source.evidence or ""))
+        quoted = quotes.quote(source.evidence or "")
+        return t.fill("action_source_thesis", place=place, evidence=quoted.text) + quoted.ref
     case = source.case_title.get(lang) if source.case_title else source.case
     practice = source.practice_title.get(lang) if source.practice_title else source.practice
     return t.fill("action_source_case", case=case, practice=practice)

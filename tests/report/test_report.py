@@ -520,7 +520,14 @@ def test_action_sources_are_typeset_in_the_report_language():
 
     source = ActionSource(seed="s.txt", evidence="night talks", thesis=Text(zh="湖南省常德市", en="Changde, Hunan"))
     zh = local_texts(bundled_texts(), "zh")
-    assert printed_source(source, "zh", zh) == "湖南省常德市（论文摘要）“night talks”"
+    en = local_texts(bundled_texts(), "en")
+    from assess.report.quotes import Quotes
+
+    # a phrase without a rendering is quoted in English, numbered for the appendix
+    assert printed_source(source, "zh", zh, Quotes("zh")) == "湖南省常德市（论文摘要）“night talks”〔1〕"
+    assert printed_source(source, "en", en, Quotes("en")) == "Changde, Hunan (thesis abstract) “night talks”"
+    rendered = source.model_copy(update={"evidence": "residents’ night talks"})
+    assert printed_source(rendered, "zh", zh, Quotes("zh")) == "湖南省常德市（论文摘要）“居民夜话”〔1〕"
     assert "(" in source_label(source, "zh")  # the terminal's form is unchanged
 
 
@@ -647,9 +654,11 @@ def test_weak_survey_items_are_those_that_do_not_hang_with_the_rest():
 def test_phrases_quoted_in_the_abstract_are_not_quoted_twice():
     example = EXAMPLE.parent / "new-commercial"
     data = build_report(example / "answers.yaml", example / "residents.csv")
-    html = render_html(data, "zh")
+    html = render_html(data, "en")
     assert "<q>‘thousands of cadres serve the people face to face’ activities</q>" in html
-    assert "&#34;" not in html
+    chinese = render_html(data, "zh")
+    assert "<q>‘千名干部面对面服务群众’活动</q>" in chinese and "&#34;" not in chinese
+    assert "‘thousands of cadres serve the people face to face’ activities" in chinese.split('id="appendix"')[1]
 
 
 def test_report_scores_the_csv_exactly_as_score_does(write):
