@@ -95,6 +95,7 @@ class Countermeasure(Strict):
     horizon: Horizon
     effort: Effort
     sources: Annotated[list[CountermeasureSource], Field(min_length=1)]
+    contexts: list[Id] = Field(default_factory=list)  # community kinds it fits (the pack's ids); empty: any
 
 
 class LibraryFile(Strict):
@@ -251,6 +252,11 @@ def library_rule_violations(data: dict, pack: Pack, catalogue: Exemplars) -> Ite
             if indicator not in dimension_of:
                 yield (*path, "indicators", k), unknown_indicator_message(indicator, pack, list(dimension_of))
         yield from dimension_mismatch(measure, dimension_of, path)
+        kinds = [k.id for k in pack.community_kinds]
+        for k, context in strings(measure.get("contexts")):
+            if context not in kinds:
+                yield (*path, "contexts", k), (f"'{context}' is not a kind of community of the pack (kinds: "
+                                               f"{', '.join(kinds)}) / 不是指标包中的社区类型")
         for k, source in mappings(measure.get("sources")):
             yield from source_violations(source, (*path, "sources", k), known_seeds, catalogue)
 

@@ -151,7 +151,7 @@ def recommend(result: ScoreResult, library: Library, pack: Pack, top: int | None
     weak = weak_indicators(result)
     if not weak:
         return plan.model_copy(update={"status": "nothing-weak", "message": nothing_weak_message(result)})
-    ranked = ranked_candidates(library, weak)
+    ranked = ranked_candidates(library, weak, pack.kind_of(result.community.type))
     chosen = ranked[:top] if top is not None else ranked
     addressed = {a.indicator for candidate in ranked for a in candidate.addresses}
     actions = [build_action(rank, candidate, library.practices) for rank, candidate in enumerate(chosen, 1)]
@@ -233,10 +233,14 @@ class Candidate:
     priority: float
 
 
-def ranked_candidates(library: Library, weak: dict[str, Addressed]) -> list[Candidate]:
-    """Candidates best first; equal priorities go to the lower effort, then to the id (a stable order)."""
+def ranked_candidates(library: Library, weak: dict[str, Addressed], kind=None) -> list[Candidate]:
+    """Candidates best first; equal priorities go to the lower effort, then to the id (a stable order). A
+    countermeasure written for some kinds of community only (`contexts`) is a candidate only where the
+    community is of such a kind (so resettlement in a subsidence area is not offered to a commercial estate)."""
     candidates = []
     for measure in library.countermeasures:
+        if measure.contexts and (kind is None or kind.id not in measure.contexts):
+            continue
         addresses = [weak[i] for i in measure.indicators if i in weak]
         if addresses:
             points = sum(a.weight * a.gap for a in addresses)

@@ -52,7 +52,8 @@ def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent
     try:
         data = target.data
         if data is None:
-            data = new_answer_file(target.pack_ref, **community_prompts(zh))
+            kinds = [k.label.get(lang) for k in target.pack.pack.community_kinds]
+            data = new_answer_file(target.pack_ref, **community_prompts(zh, kinds))
             save(data)
         if respondent != "committee" and respondent_id is None:
             respondent_id = click.prompt(
@@ -74,11 +75,9 @@ def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent
     click.echo(summary_text(session, output, lang))
 
 
-COMMUNITY_KINDS = ("老旧小区", "商品房小区", "单位社区", "村改居/安置社区", "矿区/工矿社区", "城中村", "混合型社区")
-
-
-def community_prompts(zh: bool) -> dict[str, str | None]:
-    """What a new answer file asks first: the community's name, district, sub-district and kind."""
+def community_prompts(zh: bool, kinds: list[str]) -> dict[str, str | None]:
+    """What a new answer file asks first: the community's name, district, sub-district and kind (the pack's
+    kinds of community, by number or in words)."""
     name = ""
     while not name.strip():
         name = click.prompt("社区名称" if zh else "Community name")
@@ -86,11 +85,11 @@ def community_prompts(zh: bool) -> dict[str, str | None]:
                             show_default=False).strip()
     street = click.prompt("所属街道（回车跳过）" if zh else "Sub-district (Enter skips)", default="",
                           show_default=False).strip()
-    kinds = "  ".join(f"{n}. {k}" for n, k in enumerate(COMMUNITY_KINDS, 1))
+    listed = "  ".join(f"{n}. {k}" for n, k in enumerate(kinds, 1))
     kind = click.prompt(("社区类型（输入编号或文字，回车跳过）：" if zh else "Kind of community (number or text, "
-                         "Enter skips): ") + kinds, default="", show_default=False).strip()
-    if kind.isdigit() and 1 <= int(kind) <= len(COMMUNITY_KINDS):
-        kind = COMMUNITY_KINDS[int(kind) - 1]
+                         "Enter skips): ") + listed, default="", show_default=False).strip()
+    if kind.isdigit() and 1 <= int(kind) <= len(kinds):
+        kind = kinds[int(kind) - 1]
     return {"community_name": name.strip(), "district": district or None, "street": street or None,
             "kind": kind or None}
 

@@ -29,7 +29,8 @@ from assess.packs.model import ID_PATTERN, Dimension, GradeBand, Id, Indicator, 
 from assess.packs.yamlio import Located, PathKey, data_path, fields_at, friendly_message, load_yaml, validation_problems
 
 # Top-level fields a child sets outright; `ahp` too, where `ahp: null` drops the inherited judgments.
-REPLACED_FIELDS = ("id", "version", "title", "description", "grade_bands", "default_target", "ahp", "fuzzy_values")
+REPLACED_FIELDS = ("id", "version", "title", "description", "grade_bands", "default_target", "ahp", "fuzzy_values",
+                   "community_kinds")
 CHILD_LISTS = {"dimension": "indicators", "indicator": "questions"}
 MAX_CHAIN = 20  # packs extending one another; a district pack needs one or two
 KIND_ZH = {"dimension": "维度", "indicator": "指标", "question": "题目", "indicators": "指标", "questions": "题目"}
@@ -54,6 +55,7 @@ class ChildPack(Strict):
     grade_bands: Annotated[list[GradeBand], Field(min_length=1)] | None = None
     default_target: Annotated[float, Field(ge=0, le=100)] | None = None
     fuzzy_values: list[float] | None = None  # checked as the resolved pack's
+    community_kinds: list[dict[str, Any]] | None = None  # likewise
     override: dict[Id, dict[str, Any]] = Field(default_factory=dict)
     remove: list[Id] = Field(default_factory=list)
     add: Additions = Field(default_factory=Additions)

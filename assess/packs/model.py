@@ -181,6 +181,32 @@ DEFAULT_BANDS = (
 )
 
 
+class CommunityKind(Strict):
+    """A kind of community (老旧小区 …): countermeasures may say which kinds they fit. An answer file's
+    `community.type` names a kind by its Chinese label, its English label, its id or one of its aliases."""
+
+    id: Id
+    label: Text
+    aliases: list[str] = Field(default_factory=list)
+
+    def names(self) -> set[str]:
+        return {self.id, self.label.zh, self.label.en.lower(), *self.aliases}
+
+
+DEFAULT_KINDS = (
+    CommunityKind(id="old-estate", label=Text(zh="老旧小区", en="Old estate"), aliases=["老旧社区", "老小区"]),
+    CommunityKind(id="commercial", label=Text(zh="商品房小区", en="Commercial housing estate"),
+                  aliases=["商品房社区", "新建商品房小区", "新建小区"]),
+    CommunityKind(id="work-unit", label=Text(zh="单位社区", en="Work-unit community"), aliases=["单位大院"]),
+    CommunityKind(id="resettlement", label=Text(zh="村改居/安置社区", en="Village-to-residence or resettlement"),
+                  aliases=["村改居", "安置社区", "村改居社区", "拆迁安置社区"]),
+    CommunityKind(id="mining", label=Text(zh="矿区/工矿社区", en="Mining or industrial community"),
+                  aliases=["矿区", "工矿区", "工矿区社区", "矿区社区", "工矿社区", "采煤沉陷区"]),
+    CommunityKind(id="urban-village", label=Text(zh="城中村", en="Urban village"), aliases=["城中村社区"]),
+    CommunityKind(id="mixed", label=Text(zh="混合型社区", en="Mixed community"), aliases=["混合型"]),
+)
+
+
 def descending(values: list[float]) -> list[float]:
     if any(a <= b for a, b in zip(values, values[1:], strict=False)):
         raise ValueError("the five grade values must fall from the best grade to the worst, e.g. [100, 80, 60, 40, 20]")
@@ -202,6 +228,7 @@ class Pack(Strict):
     ahp: AhpSpec | None = None  # expert pairwise judgments; `--weights ahp` derives weights from them
     # the values of the five grades of the fuzzy comprehensive evaluation, best first (`assess analyze`)
     fuzzy_values: FuzzyValues | None = None
+    community_kinds: list[CommunityKind] = Field(default_factory=lambda: list(DEFAULT_KINDS))
 
     @field_validator("version", mode="before")
     @classmethod
@@ -220,6 +247,13 @@ class Pack(Strict):
         return bands
 
     # -- lookups used throughout the toolkit --------------------------------------------------------
+
+    def kind_of(self, community_type: str | None) -> CommunityKind | None:
+        """The kind an answer file's `community.type` names, or None (not given, or not one of the pack's)."""
+        if not community_type:
+            return None
+        text = community_type.strip()
+        return next((k for k in self.community_kinds if text in k.names() or text.lower() in k.names()), None)
 
     def target_of(self, indicator: Indicator) -> float:
         return indicator.target if indicator.target is not None else self.default_target

@@ -436,3 +436,35 @@ def test_actions_are_numbered_in_the_order_printed(runner, tmp_path):
     assert runner.invoke(main, ["report", *args, "-o", str(out)]).exit_code == 0
     printed = [int(n) for n in re.findall(r'<span class="rank">(\d+)</span>', out.read_text(encoding="utf-8"))]
     assert printed == list(range(1, len(printed) + 1)) and len(printed) >= 5
+
+
+def test_a_countermeasure_for_some_kinds_of_community_is_offered_only_to_them():
+    """Issue (context): resettlement in a coal-subsidence area is not recommended to a commercial estate."""
+    from assess.actions.library import load_library
+    from assess.actions.recommend import recommend
+    from assess.packs.loading import load_pack
+    from assess.scoring.score import score_file
+
+    examples = Path(__file__).parents[2] / "examples"
+    pack = load_pack("core").pack
+    library = load_library(None, pack)
+    assert next(m for m in library.countermeasures if m.id == "subsidence-resettlement").contexts == [
+        "mining", "resettlement"]
+    mining = score_file(examples / "mining-district" / "answers.yaml", examples / "mining-district" / "residents.csv")
+    assert pack.kind_of(mining.community.type).id == "mining"
+    commercial = mining.model_copy(update={"community": mining.community.model_copy(update={"type": "商品房小区"})})
+    unknown = mining.model_copy(update={"community": mining.community.model_copy(update={"type": None})})
+    ids = {name: {a.id for a in recommend(r, library, pack).actions}
+           for name, r in (("mining", mining), ("commercial", commercial), ("unknown", unknown))}
+    assert "subsidence-resettlement" in ids["mining"]
+    assert "subsidence-resettlement" not in ids["commercial"] and "subsidence-resettlement" not in ids["unknown"]
+    assert ids["commercial"] == ids["mining"] - {"subsidence-resettlement"}
+
+
+def test_kinds_of_community_are_named_by_label_alias_or_id():
+    from assess.packs.loading import load_pack
+
+    pack = load_pack("core").pack
+    assert pack.kind_of("工矿区社区").id == "mining" and pack.kind_of("老旧小区").id == "old-estate"
+    assert pack.kind_of("Urban village").id == "urban-village" and pack.kind_of("commercial").id == "commercial"
+    assert pack.kind_of("月球基地") is None and pack.kind_of(None) is None

@@ -13,6 +13,7 @@ from assess.cli import main
 from assess.errors import AssessError
 from assess.packs.loading import load_pack
 from assess.packs.model import Pack
+from assess.report.quotes import Quotes
 from assess.report.texts import load_texts, local_texts
 from assess.report.view_benchmark import exemplar_view
 from assess.responses.answer_file import Community
@@ -251,7 +252,7 @@ def test_where_no_case_is_strong_the_table_offers_practices_of_mixed_cases_label
 def test_the_report_marks_the_mixed_cases_it_offers():
     scores = {d.id: 78.0 for d in CORE.dimensions} | {"participation": 41.0, "innovation": 41.0}
     outcome = benchmark(score_result(CORE, scores), load_cases(), CORE)
-    views = {w.id: exemplar_view(w, "zh", local_texts(load_texts(), "zh")) for w in outcome.exemplars}
+    views = {w.id: exemplar_view(w, "zh", local_texts(load_texts(), "zh"), Quotes("zh")) for w in outcome.exemplars}
     assert all(c["source"].endswith("（有成效也有不足）") for c in views["participation"]["cases"])
     assert not any("有成效也有不足" in c["source"] for c in views["innovation"]["cases"])
 

@@ -297,7 +297,8 @@ def test_bad_added_question_is_reported_at_its_line_in_the_child(family):
 def test_an_unknown_top_level_key_lists_the_child_format(family):
     file, line, field, message = only_problem(family("dimensions: []\n"))
     assert (line, field) == (5, "dimensions")
-    assert "allowed here: id, version, extends, title, description, grade_bands, default_target, fuzzy_values, override" in message
+    assert ("allowed here: id, version, extends, title, description, grade_bands, default_target, fuzzy_values, "
+            "community_kinds, override") in message
 
 
 def test_a_problem_in_the_parent_is_reported_in_the_parent(write):

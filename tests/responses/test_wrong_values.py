@@ -9,7 +9,8 @@ from assess.packs.loading import load_pack
 from assess.responses.answer_file import load_answer_file
 from assess.responses.values import number_value
 
-CHILD = "id: child\nversion: '1'\nextends: core\ntitle: {{zh: 子, en: Child}}\noverride:\n  {target}: {{{field}: {value}}}\n"
+CHILD = ("id: child\nversion: '1'\nextends: core\ntitle: {{zh: 子, en: Child}}\n"
+         "override:\n  {target}: {{{field}: {value}}}\n")
 
 
 @pytest.mark.parametrize(("target", "field", "value", "expected"), [
@@ -27,7 +28,8 @@ def test_a_pack_value_that_is_not_what_it_seems_is_refused(tmp_path, target, fie
     assert expected in str(error.value) and "child.yaml:6" in str(error.value)
 
 
-ANSWERS = "pack: core\ncommunity: {{name: {name}, population: {population}}}\nanswers: {{}}\nrespondents:\n  - id: {rid}\n"
+ANSWERS = ("pack: core\ncommunity: {{name: {name}, population: {population}}}\nanswers: {{}}\n"
+           "respondents:\n  - id: {rid}\n")
 
 
 @pytest.mark.parametrize(("name", "population", "rid", "expected"), [
