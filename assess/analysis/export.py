@@ -17,7 +17,7 @@ from pathlib import Path
 from assess.analysis.run import Analysis
 from assess.errors import AssessError
 from assess.packs.model import Question
-from assess.packs.sheets import text_cell
+from assess.packs.sheets import table_rows
 
 REVERSE_MARK = "（反向题）"
 
@@ -122,36 +122,36 @@ def analysis_workbook(result: Analysis, data: dict, lang: str = "zh") -> bytes:
     sheets = {title: (book.active if n == 0 else book.create_sheet()) for n, title in enumerate(SHEETS[lang])}
     for sheet, title in zip(sheets.values(), SHEETS[lang], strict=True):
         sheet.title = title
-    put(sheets[SHEETS[lang][0]], labels, rows)
-    put(sheets[SHEETS[lang][1]], ["题目" if zh else "Item", "维度" if zh else "Dimension", "N", "缺失" if zh else
+    table_rows(sheets[SHEETS[lang][0]], labels, rows)
+    table_rows(sheets[SHEETS[lang][1]], ["题目" if zh else "Item", "维度" if zh else "Dimension", "N", "缺失" if zh else
                                   "Missing", "均值" if zh else "Mean", "标准差" if zh else "SD", "最小" if zh else
                                   "Min", "最大" if zh else "Max"],
         [[i["title"], dims[i["dimension"]], i["n"], i["missing"], i["mean"], i["sd"], i["min"], i["max"]]
          for i in data["items"]])
     scores = data["scores"]
-    put(sheets[SHEETS[lang][2]], ["维度" if zh else "Dimension", "N", "均值" if zh else "Mean", "标准差" if zh
+    table_rows(sheets[SHEETS[lang][2]], ["维度" if zh else "Dimension", "N", "均值" if zh else "Mean", "标准差" if zh
                                   else "SD", "最小" if zh else "Min", "最大" if zh else "Max"],
         [[dims[d], s["n"], s["mean"], s["sd"], s["min"], s["max"]] for d, s in scores["dimensions"].items()]
         + [["总体" if zh else "Overall", *(scores["overall"][k] for k in ("n", "mean", "sd", "min", "max"))]])
-    put(sheets[SHEETS[lang][3]], ["范围" if zh else "Scope", "α", "题目数" if zh else "Items",
+    table_rows(sheets[SHEETS[lang][3]], ["范围" if zh else "Scope", "α", "题目数" if zh else "Items",
                                   "受访者" if zh else "Respondents", "方法" if zh else "Method",
                                   "未计算原因" if zh else "Not computed"],
         [[dims.get(a["scope"], "总体" if zh else "Overall"), a["alpha"], a["items"], a["respondents"], a["method"],
           (a["not_computed"] or {}).get(lang)] for a in data["reliability"]["scopes"]])
     v = data["validity"]
-    put(sheets[SHEETS[lang][4]], ["指标" if zh else "Measure", "值" if zh else "Value"],
+    table_rows(sheets[SHEETS[lang][4]], ["指标" if zh else "Measure", "值" if zh else "Value"],
         [["KMO", v["kmo"]], ["Bartlett χ²", (v["bartlett"] or {}).get("chi2")],
          ["df", (v["bartlett"] or {}).get("df")], ["p", (v["bartlett"] or {}).get("p")],
          ["n", v["respondents"]], ["未计算原因" if zh else "Not computed", (v["not_computed"] or {}).get(lang)]])
     titles = {q.id: q.title.get(lang) for q in result.survey.items}
     factors = v["efa"]["factors"]
-    put(sheets[SHEETS[lang][5]], ["题目" if zh else "Item", *(f"F{n}" for n in range(1, factors + 1))],
+    table_rows(sheets[SHEETS[lang][5]], ["题目" if zh else "Item", *(f"F{n}" for n in range(1, factors + 1))],
         [[titles[i], *row] for i, row in v["efa"]["loadings"].items()])
     grades = [g["zh"] if zh else g["en"] for g in data["fuzzy"]["grades"]]
     fuzzy = [[("总体" if zh else "Overall"), *(data["fuzzy"]["overall"] or {}).get("membership", []),
               (data["fuzzy"]["overall"] or {}).get("score")]] + [
         [dims[d], *f["membership"], f["score"]] for d, f in data["fuzzy"]["dimensions"].items()]
-    put(sheets[SHEETS[lang][6]], ["范围" if zh else "Scope", *grades, "得分" if zh else "Score"], fuzzy)
+    table_rows(sheets[SHEETS[lang][6]], ["范围" if zh else "Scope", *grades, "得分" if zh else "Score"], fuzzy)
     for sheet in sheets.values():
         sheet.freeze_panes = "B2"
         for cell in sheet[1]:
@@ -159,14 +159,3 @@ def analysis_workbook(result: Analysis, data: dict, lang: str = "zh") -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def put(sheet, header: list[str], rows: list[list]) -> None:
-    for c, text in enumerate(header, start=1):
-        text_cell(sheet, 1, c, str(text))
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            if isinstance(value, str):
-                text_cell(sheet, r, c, value)
-            elif value is not None:
-                sheet.cell(row=r, column=c, value=value)

@@ -10,7 +10,7 @@ import io
 
 from assess.district.league import League, rank_text
 from assess.packs.loading import load_pack
-from assess.packs.sheets import text_cell
+from assess.packs.sheets import table_rows
 
 HEADERS = {
     "zh": ("名次", "名次区间", "社区", "总分", "等级", "受访者", "TOPSIS 贴近度", "排名", "维度得分", "指标得分"),
@@ -56,17 +56,11 @@ def league_workbook(league: League, lang: str = "zh", trend=None) -> bytes:
 
 
 def fill(sheet, header: list[str], rows: list[list]) -> None:
-    for column, text in enumerate(header, start=1):
-        text_cell(sheet, 1, column, text)
+    for cell in table_rows(sheet, header, rows):
+        if isinstance(cell.value, float):
+            cell.number_format = "0.0000" if header[cell.column - 1].startswith("TOPSIS") else "0.0"
+    for column in range(1, len(header) + 1):
         sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = 14
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            if isinstance(value, str):
-                text_cell(sheet, r, c, value)
-            elif value is not None:
-                cell = sheet.cell(row=r, column=c, value=value)
-                if isinstance(value, float):
-                    cell.number_format = "0.0000" if header[c - 1].startswith("TOPSIS") else "0.0"
 
 
 TREND_HEADERS = {

@@ -14,3 +14,18 @@ def text_cell(sheet, row: int, column: int, value: str):
     cell.value = value
     cell.data_type = "s"
     return cell
+
+
+def table_rows(sheet, header: list[str], rows: list[list]) -> list:
+    """A header row and data rows, texts as text (`text_cell`) and numbers as numbers; returns the numeric
+    cells written, so a caller can give them its number formats."""
+    for column, text in enumerate(header, start=1):
+        text_cell(sheet, 1, column, str(text))
+    numbers = []
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            if isinstance(value, str):
+                text_cell(sheet, r, c, value)
+            elif value is not None:
+                numbers.append(sheet.cell(row=r, column=c, value=value))
+    return numbers
