@@ -11,12 +11,12 @@ import pytest
 
 from assess.cli import main
 
-ENGLISH_ONLY = ("Usage:", "Options:", "Show this message and exit.", "Got unexpected", "Missing argument",
-                "Invalid value for")
+ENGLISH_ONLY = ("Usage:", "Options:", "Show this message and exit.", "Show the version and exit.", "Got unexpected",
+                "Missing argument", "Invalid value for", "[OPTIONS]", "COMMAND [ARGS]", "Example:")
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("args", [["--help"], ["score", "--help"], ["score"], ["score", "a", "b", "c"],
+@pytest.mark.parametrize("args", [["--help"], ["score", "--help"], ["district", "--help"], ["score"], ["score", "a", "b", "c"],
                                   ["report", "x.yaml", "-o", "r.pdf", "--top", "zero"], ["nonsense"]])
 def test_no_english_only_click_text_by_default(runner, args, monkeypatch):
     monkeypatch.delenv("ASSESS_LANG", raising=False)
@@ -32,6 +32,7 @@ def test_english_on_request(runner, monkeypatch):
     monkeypatch.setenv("ASSESS_LANG", "en")
     result = runner.invoke(main, ["score"])
     assert "Usage:" in result.output and "用法" not in result.output
+    assert "[OPTIONS]" in runner.invoke(main, ["district", "--help"]).output
 
 
 def test_help_in_a_fresh_process_is_chinese():

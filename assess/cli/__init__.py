@@ -15,7 +15,7 @@ from assess.cli.options import CONTEXT, Group
 
 
 @click.group(cls=Group, context_settings=CONTEXT)
-@click.version_option(package_name="assess")
+@click.version_option(package_name="assess", help="显示版本号并退出 / Show the version and exit.")
 def main() -> None:
     """assess：党建引领社区治理评估工具 / assess Party-building-led community governance.
 

@@ -42,7 +42,7 @@ def recommend_command(
 
     Exits with status 1 when too few dimensions are answered to rank actions.
 
-    Example: assess recommend answers.yaml --respondents residents.csv --top 10 --library my-district.yaml
+    示例 / Example: assess recommend answers.yaml --respondents residents.csv --top 10 --library my-district.yaml
     """
     from assess.actions.library import load_library
     from assess.actions.recommend import plan_lines, recommend

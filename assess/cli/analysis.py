@@ -32,7 +32,7 @@ def analyze_command(answers: Path, respondents_csv: Path | None, pack_ref: str |
     """论文写作所需的统计：描述统计、信度、效度、模糊综合评价 / Item statistics, reliability, validity
     (KMO, Bartlett, EFA) and fuzzy comprehensive evaluation, with SPSS and Excel exports.
 
-    Example: assess analyze 答卷.yaml --respondents 问卷星下载.xls --format sav -o 居民问卷.sav
+    示例 / Example: assess analyze 答卷.yaml --respondents 问卷星下载.xls --format sav -o 居民问卷.sav
     """
     from assess.analysis.run import analysis_json, analyze
     from assess.analysis.survey import load_survey

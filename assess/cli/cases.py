@@ -25,7 +25,7 @@ def cases() -> None:
 def cases_list(lang: str, fmt: str) -> None:
     """列出全部案例及其各维度编码 / Every case profile with its coded levels and named practices.
 
-    Example: assess cases list --lang en
+    示例 / Example: assess cases list --lang en
     """
     from assess.cases.profiles import case_export, case_list_lines, load_cases
 
@@ -43,7 +43,7 @@ def cases_list(lang: str, fmt: str) -> None:
 def cases_show(case_id: str, lang: str, fmt: str) -> None:
     """查看一个案例的完整档案 / One case profile in full: practices, problems, causes, countermeasures, levels.
 
-    Example: assess cases show sanyuan
+    示例 / Example: assess cases show sanyuan
     """
     from assess.cases.profiles import case_by_id, case_export, case_lines
     from assess.packs.loading import load_pack
@@ -74,7 +74,7 @@ def benchmark_command(
 
     Exits with status 1 (after printing why) when too few dimensions are scored to compare.
 
-    Example: assess benchmark answers.yaml --respondents residents.csv --format json
+    示例 / Example: assess benchmark answers.yaml --respondents residents.csv --format json
     """
     from assess.cases.benchmark import benchmark, benchmark_lines
     from assess.cases.profiles import load_cases

@@ -82,7 +82,7 @@ def district_score(round_path: Path, lang: str, fmt: str, output: Path | None, f
     The round is stored in the history database (assess-history.db beside the round, or --db), replacing an
     earlier run of the same round.
 
-    Example: assess district score 2026年第一轮 --weights entropy --format json
+    示例 / Example: assess district score 2026年第一轮 --weights entropy --format json
     """
     from assess.district.league import league_json, league_table
     from assess.files import refuse_existing, write_atomic
@@ -125,7 +125,7 @@ def district_report(round_path: Path, output: Path, fmt: str | None, since: str 
                     lang: str, force: bool, **given) -> None:
     """街道（区）汇总报告 / The district's report: league with rank ranges, heat map, district action plan, trend.
 
-    Example: assess district report 2026 -o 街道汇总报告.pdf --lang zh
+    示例 / Example: assess district report 2026 -o 街道汇总报告.pdf --lang zh
     """
     from assess.district.report import district_html, district_pdf
     from assess.district.report_data import build_district_report
@@ -158,7 +158,7 @@ def district_reports(round_path: Path, out_dir: Path, pack_ref: str | None, labe
                      force: bool) -> None:
     """为一轮中的每个社区生成报告 / Every community's own report, in parallel, with progress.
 
-    Example: assess district reports 2026 -o 2026年社区报告
+    示例 / Example: assess district reports 2026 -o 2026年社区报告
     """
     from assess.district.workflow import community_reports
 
@@ -207,7 +207,7 @@ def district_history(round_path: Path | None, db: str | None, community: str | N
 
     Without ROUND or --db, the database is assess-history.db in the current folder.
 
-    Example: assess district history 2026 --community 槐荫里社区
+    示例 / Example: assess district history 2026 --community 槐荫里社区
     """
     from assess.district.history import DEFAULT_FILE, database_url, open_history
     from assess.district.records import community_record, history_table
@@ -236,7 +236,7 @@ def district_trend(round_path: Path, label: str | None, since: str, db: str | No
     Both rounds must be stored (run assess district score on each). A change marked * exceeds the combined
     uncertainty of the two scores.
 
-    Example: assess district trend 2026 --since 2025
+    示例 / Example: assess district trend 2026 --since 2025
     """
     from assess.district.history import database_url, load_stored, open_history
     from assess.district.rounds import round_identity

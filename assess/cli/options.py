@@ -49,6 +49,7 @@ class Group(click.Group):
         import sys
 
         use_language(chosen_language(list(sys.argv[1:] if args is None else args)))
+        name_placeholders(self)
         return super().main(args, *rest, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -59,6 +60,16 @@ class Group(click.Group):
                 return super().invoke(ctx)
         except AssessError as exc:
             raise click.ClickException(visible(str(exc))) from None
+
+
+def name_placeholders(command: click.Command) -> None:
+    """The usage line's [OPTIONS] and COMMAND [ARGS]... in the session's language. Click fixes them when a
+    command is defined, before the language is known, so they are set again on every command here."""
+    command.options_metavar = gettext.dgettext(DOMAIN, "[OPTIONS]")
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = gettext.dgettext(DOMAIN, "COMMAND [ARGS]...")
+        for sub in command.commands.values():
+            name_placeholders(sub)
 
 
 def lang_option(func):

@@ -23,7 +23,7 @@ def indicators() -> None:
 def indicators_list(pack_ref: str | None, lang: str, fmt: str) -> None:
     """列出指标体系：维度、指标和题目 / The indicator tree: dimensions, indicators and questions.
 
-    Example: assess indicators list --lang en --format json
+    示例 / Example: assess indicators list --lang en --format json
     """
     from assess.packs.catalog import pack_export, tree_lines
     from assess.packs.loading import load_pack
@@ -43,7 +43,7 @@ def indicators_list(pack_ref: str | None, lang: str, fmt: str) -> None:
 def indicators_show(element_id: str, pack_ref: str | None, lang: str, fmt: str) -> None:
     """查看一个维度、指标或题目的全部内容及来源 / One dimension, indicator or question in full, with its sources.
 
-    Example: assess indicators show leading-goose
+    示例 / Example: assess indicators show leading-goose
     """
     from assess.packs.catalog import element_export, element_lines, find_element
     from assess.packs.loading import load_pack
@@ -68,7 +68,7 @@ def indicators_validate(paths: tuple[Path, ...], pack_ref: str | None) -> None:
     `countermeasures:`) are checked against --pack (default core); the libraries a district pack names
     are checked against that pack; the bundled library is always checked against the core pack.
 
-    Example: assess indicators validate my-district.yaml my-actions.yaml --pack my-district.yaml
+    示例 / Example: assess indicators validate my-district.yaml my-actions.yaml --pack my-district.yaml
     """
     from assess.actions.library import (
         bundled_library_problems,
@@ -136,7 +136,7 @@ def ahp_weights_command(paths: tuple[Path, ...], pack_ref: str | None, allow_inc
     Give a judgment file ({items, judgments | matrix | experts}), filled-in expert workbooks (.xlsx, one per
     expert; --pack checks them against the pack), or --pack alone to see a pack's `ahp:` block.
 
-    Example: assess ahp 张老师.xlsx 李老师.xlsx --pack core
+    示例 / Example: assess ahp 张老师.xlsx 李老师.xlsx --pack core
     """
     from assess.packs.loading import load_pack
     from assess.scoring.ahp import (
@@ -184,7 +184,7 @@ def ahp_weights_command(paths: tuple[Path, ...], pack_ref: str | None, allow_inc
 def ahp_template_command(pack_ref: str | None, output: Path, force: bool) -> None:
     """生成 AHP 专家打分表（Excel） / The experts' AHP workbook: one sheet per judgment set, with drop-downs.
 
-    Example: assess ahp template --pack core -o 专家打分表.xlsx
+    示例 / Example: assess ahp template --pack core -o 专家打分表.xlsx
     """
     from assess.files import refuse_existing, write_atomic
     from assess.packs.ahp_workbook import judgment_sets, template_workbook
@@ -212,7 +212,7 @@ def indicators_new(name: str, parent_ref: str, output: Path, force: bool) -> Non
     Commented examples show each kind of change: weights, targets, goalposts, labels, removing and adding
     elements, grade bands and AHP judgments.
 
-    Example: assess indicators new my-district --extends core -o my-district.yaml
+    示例 / Example: assess indicators new my-district --extends core -o my-district.yaml
     """
     from assess.files import write_atomic
     from assess.packs.inherit import pack_reference_for, starter_pack
@@ -234,7 +234,7 @@ def indicators_diff(pack_a: str, pack_b: str, lang: str, fmt: str) -> None:
 
     A and B are bundled pack ids or files; both are compared fully resolved.
 
-    Example: assess indicators diff core indicators/examples/kuangqu-demo.yaml
+    示例 / Example: assess indicators diff core indicators/examples/kuangqu-demo.yaml
     """
     from assess.packs.diff import diff_lines, diff_packs
     from assess.packs.loading import load_pack
@@ -259,7 +259,7 @@ def indicators_xlsform(pack_ref: str | None, respondent: str, lang: str, output:
 
     Upload the file to KoboToolbox or ODK Central; `assess import` reads the data they export.
 
-    Example: assess indicators xlsform --respondent resident -o residents.xlsx
+    示例 / Example: assess indicators xlsform --respondent resident -o residents.xlsx
     """
     from assess.files import write_atomic
     from assess.packs.loading import load_pack
@@ -289,7 +289,7 @@ def indicators_template(pack_ref: str | None, respondent: str, groups: tuple[str
     One row per resident under the questions' Chinese titles, drop-down lists, number cells limited to
     their range, and a sheet explaining how to fill it in. The filled-in workbook is a --respondents file.
 
-    Example: assess indicators template --group 楼栋 -o 居民问卷录入表.xlsx
+    示例 / Example: assess indicators template --group 楼栋 -o 居民问卷录入表.xlsx
     """
     from assess.files import refuse_existing, write_atomic
     from assess.packs.entry_workbook import template_bytes
@@ -313,7 +313,7 @@ def indicators_questionnaire(pack_ref: str | None, respondent: str, lang: str, o
 
     The titles and options are the pack's own, so the survey's downloads map back to the pack by title.
 
-    Example: assess indicators questionnaire -o 问卷.txt
+    示例 / Example: assess indicators questionnaire -o 问卷.txt
     """
     from assess.files import refuse_existing, write_atomic
     from assess.packs.loading import load_pack

@@ -54,7 +54,7 @@ def report_command(
 ) -> None:
     """生成评估报告（PDF 或 HTML） / The assessment report: summary, charts, dimensions, cases, plan, method.
 
-    Example: assess report answers.yaml --respondents residents.csv -o report.pdf --lang zh
+    示例 / Example: assess report answers.yaml --respondents residents.csv -o report.pdf --lang zh
     """
     from assess.actions.recommend import dropped_note
     from assess.files import refuse_existing, write_atomic
@@ -89,7 +89,7 @@ def demo_command(out_dir: Path, force: bool) -> None:
     """为内置的虚构示例社区和示例街道生成中英文报告 / Reports for the bundled FICTIONAL example communities
     and a fictional sub-district of twelve communities over two rounds (district report and workbook).
 
-    Example: assess demo -o assess-demo
+    示例 / Example: assess demo -o assess-demo
     """
     from assess.district.demo import guarded, run_district_demo
     from assess.files import refuse_existing

@@ -26,7 +26,7 @@ def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent
 
     Ctrl-C loses nothing: run the same command again to continue at the next unanswered question.
 
-    Example: assess fill -o answers.yaml --respondent resident
+    示例 / Example: assess fill -o answers.yaml --respondent resident
     """
     from assess.responses.fill import (
         FillSession,
@@ -161,7 +161,7 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
     is written. When the titles typed into 问卷星 differ from the pack's, --suggest-map writes a draft map
     to check and pass back with --map.
 
-    Example: assess import 问卷星下载.xls --pack core -o answers.yaml --community-name 幸福社区
+    示例 / Example: assess import 问卷星下载.xls --pack core -o answers.yaml --community-name 幸福社区
     """
     from assess.files import refuse_existing, write_atomic
     from assess.packs.building import DEFAULT_PACK

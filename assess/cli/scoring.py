@@ -37,15 +37,18 @@ def score_command(
 ) -> None:
     """计算社区得分：总分、维度、指标、题目 / Score a community: overall, dimensions, indicators, questions.
 
-    Example: assess score answers.yaml --respondents residents.csv --uncertainty 1000 --format json
+    示例 / Example: assess score answers.yaml --respondents residents.csv --uncertainty 1000 --format json
     """
+    from assess.responses.answer_file import load_answer_file
     from assess.scoring.output import score_csv, score_table
-    from assess.scoring.score import score_file
+    from assess.scoring.score import score_loaded
 
-    result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent, uncertainty, seed, reading)
+    loaded = load_answer_file(answers, pack_ref)
+    result = score_loaded(loaded, respondents_csv, weights, allow_inconsistent, uncertainty, seed, reading=reading)
     if fmt == "json":
         print_json(result.model_dump(mode="json"))
     elif fmt == "csv":
         click.echo(score_csv(result), nl=False)
     else:
-        click.echo(score_table(result, lang))
+        titles = {q.id: q.title.get(lang) for _, _, q in loaded.pack.pack.questions()}
+        click.echo(score_table(result, lang, titles))

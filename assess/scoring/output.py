@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Mapping
 
 from assess.i18n import Lang, Vocabulary
 from assess.scoring.reliability import weak_items
@@ -62,13 +63,13 @@ def number(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
-def score_table(result: ScoreResult, lang: Lang) -> str:
+def score_table(result: ScoreResult, lang: Lang, question_titles: Mapping[str, str] | None = None) -> str:
     """The readable summary: overall score and grade, each dimension with its indicators, reliability with
-    its weak items, then the warnings."""
+    its weak items (by their titles, when `question_titles` gives them), then the warnings."""
     lines = header_lines(result, lang)
     lines += ["", *dimension_lines(result, lang)]
     if result.reliability:
-        lines += ["", *reliability_lines(result, lang)]
+        lines += ["", *reliability_lines(result, lang, question_titles or {})]
     if result.warnings:
         lines += ["", f"{word('warnings', lang)}:"]
         lines += [f"  - {w.get(lang)}" for w in result.warnings]
@@ -138,7 +139,7 @@ def table_row(title: str, width: int, cells: list[str], note: str) -> str:
     return (pad(title, width) + "".join(pad(c, COLUMN) for c in cells) + note).rstrip()
 
 
-def reliability_lines(result: ScoreResult, lang: Lang) -> list[str]:
+def reliability_lines(result: ScoreResult, lang: Lang, question_titles: Mapping[str, str]) -> list[str]:
     titles = {d.id: d.title.get(lang) for d in result.dimensions}
     lines = [f"{word('reliability', lang)}:"]
     for rel in result.reliability:
@@ -146,11 +147,11 @@ def reliability_lines(result: ScoreResult, lang: Lang) -> list[str]:
         counts = f"{rel.items} {word('items', lang)}, {word('complete', lang)} {rel.complete_respondents}"
         note = f"; {rel.note.get(lang)}" if rel.note else ""
         lines.append(f"  {titles.get(rel.dimension, rel.dimension)}: {alpha} ({counts}{note})")
-        lines += weak_item_lines(rel, lang)
+        lines += weak_item_lines(rel, lang, question_titles)
     return lines
 
 
-def weak_item_lines(rel: Reliability, lang: Lang) -> list[str]:
+def weak_item_lines(rel: Reliability, lang: Lang, question_titles: Mapping[str, str]) -> list[str]:
     """The items that do not hang together with the rest, each with the figure that gives it away."""
     lines = []
     for item in weak_items(rel):
@@ -159,7 +160,8 @@ def weak_item_lines(rel: Reliability, lang: Lang) -> list[str]:
             figures.append(f"{word('alpha_if_deleted', lang)} {item.alpha_if_deleted:.2f}")
         if item.item_total_correlation is not None:
             figures.append(f"{word('item_total', lang)} {item.item_total_correlation:.2f}")
-        lines.append(f"    ! {word('weak_item', lang)} {item.question}: {', '.join(figures)}")
+        title = question_titles.get(item.question, item.question)
+        lines.append(f"    ! {word('weak_item', lang)} “{title}”: {', '.join(figures)}")
     return lines
 
 

@@ -407,8 +407,10 @@ def test_cli_table_shows_weak_reliability_items(runner, write):
     # two items: the corrected item-total correlation of each is their correlation (r001 of the file included)
     correlation = np.corrcoef(np.array([*pairs, (5, 4)]).T)[0, 1]
     assert correlation < 0.3
-    assert f"! weak item q-trust: item-total r {correlation:.2f}" in result.stdout
-    assert f"! weak item q-trust-2: item-total r {correlation:.2f}" in result.stdout
+    assert f"! weak item “I am satisfied with community services”: item-total r {correlation:.2f}" in result.stdout
+    assert f"! weak item “The community answers my requests”: item-total r {correlation:.2f}" in result.stdout
+    zh = runner.invoke(main, ["score", str(GOLDEN), "--respondents", str(csv_path)])
+    assert f"! 弱题 “我对社区服务满意”: 题总相关 {correlation:.2f}" in zh.stdout  # titles, not ids
 
 
 def test_a_required_question_left_unanswered_is_named_with_its_title():
