@@ -26,3 +26,21 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"
+
+# `assess` on the PATH, so that the README's commands work as typed in any folder: a link in the first folder
+# of the PATH that may hold it (/usr/local/bin as root or with sudo, else ~/.local/bin when it is on the PATH).
+link_into() { [ -d "$1" ] && ln -sf "$PWD/.venv/bin/assess" "$1/assess" 2>/dev/null; }
+placed=""
+for dir in /usr/local/bin "$HOME/.local/bin"; do
+  case ":$PATH:" in *":$dir:"*) link_into "$dir" && { placed="$dir"; break; } ;; esac
+done
+if [ -z "$placed" ] && [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 \
+   && case ":$PATH:" in *":/usr/local/bin:"*) true ;; *) false ;; esac \
+   && sudo ln -sf "$PWD/.venv/bin/assess" /usr/local/bin/assess; then
+  placed=/usr/local/bin
+fi
+if [ -n "$placed" ]; then
+  echo "已安装：可直接输入 assess / installed: type assess ($placed/assess)"
+else
+  echo "已安装：请用 .venv/bin/assess 运行 / installed: run it as .venv/bin/assess (no folder of the PATH could hold a link)"
+fi

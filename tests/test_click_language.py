@@ -16,8 +16,9 @@ ENGLISH_ONLY = ("Usage:", "Options:", "Show this message and exit.", "Show the v
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("args", [["--help"], ["score", "--help"], ["district", "--help"], ["score"], ["score", "a", "b", "c"],
-                                  ["report", "x.yaml", "-o", "r.pdf", "--top", "zero"], ["nonsense"]])
+@pytest.mark.parametrize("args", [["--help"], ["score", "--help"], ["district", "--help"], ["score"],
+                                  ["score", "a", "b", "c"], ["report", "x.yaml", "-o", "r.pdf", "--top", "zero"],
+                                  ["nonsense"]])
 def test_no_english_only_click_text_by_default(runner, args, monkeypatch):
     monkeypatch.delenv("ASSESS_LANG", raising=False)
     result = runner.invoke(main, args)

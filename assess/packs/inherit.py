@@ -45,7 +45,7 @@ class Additions(Strict):
 
 
 class ChildPack(Strict):
-    """The format of a pack that extends another (see README, "Adapting the framework for your district")."""
+    """The format of a pack that extends another (see docs/reference.md, "Adapting the framework for your district")."""
 
     id: Id
     version: Annotated[str, Field(min_length=1)]

@@ -1,4 +1,4 @@
-"""Scoring one community: answers -> question, indicator, dimension and overall scores (see README, Scoring method).
+"""Scoring one community: answers -> question, indicator, dimension and overall scores (docs/reference.md).
 
 Every step can be redone by hand from the JSON: an answer becomes 0-100 on goalposts fixed in the pack
 (never relative to other communities); a question's score is the mean over the sources that answered it;

@@ -69,8 +69,10 @@ def ahp_weights(pack: Pack, allow_inconsistent: bool) -> Weights:
     results = pack_ahp_weights(pack, allow_inconsistent)
     if not results:
         raise AssessError(
+            f"指标包 {pack.id} 中没有层次分析法判断（ahp: 部分），不能使用 --weights ahp；请用 --weights declared 或 "
+            "equal，或在指标包中加入判断（见使用指南第九节） / "
             f"pack '{pack.id}' has no AHP judgments (an `ahp:` section), so --weights ahp cannot be used; "
-            "use --weights declared or equal, or add judgments (see README, AHP) / 该指标包没有层次分析法判断矩阵"
+            "use --weights declared or equal, or add judgments (see docs/reference.md, AHP weights)"
         )
     base = declared_weights(pack)
     dimensions = dict(base.dimensions)

@@ -3,7 +3,7 @@
 The reference figures were computed with pyDecision 5.1.8 (github.com/Valdecy/pyDecision,
 `pyDecision.algorithm.entropy_method`, `critic_method`, `topsis_method`) on the matrix below, all criteria
 'max'; pyDecision's entropy method takes p = x / sum x itself, so it was given the min-max normalized
-matrix, which is the normalization the README's formula prescribes. pyDecision adds 1e-9 guards to its
+matrix, which is the normalization docs/reference.md's formula prescribes. pyDecision adds 1e-9 guards to its
 logarithms and weights, hence the 1e-7 tolerance.
 """
 

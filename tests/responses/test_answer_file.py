@@ -324,7 +324,7 @@ def test_csv_missing_or_empty_file(write, tmp_path):
 
 
 def test_the_readme_example_is_a_valid_answer_file(write):
-    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[2] / "docs" / "reference.md").read_text(encoding="utf-8")
     section = readme.split("## Answer files", 1)[1]
     example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     data = load_answer_file(write("example.yaml", example)).data
