@@ -24,6 +24,7 @@ from assess.packs.loading import LoadedPack, load_pack
 from assess.packs.model import Pack
 from assess.packs.yamlio import Located, PathKey, load_yaml, validation_problems
 from assess.responses.values import AnswerValueError, cached_reader, unknown_question_message
+from assess.responses.yaml_lines import respondent_lines
 
 
 class AnswerModel(BaseModel):
@@ -228,14 +229,14 @@ class BlockChecker:
 
 
 def dump_answer_file(data: AnswerFile) -> str:
-    """The answer file as YAML that `load_answer_file` reads back to the same `AnswerFile`."""
+    """The answer file as YAML that `load_answer_file` reads back to the same `AnswerFile`; the respondents,
+    which may be tens of thousands, are written line by line (`yaml_lines`)."""
     document: dict[str, Any] = {"pack": data.pack, "community": data.community.model_dump(exclude_none=True)}
     if data.assessed_on is not None:
         document["assessed_on"] = data.assessed_on
     document["answers"] = dict(data.answers)
-    if data.respondents:
-        document["respondents"] = [
-            {"id": r.id, "answers": dict(r.answers), **({"groups": dict(r.groups)} if r.groups else {})}
-            for r in data.respondents
-        ]
-    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    head = yaml.dump(document, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    return head + "".join(respondent_lines(data.respondents)) if data.respondents else head
+
+
+SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter where PyYAML was built with it
