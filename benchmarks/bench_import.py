@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 import yaml
-
 from openpyxl import Workbook
 
 from assess.packs import loading
