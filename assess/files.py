@@ -11,11 +11,15 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+import zipfile
 from pathlib import Path
+from typing import IO
 
 from assess.errors import AssessError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 1024**3  # what the members of an .xlsx or .zip may expand to, checked before reading
+MAX_ZIP_RATIO = 200  # spreadsheets compress 5-20x; far more is a zip bomb
 
 
 def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -46,6 +50,26 @@ def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     if len(raw) > limit:  # it grew while being read
         raise AssessError(f"{name}: 文件过大（上限 {limit // 1048576} MiB） / over the {limit // 1048576} MiB limit")
     return raw
+
+
+def open_zip(path: Path, source: IO[bytes] | None = None) -> zipfile.ZipFile:
+    """A zip archive (an .xlsx is one) whose members are bounded before anything is unpacked: a file that
+    is not a zip, a broken one, or one that would expand to far more than a spreadsheet could (a zip bomb of
+    sheet XML or shared strings) is a message, not a traceback or gigabytes of memory."""
+    try:
+        archive = zipfile.ZipFile(source if source is not None else path)
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise AssessError(f"{path}: 不是完整的 ZIP/XLSX 文件 / not a readable zip or xlsx file ({exc})") from None
+    expanded = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members) or 1
+    if expanded > MAX_UNZIPPED_BYTES or expanded / packed > MAX_ZIP_RATIO and expanded > 10 * 1024**2:
+        archive.close()
+        raise AssessError(
+            f"{path}: 解压后过大（{expanded / 1024**2:.0f} MiB，压缩比 {expanded / packed:.0f}），拒绝读取 "
+            f"/ unpacks to {expanded / 1024**2:.0f} MiB ({expanded / packed:.0f}× its size); refused as a zip bomb"
+        )
+    return archive
 
 
 def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 from assess.errors import AssessError, Problem, ProblemsError
-from assess.files import read_regular
+from assess.files import open_zip, read_regular
 from assess.packs.judgments import Expert, JudgmentSet, as_written, parse_ratio
 from assess.packs.model import Pack
 from assess.packs.sheets import text_cell
@@ -119,9 +120,11 @@ def read_workbooks(paths: list[Path], pack: Pack | None = None) -> dict[str, tup
     found: dict[str, tuple[list[str], list[Expert]]] = {}
     known = {key: [i for i, _ in items] for key, _, items in judgment_sets(pack)} if pack else None
     for path in paths:
+        data = io.BytesIO(read_regular(path, MAX_WORKBOOK_BYTES))
+        open_zip(path, data).close()
         try:
-            book = load_workbook(io.BytesIO(read_regular(path, MAX_WORKBOOK_BYTES)), read_only=True, data_only=True)
-        except (OSError, ValueError, KeyError) as exc:
+            book = load_workbook(data, read_only=True, data_only=True)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
             raise AssessError(f"{path}: 不是可读取的 Excel 工作簿 / not a readable .xlsx workbook ({exc})") from None
         for sheet in book.worksheets:
             rows = [list(r) for r in sheet.iter_rows(values_only=True)]

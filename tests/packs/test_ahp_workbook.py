@@ -83,3 +83,30 @@ def test_a_missing_cell_and_a_lower_cell_that_is_not_the_reciprocal_are_named_by
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "[维度]:4: D4: 未填写" in result.output
     assert "[维度]:5: B5: 左下方应为右上方 3 的倒数 1/3" in result.output
+
+
+def zip_of(path, members: dict[str, str]):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return path
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda p: p.write_bytes(b"PK\x03\x04 not really a zip"), "not a readable zip or xlsx"),
+    (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0 an old .xls"), "not a readable zip or xlsx"),
+    (lambda p: p.write_bytes(zip_of(p.with_suffix(".tmp"), {"a": "b" * 10_000}).read_bytes()[:-30]),
+     "not a readable zip or xlsx"),
+    (lambda p: zip_of(p, {"xl/workbook.xml": "<workbook/>", "xl/sharedStrings.xml": "<sst><si><t>"
+                          + "a" * 60_000_000 + "</t></si></sst>"}), "zip bomb"),
+    (lambda p: zip_of(p, {"xl/workbook.xml": "<workbook/>", "xl/worksheets/sheet1.xml": "<worksheet><sheetData>"
+                          + "<row><c><v>1</v></c></row>" * 3_000_000 + "</sheetData></worksheet>"}), "zip bomb"),
+])
+def test_a_workbook_that_is_broken_or_a_zip_bomb_is_a_message(runner, tmp_path, make, message):
+    path = tmp_path / "专家.xlsx"
+    make(path)
+    result = runner.invoke(main, ["ahp", str(path), "--pack", "core"])
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+    assert str(path) in result.output
