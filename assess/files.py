@@ -8,6 +8,8 @@ is renamed into place (a crash never leaves half a file), and an existing file i
 
 from __future__ import annotations
 
+import errno
+import glob
 import os
 import stat
 import tempfile
@@ -89,10 +91,18 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     return text
 
 
+class DiskFull(AssessError):
+    """A write that failed for want of space: the old file is untouched, and a caller holding answers in
+    memory (fill) can save them elsewhere."""
+
+
 def write_atomic(path: Path, content: str | bytes, *, force: bool = False) -> None:
     """Write `content` to `path` via a temporary file and rename, so a crash never leaves half a file.
 
     An existing file is only replaced with `force=True`: the user's work is never overwritten by accident.
+    The temporary file is named after the process (`.NAME.PID.XXXX.tmp`), so one left by a killed run is
+    recognised and removed by the next write of the same file. A folder that does not exist is made, and
+    remembered in `created_folders` for the command line to name.
     """
     path = Path(path)
     refuse_existing([path], force)
@@ -100,8 +110,9 @@ def write_atomic(path: Path, content: str | bytes, *, force: bool = False) -> No
         raise AssessError(f"{path}: 不是普通文件，不能写入 / not a regular file (a folder or a device); choose a file")
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        make_folder(path.parent)
+        remove_stale_temporaries(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise AssessError(
             f"{path}: 无法在此处写入文件 / cannot write here: {exc.strerror or exc}; choose another folder"
@@ -113,9 +124,48 @@ def write_atomic(path: Path, content: str | bytes, *, force: bool = False) -> No
             os.fsync(handle.fileno())
         os.chmod(tmp, _new_file_mode())  # mkstemp makes 0600; a report is a normal file others may read
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFull(f"{path}: 磁盘空间已满，未能写入（原有文件未改动） / the disk is full; nothing was written "
+                           "(an existing file is unchanged)") from None
+        raise AssessError(f"{path}: 写入失败 / the write failed: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+created_folders: list[Path] = []  # folders made for outputs in this process, for the command line to name
+
+
+def make_folder(folder: Path) -> None:
+    """`folder` and its missing parents; the topmost one made is remembered in `created_folders`."""
+    folder = Path(folder)
+    if folder.is_dir():
+        return
+    missing = folder
+    while not missing.parent.exists() and missing.parent != missing:
+        missing = missing.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    created_folders.append(missing)
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Temporary files of earlier writes of `path` whose process is gone (killed mid-write)."""
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = stale.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not process_alive(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, owned by someone else
+        return True
+    return True
 
 
 def refuse_existing(paths: list[Path], force: bool) -> None:

@@ -9,13 +9,13 @@ multi-choice becomes one 0/1 variable per option. Group columns (`--group-by`) a
 from __future__ import annotations
 
 import io
-import os
 import re
 import tempfile
 from pathlib import Path
 
 from assess.analysis.run import Analysis
 from assess.errors import AssessError
+from assess.files import refuse_existing, write_atomic
 from assess.packs.model import Question
 from assess.packs.sheets import table_rows
 
@@ -80,27 +80,22 @@ def survey_table(result: Analysis) -> tuple[list[str], list[str], dict[str, dict
 
 
 def write_sav(result: Analysis, path: Path, force: bool = False) -> None:
-    """The `.sav`, written beside its final name and moved there, so a failed write leaves nothing half."""
+    """The `.sav`: pyreadstat writes it to a file of its own, which is then written atomically to `path`
+    like every other output (nothing overwritten without --force, nothing half-written)."""
     try:
         import pandas as pd
         import pyreadstat
     except ImportError:
         raise AssessError("写 SPSS 文件需要 pyreadstat：pip install 'assess[research]' / writing .sav needs "
                           "pyreadstat: pip install 'assess[research]'") from None
+    refuse_existing([path], force)
     names, labels, values, rows = survey_table(result)
     frame = pd.DataFrame(rows, columns=names)
-    if path.exists() and not force:
-        raise AssessError(f"{path}: 文件已存在，加 --force 覆盖 / exists; use --force to overwrite")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        pyreadstat.write_sav(frame, temporary, file_label=result.survey.community[:60],
+    with tempfile.TemporaryDirectory(prefix="assess-sav-") as folder:
+        made = Path(folder) / "export.sav"
+        pyreadstat.write_sav(frame, str(made), file_label=result.survey.community[:60],
                              column_labels=labels, variable_value_labels=values)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        write_atomic(path, made.read_bytes(), force=force)
 
 
 SHEETS = {

@@ -60,6 +60,19 @@ class Group(click.Group):
                 return super().invoke(ctx)
         except AssessError as exc:
             raise click.ClickException(visible(str(exc))) from None
+        finally:
+            if ctx.parent is None:
+                name_created_folders()
+
+
+def name_created_folders() -> None:
+    """Say which folders an output needed and got (`-o 新文件夹/报告.pdf`), so none appears unannounced."""
+    from assess.cli.terminal import visible
+    from assess.files import created_folders
+
+    for folder in dict.fromkeys(created_folders):
+        click.echo(visible(f"已新建文件夹 {folder} / created the folder {folder}"), err=True)
+    created_folders.clear()
 
 
 def name_placeholders(command: click.Command) -> None:

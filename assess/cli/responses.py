@@ -31,7 +31,6 @@ def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent
     from assess.responses.fill import (
         FillSession,
         continuing_text,
-        file_saver,
         has_comments,
         new_answer_file,
         next_respondent_id,
@@ -40,39 +39,41 @@ def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent
         resume_text,
         summary_text,
     )
+    from assess.responses.fill_file import SessionFile, session_lock
 
     with contextlib.suppress(ImportError):  # arrow keys and editing at the prompt, where the platform has it
         import readline  # noqa: F401
     zh = lang == "zh"
-    target = open_target(output, pack_ref)
-    save = file_saver(output)
-    if has_comments(output):
-        click.echo("注意：保存时文件会按标准格式重写，注释不会保留。" if zh
-                   else "Note: saving rewrites the file in standard form; its comments are not kept.")
-    try:
-        data = target.data
-        if data is None:
-            kinds = [k.label.get(lang) for k in target.pack.pack.community_kinds]
-            data = new_answer_file(target.pack_ref, **community_prompts(zh, kinds))
-            save(data)
-        if respondent != "committee" and respondent_id is None:
-            respondent_id = click.prompt(
-                "受访者编号（回车为新受访者；输入已有编号则继续其问卷）" if zh
-                else "Respondent id (Enter for a new person; an existing id continues theirs)",
-                default=next_respondent_id(data, respondent),
-            ).strip()
-    except click.Abort:
-        click.echo("\n" + ("已退出。" if zh else "Stopped."))
-        sys.exit(130)
-    session = FillSession(target.pack.pack, data, respondent, save, respondent_id=respondent_id, revisit=revisit)
-    if (continuing := continuing_text(session, lang)) is not None:
-        click.echo(continuing)
-    if not fill_at_terminal(session, lang):
-        save(session.data)  # an interrupt may have landed during the last save; this one completes it
-        command = resume_command(output, respondent, respondent_id, pack_ref, lang, revisit)
-        click.echo("\n" + resume_text(session, output, command, lang))
-        sys.exit(130)
-    click.echo(summary_text(session, output, lang))
+    with session_lock(output):
+        target = open_target(output, pack_ref)
+        save = SessionFile(output, target.data).save
+        if has_comments(output):
+            click.echo("注意：保存时文件会按标准格式重写，注释不会保留。" if zh
+                       else "Note: saving rewrites the file in standard form; its comments are not kept.")
+        try:
+            data = target.data
+            if data is None:
+                kinds = [k.label.get(lang) for k in target.pack.pack.community_kinds]
+                data = new_answer_file(target.pack_ref, **community_prompts(zh, kinds))
+                save(data)
+            if respondent != "committee" and respondent_id is None:
+                respondent_id = click.prompt(
+                    "受访者编号（回车为新受访者；输入已有编号则继续其问卷）" if zh
+                    else "Respondent id (Enter for a new person; an existing id continues theirs)",
+                    default=next_respondent_id(data, respondent),
+                ).strip()
+        except click.Abort:
+            click.echo("\n" + ("已退出。" if zh else "Stopped."))
+            sys.exit(130)
+        session = FillSession(target.pack.pack, data, respondent, save, respondent_id=respondent_id, revisit=revisit)
+        if (continuing := continuing_text(session, lang)) is not None:
+            click.echo(continuing)
+        if not fill_at_terminal(session, lang):
+            save(session.data)  # an interrupt may have landed during the last save; this one completes it
+            command = resume_command(output, respondent, respondent_id, pack_ref, lang, revisit)
+            click.echo("\n" + resume_text(session, output, command, lang))
+            sys.exit(130)
+        click.echo(summary_text(session, output, lang))
 
 
 def community_prompts(zh: bool, kinds: list[str]) -> dict[str, str | None]:

@@ -78,13 +78,13 @@ def community_reports(round_path: Path, out_dir: Path, lang: str, pack: str | No
                       label: str | None = None, progress: Callable[[str, Path | None, str | None], None] | None = None,
                       workers: int | None = None) -> list[tuple[str, Path | None, str | None]]:
     """Every community's report, in parallel over the machine's cores; problems are returned, not raised."""
-    from assess.files import refuse_existing
+    from assess.files import make_folder, refuse_existing
 
     round_ = load_round(round_path, label)
     stems = distinct_stems(round_.members)
     planned = [out_dir / f"{stems[m.id]}.{lang}.pdf" for m in round_.members]
     refuse_existing(planned, force)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(out_dir)
     workers = workers or min(len(round_.members), os.cpu_count() or 1)
     done = []
     with ProcessPoolExecutor(max_workers=workers) as pool:

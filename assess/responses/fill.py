@@ -22,12 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from assess.errors import AssessError
-from assess.files import write_atomic
 from assess.i18n import Lang
 from assess.packs.building import DEFAULT_PACK, bundled_packs, pack_path
 from assess.packs.loading import LoadedPack, load_pack
 from assess.packs.model import Dimension, Indicator, NumberQuestion, Pack, Question, Respondent
-from assess.responses.answer_file import AnswerFile, Community, RespondentEntry, dump_answer_file, load_answer_file
+from assess.responses.answer_file import AnswerFile, Community, RespondentEntry, load_answer_file
 from assess.responses.values import AnswerValueError, coerce_answer
 
 BACK = "<"
@@ -72,7 +71,7 @@ class FillSession:
         pack: Pack,
         data: AnswerFile,
         respondent: Respondent,
-        save: Callable[[AnswerFile], None],
+        save: Callable[[AnswerFile], AnswerFile | None],
         *,
         respondent_id: str | None = None,
         revisit: bool = False,
@@ -159,7 +158,7 @@ class FillSession:
             self.skip()
             return None
         self._store(step.question.id, value)
-        self.save(self.data)
+        self.data = self.save(self.data) or self.data  # the saved file may hold another writer's additions
         self.position += 1
         return value
 
@@ -285,15 +284,6 @@ def new_answer_file(pack_ref: str, community_name: str, district: str | None = N
         raise AssessError("the community needs a name / 请填写社区名称")
     community = Community(name=name, district=district, street=street, type=kind)
     return AnswerFile(pack=pack_ref, community=community, assessed_on=date.today())
-
-
-def file_saver(path: Path) -> Callable[[AnswerFile], None]:
-    """The save hook: the whole file rewritten atomically, so an interruption leaves the last saved state."""
-
-    def save(data: AnswerFile) -> None:
-        write_atomic(path, dump_answer_file(data), force=True)
-
-    return save
 
 
 def has_comments(path: Path) -> bool:
