@@ -216,7 +216,7 @@ def replaces(located: Located) -> bool:
 
 def build_library_file(located: Located, pack: Pack, catalogue: Exemplars) -> LibraryFile:
     if not is_library_data(located.data):
-        message = "a countermeasure library must be a mapping with `countermeasures:` / 对策库须包含 countermeasures"
+        message = "对策库须包含 countermeasures: / a countermeasure library must be a mapping with `countermeasures:`"
         raise ProblemsError([located.problem((), message)])
     violations = library_rule_violations(located.data, pack, catalogue)
     problems = [located.problem(path, message) for path, message in violations]
@@ -264,7 +264,7 @@ def library_rule_violations(data: dict, pack: Pack, catalogue: Exemplars) -> Ite
 def unknown_indicator_message(indicator: str, pack: Pack, known: list[str]) -> str:
     close = difflib.get_close_matches(indicator, known, n=3, cutoff=0.6)
     hint = f"did you mean {', '.join(close)}?" if close else "`assess indicators list` shows the indicator ids"
-    return f"unknown indicator '{indicator}' in pack '{pack.id}'; {hint} / 指标包中没有此指标"
+    return f"指标包中没有此指标 / unknown indicator '{indicator}' in pack '{pack.id}'; {hint}"
 
 
 def dimension_mismatch(measure: dict, dimension_of: dict[str, str], path: PathKey) -> Iterator[tuple[PathKey, str]]:

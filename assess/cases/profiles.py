@@ -367,7 +367,7 @@ def case_by_id(case_id: str) -> CaseProfile:
     found = next((c for c in cases if c.id == case_id), None)
     if found is None:
         raise AssessError(
-            f"{unknown('case', case_id, [c.id for c in cases])} / 没有此案例；`assess cases list` 列出全部案例"
+            f"没有此案例；`assess cases list` 列出全部案例 / {unknown('case', case_id, [c.id for c in cases])}"
         )
     return found
 
@@ -377,7 +377,7 @@ def practice(case_id: str, practice_id: str) -> Practice:
     found = next((p for p in case.practices if p.id == practice_id), None)
     if found is None:
         raise AssessError(
-            f"case '{case_id}': {unknown('practice', practice_id, [p.id for p in case.practices])} / 没有此做法"
+            f"没有此做法 / case '{case_id}': {unknown('practice', practice_id, [p.id for p in case.practices])}"
         )
     return found
 

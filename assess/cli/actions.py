@@ -19,10 +19,10 @@ if TYPE_CHECKING:
 @scoring_options
 @click.option(
     "--library", "libraries", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
-    help="A countermeasure file, added after the bundled library and the pack's own (repeatable) / 补充对策库",
+    help="补充对策库 / A countermeasure file, added after the bundled library and the pack's own (repeatable)",
 )
 @click.option(
-    "--top", type=click.IntRange(min=1), default=None, metavar="N", help="Only the N best actions / 只列前 N 条"
+    "--top", type=click.IntRange(min=1), default=None, metavar="N", help="只列前 N 条 / Only the N best actions"
 )
 @lang_option
 @format_option("table", "json")

@@ -22,10 +22,10 @@ if TYPE_CHECKING:
               help="因子数（默认：特征值大于 1 的个数） / Factors to extract (default: eigenvalues above 1)")
 @lang_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx", "sav"]), default="table",
-              show_default=True, help="Output format; xlsx and sav need -o / 输出格式")
+              show_default=True, help="输出格式 / Output format; xlsx and sav need -o")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="The file to write / 输出文件")
-@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
+              help="输出文件 / The file to write")
+@click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite an existing file")
 def analyze_command(answers: Path, respondents_csv: Path | None, pack_ref: str | None, weights: str,
                     allow_inconsistent: bool, reading: ReadOptions, missing: str, factors: int | None, lang: str,
                     fmt: str, output: Path | None, force: bool) -> None:

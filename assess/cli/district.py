@@ -38,7 +38,7 @@ def round_options(command):
         click.option("--uncertainty", type=click.IntRange(0, 100_000), default=1000, show_default=True, metavar="N",
                      help="权重扰动次数，给出名次区间 / Weight draws for the rank intervals (0: none)"),
         click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-                     help="Random seed / 随机种子"),
+                     help="随机种子 / Random seed"),
         click.option("--strict", is_flag=True, help="任一社区有问题即停止 / Stop at the first community with problems"),
         db_option,
         click.option("--no-history", is_flag=True,
@@ -70,10 +70,10 @@ def run_round(round_path: Path, **given):
 @round_options
 @lang_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
-              show_default=True, help="Output format; xlsx needs -o / 输出格式")
+              show_default=True, help="输出格式 / Output format; xlsx needs -o")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="The file to write (needed for xlsx) / 输出文件")
-@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
+              help="输出文件 / The file to write (needed for xlsx)")
+@click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite an existing file")
 def district_score(round_path: Path, lang: str, fmt: str, output: Path | None, force: bool, **given) -> None:
     """为一轮中的每个社区计分并排序 / Score every community of a round and rank them with their uncertainty.
 
@@ -111,16 +111,16 @@ def district_score(round_path: Path, lang: str, fmt: str, output: Path | None, f
 @district.command("report")
 @round_options
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The report file to write (.pdf or .html) / 报告文件")
+              help="报告文件 / The report file to write (.pdf or .html)")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default=None,
-              help="pdf or html (default: from the file name, else pdf) / 报告格式")
+              help="报告格式 / pdf or html (default: from the file name, else pdf)")
 @click.option("--since", default=None, metavar="LABEL",
               help="与哪一轮比较（默认：最近存入的另一轮） / The earlier round for the trend (default: the latest "
                    "other stored round)")
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="DIR",
-              help="A district's own templates, CSS or texts.yaml / 自定义模板")
+              help="自定义模板 / A district's own templates, CSS or texts.yaml")
 @lang_option
-@click.option("--force", is_flag=True, help="Overwrite an existing report / 覆盖已有文件")
+@click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite an existing report")
 def district_report(round_path: Path, output: Path, fmt: str | None, since: str | None, templates: Path | None,
                     lang: str, force: bool, **given) -> None:
     """街道（区）汇总报告 / The district's report: league with rank ranges, heat map, district action plan, trend.
@@ -149,11 +149,11 @@ def district_report(round_path: Path, output: Path, fmt: str | None, since: str 
 @district.command("reports")
 @click.argument("round_path", metavar="ROUND", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
-              help="Folder for the reports / 输出文件夹")
+              help="输出文件夹 / Folder for the reports")
 @pack_option
 @click.option("--round", "label", default=None, metavar="LABEL", help="轮次名称 / Round label")
 @lang_option
-@click.option("--force", is_flag=True, help="Overwrite reports already in the folder / 覆盖已有文件")
+@click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite reports already in the folder")
 def district_reports(round_path: Path, out_dir: Path, pack_ref: str | None, label: str | None, lang: str,
                      force: bool) -> None:
     """为一轮中的每个社区生成报告 / Every community's own report, in parallel, with progress.
@@ -201,7 +201,7 @@ def safe(text: str) -> str:
 @click.option("--community", default=None, metavar="NAME", help="只看一个社区（名称或文件夹名） / One community")
 @lang_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="Output format / 输出格式")
+              help="输出格式 / Output format")
 def district_history(round_path: Path | None, db: str | None, community: str | None, lang: str, fmt: str) -> None:
     """历史数据库中存有的轮次 / The rounds stored in the history database, or one community's record.
 
@@ -225,10 +225,10 @@ def district_history(round_path: Path | None, db: str | None, community: str | N
 @db_option
 @lang_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default="table", show_default=True,
-              help="Output format; xlsx needs -o / 输出格式")
+              help="输出格式 / Output format; xlsx needs -o")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="The file to write / 输出文件")
-@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
+              help="输出文件 / The file to write")
+@click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite an existing file")
 def district_trend(round_path: Path, label: str | None, since: str, db: str | None, lang: str, fmt: str,
                    output: Path | None, force: bool) -> None:
     """与上一轮相比的变化 / What changed since an earlier stored round, and which changes are real.

@@ -96,7 +96,7 @@ def format_option(*choices: str):
     def decorate(func):
         return click.option(
             "--format", "fmt", type=click.Choice(list(choices)), default=choices[0], show_default=True,
-            help="Output format / 输出格式",
+            help="输出格式 / Output format",
         )(func)
 
     return decorate
@@ -133,10 +133,10 @@ def scoring_options(func):
         pack_option,
         click.option(
             "--weights", type=click.Choice(["declared", "equal", "ahp"]), default="declared", show_default=True,
-            help="Weights: the pack's, equal, or AHP from the pack's judgments / 权重方式",
+            help="Weights: 权重方式 / the pack's, equal, or AHP from the pack's judgments",
         ),
         click.option(
-            "--allow-inconsistent", is_flag=True, help="Use AHP weights even if CR > 0.10 / 一致性不达标也使用"
+            "--allow-inconsistent", is_flag=True, help="一致性不达标也使用 / Use AHP weights even if CR > 0.10"
         ),
         click.option(
             "--group-by", "group_by", multiple=True, metavar="COLUMN",

@@ -59,7 +59,7 @@ def indicators_show(element_id: str, pack_ref: str | None, lang: str, fmt: str) 
 @indicators.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--pack", "pack_ref", default=None, metavar="ID|PATH",
-              help="The pack that library files given as PATHS are checked against (default core) / 对策库所用指标包")
+              help="对策库所用指标包 / The pack that library files given as PATHS are checked against (default core)")
 def indicators_validate(paths: tuple[Path, ...], pack_ref: str | None) -> None:
     """校验指标包文件，逐条列出问题 / Check pack files; print every problem as FILE:LINE: field: message.
 
@@ -95,11 +95,11 @@ def indicators_validate(paths: tuple[Path, ...], pack_ref: str | None) -> None:
         from assess.errors import shown_lines
 
         click.echo("\n".join(shown_lines(problems)), err=True)
-        click.echo(f"{len(problems)} problem(s) / 发现 {len(problems)} 个问题", err=True)
+        click.echo(f"发现 {len(problems)} 个问题 / {len(problems)} problem(s)", err=True)
         sys.exit(1)
     bundled = len(bundled_case_files())
     click.echo(
-        f"{len(paths)} file(s), {bundled} bundled case profiles and the countermeasure library valid / 校验通过"
+        f"校验通过 / {len(paths)} file(s), {bundled} bundled case profiles and the countermeasure library valid"
     )
 
 
@@ -123,7 +123,7 @@ def ahp_command() -> None:
 @ahp_command.command("weights")
 @click.argument("paths", nargs=-1, metavar="[FILE]...", type=click.Path(path_type=Path))
 @pack_option
-@click.option("--allow-inconsistent", is_flag=True, help="Use the weights even if CR > 0.10 / 一致性不达标也使用")
+@click.option("--allow-inconsistent", is_flag=True, help="一致性不达标也使用 / Use the weights even if CR > 0.10")
 @click.option("--ri", "ri_table", type=click.Choice(["saaty-1980", "donegan-dodd-1991", "saaty-2005"]),
               default="saaty-1980", show_default=True,
               help="随机一致性指标 RI 表 / The random-index table for CR (AHPy uses donegan-dodd-1991)")
@@ -154,7 +154,7 @@ def ahp_weights_command(paths: tuple[Path, ...], pack_ref: str | None, allow_inc
     if len(paths) > 1 and not workbooks:
         raise click.UsageError("一次只能给一个 YAML 判断文件 / give one YAML judgment file")
     if paths and not workbooks and pack_ref is not None:
-        raise click.UsageError("give either a judgment FILE or --pack, not both / 判断文件与 --pack 只能二选一")
+        raise click.UsageError("判断文件与 --pack 只能二选一 / give either a judgment FILE or --pack, not both")
     loaded = load_pack(pack_ref) if pack_ref is not None or not paths else None
     titles: dict[str, str] = {}
     if loaded is not None:
@@ -167,7 +167,7 @@ def ahp_weights_command(paths: tuple[Path, ...], pack_ref: str | None, allow_inc
     else:
         file, results = loaded.file, pack_ahp_weights(loaded.pack, allow_inconsistent, ri_table)
         if not results:
-            raise AssessError(f"{loaded.file}: the pack has no `ahp:` judgments / 指标包中没有 AHP 判断")
+            raise AssessError(f"{loaded.file}: 指标包中没有 AHP 判断 / the pack has no `ahp:` judgments")
     if fmt == "json":
         print_json(results_export(file, results))
         return
@@ -179,8 +179,8 @@ def ahp_weights_command(paths: tuple[Path, ...], pack_ref: str | None, allow_inc
 @ahp_command.command("template")
 @pack_option
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The workbook to write (.xlsx) / 输出文件")
-@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
+              help="输出文件 / The workbook to write (.xlsx)")
+@click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite an existing file")
 def ahp_template_command(pack_ref: str | None, output: Path, force: bool) -> None:
     """生成 AHP 专家打分表（Excel） / The experts' AHP workbook: one sheet per judgment set, with drop-downs.
 
@@ -202,10 +202,10 @@ def ahp_template_command(pack_ref: str | None, output: Path, force: bool) -> Non
 @indicators.command("new")
 @click.argument("name")
 @click.option("--extends", "parent_ref", default="core", show_default=True, metavar="ID|PATH",
-              help="The pack to build on / 上级指标包")
+              help="上级指标包 / The pack to build on")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Where to write the new pack / 输出文件")
-@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
+              help="输出文件 / Where to write the new pack")
+@click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite an existing file")
 def indicators_new(name: str, parent_ref: str, output: Path, force: bool) -> None:
     """生成继承上级指标包的本地指标包模板 / Write a starter district pack that extends another.
 
@@ -249,11 +249,11 @@ def indicators_diff(pack_a: str, pack_b: str, lang: str, fmt: str) -> None:
 @indicators.command("xlsform")
 @pack_option
 @click.option("--respondent", type=click.Choice(RESPONDENTS), default="resident",
-              show_default=True, help="Whose questionnaire / 问卷对象")
+              show_default=True, help="问卷对象 / Whose questionnaire")
 @lang_option
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The .xlsx form to write / 输出的 XLSForm 文件")
-@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
+              help="输出的 XLSForm 文件 / The .xlsx form to write")
+@click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite an existing file")
 def indicators_xlsform(pack_ref: str | None, respondent: str, lang: str, output: Path, force: bool) -> None:
     """导出 XLSForm 问卷，用于手机采集（ODK / KoboToolbox） / Export a questionnaire as an XLSForm.
 
@@ -276,12 +276,12 @@ def indicators_xlsform(pack_ref: str | None, respondent: str, lang: str, output:
 @indicators.command("template")
 @pack_option
 @click.option("--respondent", type=click.Choice(RESPONDENTS), default="resident",
-              show_default=True, help="Whose questionnaire / 哪类问卷")
+              show_default=True, help="哪类问卷 / Whose questionnaire")
 @click.option("--group", "groups", multiple=True, metavar="COLUMN",
               help="加一列分组（如 楼栋，可重复），计分时用 --group-by / Add a group column (repeatable)")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The workbook to write (.xlsx) / 输出的录入表")
-@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
+              help="输出的录入表 / The workbook to write (.xlsx)")
+@click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite an existing file")
 def indicators_template(pack_ref: str | None, respondent: str, groups: tuple[str, ...], output: Path,
                         force: bool) -> None:
     """生成纸质问卷的 Excel 录入表 / An Excel workbook for typing paper questionnaires in.
@@ -303,11 +303,11 @@ def indicators_template(pack_ref: str | None, respondent: str, groups: tuple[str
 @indicators.command("questionnaire")
 @pack_option
 @click.option("--respondent", type=click.Choice(RESPONDENTS), default="resident",
-              show_default=True, help="Whose questionnaire / 哪类问卷")
+              show_default=True, help="哪类问卷 / Whose questionnaire")
 @lang_option
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The text file to write (.txt) / 输出的问卷文本")
-@click.option("--force", is_flag=True, help="Overwrite an existing file / 覆盖已有文件")
+              help="输出的问卷文本 / The text file to write (.txt)")
+@click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite an existing file")
 def indicators_questionnaire(pack_ref: str | None, respondent: str, lang: str, output: Path, force: bool) -> None:
     """写出问卷文本，可粘贴到问卷星 / The questionnaire as numbered text, to paste into 问卷星's text import.
 

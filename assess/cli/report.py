@@ -18,24 +18,24 @@ if TYPE_CHECKING:
 @click.command("report")
 @click.argument("answers", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The report file to write (.pdf or .html) / 报告文件")
+              help="报告文件 / The report file to write (.pdf or .html)")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default=None,
-              help="pdf or html (default: from the file name, else pdf) / 报告格式")
+              help="报告格式 / pdf or html (default: from the file name, else pdf)")
 @click.option("--templates", "templates", type=click.Path(path_type=Path, file_okay=False), default=None,
-              metavar="DIR", help="A district's own templates, CSS or texts.yaml; the rest stay bundled / 自定义模板")
+              metavar="DIR", help="自定义模板 / A district's own templates, CSS or texts.yaml; the rest stay bundled")
 @scoring_options
 @click.option(
     "--uncertainty", type=click.IntRange(0, 100_000), default=0, metavar="N",
-    help="Perturb every weight ±25 % N times and show the score's range / 权重扰动次数",
+    help="权重扰动次数 / Perturb every weight ±25 % N times and show the score's range",
 )
 @click.option(
     "--library", "libraries", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
-    help="A countermeasure file, added after the bundled library and the pack's own (repeatable) / 补充对策库",
+    help="补充对策库 / A countermeasure file, added after the bundled library and the pack's own (repeatable)",
 )
 @click.option("--top", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Actions in the plan (default 10) / 列出的对策条数（默认 10）")
+              help="列出的对策条数（默认 10） / Actions in the plan (default 10)")
 @lang_option
-@click.option("--force", is_flag=True, help="Overwrite an existing report / 覆盖已有文件")
+@click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite an existing report")
 def report_command(
     answers: Path,
     output: Path,
@@ -72,19 +72,20 @@ def report_command(
         click.echo(note.get(lang), err=True)
     if fmt == "html":
         write_atomic(output, render_html(data, lang, templates), force=force)
-        click.echo(f"{output}: written / 已写入")
+        click.echo(f"{output}: 已写入 / written")
         return
     rendered = report_pdf(data, lang, templates)
     for url in rendered.refused:
-        click.echo(f"not loaded / 未加载: {url} (only files of the template folders are used)", err=True)
+        click.echo(f"未加载 / not loaded: {url}（只使用模板文件夹中的文件 / only files of the template folders are "
+                   "used）", err=True)
     write_atomic(output, rendered.pdf, force=force)
-    click.echo(f"{output}: written, {rendered.pages} pages / 已写入，共 {rendered.pages} 页")
+    click.echo(f"{output}: 已写入，共 {rendered.pages} 页 / written, {rendered.pages} pages")
 
 
 @click.command("demo")
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default="assess-demo",
-              show_default=True, help="Folder for the reports / 输出文件夹")
-@click.option("--force", is_flag=True, help="Overwrite reports already in the folder / 覆盖已有文件")
+              show_default=True, help="输出文件夹 / Folder for the reports")
+@click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite reports already in the folder")
 def demo_command(out_dir: Path, force: bool) -> None:
     """为内置的虚构示例社区和示例街道生成中英文报告 / Reports for the bundled FICTIONAL example communities
     and a fictional sub-district of twelve communities over two rounds (district report and workbook).
@@ -97,9 +98,9 @@ def demo_command(out_dir: Path, force: bool) -> None:
 
     refuse_existing(guarded(out_dir), force)  # before any file is written
     def shown(path: Path) -> None:
-        click.echo(f"{path}: written / 已写入")
+        click.echo(f"{path}: 已写入 / written")
 
     written = run_demo(out_dir, force=force, progress=shown)
     click.echo("示例街道的两轮评估（虚构）/ the fictional sub-district's two rounds …", err=True)
     written += run_district_demo(out_dir, force=force, progress=shown)
-    click.echo(f"{len(written)} files in {out_dir} (fictional examples) / 共 {len(written)} 个文件（虚构示例）")
+    click.echo(f"共 {len(written)} 个文件（虚构示例） / {len(written)} files in {out_dir} (fictional examples)")

@@ -13,12 +13,12 @@ from assess.cli.options import RESPONDENTS, format_option, lang_option, pack_opt
 
 @click.command("fill")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Answer file to fill; created if missing, continued if present / 答卷文件")
+              help="答卷文件 / Answer file to fill; created if missing, continued if present")
 @pack_option
 @click.option("--respondent", type=click.Choice(RESPONDENTS), default="committee",
-              show_default=True, help="Whose questions to ask / 填写哪类问卷")
+              show_default=True, help="填写哪类问卷 / Whose questions to ask")
 @click.option("--respondent-id", default=None, help="Resident or Party member to fill or continue (default: ask)")
-@click.option("--revisit", is_flag=True, help="Also ask answered questions again (Enter keeps them) / 复查已答题目")
+@click.option("--revisit", is_flag=True, help="复查已答题目 / Also ask answered questions again (Enter keeps them)")
 @lang_option
 def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent_id: str | None, revisit: bool,
                  lang: str) -> None:
@@ -132,13 +132,13 @@ def fill_at_terminal(session, lang: str) -> bool:
 @click.argument("export", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
 @pack_option
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The answer file to write / 输出的答案文件")
-@click.option("--community-name", default=None, help="Community name (default: FILE's name) / 社区名称")
-@click.option("--skip-bad-rows", is_flag=True, help="Import the good rows and list the bad ones / 跳过有问题的行")
+              help="输出的答案文件 / The answer file to write")
+@click.option("--community-name", default=None, help="社区名称 / Community name (default: FILE's name)")
+@click.option("--skip-bad-rows", is_flag=True, help="跳过有问题的行 / Import the good rows and list the bad ones")
 @click.option("--respondent", type=click.Choice(RESPONDENTS), default=None,
-              help="Whose questionnaire the export is (default: from its questions) / 问卷对象（默认按题目判断）")
+              help="问卷对象（默认按题目判断） / Whose questionnaire the export is (default: from its questions)")
 @click.option("--row", type=click.IntRange(min=2), default=None, metavar="N",
-              help="Import only the submission in spreadsheet row N (header = 1) / 只导入第 N 行")
+              help="只导入第 N 行 / Import only the submission in spreadsheet row N (header = 1)")
 @click.option("--suggest-map", is_flag=True,
               help="写出列与题目的对照表草稿（-o map.yaml） / Write a draft column map to -o instead of importing")
 @click.option("--map", "column_map", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="MAP",
@@ -147,7 +147,7 @@ def fill_at_terminal(session, lang: str) -> bool:
               help="保留此分组列（如 楼栋，可重复） / Keep this group column with each resident (repeatable)")
 @click.option("--strict", is_flag=True, help="不是题目的列即为错误 / A column of no question is an error")
 @click.option("--include-rejected", is_flag=True, help="导入审核不通过的提交 / Import submissions rejected in review")
-@click.option("--force", is_flag=True, help="Overwrite an existing answer file / 覆盖已有文件")
+@click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite an existing answer file")
 @format_option("table", "json")
 def import_command(export: Path, pack_ref: str | None, output: Path, community_name: str | None,
                    skip_bad_rows: bool, respondent: str | None, row: int | None, suggest_map: bool,
@@ -201,5 +201,5 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
     for zh, en in result.warnings:
         click.echo(f"注意 / note: {zh} / {en}", err=True)
     if result.problems:
-        click.echo("\n".join(f"skipped / 已跳过: {p}" for p in result.problems), err=True)
-    click.echo(f"{result.summary()}\n{output}: written / 已写入")
+        click.echo("\n".join(f"已跳过 / skipped: {p}" for p in result.problems), err=True)
+    click.echo(f"{result.summary()}\n{output}: 已写入 / written")

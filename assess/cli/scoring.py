@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 @scoring_options
 @click.option(
     "--uncertainty", type=click.IntRange(0, 100_000), default=0, metavar="N",
-    help="Perturb every weight ±25 % N times; report the 5–95 % range of the overall score / 权重扰动次数",
+    help="权重扰动次数 / Perturb every weight ±25 % N times; report the 5–95 % range of the overall score",
 )
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed / 随机种子")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="随机种子 / Random seed")
 @lang_option
 @format_option("table", "json", "csv")
 def score_command(

@@ -55,11 +55,12 @@ def parse_ratio(value: object) -> float:
         except OverflowError:
             number = math.inf
     else:
-        raise ValueError("must be a number between 1/9 and 9, e.g. 3 or 1/3")
+        raise ValueError("须为 1/9 到 9 之间的数，如 3 或 1/3 / must be a number between 1/9 and 9, e.g. 3 or 1/3")
     if not math.isfinite(number) or not MIN_TYPED_JUDGMENT <= number <= MAX_JUDGMENT:
         raise ValueError(
-            f"{value} is outside Saaty's scale; allowed are 1/9 … 9 (1 = equally important, 9 = extremely "
-            "more important, 1/3 = the second is 3× as important) / 判断值须在 1/9 到 9 之间"
+            f"{value}: 判断值须在 1/9 到 9 之间（1 为同等重要，9 为极端重要，1/3 为后者重要 3 倍） / outside Saaty's "
+            "scale; allowed are 1/9 … 9 (1 = equally important, 9 = extremely more important, 1/3 = the second is "
+            "3× as important)"
         )
     return number
 
@@ -67,7 +68,7 @@ def parse_ratio(value: object) -> float:
 def judgment_shape(value: object) -> object:
     if not isinstance(value, list | tuple) or len(value) != 3:
         raise ValueError(
-            "a judgment is [first, second, value], e.g. [participation, services, 3] / 判断格式为 [甲, 乙, 倍数]"
+            "判断格式为 [甲, 乙, 倍数] / a judgment is [first, second, value], e.g. [participation, services, 3]"
         )
     return value
 
@@ -89,7 +90,7 @@ class Expert(_Model):
     @model_validator(mode="after")
     def _one_form(self) -> Expert:
         if (self.judgments is None) == (self.matrix is None):
-            raise ValueError("give an expert either `judgments:` or `matrix:` / 每位专家填 judgments 或 matrix 之一")
+            raise ValueError("每位专家填 judgments 或 matrix 之一 / give an expert either `judgments:` or `matrix:`")
         return self
 
 
@@ -138,13 +139,14 @@ def matrix_violations(matrix: Matrix, items: list[str], path: PathKey) -> Iterat
     """Size, diagonal and reciprocity of a full or upper-triangular matrix, each problem at its cell."""
     n = len(items)
     if len(matrix) != n:
-        yield path, f"the matrix has {len(matrix)} rows; {n} items need {n} rows / 矩阵行数应为 {n}"
+        yield path, f"矩阵行数应为 {n} / the matrix has {len(matrix)} rows; {n} items need {n} rows"
         return
     full = all(len(row) == n for row in matrix)
     upper = all(len(row) == n - i for i, row in enumerate(matrix))
     if not (full or upper):
-        yield path, (f"each row needs {n} values (a full matrix) or n − i values from the diagonal on (upper "
-                     f"triangle: {', '.join(str(n - i) for i in range(n))}) / 矩阵每行的个数不对")
+        counts = ", ".join(str(n - i) for i in range(n))
+        yield path, (f"矩阵每行的个数不对：完整矩阵每行 {n} 个，上三角各行依次 {counts} 个 / each row needs {n} values "
+                     f"(a full matrix) or n − i values from the diagonal on (upper triangle: {counts})")
         return
     for i, row in enumerate(matrix):
         diagonal = row[i] if full else row[0]
@@ -215,14 +217,14 @@ def expert_violations(
         if unknown:
             continue
         if a == b:
-            yield where, f"compares '{a}' with itself; leave it out (an item is always 1× itself) / 不需要与自身比较"
+            yield where, f"不需要与自身比较 / compares '{a}' with itself; leave it out (an item is always 1× itself)"
             continue
         if (a, b) in given:
-            yield where, f"'{a}' vs '{b}' is judged twice (also item {given[a, b]}); keep one / 同一对判断重复"
+            yield where, f"同一对判断重复 / '{a}' vs '{b}' is judged twice (also item {given[a, b]}); keep one"
         elif (b, a) in given:
             yield where, (
-                f"'{a}' vs '{b}' is also given the other way round (item {given[b, a]}); give each pair once, "
-                "the reverse is implied (1/value) / 同一对不要正反各填一次"
+                f"同一对不要正反各填一次（第 {given[b, a]} 项已反向给出） / '{a}' vs '{b}' is also given the other way "
+                f"round (item {given[b, a]}); give each pair once, the reverse is implied (1/value)"
             )
         given[a, b] = k
     missing = [
@@ -241,7 +243,7 @@ def expert_violations(
 def unknown_item_message(item: str, items: list[str]) -> str:
     close = difflib.get_close_matches(item, items, n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(close)}?" if close else f"; the items here are: {', '.join(items)}"
-    return f"'{item}' is not one of the items compared here{hint} / 不是本组比较的项目"
+    return f"不是本组比较的项目 / '{item}' is not one of the items compared here{hint}"
 
 
 def load_ahp_file(path: Path | str) -> tuple[AhpFile, str]:
@@ -252,7 +254,7 @@ def load_ahp_file(path: Path | str) -> tuple[AhpFile, str]:
 
 def build_ahp_file(located: Located) -> AhpFile:
     if not isinstance(located.data, dict):
-        message = "an AHP file is a mapping with `items:` and `judgments:` or `experts:` / 格式不对"
+        message = "格式不对 / an AHP file is a mapping with `items:` and `judgments:` or `experts:`"
         raise ProblemsError([located.problem((), message)])
     try:
         spec = AhpFile.model_validate(located.data)
@@ -269,4 +271,4 @@ def build_ahp_file(located: Located) -> AhpFile:
 def repeated_items_messages(items: list[str]) -> list[str]:
     """Checked beside the judgments (not in the model) so that a repeated item does not hide their problems."""
     repeated = sorted({i for i in items if items.count(i) > 1})
-    return [f"items listed twice: {', '.join(repeated)} / 项目重复"] if repeated else []
+    return [f"项目重复 / items listed twice: {', '.join(repeated)}"] if repeated else []

@@ -19,7 +19,7 @@ Id = Annotated[str, Field(pattern=ID_PATTERN)]
 def not_yes_no(value: object) -> object:
     """`weight: true` is YAML for a yes/no, not the number 1: refuse it instead of reading 1.0."""
     if isinstance(value, bool):
-        raise ValueError("must be a number, not true/false / 须为数字，不能是 true/false")
+        raise ValueError("须为数字，不能是 true/false / must be a number, not true/false")
     return value
 
 

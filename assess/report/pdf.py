@@ -65,8 +65,8 @@ def require_cjk_font(html: str, lookup: FontLookup | None = None) -> None:
     lookup = lookup or installed_cjk_fonts
     if CJK.search(html) and not lookup():
         raise AssessError(
-            "no Chinese (CJK) font is installed, so Chinese text would print as empty boxes; install one with: "
-            f"sudo apt-get install {FONT_PACKAGE} / 未安装中文字体，请先运行 sudo apt-get install {FONT_PACKAGE}"
+            f"未安装中文字体，请先运行 sudo apt-get install {FONT_PACKAGE} / no Chinese (CJK) font is installed, so "
+            f"Chinese text would print as empty boxes; install one with: sudo apt-get install {FONT_PACKAGE}"
         )
 
 

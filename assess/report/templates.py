@@ -34,7 +34,7 @@ def template_dirs(district_dir: Path | None) -> list[Path]:
         return [bundled]
     district_dir = Path(district_dir)
     if not district_dir.is_dir():
-        raise AssessError(f"{district_dir}: templates folder not found / 找不到模板文件夹")
+        raise AssessError(f"{district_dir}: 找不到模板文件夹 / templates folder not found")
     return [district_dir, bundled]
 
 
@@ -165,19 +165,19 @@ def render_document(
         texts = load_texts(dirs[0] if district_dir is not None else None)
         return env.get_template(template).render(**context(css, texts), css=css)
     except TemplateNotFound as exc:
-        raise AssessError(f"template '{exc.name}' not found in {', '.join(map(str, dirs))} / 找不到模板") from None
+        raise AssessError(f"找不到模板 / template '{exc.name}' not found in {', '.join(map(str, dirs))}") from None
     except TemplateSyntaxError as exc:
         where = f"{exc.filename or exc.name}:{exc.lineno}"
-        raise AssessError(f"{where}: template error / 模板错误: {exc.message}") from None
+        raise AssessError(f"{where}: 模板错误 / template error: {exc.message}") from None
     except SecurityError as exc:
         where = template_location(exc, dirs) or template
         raise AssessError(
-            f"{where}: the template uses something templates may not ({exc}); templates may only show the "
-            f"report's values / 模板使用了不允许的内容，模板只能显示报告中的数据"
+            f"{where}: 模板使用了不允许的内容，模板只能显示报告中的数据 / the template uses something templates may "
+            f"not ({exc}); templates may only show the report's values"
         ) from None
     except (TemplateError, TextError) as exc:
         where = template_location(exc, dirs) or template
-        raise AssessError(f"{where}: template error / 模板错误: {exc}") from None
+        raise AssessError(f"{where}: 模板错误 / template error: {exc}") from None
     except (UnicodeDecodeError, ArithmeticError, RecursionError, TypeError, ValueError) as exc:
         if district_dir is None:
             raise  # the bundled templates failing is our bug, to be seen as such

@@ -88,7 +88,7 @@ def placeholder_problems(own: ReportText, bundled: ReportText) -> Iterator[tuple
         try:
             extra = sorted(placeholders(own.get(lang)) - allowed)
         except ValueError as exc:
-            yield lang, f"unbalanced braces ({exc}); write {{{{ and }}}} for literal braces / 花括号不成对"
+            yield lang, f"花括号不成对 / unbalanced braces ({exc}); write {{{{ and }}}} for literal braces"
             continue
         if extra:
             yield lang, (f"unknown placeholder {', '.join('{' + n + '}' for n in extra)}; allowed: {shown} "
@@ -112,7 +112,7 @@ def bundled_texts() -> dict[str, ReportText]:
 def unknown_text_message(key: str, texts: Mapping[str, ReportText]) -> str:
     close = difflib.get_close_matches(key, list(texts), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
-    return f"unknown text key '{key}'{hint} / 未知的文字项"
+    return f"未知的文字项 / unknown text key '{key}'{hint}"
 
 
 class TextError(KeyError):
@@ -178,4 +178,4 @@ def unquoted(phrase: str) -> str:
 def missing_text_message(key: str, texts: Mapping[str, Any]) -> str:
     close = difflib.get_close_matches(key, list(texts), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
-    return f"{TEXTS_FILE} has no text '{key}'{hint} / {TEXTS_FILE} 中没有文字项 '{key}'"
+    return f"{TEXTS_FILE} 中没有文字项 '{key}' / {TEXTS_FILE} has no text '{key}'{hint}"

@@ -48,7 +48,7 @@ class RespondentEntry(AnswerModel):
     @classmethod
     def _id_not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("must not be blank / 不能为空")
+            raise ValueError("不能为空 / must not be blank")
         return plain_text(value.strip())
 
     @field_validator("answers", mode="before")
@@ -63,7 +63,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 def plain_text(value: str) -> str:
     """A name as people write it: no control characters (a NUL, an escape), no blank."""
     if CONTROL.search(value):
-        raise ValueError("contains a control character (e.g. NUL or ESC); write plain text / 含有控制字符")
+        raise ValueError("含有控制字符 / contains a control character (e.g. NUL or ESC); write plain text")
     return value
 
 
@@ -81,7 +81,7 @@ class Community(AnswerModel):
     @classmethod
     def _name_not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("the community's name must not be blank / 社区名称不能为空")
+            raise ValueError("社区名称不能为空 / the community's name must not be blank")
         return value
 
 
@@ -199,7 +199,7 @@ class BlockChecker:
             rid = str(entry.get("id", "")).strip()
             where: PathKey = ("respondents", index)
             if rid in first_seen:
-                message = f"duplicate respondent id '{rid}' (first used at line {first_seen[rid]}) / 受访者编号重复"
+                message = f"受访者编号重复 / duplicate respondent id '{rid}' (first used at line {first_seen[rid]})"
                 self.problems.append(self.located.problem((*where, "id"), message))
             elif rid:
                 first_seen[rid] = self.located.line_of((*where, "id")) or 0

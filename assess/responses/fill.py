@@ -84,7 +84,7 @@ class FillSession:
         self.all = [(d, i, q) for d, i, q in pack.questions() if q.respondent == respondent]
         self.pack_order = {q.id: n for n, (_, _, q) in enumerate(pack.questions())}
         if not self.all:
-            raise AssessError(f"pack '{pack.id}' has no questions for {respondent} / 指标包中没有此类受访者的题目")
+            raise AssessError(f"指标包中没有此类受访者的题目 / pack '{pack.id}' has no questions for {respondent}")
         if respondent != "committee" and not respondent_id:
             raise AssessError("residents and Party members are filled one person at a time; give a respondent id")
         answers = self.answers()
@@ -148,7 +148,7 @@ class FillSession:
         """
         step = self.next_question()
         if step is None:
-            raise AssessError("all questions have been asked / 题目已全部问完")
+            raise AssessError("题目已全部问完 / all questions have been asked")
         typed = terminal_value(step.question, raw)
         if not confirmed and is_percent(step.question) and isinstance(fraction := number_or_none(typed), float) \
                 and 0 < fraction < 1:
@@ -259,8 +259,8 @@ def open_target(path: Path, pack_ref: str | None) -> FillTarget:
         loaded = load_answer_file(path)
         if pack_ref is not None and load_pack(pack_ref).hash != loaded.pack.hash:
             raise AssessError(
-                f"{path}: was filled for pack '{loaded.data.pack}', not '{pack_ref}'; drop --pack or use another "
-                "file / 该答卷对应的指标包不同"
+                f"{path}: 该答卷对应的指标包是 {loaded.data.pack}，不是 {pack_ref}；去掉 --pack 或换一个文件 / was "
+                f"filled for pack '{loaded.data.pack}', not '{pack_ref}'; drop --pack or use another file"
             )
         return FillTarget(path, loaded.data, loaded.pack, loaded.data.pack)
     ref = stored_pack_ref(pack_ref, path)
@@ -281,7 +281,7 @@ def new_answer_file(pack_ref: str, community_name: str, district: str | None = N
                     kind: str | None = None) -> AnswerFile:
     name = community_name.strip()
     if not name:
-        raise AssessError("the community needs a name / 请填写社区名称")
+        raise AssessError("请填写社区名称 / the community needs a name")
     community = Community(name=name, district=district, street=street, type=kind)
     return AnswerFile(pack=pack_ref, community=community, assessed_on=date.today())
 

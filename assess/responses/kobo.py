@@ -392,7 +392,7 @@ class ImportResult:
             zh.append(f"忽略空行 {self.blank} 行")
         lines = [f"{self.file}: {', '.join(en)} / {'，'.join(zh)}"]
         if self.block == "answers" and self.imported:
-            lines.append("imported as the committee's answers (`answers:`) / 已作为社区两委填报导入（answers）")
+            lines.append("已作为社区两委填报导入（answers） / imported as the committee's answers (`answers:`)")
         return "\n".join(lines)
 
 

@@ -114,7 +114,7 @@ def table_layout(header: list[str], pack: Pack, name: str, group_by: tuple[str, 
         elif question is not None:
             columns.append(Column(index, column, question, typed_reader(question)))
         elif not column:
-            problems.append(Problem(name, 1, f"column {index + 1}", "empty column name / 列名为空"))
+            problems.append(Problem(name, 1, f"column {index + 1}", "列名为空 / empty column name"))
         elif titles.ambiguous(column):
             problems.append(Problem(name, 1, column, titles.ambiguous_message(column)))
         elif column in kobo_columns(header, pack, cache):
@@ -164,19 +164,19 @@ def typed_reader(question: Question) -> Callable[[Any], Any]:
 
 def twice_message(column: str, first: str | None) -> str:
     if first is None or first == column:
-        return "column appears twice / 列名重复"
+        return "列名重复 / column appears twice"
     return f"与 '{first}' 是同一道题 / the same question as column '{first}'"
 
 
 def row_entry(row: list[Any], row_number: int, layout: TableLayout, problems: ProblemList) -> RespondentEntry | None:
     """One row as a respondent, or None after recording its problems. A short row's missing cells are empty."""
     if len(row) > layout.width and any(str(cell).strip() for cell in row[layout.width:]):
-        message = f"the row has {len(row)} cells but the header has {layout.width} / 单元格数多于表头"
+        message = f"单元格数多于表头 / the row has {len(row)} cells but the header has {layout.width}"
         problems.add(row_number, "", message)
         return None
     rid = row_id(row, row_number, layout.id_column)
     if not rid:
-        problems.add(row_number, layout.id_header, "empty respondent id / 受访者编号为空")
+        problems.add(row_number, layout.id_header, "受访者编号为空 / empty respondent id")
     answers: dict[str, Any] = {}
     valid = bool(rid)
     for column in layout.columns:
@@ -211,7 +211,7 @@ def duplicate_id_problems(table: Table, layout: TableLayout, repeated: set[int],
         if not rid or id_hash(rid) not in repeated:
             continue
         if rid in first_row:
-            message = f"duplicate respondent id '{rid}' (first used in row {first_row[rid]}) / 受访者编号重复"
+            message = f"受访者编号重复 / duplicate respondent id '{rid}' (first used in row {first_row[rid]})"
             problems.add(row_number, layout.id_header, message)
         else:
             first_row[rid] = row_number

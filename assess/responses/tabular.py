@@ -277,7 +277,7 @@ class ProblemList:
             return
         problems = list(self.listed)
         if self.more:
-            problems.append(Problem(self.file, None, "", f"and {self.more} more problem(s) / 另有 {self.more} 个问题"))
+            problems.append(Problem(self.file, None, "", f"另有 {self.more} 个问题 / and {self.more} more problem(s)"))
         raise ProblemsError(problems)
 
 

@@ -211,11 +211,11 @@ def unknown_question_message(pack: Pack, qid: str) -> str:
             if parent or ind.id == qid:
                 kind = "a dimension" if parent else "an indicator"
                 first = ", ".join(q.id for q in ind.questions[:3])
-                return f"'{qid}' is {kind}, not a question; answer its questions (e.g. {first}) / 请回答具体题目"
+                return f"请回答具体题目 / '{qid}' is {kind}, not a question; answer its questions (e.g. {first})"
     ids = [q.id for _, _, q in pack.questions()]
     close = difflib.get_close_matches(qid, ids, n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(close)}?" if close else "; `assess indicators list` shows all question ids"
-    return f"pack '{pack.id}' has no question '{qid}'{hint} / 指标包中没有此题目"
+    return f"指标包中没有此题目 / pack '{pack.id}' has no question '{qid}'{hint}"
 
 
 def cached_reader(question: Question) -> Callable[[Any], Any]:

@@ -172,37 +172,33 @@ def disagreements(result: AhpResult, matrix) -> list[Disagreement]:
 def inconsistency_message(result: AhpResult, matrix, label: str) -> str:
     several = len(result.experts) > 1
     lines = [
-        f"{label}: the judgments contradict each other too much (CR = {result.cr:.3f}, above {CR_LIMIT:.2f}); "
-        "weights from them would not be reliable.",
         f"{label}：成对比较判断前后矛盾较多（一致性比率 CR = {result.cr:.3f}，超过 {CR_LIMIT:.2f}），"
         "据此得出的权重不可靠。",
-        "The judgments that disagree most with all the others / 与其他判断最不相符的是："
-        + (" (the experts' combined judgment / 专家综合判断)" if several else ""),
+        f"{label}: the judgments contradict each other too much (CR = {result.cr:.3f}, above {CR_LIMIT:.2f}); "
+        "weights from them would not be reliable.",
+        "与其他判断最不相符的是 / The judgments that disagree most with all the others"
+        + ("（专家综合判断 / the experts' combined judgment）" if several else "") + ":",
     ]
     lines += [disagreement_line(d) for d in disagreements(result, matrix)[:SHOWN_DISAGREEMENTS]]
     by_expert = zip(result.experts, result.expert_cr, strict=True)
     shaky = [f"{name} (CR {cr:.2f})" for name, cr in by_expert if cr > CR_LIMIT]
     if several and shaky:
-        lines.append(f"Experts whose own judgments are inconsistent / 自身判断不一致的专家: {', '.join(shaky)}")
+        lines.append(f"自身判断不一致的专家 / Experts whose own judgments are inconsistent: {', '.join(shaky)}")
     lines.append(
-        "Reconsider these judgments, or pass --allow-inconsistent to use the weights anyway. "
-        "/ 请重新考虑这些判断，或加 --allow-inconsistent 仍然使用。"
+        "请重新考虑这些判断，或加 --allow-inconsistent 仍然使用。 / "
+        "Reconsider these judgments, or pass --allow-inconsistent to use the weights anyway."
     )
     return "\n".join(lines)
 
 
 def disagreement_line(d: Disagreement) -> str:
     said = f"  - [{d.first}, {d.second}, {ratio_text(d.judged)}]: "
+    judged = ratio_text(d.judged)
     if d.implied >= 1:
-        return (
-            said + f"judged {ratio_text(d.judged)}× as important, but the other judgments put it at about "
-            f"{d.implied:.1f}× / 判断为 {ratio_text(d.judged)} 倍，其他判断合起来只支持约 {d.implied:.1f} 倍"
-        )
-    return (
-        said + f"judged {ratio_text(d.judged)}× as important, but the other judgments put {d.second} ahead "
-        f"(about {1 / d.implied:.1f}×) / 判断为 {ratio_text(d.judged)} 倍，其他判断却显示 {d.second} 更重要"
-        f"（约 {1 / d.implied:.1f} 倍）"
-    )
+        return (said + f"判断为 {judged} 倍，其他判断合起来只支持约 {d.implied:.1f} 倍 / judged {judged}× as "
+                f"important, but the other judgments put it at about {d.implied:.1f}×")
+    return (said + f"判断为 {judged} 倍，其他判断却显示 {d.second} 更重要（约 {1 / d.implied:.1f} 倍） / judged "
+            f"{judged}× as important, but the other judgments put {d.second} ahead (about {1 / d.implied:.1f}×)")
 
 
 def ratio_text(value: float) -> str:

@@ -46,7 +46,7 @@ def effective_weights(pack: Pack, mode: str, allow_inconsistent: bool = False) -
         )
     if mode == "ahp":
         return ahp_weights(pack, allow_inconsistent)
-    raise AssessError(f"unknown weighting '{mode}'; use one of {', '.join(WEIGHT_MODES)} / 未知的权重方式")
+    raise AssessError(f"未知的权重方式 / unknown weighting '{mode}'; use one of {', '.join(WEIGHT_MODES)}")
 
 
 def declared_weights(pack: Pack) -> Weights:

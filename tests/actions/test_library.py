@@ -330,7 +330,8 @@ def test_validate_checks_library_files_and_the_bundled_library(runner):
     assert "countermeasure library valid" in good.output
     bad = runner.invoke(main, ["indicators", "validate", str(BROKEN / "unknown_indicator.yaml")])
     assert bad.exit_code == 1
-    assert f"{BROKEN / 'unknown_indicator.yaml'}:5: countermeasures.0.indicators.0: unknown indicator" in bad.stderr
+    where = f"{BROKEN / 'unknown_indicator.yaml'}:5: countermeasures.0.indicators.0:"
+    assert f"{where} 指标包中没有此指标 / unknown indicator" in bad.stderr
 
 
 # -- libraries a district pack names (`countermeasures:`) -----------------------------------------------------
@@ -414,7 +415,8 @@ def test_validate_checks_a_district_packs_libraries_against_that_pack(runner, wr
     bad_pack = write("bad-pack.yaml", district_pack("bad-pack", str(EXAMPLE_PACK), ["good.yaml", "bad.yaml"]))
     result = runner.invoke(main, ["indicators", "validate", str(bad_pack)])
     assert result.exit_code == 1
-    assert f"{bad}:5: countermeasures.0.indicators.0: unknown indicator 'subsidence-resettlment' in pack " \
+    assert f"{bad}:5: countermeasures.0.indicators.0: 指标包中没有此指标 / unknown indicator " \
+           "'subsidence-resettlment' in pack " \
         "'bad-pack'; did you mean subsidence-resettlement?" in result.stderr
 
 

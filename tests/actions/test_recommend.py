@@ -382,7 +382,8 @@ def test_command_checks_a_district_library_strictly_against_a_district_pack(runn
     library_file = write("district.yaml", DISTRICT_SMART_LIBRARY)
     run = runner.invoke(main, ["recommend", answers, "--library", str(library_file)])
     assert run.exit_code == 1
-    assert f"{library_file}:5: countermeasures.0.indicators.0: unknown indicator 'smart-platform'" in run.output
+    where = f"{library_file}:5: countermeasures.0.indicators.0:"
+    assert f"{where} 指标包中没有此指标 / unknown indicator 'smart-platform'" in run.output
 
 
 DISTRICT_SMART_LIBRARY = """\

@@ -392,7 +392,8 @@ def test_the_shell_command_attack_ends_in_a_message_not_in_a_shell(runner, tmp_p
     out = tmp_path / "e.pdf"
     result = runner.invoke(main, ["report", str(EXAMPLE / "answers.yaml"), "-o", str(out), "--templates", str(evil)])
     assert result.exit_code == 1 and "uid=" not in result.output and "Traceback" not in result.output
-    assert f"{evil / 'cover.html'}:2: the template uses something templates may not" in result.output
+    assert (f"{evil / 'cover.html'}:2: 模板使用了不允许的内容，模板只能显示报告中的数据 / the template uses something "
+            "templates may not") in result.output
     assert not out.exists()
 
 
@@ -412,7 +413,7 @@ def test_a_district_template_error_names_the_file_line_and_what_is_missing(small
     (district / "summary.html").write_text(template, encoding="utf-8")
     with pytest.raises(AssessError) as error:
         render_html(build_report(small()), "en", district)
-    assert str(error.value).startswith(f"{district / 'summary.html'}:2: template error / 模板错误: ")
+    assert str(error.value).startswith(f"{district / 'summary.html'}:2: 模板错误 / template error: ")
     assert expected in str(error.value)
 
 
@@ -597,7 +598,7 @@ def test_report_command_takes_a_districts_texts_and_templates(runner, small, tmp
     html = out.read_text(encoding="utf-8")
     assert "青石区社区评估报告" in html and "党建引领社区治理评估报告" not in html
     missing = runner.invoke(main, ["report", str(small()), "-o", str(out), "--force", "--templates", "nowhere"])
-    assert missing.exit_code == 1 and "nowhere: templates folder not found" in missing.output
+    assert missing.exit_code == 1 and "nowhere: 找不到模板文件夹 / templates folder not found" in missing.output
 
 
 def test_report_command_without_a_cjk_font_says_what_to_install(runner, small, tmp_path, monkeypatch):

@@ -272,7 +272,7 @@ def test_the_table_summary_counts_rows_and_warns_about_skipped_ones(all_types, t
     out = tmp_path / "answers.yaml"
     result = runner.invoke(main, ["import", str(export), "--pack", all_types.file, "-o", str(out), "--skip-bad-rows"])
     assert "2 row(s) read, 1 imported, 1 skipped" in result.stdout
-    assert "skipped / 已跳过" in result.stderr and "must be a whole number from 1 to 5" in result.stderr
+    assert "已跳过 / skipped" in result.stderr and "must be a whole number from 1 to 5" in result.stderr
     assert load_answer_file(out).data.community.name == "e"  # the export's name stands in for the community
 
 

@@ -363,7 +363,7 @@ def test_a_repeated_item_does_not_hide_the_judgment_problems(write):
           - [b, b, 1]
         """)
     text = "\n".join(problems)
-    assert ":1: items: items listed twice: a" in text
+    assert ":1: items: 项目重复 / items listed twice: a" in text
     assert ":4: judgments.1:" in text and "'d' is not one of the items" in text
     assert ":5: judgments.2:" in text and "with itself" in text
     assert ":2: judgments: 2 pair(s) not judged: a vs c, b vs c" in text

@@ -437,7 +437,7 @@ def test_cli_bad_answers_list_every_problem_and_print_nothing_else(runner, write
     result = runner.invoke(main, ["score", str(path), "--format", "json"])
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert f"{path}:4: answers.q-likrt: pack 'golden' has no question 'q-likrt'" in result.stderr
+    assert f"{path}:4: answers.q-likrt: 指标包中没有此题目 / pack 'golden' has no question 'q-likrt'" in result.stderr
     assert "did you mean q-likert, q-likert-rev?" in result.stderr
     assert f"{path}:5: answers.q-yes:" in result.stderr
     assert "Traceback" not in result.output
