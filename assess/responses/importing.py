@@ -35,7 +35,9 @@ def import_file(
         raise AssessError(f"{path}: 这已是答卷文件，无需导入 / this is already an answer file; nothing to import")
     table = options_table(opened, pack, options)
     if kobo.is_export(table.header):
-        return kobo.import_export(table, pack, pack_ref, community_name, skip_bad_rows, respondent, row, options)
+        result = kobo.import_export(table, pack, pack_ref, community_name, skip_bad_rows, respondent, row, options)
+        refuse_empty(table.name, result.rows_read)
+        return result
     asked = [flag for flag, given in (("--skip-bad-rows", skip_bad_rows), ("--row", row is not None),
                                       ("--respondent committee", respondent == "committee")) if given]
     if asked:
@@ -47,6 +49,14 @@ def import_file(
         )
     notes = ReadNotes()
     entries = list(table_respondents(table, pack, None, options, notes))
+    refuse_empty(table.name, len(entries))
     answers = AnswerFile(pack=pack_ref, community=Community(name=community_name), respondents=entries)
     return kobo.ImportResult(answers, "respondents", len(entries), len(entries), 0, 0, [], table.name,
                              warnings=notes.warnings)
+
+
+def refuse_empty(name: str, rows: int) -> None:
+    """An export with a header and no submissions would become an answer file of nobody: said instead."""
+    if rows == 0:
+        raise AssessError(f"{name}: 文件中没有任何答卷（0 份），没有可导入的内容 / the file holds no submissions "
+                          "(0 rows); nothing to import")

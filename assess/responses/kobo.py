@@ -29,7 +29,7 @@ from assess.packs.xlsform import form_names
 from assess.responses.answer_file import AnswerFile, Community, RespondentEntry
 from assess.responses.kobo_labels import header_separators, label_cell, label_spellings
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions, group_columns, group_values
-from assess.responses.tabular import MAX_LISTED_PROBLEMS, DataRows, Table
+from assess.responses.tabular import MAX_LISTED_PROBLEMS, DataRows, Table, beyond_header
 from assess.responses.titles import normalized
 from assess.responses.values import AnswerValueError, cached_reader, remembering
 
@@ -508,6 +508,9 @@ def row_entry(
 ) -> RespondentEntry | None:
     """One submission as a respondent, or None after appending its problems (the caller decides to skip)."""
     header = layout.header
+    if (message := beyond_header(row, len(header))) is not None:
+        problems.append(Problem(name, row_number, "", message))
+        return None
     rid = submission_id(row, layout)
     if not rid:
         problems.append(Problem(name, row_number, header[layout.id_column], "提交编号为空 / empty submission id"))

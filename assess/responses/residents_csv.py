@@ -18,7 +18,7 @@ from assess.errors import AssessError, Problem, ProblemsError
 from assess.packs.model import Pack, Question
 from assess.responses.answer_file import RespondentEntry
 from assess.responses.reading import DEFAULT_READING, ReadOptions, group_columns, group_values
-from assess.responses.tabular import IdHashes, ProblemList, Table, id_hash
+from assess.responses.tabular import IdHashes, ProblemList, Table, beyond_header, id_hash
 from assess.responses.titles import TitleIndex, normalized, typed_value
 from assess.responses.values import AnswerValueError, cached_reader, remembering, unknown_question_message
 
@@ -170,8 +170,7 @@ def twice_message(column: str, first: str | None) -> str:
 
 def row_entry(row: list[Any], row_number: int, layout: TableLayout, problems: ProblemList) -> RespondentEntry | None:
     """One row as a respondent, or None after recording its problems. A short row's missing cells are empty."""
-    if len(row) > layout.width and any(str(cell).strip() for cell in row[layout.width:]):
-        message = f"单元格数多于表头 / the row has {len(row)} cells but the header has {layout.width}"
+    if (message := beyond_header(row, layout.width)) is not None:
         problems.add(row_number, "", message)
         return None
     rid = row_id(row, row_number, layout.id_column)

@@ -141,9 +141,12 @@ def csv_table(path: Path, name: str, open_bytes: ByteSource, encoding: str) -> T
             first = handle.readline()
             handle.seek(0)
             delimiter = max(DELIMITERS, key=first.count)
-            reader = csv.reader(handle, delimiter=delimiter)
+            reader = csv.reader(handle, delimiter=delimiter, strict=True)  # strict: a quote left open is an error
+            row_start = 1
             try:
-                yield from reader
+                for row in reader:
+                    yield row
+                    row_start = reader.line_num + 1
             except UnicodeDecodeError:
                 line = first_undecodable_line(path, encoding) if name == str(path) else reader.line_num + 1
                 if encoding.startswith("utf-8"):
@@ -156,6 +159,12 @@ def csv_table(path: Path, name: str, open_bytes: ByteSource, encoding: str) -> T
                     "\"CSV UTF-8 (逗号分隔)\""
                 ) from None
             except csv.Error as exc:
+                if "unexpected end of data" in str(exc):
+                    raise AssessError(
+                        f"{name}:{row_start}: 此行的引号没有闭合，从这里到文件末尾会被读成一个单元格；请补上引号 / "
+                        "a quote opened in this row is never closed, so the rest of the file would be one cell; "
+                        "close the quote"
+                    ) from None
                 raise AssessError(
                     f"{name}:{reader.line_num}: 无法读取的 CSV 行 / not a readable CSV row: {exc}"
                 ) from None
@@ -171,7 +180,18 @@ def header_of(rows: Iterator[list[Any]], name: str) -> list[str]:
         close()
     if header is None:
         raise AssessError(f"{name}: 文件为空 / the file is empty")
-    return [str(cell).strip() for cell in header]
+    names = [str(cell).strip() for cell in header]
+    while names and not names[-1]:  # a sheet is rectangular: the header row is padded to the widest row
+        names.pop()
+    return names
+
+
+def beyond_header(row: list[Any], width: int) -> str | None:
+    """Why a row with filled cells past its header's last column is refused (they would be dropped unread)."""
+    if len(row) > width and any(str(cell).strip() for cell in row[width:]):
+        return (f"单元格数（{len(row)}）多于表头的列数（{width}），多出的内容没有列名 / the row has {len(row)} cells "
+                f"but the header has {width}; the extra cells have no column name")
+    return None
 
 
 def first_undecodable_line(path: Path, encoding: str = "utf-8") -> int:
