@@ -7,6 +7,7 @@ template file and line of anything that fails. `render_document` is the one way 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -45,9 +46,8 @@ def template_env(dirs: Sequence[Path]):
     file) and calls that change lists or dicts; autoescape keeps every user text plain text.
     """
     from jinja2 import ChoiceLoader
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    return ImmutableSandboxedEnvironment(
+    env = bounded_sandbox()(
         loader=ChoiceLoader([confined_loader(d) for d in dirs]),
         autoescape=True,
         undefined=report_undefined(),
@@ -56,6 +56,94 @@ def template_env(dirs: Sequence[Path]):
         keep_trailing_newline=True,
         finalize=without_bidi_controls,
     )
+    for name in ("center", "indent", "wordwrap", "truncate"):
+        env.filters[name] = width_bounded(env.filters[name])
+    env.filters["format"] = format_bounded(env.filters["format"])
+    return env
+
+
+MAX_TEXT = 1_000_000  # characters a template's one operation may make; a report's longest text is far shorter
+MAX_INT_BITS = 4096  # digits enough for any figure a report shows; 9**(9**9) would take minutes
+MAX_WIDTH = 1000  # columns a filter may pad or wrap to
+MAX_OUTPUT = 50_000_000  # characters of HTML a report may have (a 1,000-community league is a few MB)
+MAX_RENDER_SECONDS = 120
+WIDE_FORMAT = re.compile(r"%[-+ #0]*\d{4,}|%[-+ #0]*\d*\.\d{4,}")
+
+
+@cache
+def bounded_sandbox() -> type:
+    """jinja2's immutable sandbox with bounds on what a template's operators may build: a district's
+    template could otherwise exhaust memory or time with 'ab' * 500000000 or 9 ** (9 ** 9). `range` is
+    already bounded by jinja2 (100,000 items); the output's size and the time are bounded in `render_bounded`."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+    class BoundedSandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+        def call_binop(self, context, operator, left, right):
+            if too_big(operator, left, right):
+                raise SecurityError(f"{operator!r} would build too large a value")
+            return super().call_binop(context, operator, left, right)
+
+    return BoundedSandbox
+
+
+def too_big(operator: str, left: Any, right: Any) -> bool:
+    sized = (str, list, tuple)
+    if operator == "*" and isinstance(left, sized) and isinstance(right, int):
+        return len(left) * right > MAX_TEXT
+    if operator == "*" and isinstance(right, sized) and isinstance(left, int):
+        return len(right) * left > MAX_TEXT
+    if operator == "+" and isinstance(left, sized) and isinstance(right, sized):
+        return len(left) + len(right) > MAX_TEXT
+    if operator == "%" and isinstance(left, str):
+        return bool(WIDE_FORMAT.search(left))
+    whole = isinstance(left, int) and isinstance(right, int)
+    if operator == "**" and whole:
+        return right > 0 and abs(left) > 1 and right * abs(left).bit_length() > MAX_INT_BITS
+    if operator == "*" and whole:
+        return abs(left).bit_length() + abs(right).bit_length() > MAX_INT_BITS
+    return False
+
+
+def width_bounded(pad: Callable) -> Callable:
+    def bounded(value, width=80, *args, **kwargs):
+        if isinstance(width, int) and width > MAX_WIDTH:
+            from jinja2.sandbox import SecurityError
+
+            raise SecurityError(f"a width of {width} is more than {MAX_WIDTH}")
+        return pad(value, width, *args, **kwargs)
+
+    return bounded
+
+
+def format_bounded(format_filter: Callable) -> Callable:
+    def bounded(value, *args, **kwargs):
+        if isinstance(value, str) and WIDE_FORMAT.search(value):
+            from jinja2.sandbox import SecurityError
+
+            raise SecurityError("a format width of more than 999")
+        return format_filter(value, *args, **kwargs)
+
+    return bounded
+
+
+def render_bounded(template, values: Mapping[str, Any]) -> str:
+    """The template's output, stopped once it passes MAX_OUTPUT characters or MAX_RENDER_SECONDS: a loop
+    nested in a loop is bounded by neither `range` nor the operators."""
+    import time
+
+    from jinja2.sandbox import SecurityError
+
+    parts, size, start = [], 0, time.monotonic()
+    for part in template.generate(**values):
+        parts.append(part)
+        size += len(part)
+        if size > MAX_OUTPUT:
+            raise SecurityError(f"the output passed {MAX_OUTPUT:,} characters")
+        if time.monotonic() - start > MAX_RENDER_SECONDS:
+            raise SecurityError(f"rendering took more than {MAX_RENDER_SECONDS} s")
+    return "".join(parts)
 
 
 MAX_TEMPLATE_BYTES = 4 * 1024 * 1024
@@ -163,14 +251,14 @@ def render_document(
     try:
         css = stylesheet(env)
         texts = load_texts(dirs[0] if district_dir is not None else None)
-        return env.get_template(template).render(**context(css, texts), css=css)
+        return render_bounded(env.get_template(template), {**context(css, texts), "css": css})
     except TemplateNotFound as exc:
         raise AssessError(f"找不到模板 / template '{exc.name}' not found in {', '.join(map(str, dirs))}") from None
     except TemplateSyntaxError as exc:
         where = f"{exc.filename or exc.name}:{exc.lineno}"
         raise AssessError(f"{where}: 模板错误 / template error: {exc.message}") from None
-    except SecurityError as exc:
-        where = template_location(exc, dirs) or template
+    except SecurityError as exc:  # the output's size and time are checked outside any template: name the folder
+        where = template_location(exc, dirs) or (str(district_dir) if district_dir is not None else template)
         raise AssessError(
             f"{where}: 模板使用了不允许的内容，模板只能显示报告中的数据 / the template uses something templates may "
             f"not ({exc}); templates may only show the report's values"

@@ -731,3 +731,34 @@ def test_a_template_linking_outside_its_folder_is_refused(tmp_path, runner):
     (district / "mine.html").write_text('<section id="summary">本区摘要</section>', encoding="utf-8")
     (district / "summary.html").symlink_to(district / "mine.html")  # a link inside the folder is fine
     assert runner.invoke(main, args).exit_code == 0 and "本区摘要" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("template", [
+    "{{ 'ab' * 500000000 }}", "{{ 500000000 * 'ab' }}", "{{ 9 ** (9 ** 9) }}", "{{ 2 ** 100000 }}",
+    "{{ 10 ** 2000 * 10 ** 2000 }}", "{{ ['x'] * 10 ** 8 }}", "{{ '%999999999d' % 1 }}",
+    "{{ '%.99999f'|format(1) }}", "{{ 'x'|center(1000000000) }}", "{{ 'x'|indent(10 ** 9) }}",
+    "{% for i in range(100000) %}{% for j in range(100000) %}xxxxxxxxxx{% endfor %}{% endfor %}",
+])
+def test_a_hostile_district_template_is_stopped_at_once_with_its_file_and_line(small, tmp_path, template):
+    import resource
+    import time
+
+    district = tmp_path / "district"
+    district.mkdir()
+    (district / "summary.html").write_text(f"<p>\n{template}</p>", encoding="utf-8")
+    start, before = time.monotonic(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(AssessError) as error:
+        render_html(build_report(small()), "en", district)
+    assert time.monotonic() - start < 30
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 700_000  # KiB: the output limit holds
+    nested_loops = template.startswith("{% for")  # stopped by the output's size, outside the template's lines
+    where = f"{district}:" if nested_loops else f"{district / 'summary.html'}:2:"
+    assert str(error.value).startswith(f"{where} 模板使用了不允许的内容")
+
+
+def test_ordinary_template_arithmetic_still_works(small, tmp_path):
+    district = tmp_path / "district"
+    district.mkdir()
+    (district / "summary.html").write_text("<p>{{ 2 ** 10 }} {{ 'ab' * 3 }} {{ '%5.1f'|format(3.14159) }} "
+                                           "{{ [1] + [2] }} {{ 7 % 3 }}</p>", encoding="utf-8")
+    assert "<p>1024 ababab   3.1 [1, 2] 1</p>" in render_html(build_report(small()), "en", district)
