@@ -59,7 +59,15 @@ def template_env(dirs: Sequence[Path]):
     for name in ("center", "indent", "wordwrap", "truncate"):
         env.filters[name] = width_bounded(env.filters[name])
     env.filters["format"] = format_bounded(env.filters["format"])
+    env.filters["clipped"] = clipped
     return env
+
+
+def clipped(text: Any, limit: int = 40) -> str:
+    """`text` cut to `limit` characters with an ellipsis: a name of thousands of characters on the cover, in a
+    table cell or in the running head would take WeasyPrint minutes to lay out (a real name has under 30)."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 MAX_TEXT = 1_000_000  # characters a template's one operation may make; a report's longest text is far shorter

@@ -762,3 +762,25 @@ def test_ordinary_template_arithmetic_still_works(small, tmp_path):
     (district / "summary.html").write_text("<p>{{ 2 ** 10 }} {{ 'ab' * 3 }} {{ '%5.1f'|format(3.14159) }} "
                                            "{{ [1] + [2] }} {{ 7 % 3 }}</p>", encoding="utf-8")
     assert "<p>1024 ababab   3.1 [1, 2] 1</p>" in render_html(build_report(small()), "en", district)
+
+
+def test_a_community_name_of_thousands_of_characters_is_clipped_on_the_cover_and_in_running_heads(runner, tmp_path):
+    import time
+
+    import yaml
+
+    from tests.conftest import REPO
+
+    data = yaml.safe_load((REPO / "examples" / "old-community" / "answers.yaml").read_text(encoding="utf-8"))
+    data["community"]["name"] = "很长的社区名称" * 286
+    answers = tmp_path / "long.yaml"
+    answers.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    start = time.monotonic()
+    result = runner.invoke(main, ["report", str(answers), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - start < 60  # over 2 minutes before
+    html = runner.invoke(main, ["report", str(answers), "--format", "html", "-o", str(tmp_path / "r.html")])
+    assert html.exit_code == 0
+    text = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert '<h1 class="community-name">' + "很长的社区名称" * 5 + "很长的社…</h1>" in text
+    assert "很长的社区名称" * 20 not in text
