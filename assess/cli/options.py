@@ -70,8 +70,11 @@ def name_created_folders() -> None:
     from assess.cli.terminal import visible
     from assess.files import created_folders
 
+    named: list = []
     for folder in dict.fromkeys(created_folders):
-        click.echo(visible(f"已新建文件夹 {folder} / created the folder {folder}"), err=True)
+        if not any(folder.is_relative_to(outer) for outer in named):  # the top folder made, not each inside it
+            named.append(folder)
+            click.echo(visible(f"已新建文件夹 {folder} / created the folder {folder}"), err=True)
     created_folders.clear()
 
 
