@@ -7,14 +7,11 @@ import gettext
 import json
 import os
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 import click
 
 from assess.errors import AssessError
-from assess.packs.model import Respondent
-
-RESPONDENTS = list(get_args(Respondent))  # committee, resident, party_member
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from assess.cli.options import RESPONDENTS, Group, format_option, lang_option, pack_option, print_json
+from assess.cli.options import Group, format_option, lang_option, pack_option, print_json
 from assess.errors import AssessError
+from assess.packs.respondents import RESPONDENTS
 
 
 @click.group(cls=Group)

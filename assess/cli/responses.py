@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from assess.cli.options import RESPONDENTS, format_option, lang_option, pack_option, print_json
+from assess.cli.options import format_option, lang_option, pack_option, print_json
+from assess.packs.respondents import RESPONDENTS
 
 
 @click.command("fill")

@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from assess.i18n import Lang
 from assess.packs.judgments import AhpSpec
+from assess.packs.respondents import Respondent
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -27,7 +28,6 @@ Number = Annotated[float, BeforeValidator(not_yes_no)]
 Weight = Annotated[Number, Field(ge=0, le=1_000_000)]  # relative; the bound keeps sums finite
 GOALPOST_LIMIT = 1e12  # far beyond any count or measure a community reports; keeps best − worst finite
 Goalpost = Annotated[Number, Field(ge=-GOALPOST_LIMIT, le=GOALPOST_LIMIT)]
-Respondent = Literal["committee", "resident", "party_member"]
 
 
 class Strict(BaseModel):
