@@ -35,6 +35,10 @@ class ProblemsError(AssessError):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
         super().__init__("\n".join(shown_lines(self.problems)))
 
+    def __reduce__(self):
+        """Rebuilt from its problems when it crosses from a worker process (reports run on every core)."""
+        return type(self), (self.problems,)
+
 
 SHOWN_PER_FILE = 50  # a file with thousands of problems is one mistake repeated: show the first, count the rest
 

@@ -20,8 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from assess import report
-from assess.resources import examples_dir
+from assess.report import community, pdf, templates
+from assess.report import data as report_data
+from assess.resources import examples_dir, templates_dir
 
 
 def timed(func, *args, **kwargs):
@@ -33,22 +34,22 @@ def timed(func, *args, **kwargs):
 def one_run(answers: Path, residents: Path, lang: str) -> tuple[dict[str, float], str]:
     """One report through the library, each step timed; the final HTML is returned for the comparison."""
     steps: dict[str, float] = {}
-    loaded, steps["load"] = timed(report.load_inputs, answers)
-    free_text = report.FreeTextAnswers(loaded.pack.pack)
-    result, steps["score"] = timed(report.score_inputs, loaded, residents, free_text)
+    loaded, steps["load"] = timed(report_data.load_inputs, answers)
+    free_text = report_data.FreeTextAnswers(loaded.pack.pack)
+    result, steps["score"] = timed(report_data.score_inputs, loaded, residents, free_text)
     pack = loaded.pack.pack
-    bench, steps["benchmark"] = timed(report.benchmark_cases, result, pack)
-    plan, steps["recommend"] = timed(report.recommend_actions, result, pack)
-    data = report.ReportData(result, loaded.pack, bench, plan, free_text, answers.name, residents.name)
-    html, steps["template"] = timed(report.render_html, data, lang)
-    dirs = report.template_dirs(None)
-    document, steps["layout"] = timed(report.layout_pdf, html, dirs)
-    if report.pages_without_contents(document) <= report.CONTENTS_AFTER_PAGES:
-        html, extra = timed(report.render_html, data, lang, None, False)
-        document, again = timed(report.layout_pdf, html, dirs)
+    bench, steps["benchmark"] = timed(report_data.benchmark_cases, result, pack)
+    plan, steps["recommend"] = timed(report_data.recommend_actions, result, pack)
+    data = report_data.ReportData(result, loaded.pack, bench, plan, free_text, answers.name, residents.name)
+    html, steps["template"] = timed(community.render_html, data, lang)
+    dirs = templates.template_dirs(None)
+    document, steps["layout"] = timed(pdf.layout_pdf, html, dirs)
+    if community.pages_without_contents(document) <= community.CONTENTS_AFTER_PAGES:
+        html, extra = timed(community.render_html, data, lang, None, False)
+        document, again = timed(pdf.layout_pdf, html, dirs)
         steps["template"] += extra
         steps["layout"] += again
-    _, steps["write"] = timed(report.write_pdf, document)
+    _, steps["write"] = timed(pdf.write_pdf, document)
     steps["pages"] = len(document.pages)
     return steps, html
 
@@ -56,7 +57,7 @@ def one_run(answers: Path, residents: Path, lang: str) -> tuple[dict[str, float]
 def weasyprint_alone(html: str) -> float:
     from weasyprint import HTML
 
-    base = report.templates_dir().resolve().as_uri() + "/"
+    base = templates_dir().resolve().as_uri() + "/"
     _, seconds = timed(lambda: HTML(string=html, base_url=base).render().write_pdf())
     return seconds
 
@@ -77,7 +78,7 @@ def fresh_processes(answers: Path, residents: Path, lang: str, html: str, repeat
     with tempfile.TemporaryDirectory() as folder:
         page = Path(folder) / "report.html"
         page.write_text(html, encoding="utf-8")
-        base = report.templates_dir().resolve().as_uri() + "/"
+        base = templates_dir().resolve().as_uri() + "/"
         ours = [sys.executable, "-m", "assess", "report", str(answers), "--respondents", str(residents),
                 "--lang", lang, "-o", str(Path(folder) / "ours.pdf"), "--force"]
         alone = [sys.executable, "-c", WEASYPRINT_ONLY, str(page), base, str(Path(folder) / "alone.pdf")]

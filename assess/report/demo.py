@@ -8,9 +8,11 @@ every file before the first one is written.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,25 +84,43 @@ def run_demo(
     examples: Sequence[Example] | None = None,
     html: bool = True,
     progress: Callable[[Path], None] = lambda path: None,
+    workers: int | None = None,
 ) -> list[Path]:
-    """Write every example's report in both languages; returns the files written."""
+    """Write every example's report in both languages, one report per core at a time; returns the files written.
+
+    The reports are laid out in worker processes (WeasyPrint's layout is the work and cannot be split) and
+    written here, in the order they finish; the first problem stops the rest.
+    """
     from assess.files import refuse_existing, write_atomic
-    from assess.report.community import report_pdf
-    from assess.report.data import build_report
 
     examples = list(examples) if examples is not None else bundled_examples()
     planned = planned_outputs(out_dir, examples, html)
     refuse_existing([p for paths in planned.values() for p in paths], force)
-    written: list[Path] = []
-    for example in examples:
-        data = build_report(example.answers, example.residents)
-        outputs = iter(planned[example.folder])
-        for lang in LANGUAGES:
-            rendered = report_pdf(data, lang)
-            contents = [rendered.pdf, rendered.html] if html else [rendered.pdf]
-            for content in contents:
-                path = next(outputs)
-                write_atomic(path, content, force=force)
-                written.append(path)
-                progress(path)
-    return written
+    per_report = 2 if html else 1
+    jobs = {(e.folder, n): e for e in examples for n in range(len(LANGUAGES))}
+    workers = workers or min(len(jobs), os.cpu_count() or 1)
+    written: dict[Path, int] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(example_report, e, LANGUAGES[n], html): (folder, n) for (folder, n), e in jobs.items()}
+        try:
+            for future in as_completed(futures):
+                folder, n = futures[future]
+                paths = planned[folder][n * per_report:(n + 1) * per_report]
+                for path, content in zip(paths, future.result(), strict=True):
+                    write_atomic(path, content, force=force)
+                    written[path] = len(written)
+                    progress(path)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return [p for paths in planned.values() for p in paths if p in written]
+
+
+def example_report(example: Example, lang: Lang, html: bool) -> list[bytes | str]:
+    """One example's report in one language, in a worker process: the PDF and, if asked, its HTML."""
+    from assess.report.community import report_pdf
+    from assess.report.data import build_report
+
+    rendered = report_pdf(build_report(example.answers, example.residents), lang)
+    return [rendered.pdf, rendered.html] if html else [rendered.pdf]

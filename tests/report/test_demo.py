@@ -96,7 +96,8 @@ def test_safe_file_stem(name, stem):
 
 def test_demo_writes_both_languages_and_never_overwrites_without_force(tmp_path):
     example = next(e for e in bundled_examples() if e.folder == "mining-district")
-    written = run_demo(tmp_path, examples=[example])
+    written = run_demo(tmp_path, examples=[example], workers=2)
+    assert written == planned_outputs(tmp_path, [example])[example.folder]  # in plan order, whichever finished first
     names = sorted(p.name for p in written)
     assert names == [f"矿山路社区(虚构示例).{lang}.{kind}" for lang in ("en", "zh") for kind in ("html", "pdf")]
     zh_pdf = (tmp_path / "矿山路社区(虚构示例).zh.pdf").read_bytes()
@@ -106,6 +107,17 @@ def test_demo_writes_both_languages_and_never_overwrites_without_force(tmp_path)
     with pytest.raises(AssessError, match="--force"):
         run_demo(tmp_path, examples=[example])
     assert (tmp_path / "矿山路社区(虚构示例).zh.pdf").read_bytes() == before
+
+
+def test_a_problem_in_a_worker_reaches_the_user_as_its_message(tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    answers = "pack: core\ncommunity: {name: 坏示例}\nanswers: {nosuch: 3}\n"
+    (broken / "answers.yaml").write_text(answers, encoding="utf-8")
+    example = Example("broken", "坏示例", broken / "answers.yaml", None)
+    with pytest.raises(AssessError, match="nosuch"):
+        run_demo(tmp_path / "out", examples=[example], workers=2)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 def test_demo_command_checks_every_output_before_writing_any(runner, tmp_path):
