@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,25 +57,29 @@ def report_command(
 
     示例 / Example: assess report answers.yaml --respondents residents.csv -o report.pdf --lang zh
     """
-    from assess.actions.recommend import dropped_note
     from assess.files import refuse_existing, write_atomic
-    from assess.report.community import render_html, report_pdf
-    from assess.report.data import DEFAULT_TOP_ACTIONS, build_report
+    from assess.report.layout import LayoutInBackground
     from assess.report.pdf import report_format
 
-    top = top or DEFAULT_TOP_ACTIONS
     fmt = report_format(output, fmt)
     refuse_existing([output], force)
-    data = build_report(answers, respondents_csv, pack_ref, weights, allow_inconsistent, uncertainty,
-                        top=top, library=libraries, reading=reading)
-    note = dropped_note(data.plan) if data.plan is not None else None
-    if note is not None:
-        click.echo(note.get(lang), err=True)
-    if fmt == "html":
-        write_atomic(output, render_html(data, lang, templates), force=force)
-        click.echo(f"{output}: 已写入 / written")
-        return
-    rendered = report_pdf(data, lang, templates)
+    # a PDF's layout process starts first: WeasyPrint loads on another core while the report is read
+    with LayoutInBackground(templates) if fmt == "pdf" else contextlib.nullcontext() as layout:
+        from assess.actions.recommend import dropped_note
+        from assess.report.community import render_html, report_pdf
+        from assess.report.data import DEFAULT_TOP_ACTIONS, build_report
+
+        top = top or DEFAULT_TOP_ACTIONS
+        data = build_report(answers, respondents_csv, pack_ref, weights, allow_inconsistent, uncertainty,
+                            top=top, library=libraries, reading=reading)
+        note = dropped_note(data.plan) if data.plan is not None else None
+        if note is not None:
+            click.echo(note.get(lang), err=True)
+        if fmt == "html":
+            write_atomic(output, render_html(data, lang, templates), force=force)
+            click.echo(f"{output}: 已写入 / written")
+            return
+        rendered = report_pdf(data, lang, templates, layout=layout)
     for url in rendered.refused:
         click.echo(f"未加载 / not loaded: {url}（只使用模板文件夹中的文件 / only files of the template folders are "
                    "used）", err=True)

@@ -13,7 +13,8 @@ from typing import Any
 
 from assess.i18n import Lang
 from assess.report.data import ReportData
-from assess.report.pdf import FontLookup, LocalFiles, first_pages, layout_pdf, write_pdf
+from assess.report.layout import Laid, Layout, LocalLayout
+from assess.report.pdf import FontLookup
 from assess.report.templates import render_document, template_dirs
 from assess.report.texts import ReportText
 from assess.report.view import report_context
@@ -47,30 +48,31 @@ def report_pdf(
     lang: Lang = "zh",
     district_dir: Path | None = None,
     font_lookup: FontLookup | None = None,
+    layout: Layout | None = None,
 ) -> RenderedReport:
     """The report as PDF (and the HTML it was laid out from), with a table of contents when it is long.
 
     Laid out with the contents first, since reports are usually long; a short one is laid out again without.
+    `layout` is where (default: here, in this process).
     """
-    dirs = template_dirs(district_dir)
-    files = LocalFiles(dirs)
+    layout = layout or LocalLayout(template_dirs(district_dir), font_lookup)
     html = render_html(data, lang, district_dir, contents=True)
-    document = layout_pdf(html, dirs, files, font_lookup)
-    if pages_without_contents(document) <= CONTENTS_AFTER_PAGES:
+    laid = layout.layout(html)
+    if pages_without_contents(laid) <= CONTENTS_AFTER_PAGES:
         html = render_html(data, lang, district_dir, contents=False)
-        document = layout_pdf(html, dirs, files, font_lookup)
+        laid = layout.layout(html)
     return RenderedReport(
         html=html,
-        pdf=write_pdf(document),
-        pages=len(document.pages),
-        refused=files.refused,
-        first_pages={name: index + 1 for name, index in first_pages(document).items()},
+        pdf=layout.pdf(),
+        pages=laid.pages,
+        refused=laid.refused,
+        first_pages={name: index + 1 for name, index in laid.first_pages.items()},
     )
 
 
-def pages_without_contents(document) -> int:
+def pages_without_contents(laid: Laid) -> int:
     """Pages the report would have without its table of contents (`#contents` up to `#summary`)."""
-    first = first_pages(document)
+    first = laid.first_pages
     if "contents" in first and "summary" in first:
-        return len(document.pages) - (first["summary"] - first["contents"])
-    return len(document.pages)
+        return laid.pages - (first["summary"] - first["contents"])
+    return laid.pages

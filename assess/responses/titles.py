@@ -11,8 +11,10 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-from assess.packs.model import Pack, Question
+if TYPE_CHECKING:
+    from assess.packs.model import Pack, Question
 
 NUMBERING = re.compile(r"^\s*(?:第\s*\d+\s*题|[qQ]?\d{1,3}\s*[、.．:：)）]|\(\d{1,3}\)|（\d{1,3}）)\s*")
 
