@@ -82,3 +82,41 @@ def write(tmp_path: Path):
         return path
 
     return _write
+
+
+# Every test also runs under pytest-timeout (pyproject's [tool.pytest.ini_options]); this bounds memory the same
+# way. What a test is charged with is what its input made the process grow by: the peak during the test over the
+# resident size it started from (the suite's own process keeps the caches of the tests before it), and the peak
+# of a command it ran in a process of its own. Either past the limit fails the test, named.
+MEMORY_LIMIT_MB = int(os.environ.get("ASSESS_TEST_MEMORY_MB", "500"))  # lowered only to test this check
+
+
+def _resident_mb() -> tuple[float, float]:
+    """This process's resident size now and its peak (VmRSS, VmHWM), in MB."""
+    status = Path("/proc/self/status").read_text()
+    sizes = dict(line.split(":", 1) for line in status.splitlines() if line.startswith(("VmRSS", "VmHWM")))
+    return int(sizes["VmRSS"].split()[0]) / 1024, int(sizes["VmHWM"].split()[0]) / 1024
+
+
+def _children_peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    if not Path("/proc/self/clear_refs").exists():  # the peak can only be restarted on Linux
+        return (yield)
+    Path("/proc/self/clear_refs").write_text("5")  # the peak starts again from the size now
+    start, _ = _resident_mb()
+    children_before = _children_peak_mb()
+    result = yield
+    grown = _resident_mb()[1] - start
+    children = _children_peak_mb()
+    if grown > MEMORY_LIMIT_MB:
+        pytest.fail(f"{item.nodeid}: grew this process by {grown:.0f} MB (limit {MEMORY_LIMIT_MB} MB)", pytrace=False)
+    if children > MEMORY_LIMIT_MB and children > children_before:
+        pytest.fail(f"{item.nodeid}: a command it ran reached {children:.0f} MB (limit {MEMORY_LIMIT_MB} MB)",
+                    pytrace=False)
+    return result

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from assess.cli.options import Group, lang_option, pack_option
+from assess.packs.sheets import csv_text
 
 WEIGHTS = ["declared", "equal", "ahp", "entropy", "critic", "combined"]
 
@@ -186,13 +187,9 @@ def league_csv(data: dict) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "name", "overall", "grade", "rank", "rank_low", "rank_high", "topsis", *dims])
     for c in data["communities"]:
-        writer.writerow([safe(c["id"]), safe(c["name"]), c["overall"], c["grade"], c["rank"], c["rank_low"],
+        writer.writerow([csv_text(c["id"]), csv_text(c["name"]), c["overall"], c["grade"], c["rank"], c["rank_low"],
                          c["rank_high"], c["topsis"], *(c["dimensions"][d] for d in dims)])
     return out.getvalue()
-
-
-def safe(text: str) -> str:
-    return f"'{text}" if str(text)[:1] in ("=", "+", "-", "@") else str(text)
 
 
 @district.command("history")

@@ -2,7 +2,8 @@
 
 A pack title, a community name or an answer may begin with `=`, `+`, `-` or `@`; openpyxl would store such
 a string as a formula, which Excel runs when the file is opened (`=cmd|' /C calc'!A0`). Every workbook the
-project writes puts its texts through `text_cell`.
+project writes puts its texts through `text_cell`. A CSV cannot mark a cell as text, so a CSV the project
+writes puts its texts through `csv_text`, which quotes them the way OWASP's "CSV injection" page recommends.
 """
 
 from __future__ import annotations
@@ -14,6 +15,15 @@ def text_cell(sheet, row: int, column: int, value: str):
     cell.value = value
     cell.data_type = "s"
     return cell
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: object) -> str:
+    """`value` as a CSV cell that no spreadsheet runs: a text starting like a formula gets a leading `'`."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def table_rows(sheet, header: list[str], rows: list[list]) -> list:

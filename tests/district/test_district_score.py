@@ -148,3 +148,27 @@ def test_one_community_s_score_interval_is_the_one_assess_score_prints(round_fol
         low, high = standing.dimension_intervals["party-leadership"]
         assert low <= next(d.score for d in standing.result.dimensions if d.id == "party-leadership") + 0.01
         assert high + 0.01 >= low
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x","点我")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1"])
+def test_the_csv_league_quotes_a_name_a_spreadsheet_would_run(round_folder, runner, name):
+    answers = round_folder / "old-community" / "answers.yaml"
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r")
+    answers.write_text(answers.read_text(encoding="utf-8").replace("槐荫里社区（虚构示例）", f'"{quoted}"'),
+                       encoding="utf-8")
+    result = runner.invoke(main, ["district", "score", str(round_folder), "--format", "csv", "--uncertainty", "0"])
+    assert result.exit_code == 0, result.output
+    import csv
+    import io
+
+    names = [row["name"] for row in csv.DictReader(io.StringIO(result.stdout))]
+    assert "'" + name in names
+    assert all(not n.startswith(("=", "+", "-", "@", "\t", "\r")) for n in names)
+
+
+def test_csv_text_quotes_every_start_owasp_names_and_nothing_else():
+    from assess.packs.sheets import csv_text
+
+    assert [csv_text(t) for t in ("=1", "+1", "-1", "@a", "\t=1", "\r=1")] == ["'=1", "'+1", "'-1", "'@a", "'\t=1",
+                                                                             "'\r=1"]
+    assert [csv_text(t) for t in ("槐荫里", "1-2", "a=b", "", 3)] == ["槐荫里", "1-2", "a=b", "", "3"]
