@@ -10,7 +10,7 @@ resident set size (VmHWM), so one run's memory does not hide in the next.
    checked by the same reader and normalized once, mapped onto the column, column means).
 3. A 200-respondent 问卷星 (WJX) `.xls` download.
 
-Run: .venv/bin/python benchmarks/bench_ingest.py [--csv-rows 20000,1000000] [--xlsx-rows 20000,200000]
+Run: .venv/bin/python benchmarks/bench_ingest.py [--csv-rows 20000,1000000] [--xlsx-rows 20000,100000]
 (pandas, polars and xlwt must be installed for the comparisons: pip install pandas polars xlwt)
 """
 
@@ -146,7 +146,7 @@ def write_wjx_xls(path: Path, rows: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv-rows", default="20000,1000000")
-    parser.add_argument("--xlsx-rows", default="20000,200000")
+    parser.add_argument("--xlsx-rows", default="20000,100000")
     args = parser.parse_args()
     pack = load_pack("core").pack
     print(f"core pack: {len(resident_questions(pack))} resident questions per row")

@@ -248,10 +248,13 @@ def workbook_table(path: Path, kind: str) -> Table:
     """
     from python_calamine import CalamineWorkbook
 
+    from assess.responses.sheet_extent import check_sheet
+
     parsed: list[Any] = []
 
     def sheet() -> Any:
         if not parsed:
+            check_sheet(path, kind)  # calamine lays the sheet out as a grid: a far cell would take gigabytes
             try:
                 parsed.append(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0))
             except Exception as exc:  # calamine raises its own kinds for a file that is not a workbook
