@@ -74,6 +74,20 @@ def open_zip(path: Path, source: IO[bytes] | None = None) -> zipfile.ZipFile:
     return archive
 
 
+def zip_without_clock(data: bytes) -> bytes:
+    """The same zip (a .docx, an .xlsx) with every member dated 1980-01-01, the zip format's first day, so
+    that the same content gives the same bytes whenever it is written."""
+    import io
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            fixed = zipfile.ZipInfo(member.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, member.external_attr
+            target.writestr(fixed, source.read(member))
+    return out.getvalue()
+
+
 def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     """A file's text, refusing what cannot be a hand-written data file (not regular, too large, not UTF-8,
     empty)."""

@@ -307,19 +307,29 @@ def indicators_template(pack_ref: str | None, respondent: str, groups: tuple[str
               show_default=True, help="哪类问卷 / Whose questionnaire")
 @lang_option
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="输出的问卷文本 / The text file to write (.txt)")
+              help="输出的问卷：.txt 文本或 .docx Word 文档 / The file to write: .txt text or a .docx Word document")
 @click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite an existing file")
 def indicators_questionnaire(pack_ref: str | None, respondent: str, lang: str, output: Path, force: bool) -> None:
-    """写出问卷文本，可粘贴到问卷星 / The questionnaire as numbered text, to paste into 问卷星's text import.
+    """写出问卷（文本或 Word），可粘贴到问卷星 / The questionnaire as numbered text or a Word document, to paste
+    into 问卷星's text import or print.
 
     The titles and options are the pack's own, so the survey's downloads map back to the pack by title.
 
     示例 / Example: assess indicators questionnaire -o 问卷.txt
+                    assess indicators questionnaire -o 问卷.docx
     """
     from assess.files import refuse_existing, write_atomic
     from assess.packs.loading import load_pack
-    from assess.packs.questionnaire import questionnaire_text
 
     refuse_existing([output], force)
-    write_atomic(output, questionnaire_text(load_pack(pack_ref), respondent, lang).encode("utf-8"), force=force)
+    loaded = load_pack(pack_ref)
+    if output.suffix.lower() == ".docx":
+        from assess.packs.questionnaire_docx import questionnaire_docx
+
+        data = questionnaire_docx(loaded, respondent, lang)
+    else:
+        from assess.packs.questionnaire import questionnaire_text
+
+        data = questionnaire_text(loaded, respondent, lang).encode("utf-8")
+    write_atomic(output, data, force=force)
     click.echo(f"{output}: 已写入 / written")

@@ -1,10 +1,12 @@
 """The questionnaire as numbered text: `assess indicators questionnaire`, for setting a survey up in 问卷星.
+(`questionnaire_docx` writes the same lines as a Word document.)
 
 Each question is written as `N. 题目[题型]` followed by its options one per line, and questions are
-separated by a blank line -- the plain shape that 问卷星's text import (批量添加题目) recognises. The titles
-and option texts are the pack's own, so a download of the survey maps back to the pack by title without a
-column map; options are in the pack's order, so 按序号 downloads give the right option numbers (yes/no:
-1 = 是, 2 = 否, as the WJX reader expects).
+separated by a blank line -- the plain numbered shape that 问卷星's text import (批量添加题目) takes. No public
+specification of that import was found, so the README asks people to check each question's type after
+importing. The titles and option texts are the pack's own, so a download of the survey maps back to the pack
+by title without a column map; options are in the pack's order, so 按序号 downloads give the right option
+numbers (yes/no: 1 = 是, 2 = 否, as the WJX reader expects).
 """
 
 from __future__ import annotations
@@ -25,6 +27,13 @@ YES_NO = {"zh": ("是", "否"), "en": ("Yes", "No")}
 
 
 def questionnaire_text(loaded: LoadedPack, respondent: str = "resident", lang: Lang = "zh") -> str:
+    title, blocks = questionnaire_blocks(loaded, respondent, lang)
+    return "\n\n".join([title, *("\n".join(block) for block in blocks)]) + "\n"
+
+
+def questionnaire_blocks(loaded: LoadedPack, respondent: str, lang: Lang) -> tuple[str, list[list[str]]]:
+    """The pack's title, and per question its line `N. 题目[题型]` followed by its option lines: what both
+    the text and the Word form write."""
     pack = loaded.pack
     questions = [q for _, _, q in pack.questions() if q.respondent == respondent]
     if not questions:
@@ -32,11 +41,10 @@ def questionnaire_text(loaded: LoadedPack, respondent: str = "resident", lang: L
             f"指标包 '{pack.id}' 中没有受访者为 '{respondent}' 的题目，请换一个 --respondent "
             f"/ pack '{pack.id}' has no questions for respondent '{respondent}'; choose another --respondent"
         )
-    blocks = [pack.title.get(lang)]
-    for n, question in enumerate(questions, start=1):
-        blocks.append("\n".join([f"{n}. {question.title.get(lang)}[{KINDS[lang][question.type]}]",
-                                 *options(question, lang)]))
-    return "\n\n".join(blocks) + "\n"
+    return pack.title.get(lang), [
+        [f"{n}. {question.title.get(lang)}[{KINDS[lang][question.type]}]", *options(question, lang)]
+        for n, question in enumerate(questions, start=1)
+    ]
 
 
 def options(question: Question, lang: Lang) -> list[str]:
