@@ -8,7 +8,8 @@ template file and line of anything that fails. `render_document` is the one way 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,7 @@ MAX_TEXT = 1_000_000  # characters a template's one operation may make; a report
 MAX_INT_BITS = 4096  # digits enough for any figure a report shows; 9**(9**9) would take minutes
 MAX_WIDTH = 1000  # columns a filter may pad or wrap to
 MAX_OUTPUT = 50_000_000  # characters of HTML a report may have (a 1,000-community league is a few MB)
+MAX_BLOCK = 10_000_000  # characters one block (a `set` body, a macro's output) may build before it is output
 MAX_RENDER_SECONDS = 120
 WIDE_FORMAT = re.compile(r"%[-+ #0]*\d{4,}|%[-+ #0]*\d*\.\d{4,}")
 
@@ -82,11 +84,21 @@ WIDE_FORMAT = re.compile(r"%[-+ #0]*\d{4,}|%[-+ #0]*\d*\.\d{4,}")
 def bounded_sandbox() -> type:
     """jinja2's immutable sandbox with bounds on what a template's operators may build: a district's
     template could otherwise exhaust memory or time with 'ab' * 500000000 or 9 ** (9 ** 9). `range` is
-    already bounded by jinja2 (100,000 items); the output's size and the time are bounded in `render_bounded`."""
+    already bounded by jinja2 (100,000 items). Text a template builds before it is output -- the body of a
+    `{% set %}` block, a macro, a `{% filter %}` or a `caller()` -- goes into a `BoundedBuffer`; what is output
+    and the time taken are bounded in `render_bounded`."""
+    from jinja2.compiler import CodeGenerator
     from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+    class BoundedCodeGenerator(CodeGenerator):
+        def buffer(self, frame) -> None:
+            frame.buffer = self.temporary_identifier()
+            self.writeline(f"{frame.buffer} = environment.bounded_buffer()")
 
     class BoundedSandbox(ImmutableSandboxedEnvironment):
         intercepted_binops = frozenset({"*", "**", "+", "%"})
+        code_generator_class = BoundedCodeGenerator
+        bounded_buffer = BoundedBuffer
 
         def call_binop(self, context, operator, left, right):
             if too_big(operator, left, right):
@@ -94,6 +106,29 @@ def bounded_sandbox() -> type:
             return super().call_binop(context, operator, left, right)
 
     return BoundedSandbox
+
+
+class BoundedBuffer(list):
+    """A template's inner buffer that counts what it is given: past MAX_BLOCK characters in one buffer the
+    render stops, so a `{% set %}` of nested loops cannot fill memory before anything is output."""
+
+    size = 0
+
+    def append(self, part: str) -> None:
+        self.charge(len(part))
+        super().append(part)
+
+    def extend(self, parts) -> None:
+        parts = tuple(parts)
+        self.charge(sum(map(len, parts)))
+        super().extend(parts)
+
+    def charge(self, size: int) -> None:
+        self.size += size
+        if self.size > MAX_BLOCK:
+            from jinja2.sandbox import SecurityError
+
+            raise SecurityError(f"a block built more than {MAX_BLOCK:,} characters")
 
 
 def too_big(operator: str, left: Any, right: Any) -> bool:
@@ -138,20 +173,49 @@ def format_bounded(format_filter: Callable) -> Callable:
 
 def render_bounded(template, values: Mapping[str, Any]) -> str:
     """The template's output, stopped once it passes MAX_OUTPUT characters or MAX_RENDER_SECONDS: a loop
-    nested in a loop is bounded by neither `range` nor the operators."""
+    nested in a loop is bounded by neither `range` nor the operators. In the main thread an alarm stops the
+    render even inside a loop that outputs nothing; elsewhere time is checked as output arrives."""
     import time
 
     from jinja2.sandbox import SecurityError
 
+    def out_of_time(*_) -> None:
+        raise SecurityError(f"rendering took more than {MAX_RENDER_SECONDS} s")
+
     parts, size, start = [], 0, time.monotonic()
-    for part in template.generate(**values):
-        parts.append(part)
-        size += len(part)
-        if size > MAX_OUTPUT:
-            raise SecurityError(f"the output passed {MAX_OUTPUT:,} characters")
-        if time.monotonic() - start > MAX_RENDER_SECONDS:
-            raise SecurityError(f"rendering took more than {MAX_RENDER_SECONDS} s")
+    with alarm(MAX_RENDER_SECONDS, out_of_time):
+        for part in template.generate(**values):
+            parts.append(part)
+            size += len(part)
+            if size > MAX_OUTPUT:
+                raise SecurityError(f"the output passed {MAX_OUTPUT:,} characters")
+            if time.monotonic() - start > MAX_RENDER_SECONDS:
+                out_of_time()
     return "".join(parts)
+
+
+@contextmanager
+def alarm(seconds: float, handler: Callable) -> Iterator[None]:
+    """`handler` called after `seconds` of wall time (SIGALRM), if this is the main thread of a system that
+    has the signal; otherwise nothing. An alarm already set (a test runner's timeout) is set again after,
+    less the time taken."""
+    import signal
+    import threading
+    import time
+
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, handler)
+    start = time.monotonic()
+    pending, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if pending:
+            signal.setitimer(signal.ITIMER_REAL, max(pending - (time.monotonic() - start), 0.001))
 
 
 MAX_TEMPLATE_BYTES = 4 * 1024 * 1024

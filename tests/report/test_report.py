@@ -784,3 +784,63 @@ def test_a_community_name_of_thousands_of_characters_is_clipped_on_the_cover_and
     text = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert '<h1 class="community-name">' + "很长的社区名称" * 5 + "很长的社…</h1>" in text
     assert "很长的社区名称" * 20 not in text
+
+
+@pytest.mark.parametrize("template", [
+    "{% set x %}{% for i in range(100000) %}{% for j in range(100000) %}xxxxxxxxxx{% endfor %}{% endfor %}"
+    "{% endset %}{{ x|length }}",
+    "{% macro m() %}{% for i in range(100000) %}{% for j in range(100000) %}xxxx{% endfor %}{% endfor %}"
+    "{% endmacro %}{{ m()|length }}",
+    "{% filter upper %}{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"
+    "{% endfilter %}",
+    "{% macro m() %}{{ caller() }}{% endmacro %}{% call m() %}{% for i in range(100000) %}"
+    "{% for j in range(100000) %}xxxx{% endfor %}{% endfor %}{% endcall %}",
+])
+def test_a_block_built_before_output_is_bounded_too(small, tmp_path, template, monkeypatch):
+    import resource
+    import time
+
+    from assess.report import templates
+
+    monkeypatch.setattr(templates, "MAX_BLOCK", 1_000_000)  # the mechanism, at a size a test can reach quickly
+    district = tmp_path / "district"
+    district.mkdir()
+    (district / "summary.html").write_text(f"<p>\n{template}</p>", encoding="utf-8")
+    start, before = time.monotonic(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(AssessError, match="模板使用了不允许的内容.*a block built more than 1,000,000 characters"):
+        render_html(build_report(small()), "en", district)
+    assert time.monotonic() - start < 30
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KiB
+
+
+@pytest.mark.parametrize("template", [
+    "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    "{% set x %}{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{% endset %}",
+])
+def test_a_loop_that_outputs_nothing_is_stopped_by_the_clock(small, tmp_path, template, monkeypatch):
+    import time
+
+    from assess.report import templates
+
+    monkeypatch.setattr(templates, "MAX_RENDER_SECONDS", 1)
+    district = tmp_path / "district"
+    district.mkdir()
+    (district / "summary.html").write_text(f"<p>\n{template}</p>", encoding="utf-8")
+    start = time.monotonic()
+    with pytest.raises(AssessError, match="rendering took more than 1 s"):
+        render_html(build_report(small()), "en", district)
+    assert time.monotonic() - start < 10
+
+
+def test_the_render_alarm_gives_back_an_alarm_set_before_it():
+    import signal
+
+    from assess.report.templates import alarm
+
+    signal.setitimer(signal.ITIMER_REAL, 50)
+    try:
+        with alarm(5, lambda *_: None):
+            assert 4 < signal.getitimer(signal.ITIMER_REAL)[0] <= 5
+        assert 49 < signal.getitimer(signal.ITIMER_REAL)[0] <= 50
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
