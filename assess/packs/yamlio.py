@@ -8,6 +8,7 @@ constructed by PyYAML's SafeConstructor, so YAML's usual types (int, float, bool
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import UnionType
@@ -75,10 +76,40 @@ def dotted(path: PathKey) -> str:
     return ".".join(str(p) for p in path)
 
 
+PARSED_KEPT = 32  # files whose parse is kept for the process: a pack, its parents, libraries, case profiles
+PARSED_KEPT_BYTES = 1024 * 1024  # larger files (answer files of thousands of residents) are parsed each time
+_parsed: OrderedDict[tuple[str, bytes], bytes] = OrderedDict()
+
+
 def load_yaml(path: Path | str, limit: int = MAX_FILE_BYTES) -> Located:
-    """Parse one YAML document from `path` into `Located` data, or raise a one-line `AssessError`."""
+    """Parse one YAML document from `path` into `Located` data, or raise a one-line `AssessError`.
+
+    A file is parsed once per process: `validate` looks at a district pack to sort it, to check it and to
+    find its libraries, and every pack extends the core pack; each look gets a fresh copy of the first
+    parse, or of its problems. The file is still read every time and the copy is keyed by a hash of its
+    text, so an edit between two looks (`fill` merging another writer's answers) is never missed.
+    """
+    import hashlib
+    import pickle
+
     path = Path(path)
-    return parse_yaml(read_text(path, limit), str(path))
+    text = read_text(path, limit)
+    if len(text) > PARSED_KEPT_BYTES:
+        return parse_yaml(text, str(path))
+    key = (str(path), hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest())
+    if key not in _parsed:
+        try:
+            outcome: Located | AssessError = parse_yaml(text, str(path))
+        except AssessError as exc:  # ProblemsError too: a bomb is refused once, not at every look
+            outcome = exc
+        _parsed[key] = pickle.dumps(outcome)
+        while len(_parsed) > PARSED_KEPT:
+            _parsed.popitem(last=False)
+    _parsed.move_to_end(key)
+    copy = pickle.loads(_parsed[key])
+    if isinstance(copy, AssessError):
+        raise copy
+    return copy
 
 
 def parse_yaml(text: str, name: str) -> Located:

@@ -76,3 +76,38 @@ def test_validate_is_linear_and_caps_what_it_prints(tmp_path, runner):
     result = runner.invoke(main, ["indicators", "validate", str(path)])
     assert result.exit_code == 1 and "2950 more problems not shown" in result.output
     assert result.output.count("needs at least 1 item") == 50
+
+
+def test_validate_parses_each_file_once_and_sees_an_edit(tmp_path, runner, monkeypatch):
+    from collections import Counter
+
+    from assess.cli import main
+    from assess.packs import yamlio
+
+    parsed: Counter = Counter()
+    real = yamlio.parse_yaml
+
+    def counting(text: str, name: str):
+        parsed[name] += 1
+        return real(text, name)
+
+    monkeypatch.setattr(yamlio, "parse_yaml", counting)
+    monkeypatch.setattr(yamlio, "_parsed", type(yamlio._parsed)())
+    district = tmp_path / "district.yaml"
+    district.write_text("id: d\nversion: '1'\nextends: core\ntitle: {zh: 区, en: D}\n", encoding="utf-8")
+    assert runner.invoke(main, ["indicators", "validate", str(district)]).exit_code == 0
+    assert parsed[str(district)] == 1 and max(parsed.values()) == 1  # was 4 times, and the core pack 3
+    district.write_text("id: d\nversion: '1'\nextends: core\ntitle: {zh: 区, en: D}\nweights: x\n", encoding="utf-8")
+    result = runner.invoke(main, ["indicators", "validate", str(district)])
+    assert result.exit_code == 1 and parsed[str(district)] == 2
+
+
+def test_a_bomb_given_to_validate_is_refused_once(tmp_path, runner):
+    from assess.cli import main
+
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(LAUGHS, encoding="utf-8")
+    start = time.perf_counter()
+    result = runner.invoke(main, ["indicators", "validate", str(bomb)])
+    assert result.exit_code == 1 and time.perf_counter() - start < 2
+    assert result.output.count("expands to more than") == 1
