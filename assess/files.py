@@ -14,6 +14,8 @@ import os
 import stat
 import tempfile
 import zipfile
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -74,9 +76,9 @@ def open_zip(path: Path, source: IO[bytes] | None = None) -> zipfile.ZipFile:
     return archive
 
 
-def zip_without_clock(data: bytes) -> bytes:
+def zip_without_clock(data: bytes, rewrite: Callable[[str, bytes], bytes] | None = None) -> bytes:
     """The same zip (a .docx, an .xlsx) with every member dated 1980-01-01, the zip format's first day, so
-    that the same content gives the same bytes whenever it is written."""
+    that the same content gives the same bytes whenever it is written; `rewrite` may change a member."""
     import io
 
     out = io.BytesIO()
@@ -84,8 +86,24 @@ def zip_without_clock(data: bytes) -> bytes:
         for member in source.infolist():
             fixed = zipfile.ZipInfo(member.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, member.external_attr
-            target.writestr(fixed, source.read(member))
+            content = source.read(member)
+            target.writestr(fixed, rewrite(member.filename, content) if rewrite else content)
     return out.getvalue()
+
+
+def source_date(environ: Mapping[str, str] = os.environ) -> datetime | None:
+    """SOURCE_DATE_EPOCH as a UTC time, if set: the moment reproducible outputs (PDF, xlsx) record instead
+    of the clock's."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None or not epoch.strip():
+        return None
+    try:
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        raise AssessError(
+            f"SOURCE_DATE_EPOCH 须为自 1970 年起的整秒数 / SOURCE_DATE_EPOCH must be whole seconds since 1970 "
+            f"(got {epoch!r})"
+        ) from None
 
 
 def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:

@@ -8,7 +8,6 @@ multi-choice becomes one 0/1 variable per option. Group columns (`--group-by`) a
 
 from __future__ import annotations
 
-import io
 import re
 import tempfile
 from pathlib import Path
@@ -17,7 +16,7 @@ from assess.analysis.run import Analysis
 from assess.errors import AssessError
 from assess.files import refuse_existing, write_atomic
 from assess.packs.model import Question
-from assess.packs.sheets import table_rows
+from assess.packs.sheets import table_rows, workbook_bytes
 
 REVERSE_MARK = "（反向题）"
 
@@ -151,6 +150,4 @@ def analysis_workbook(result: Analysis, data: dict, lang: str = "zh") -> bytes:
         sheet.freeze_panes = "B2"
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assess.errors import AssessError
+from assess.files import source_date
 
 SCHEMA_VERSION = 1
 DEFAULT_FILE = "assess-history.db"
@@ -245,6 +246,11 @@ def file_hash(path: Path | None) -> str | None:
     return digest.hexdigest()
 
 
+def stored_time() -> str:
+    """Now, or SOURCE_DATE_EPOCH when set, so that a reproducible run (the demo's) stores the same bytes."""
+    return (source_date() or datetime.now(UTC)).isoformat(timespec="seconds")
+
+
 def store_league(history: History, league, pack) -> int:
     """Store the round (replacing an earlier run of the same district and label); returns its row id."""
     from sqlalchemy import delete
@@ -258,7 +264,7 @@ def store_league(history: History, league, pack) -> int:
         round_id = connection.execute(t["rounds"].insert().values(
             district=district, label=league.round.label, pack_id=ref.id, pack_version=ref.version,
             pack_hash=ref.hash, weights=league.weights_method, rank_by=league.rank_by,
-            uncertainty=league.uncertainty, stored_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            uncertainty=league.uncertainty, stored_at=stored_time(),
         )).inserted_primary_key[0]
         connection.execute(t["definitions"].insert(), definition_rows(round_id, league, pack))
         connection.execute(t["communities"].insert(), [community_row(round_id, s) for s in league.standings])

@@ -6,11 +6,9 @@ and every text cell written as text, so a community name such as `=HYPERLINK(…
 
 from __future__ import annotations
 
-import io
-
 from assess.district.league import League, rank_text
 from assess.packs.loading import load_pack
-from assess.packs.sheets import table_rows
+from assess.packs.sheets import table_rows, workbook_bytes
 
 HEADERS = {
     "zh": ("名次", "名次区间", "社区", "总分", "等级", "受访者", "TOPSIS 贴近度", "排名", "维度得分", "指标得分"),
@@ -50,9 +48,7 @@ def league_workbook(league: League, lang: str = "zh", trend=None) -> bytes:
         sheet.freeze_panes = "B2"
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def fill(sheet, header: list[str], rows: list[list]) -> None:
@@ -79,9 +75,7 @@ def trend_workbook(trend, lang: str = "zh") -> bytes:
     book.active.freeze_panes = "B2"
     for cell in book.active[1]:
         cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def trend_sheet(sheet, trend, lang: str) -> None:

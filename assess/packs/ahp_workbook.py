@@ -21,7 +21,7 @@ from assess.errors import AssessError, Problem, ProblemsError
 from assess.files import open_zip, read_regular
 from assess.packs.judgments import Expert, JudgmentSet, as_written, parse_ratio
 from assess.packs.model import Pack
-from assess.packs.sheets import text_cell
+from assess.packs.sheets import text_cell, workbook_bytes
 
 SCALE = ["9", "8", "7", "6", "5", "4", "3", "2", "1", "1/2", "1/3", "1/4", "1/5", "1/6", "1/7", "1/8", "1/9"]
 FIRST_ROW = 4  # items start here (row 1 hidden keys, row 2 the expert's name, row 3 the column titles)
@@ -103,9 +103,7 @@ def template_workbook(pack: Pack) -> bytes:
         for m in range(len(items)):
             sheet.column_dimensions[sheet.cell(row=3, column=m + 2).column_letter].width = 14
         sheet.freeze_panes = "B4"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 # -- reading filled-in workbooks --------------------------------------------------------------------------

@@ -10,13 +10,12 @@ with `--respondents`. Every text cell is written as text, so nothing typed into 
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from assess.errors import AssessError
 from assess.packs.loading import LoadedPack
 from assess.packs.model import NumberQuestion, Question
-from assess.packs.sheets import text_cell
+from assess.packs.sheets import text_cell, workbook_bytes
 from assess.packs.xlsform import number_bounds
 
 ID_HEADER = "respondent_id"
@@ -119,9 +118,7 @@ def template_bytes(loaded: LoadedPack, respondent: str = "resident", groups: tup
     for row, line in enumerate(help_lines(loaded, columns), start=1):
         text_cell(help_sheet, row, 1, line)
     help_sheet.column_dimensions["A"].width = 100
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def help_lines(loaded: LoadedPack, columns: list[EntryColumn]) -> list[str]:

@@ -8,6 +8,8 @@ writes puts its texts through `csv_text`, which quotes them the way OWASP's "CSV
 
 from __future__ import annotations
 
+import re
+
 
 def text_cell(sheet, row: int, column: int, value: str):
     """The cell holding `value` as text, whatever its first character."""
@@ -39,3 +41,28 @@ def table_rows(sheet, header: list[str], rows: list[list]) -> list:
             elif value is not None:
                 numbers.append(sheet.cell(row=r, column=c, value=value))
     return numbers
+
+
+CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def workbook_bytes(book) -> bytes:
+    """The workbook as .xlsx bytes. With SOURCE_DATE_EPOCH set (as for PDFs) the times it records are that
+    moment and its zip members carry no clock time, so the same data gives the same file; openpyxl itself
+    stamps the time of saving."""
+    import io
+
+    from assess.files import source_date, zip_without_clock
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    moment = source_date()
+    if moment is None:
+        return buffer.getvalue()
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
+
+    def fixed_times(name: str, content: bytes) -> bytes:
+        return CORE_TIMES.sub(lambda m: m.group(1) + stamp + m.group(3), content) if name == "docProps/core.xml" \
+            else content
+
+    return zip_without_clock(buffer.getvalue(), fixed_times)

@@ -10,7 +10,6 @@ generous upper bound (see `number_bounds`), because a phone is where a slipped f
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +18,7 @@ from assess.errors import AssessError
 from assess.i18n import Lang
 from assess.packs.loading import LoadedPack
 from assess.packs.model import NumberQuestion, Pack, Question
-from assess.packs.sheets import text_cell
+from assess.packs.sheets import text_cell, workbook_bytes
 
 LANGUAGES: dict[str, str] = {"zh": "Chinese (zh)", "en": "English (en)"}
 NAME_START = re.compile(r"[A-Za-z_]")
@@ -223,9 +222,7 @@ def xlsform_bytes(form: XlsForm) -> bytes:
     choice_columns = ["list_name", "name", f"label::{LANGUAGES['zh']}", f"label::{LANGUAGES['en']}"]
     write_rows(book.create_sheet("choices"), choice_columns, form.choices)
     write_rows(book.create_sheet("settings"), list(form.settings), [form.settings])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def write_rows(sheet, columns: list[str], rows: list[dict[str, str]]) -> None:

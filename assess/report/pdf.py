@@ -12,13 +12,12 @@ import re
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from assess.errors import AssessError
-from assess.files import read_regular
+from assess.files import read_regular, source_date
 
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 FONT_PACKAGE = "fonts-noto-cjk"
@@ -114,17 +113,8 @@ class LocalFiles:
 
 def pdf_timestamp(environ: Mapping[str, str] = os.environ) -> str | None:
     """The creation time to write into the PDF: SOURCE_DATE_EPOCH if set (reproducible builds), else none."""
-    epoch = environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None or not epoch.strip():
-        return None
-    try:
-        moment = datetime.fromtimestamp(int(epoch), tz=UTC)
-    except (ValueError, OverflowError, OSError):
-        raise AssessError(
-            f"SOURCE_DATE_EPOCH must be whole seconds since 1970 (got {epoch!r}) / "
-            f"SOURCE_DATE_EPOCH 须为自 1970 年起的整秒数"
-        ) from None
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = source_date(environ)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 def layout_pdf(

@@ -128,3 +128,17 @@ def test_demo_command_checks_every_output_before_writing_any(runner, tmp_path):
     assert result.exit_code == 1 and "--force" in result.output
     assert sorted(tmp_path.iterdir()) == [last]
     assert last.read_text(encoding="utf-8") == "keep me"
+
+
+def test_with_source_date_epoch_the_whole_district_demo_is_byte_identical(runner, tmp_path, monkeypatch):
+    import time
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    for out in ("a", "b"):
+        assert runner.invoke(main, ["demo", "-o", str(tmp_path / out)]).exit_code == 0
+        time.sleep(2.1)  # a later clock second, and a later two-second step of a zip member's time
+    first = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert first and first == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    different = [p for p in first if (tmp_path / "a" / p).read_bytes() != (tmp_path / "b" / p).read_bytes()]
+    assert different == []  # workbooks and the history database included
+    assert any(p.suffix == ".xlsx" for p in first) and any(p.suffix == ".db" for p in first)
