@@ -24,7 +24,7 @@ MAX_SHEET_XML_BYTES = 300 * 1024**2  # the sheet's XML, held once in memory whil
 
 ROW_NUMBER = re.compile(rb' r="(\d+)"')  # a row's own number (a cell's reference starts with letters)
 CELL_TAG = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s/>])([^>]*)>")
-REFERENCE = re.compile(rb'\sr="([A-Z]*)(\d*)"')
+REFERENCE = re.compile(rb'\sr="([A-Za-z]*)(\d*)"')  # calamine takes b3 and B0003 for B3 as well
 SHEET_DATA = re.compile(rb"<(\w+:)?sheetData[\s/>]")  # its namespace prefix (x:) is the cells' prefix too
 
 
@@ -79,9 +79,9 @@ def xlsx_extent(xml: bytes) -> tuple[int, int]:
     """(last row, last column) a sheet's values reach: exact where it matters, never under the truth."""
     match = SHEET_DATA.search(xml)
     prefix = re.escape(match.group(1) or b"") if match else b""
-    for tag in (b"c", b"row"):  # a cell or row placed by counting, not by its reference
-        if re.search(b"<" + prefix + tag + rb'(?:/?>|\s(?!r="))', xml):
-            return walked_extent(xml)
+    for tag, reference in ((b"c", CELL_REFERENCE), (b"row", ROW_REFERENCE)):
+        if re.search(b"<" + prefix + tag + rb'(?:/?>|\s(?!r="' + reference + b"))", xml):
+            return walked_extent(xml)  # placed by counting, or by a reference not written as Excel writes it
     last_row = max(map(int, ROW_NUMBER.findall(xml)), default=0)
     if last_row and re.search(rb' r="[A-Z]{1,3}(?:' + above(str(last_row), "0123456789") + rb')"', xml):
         return walked_extent(xml)  # a cell placed below every row: read where each cell really is
@@ -92,6 +92,8 @@ def xlsx_extent(xml: bytes) -> tuple[int, int]:
 
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+CELL_REFERENCE = rb"[A-Z]{1,3}[1-9]"  # how every common writer starts one; the searches assume this form
+ROW_REFERENCE = rb"[1-9]"
 
 
 def above(limit: str, digits: str) -> bytes:
@@ -107,6 +109,20 @@ def above(limit: str, digits: str) -> bytes:
     return "|".join(parts).encode("ascii")
 
 
+def below(limit: str, digits: str) -> bytes | None:
+    """A regular expression matching the numerals in `digits` (ordered) that are smaller than `limit`: those
+    with fewer places, or as many places and a smaller digit at the first place they differ; None if none is."""
+    first = digits[1] if digits[0] == "0" else digits[0]
+    every = f"[{digits[0]}-{digits[-1]}]"
+    parts = [f"[{first}-{digits[-1]}]{every}{{0,{len(limit) - 2}}}"] if len(limit) > 1 else []
+    for place, digit in enumerate(limit):
+        lowest = first if place == 0 else digits[0]
+        smaller = digits[digits.index(lowest):digits.index(digit)]
+        if smaller:
+            parts.append(f"{re.escape(limit[:place])}[{smaller[0]}-{smaller[-1]}]{every}{{{len(limit) - place - 1}}}")
+    return "|".join(parts).encode("ascii") or None
+
+
 def column_letters(number: int) -> str:
     """1 -> A, 26 -> Z, 27 -> AA: Excel's column name."""
     letters = ""
@@ -119,7 +135,7 @@ def column_letters(number: int) -> str:
 def column_number(letters: bytes) -> int:
     number = 0
     for letter in letters:
-        number = number * 26 + letter - 64
+        number = number * 26 + (letter & 0xDF) - 64  # b and B are the same column
     return number
 
 

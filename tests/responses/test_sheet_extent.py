@@ -22,6 +22,7 @@ from assess.responses.sheet_extent import (
     LETTERS,
     MAX_SHEET_CELLS,
     above,
+    below,
     check_sheet,
     column_letters,
     column_number,
@@ -70,8 +71,12 @@ def test_a_far_cell_hidden_in_a_near_row_or_placed_by_counting_is_found(tmp_path
     unreferenced_rows = HEADER + "<row><c><v>1</v></c></row>" * 3 + '<row><c r="AAA5"><v>1</v></c></row>'
     prefixed = ('<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>'
                 '<x:row r="2"><x:c r="XFD9"><x:v>1</x:v></x:c></x:row>')
+    # calamine reads B0900000 as B900000 and xfd9 as XFD9: a reference written otherwise is placed as it reads it
+    zeros = f'{HEADER}<row r="2"><c r="A2"><v>1</v></c><c r="AM0900000"><v>1</v></c></row>'
+    lower = f'{HEADER}<row r="02"><c r="xfd2"><v>1</v></c></row>'
     for name, rows, prefix, extent in [("below", below, "", (900000, 2)), ("counted", counted, "", (40000, 300)),
-                                        ("rows", unreferenced_rows, "", (5, 703)), ("x", prefixed, "x:", (9, 16384))]:
+                                        ("rows", unreferenced_rows, "", (5, 703)), ("x", prefixed, "x:", (9, 16384)),
+                                        ("zeros", zeros, "", (900000, 39)), ("lower", lower, "", (2, 16384))]:
         path = with_sheet_xml(tmp_path / f"{name}.xlsx", rows, prefix)
         with zipfile.ZipFile(path) as archive:
             assert xlsx_extent(archive.read("xl/worksheets/sheet1.xml")) == extent, name
@@ -119,3 +124,15 @@ def test_above_matches_exactly_the_columns_after_the_limit(limit, column):
     letters = column_letters(column)
     assert column_number(letters.encode()) == column
     assert bool(re.fullmatch(above(column_letters(limit), LETTERS), letters.encode())) == (column > limit)
+
+
+@given(st.integers(1, 10**7), st.integers(1, 10**8))
+def test_below_matches_exactly_the_numbers_under_the_limit(limit, number):
+    pattern = below(str(limit), "0123456789")
+    assert bool(pattern and re.fullmatch(pattern, str(number).encode())) == (number < limit)
+
+
+@given(st.integers(1, 16384), st.integers(1, 18278))
+def test_below_matches_exactly_the_columns_before_the_limit(limit, column):
+    pattern = below(column_letters(limit), LETTERS)
+    assert bool(pattern and re.fullmatch(pattern, column_letters(column).encode())) == (column < limit)
