@@ -11,7 +11,10 @@ resident set size (VmHWM), so one run's memory does not hide in the next.
 3. A 200-respondent 问卷星 (WJX) `.xls` download.
 
 Run: .venv/bin/python benchmarks/bench_ingest.py [--csv-rows 20000,1000000] [--xlsx-rows 20000,100000]
-(pandas, polars and xlwt must be installed for the comparisons: pip install pandas polars xlwt)
+(pandas, polars, xlwt and xlsxwriter must be installed for the comparisons: pip install pandas polars xlwt xlsxwriter)
+
+Workbooks are measured in both layouts writers use: openpyxl's (every text in its cell, inline) and Excel's
+(texts in a shared-strings table, which xlsxwriter writes as Excel does).
 """
 
 from __future__ import annotations
@@ -108,7 +111,7 @@ def line(label: str, seconds: float, rows: int, peak: int, reference: float | No
 
 
 def write_xlsx(path: Path, csv_path: Path) -> None:
-    """The same rows as an .xlsx workbook, cells as Excel holds them (numbers as numbers)."""
+    """The same rows as an .xlsx workbook as openpyxl writes it (texts inline, numbers as numbers)."""
     import csv
 
     from openpyxl import Workbook
@@ -119,6 +122,24 @@ def write_xlsx(path: Path, csv_path: Path) -> None:
         for n, row in enumerate(csv.reader(handle)):
             sheet.append(row if n == 0 else [int(c) if c.isdigit() else c for c in row])
     book.save(path)
+
+
+def write_excel_xlsx(path: Path, csv_path: Path) -> None:
+    """The same rows as Excel saves them: texts in the shared-strings table, numbers as numbers, no empty cells."""
+    import csv
+
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    sheet = book.add_worksheet()
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        for r, row in enumerate(csv.reader(handle)):
+            for c, text in enumerate(row):
+                if r and text.isdigit():
+                    sheet.write_number(r, c, int(text))
+                elif text:
+                    sheet.write_string(r, c, text)
+    book.close()
 
 
 def write_wjx_xls(path: Path, rows: int) -> None:
@@ -186,7 +207,14 @@ def main() -> None:
                 write_csv(source, pack, rows)
             path = folder / f"residents-{rows}.xlsx"
             write_xlsx(path, source)
-            print(line(f"assess score, XLSX {rows:,}", *measured(SCORE, PATH=str(path), ANSWERS=answers)))
+            print(line(f"assess score, XLSX {rows:,} (openpyxl)", *measured(SCORE, PATH=str(path), ANSWERS=answers)))
+            excel = folder / f"residents-{rows}-excel.xlsx"
+            try:
+                write_excel_xlsx(excel, source)
+            except ImportError:
+                print(f"  XLSX {rows:,} as Excel saves it not measured: xlsxwriter is not installed")
+                continue
+            print(line(f"assess score, XLSX {rows:,} (as Excel)", *measured(SCORE, PATH=str(excel), ANSWERS=answers)))
         print("3. 问卷星 download:")
         wjx = folder / "wjx-200.xls"
         try:
