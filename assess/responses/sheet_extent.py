@@ -7,8 +7,9 @@ file first, and a sheet that would unfold past `MAX_SHEET_CELLS` is refused with
 
 For an .xlsx the sheet's XML is searched rather than parsed, so the check costs a fraction of the parse: the
 largest row number, then one search for any cell beyond the rows found and one for any column beyond what the
-limit leaves; only a sheet whose cells or rows do not all carry their `r="A1"` reference (no common writer
-leaves it out) is walked tag by tag. For an .xls the BIFF cell records are read (olefile opens the container).
+limit leaves; only a sheet whose cells or rows do not all carry their `r="A1"` reference, written as Excel
+writes it (no common writer leaves it out; calamine also takes `b0003` for B3), is walked tag by tag.
+For an .xls the BIFF cell records are read (olefile opens the container).
 """
 
 from __future__ import annotations
@@ -107,20 +108,6 @@ def above(limit: str, digits: str) -> bytes:
             rest = len(limit) - place - 1
             parts.append(f"{re.escape(limit[:place])}[{bigger[0]}-{bigger[-1]}][{digits[0]}-{digits[-1]}]{{{rest}}}")
     return "|".join(parts).encode("ascii")
-
-
-def below(limit: str, digits: str) -> bytes | None:
-    """A regular expression matching the numerals in `digits` (ordered) that are smaller than `limit`: those
-    with fewer places, or as many places and a smaller digit at the first place they differ; None if none is."""
-    first = digits[1] if digits[0] == "0" else digits[0]
-    every = f"[{digits[0]}-{digits[-1]}]"
-    parts = [f"[{first}-{digits[-1]}]{every}{{0,{len(limit) - 2}}}"] if len(limit) > 1 else []
-    for place, digit in enumerate(limit):
-        lowest = first if place == 0 else digits[0]
-        smaller = digits[digits.index(lowest):digits.index(digit)]
-        if smaller:
-            parts.append(f"{re.escape(limit[:place])}[{smaller[0]}-{smaller[-1]}]{every}{{{len(limit) - place - 1}}}")
-    return "|".join(parts).encode("ascii") or None
 
 
 def column_letters(number: int) -> str:
