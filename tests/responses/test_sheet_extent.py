@@ -123,4 +123,3 @@ def test_above_matches_exactly_the_columns_after_the_limit(limit, column):
     letters = column_letters(column)
     assert column_number(letters.encode()) == column
     assert bool(re.fullmatch(above(column_letters(limit), LETTERS), letters.encode())) == (column > limit)
-
