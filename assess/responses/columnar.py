@@ -16,7 +16,7 @@ file, with its row and column, as it always has. So the messages are the same wh
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +50,8 @@ def claims(table: Table) -> bool:
     if table.path is None:
         return False
     if table.kind in ("xlsx", "xls"):
-        return table.sheet is not None and table.path.stat().st_size >= WORKBOOK_MIN_BYTES
+        whole_or_pieces = table.sheet_rows is not None or table.pieces is not None
+        return whole_or_pieces and table.path.stat().st_size >= WORKBOOK_MIN_BYTES
     return (
         table.kind == "csv" and table.encoding in ("utf-8", "utf-8-sig")
         and table.path.stat().st_size >= COLUMNAR_MIN_BYTES
@@ -120,37 +121,116 @@ def checked_ids(raw, taken: Mapping[str, str] | None, pa, pc):
 
 
 def coded_workbook(table: Table, pack: Pack, taken: Mapping[str, str] | None) -> Iterator[CodedRows]:
-    """A workbook's respondents, its first sheet's rows taken by python-calamine a block at a time and coded
-    by column: each distinct (type, value) of a column is converted and checked once."""
-    import itertools
+    """A workbook's respondents: its first sheet's rows taken from python-calamine a block at a time, or
+    from its pieces (`sheet_pieces`), and coded by column: each distinct value of a column is converted and
+    checked once."""
+    coding = WorkbookCoding(table, pack, taken)
+    if table.pieces is None:
+        rows = table.sheet_rows()
+        next(rows, None)
+        yield from coding.row_blocks(rows, first=True)
+        return
+    for piece in table.pieces():
+        if piece.batch is None:
+            yield from coding.row_blocks(iter(piece.rows), first=piece.first)
+        elif piece.batch.num_rows:
+            yield coding.arrow_block(piece.batch, piece.places)
 
-    import numpy as np
 
-    from assess.responses.tabular import workbook_cell
+class WorkbookCoding:
+    """The coders of a workbook's question columns, and the respondent ids seen so far."""
 
-    layout = table_layout(table.header, pack, table.name)
-    width = len(table.header)
-    coders = {column.index: Coder(column.read, column.question.type == "text") for column in layout.columns}
-    seen: set[str] = set()
-    first = True
-    rows = table.sheet().iter_rows()
-    next(rows, None)
-    while block := list(itertools.islice(rows, WORKBOOK_ROWS)):
-        block = [row for row in block if not blank_cell(row[0] if row else None) or not all(map(blank_cell, row))]
-        if first and block and is_title_row([workbook_cell(cell) for cell in block[0]], layout):
-            block = block[1:]  # `assess indicators template`: the visible titles under the hidden id row
-        first = False
-        if any(len(row) > width and any(cell not in (None, "") for cell in row[width:]) for row in block):
-            raise RowPathNeeded("a row with more cells than the header")
-        block = [row + [None] * (width - len(row)) if len(row) < width else row for row in block]
-        columns = list(zip(*block, strict=True)) if block else [()] * width
-        if layout.id_column is not None:
-            check_ids([str(workbook_cell(cell)).strip() for cell in columns[layout.id_column]], seen, taken)
-        yield CodedRows(len(block), [
-            (column.question.id, coders[column.index].cell_codes(columns[column.index], np),
-             coders[column.index].values)
-            for column in layout.columns
+    def __init__(self, table: Table, pack: Pack, taken: Mapping[str, str] | None):
+        self.layout = table_layout(table.header, pack, table.name)
+        self.width = len(table.header)
+        self.coders = {column.index: Coder(column.read, column.question.type == "text")
+                       for column in self.layout.columns}
+        self.seen: set[str] = set()
+        self.taken = taken
+
+    def row_blocks(self, rows: Iterator[list[Any]], first: bool) -> Iterator[CodedRows]:
+        """Rows as calamine gives them, `WORKBOOK_ROWS` at a time; if `first`, the first block's first row may
+        be a data-entry workbook's visible title row."""
+        import itertools
+
+        import numpy as np
+
+        from assess.responses.tabular import workbook_cell
+
+        width = self.width
+        while block := list(itertools.islice(rows, WORKBOOK_ROWS)):
+            block = [row for row in block if not blank_cell(row[0] if row else None) or not all(map(blank_cell, row))]
+            if first and block and is_title_row([workbook_cell(cell) for cell in block[0]], self.layout):
+                block = block[1:]  # `assess indicators template`: the visible titles under the hidden id row
+            first = False
+            if any(len(row) > width and any(cell not in (None, "") for cell in row[width:]) for row in block):
+                raise RowPathNeeded("a row with more cells than the header")
+            block = [row + [None] * (width - len(row)) if len(row) < width else row for row in block]
+            columns = list(zip(*block, strict=True)) if block else [()] * width
+            if self.layout.id_column is not None:
+                check_ids([str(workbook_cell(cell)).strip() for cell in columns[self.layout.id_column]], self.seen,
+                          self.taken)
+            yield CodedRows(len(block), [
+                (column.question.id, self.coders[column.index].cell_codes(columns[column.index], np),
+                 self.coders[column.index].values)
+                for column in self.layout.columns
+            ])
+
+    def arrow_block(self, batch, places: list[int]) -> CodedRows:
+        """A piece's rows as fastexcel's Arrow columns, `places` their columns' places under the header."""
+        import numpy as np
+        import pyarrow.compute as pc
+
+        from assess.responses.tabular import workbook_cell
+
+        columns = dict(zip(places, batch.columns, strict=True))
+        keep = np.zeros(batch.num_rows, dtype=bool)
+        for array in columns.values():
+            keep |= ~cells_where(array, lambda text: not text.strip(), np, pc)
+        for place, array in columns.items():
+            if place >= self.width and (keep & ~cells_where(array, lambda text: text == "", np, pc)).any():
+                raise RowPathNeeded("a row with more cells than the header")
+        rows = int(keep.sum())
+        if self.layout.id_column is not None:
+            ids = columns[self.layout.id_column].to_pylist() if self.layout.id_column in columns else [None] * rows
+            ids = [rid for rid, kept in zip(ids, keep, strict=True) if kept] if rows < len(keep) else ids
+            check_ids([str(workbook_cell(cell)).strip() for cell in ids], self.seen, self.taken)
+        empty = np.full(rows, -1, dtype=np.int32)
+        return CodedRows(rows, [
+            (column.question.id,
+             self.coders[column.index].arrow_codes(columns[column.index], np, pc)[keep]
+             if column.index in columns else empty,
+             self.coders[column.index].values)
+            for column in self.layout.columns
         ])
+
+
+def cells_where(array, test: Callable[[str], bool], np, pc):
+    """Which cells of an Arrow column are null, or text passing `test` (each distinct text tested once)."""
+    if array.null_count == len(array):
+        return np.ones(len(array), dtype=bool)
+    if str(array.type) not in ("string", "large_string"):
+        return ~valid_cells(array, np)
+    encoded = pc.dictionary_encode(array)
+    flags = np.array([test(text) for text in encoded.dictionary.to_pylist()] + [True])
+    return flags[dictionary_places(encoded, np)]
+
+
+def dictionary_places(encoded, np):
+    """Each cell's place in its dictionary-encoded column's dictionary, a null's being just after the last."""
+    indices = encoded.indices
+    places = np.frombuffer(indices.buffers()[1], dtype=np.int32)[indices.offset:indices.offset + len(indices)]
+    return np.where(valid_cells(indices, np), places, len(encoded.dictionary))
+
+
+def valid_cells(array, np):
+    """Which cells of an Arrow array are not null, read from its validity bitmap. (Arrow's own conversions
+    to NumPy import pandas where it is installed: a third of a second.)"""
+    bitmap = array.buffers()[0]
+    if bitmap is None:
+        return np.ones(len(array), dtype=bool)
+    bits = np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), bitorder="little")
+    return bits[array.offset:array.offset + len(array)].astype(bool)
 
 
 def blank_cell(cell: Any) -> bool:
@@ -196,6 +276,26 @@ class Coder:
             else:
                 self.code_of[key] = -1 if cell == "" else self.checked_code(cell)
         return np.fromiter(map(self.code_of.__getitem__, keys), dtype=np.int32, count=len(keys))
+
+    def arrow_codes(self, array, np, pc):
+        """Codes of an Arrow column of one type, keyed by (type, value) as `cell_codes` keys typed cells."""
+        from assess.responses.tabular import workbook_cell
+
+        if array.null_count == len(array):
+            return np.full(len(array), -1, dtype=np.int32)
+        encoded = pc.dictionary_encode(array)
+        codes = []
+        for value in encoded.dictionary.to_pylist():
+            key = (type(value), value)
+            if key not in self.code_of:
+                cell = workbook_cell(value)
+                if self.is_text:
+                    self.code_of[key] = 0 if str(cell).strip() else -1
+                else:
+                    self.code_of[key] = -1 if cell == "" else self.checked_code(cell)
+            codes.append(self.code_of[key])
+        table = np.array(codes + [-1], dtype=np.int32)
+        return table[dictionary_places(encoded, np)]
 
     def code(self, text: str) -> int:
         try:

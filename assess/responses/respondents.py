@@ -44,12 +44,13 @@ def read_respondents(
     return table_respondents(options_table(table, pack.pack, options), pack.pack, taken, options, notes)
 
 
-def opened_table(path: Path | str) -> Table | None:
-    """The file as a table, or None when it is an answer file written by `assess import`."""
+def opened_table(path: Path | str, in_pieces: bool = False) -> Table | None:
+    """The file as a table, or None when it is an answer file written by `assess import`; `in_pieces` as in
+    `open_table`."""
     path = Path(path)
     if ANSWER_FILE_START.match(regular_file_head(path)[:SNIFF_BYTES]):
         return None
-    return open_table(path)
+    return open_table(path, in_pieces)
 
 
 def options_table(table: Table, pack: Pack, options: ReadOptions) -> Table:

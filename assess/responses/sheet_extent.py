@@ -78,21 +78,54 @@ def first_sheet(archive: ZipFile) -> str | None:
 
 def xlsx_extent(xml: bytes) -> tuple[int, int]:
     """(last row, last column) a sheet's values reach: exact where it matters, never under the truth."""
-    match = SHEET_DATA.search(xml)
-    prefix = re.escape(match.group(1) or b"") if match else b""
-    for tag, reference in ((b"c", CELL_REFERENCE), (b"row", ROW_REFERENCE)):
-        if re.search(b"<" + prefix + tag + rb'(?:/?>|\s(?!r="' + reference + b"))", xml):
-            return walked_extent(xml)  # placed by counting, or by a reference not written as Excel writes it
+    prefix = cell_prefix(xml)
+    if not references_as_excel_writes(xml, prefix):
+        return walked_extent(xml)  # placed by counting, or by a reference not written as Excel writes it
     last_row = max(map(int, ROW_NUMBER.findall(xml)), default=0)
-    if last_row and re.search(rb' r="[A-Z]{1,3}(?:' + above(str(last_row), "0123456789") + rb')"', xml):
-        return walked_extent(xml)  # a cell placed below every row: read where each cell really is
-    allowed = max(MAX_SHEET_CELLS // max(last_row, 1), 1)
-    if allowed < 16384 and re.search(rb' r="(?:' + above(column_letters(allowed), LETTERS) + rb')\d', xml):
-        return walked_extent(xml)
-    return last_row, min(allowed, 16384)
+    if cells_beyond(xml, last_row):
+        return walked_extent(xml)  # a cell placed below every row or far right: read where each cell really is
+    return last_row, min(columns_allowed(last_row), 16384)
+
+
+def cell_prefix(xml: bytes) -> bytes:
+    """The namespace prefix of the sheet's cell tags (x: in some writers' files), as a regular expression."""
+    match = SHEET_DATA.search(xml)
+    return re.escape(match.group(1) or b"") if match else b""
+
+
+def references_as_excel_writes(xml: bytes, prefix: bytes) -> bool:
+    """Whether every row and cell tag carries its reference as Excel writes it (`r="12"`, `r="AB12"`)."""
+    return not any(
+        re.search(b"<" + prefix + tag + rb'(?:/?>|\s(?!r="' + reference + b"))", xml)
+        for tag, reference in ((b"c", CELL_REFERENCE), (b"row", ROW_REFERENCE))
+    )
+
+
+def cells_beyond(xml: bytes, last_row: int) -> bool:
+    """Whether a cell reference (as Excel writes it) lies below `last_row` or right of the columns that
+    `last_row` rows leave within `MAX_SHEET_CELLS`."""
+    return bool(last_row and rows_outside(xml, 1, last_row)) or columns_beyond(xml, last_row)
+
+
+def rows_outside(xml: bytes, first: int, last: int) -> bool:
+    """Whether a cell reference (as Excel writes it) lies above row `first` or below row `last`."""
+    numerals = [above(str(last), DIGITS), below(str(first), DIGITS)]
+    pattern = b"|".join(numeral for numeral in numerals if numeral)
+    return bool(re.search(rb' r="[A-Z]{1,3}(?:' + pattern + rb')"', xml))
+
+
+def columns_beyond(xml: bytes, last_row: int) -> bool:
+    """Whether a cell reference lies right of the columns that `last_row` rows leave within the limit."""
+    allowed = columns_allowed(last_row)
+    return allowed < 16384 and bool(re.search(rb' r="(?:' + above(column_letters(allowed), LETTERS) + rb')\d', xml))
+
+
+def columns_allowed(last_row: int) -> int:
+    return max(MAX_SHEET_CELLS // max(last_row, 1), 1)
 
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+DIGITS = "0123456789"
 CELL_REFERENCE = rb"[A-Z]{1,3}[1-9]"  # how every common writer starts one; the searches assume this form
 ROW_REFERENCE = rb"[1-9]"
 
@@ -108,6 +141,20 @@ def above(limit: str, digits: str) -> bytes:
             rest = len(limit) - place - 1
             parts.append(f"{re.escape(limit[:place])}[{bigger[0]}-{bigger[-1]}][{digits[0]}-{digits[-1]}]{{{rest}}}")
     return "|".join(parts).encode("ascii")
+
+
+def below(limit: str, digits: str) -> bytes | None:
+    """A regular expression matching the numerals in `digits` (ordered) that are smaller than `limit`: those
+    with fewer places, or as many places and a smaller digit at the first place they differ; None if none is."""
+    first = digits[1] if digits[0] == "0" else digits[0]
+    every = f"[{digits[0]}-{digits[-1]}]"
+    parts = [f"[{first}-{digits[-1]}]{every}{{0,{len(limit) - 2}}}"] if len(limit) > 1 else []
+    for place, digit in enumerate(limit):
+        lowest = first if place == 0 else digits[0]
+        smaller = digits[digits.index(lowest):digits.index(digit)]
+        if smaller:
+            parts.append(f"{re.escape(limit[:place])}[{smaller[0]}-{smaller[-1]}]{every}{{{len(limit) - place - 1}}}")
+    return "|".join(parts).encode("ascii") or None
 
 
 def column_letters(number: int) -> str:

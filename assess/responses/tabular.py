@@ -55,7 +55,9 @@ class Table:
     encoding: str | None = None
     path: Path | None = None  # a CSV or workbook read straight from a file (not out of a zip), for columnar readers
     delimiter: str | None = None
-    sheet: Callable[[], Any] | None = None  # a workbook's parsed first sheet (python-calamine), for columnar readers
+    sheet_rows: Callable[[], Iterator[list[Any]]] | None = None  # a workbook's rows as calamine gives them, for
+    # the columnar reader; a table opened in pieces has its pieces instead, and leaves every problem to it
+    pieces: Callable[[], Iterator[Any]] | None = None
 
     def rows(self) -> Iterator[list[Any]]:
         rows = self.read()
@@ -63,13 +65,17 @@ class Table:
         return rows
 
 
-def open_table(path: Path | str) -> Table:
+def open_table(path: Path | str, in_pieces: bool = False) -> Table:
     """The file as a `Table`, recognised by its content: CSV (UTF-8, UTF-8 with BOM or GB18030/GBK; ',' ';'
-    or tab), .xlsx, .xls, or a .zip holding one CSV (ODK Central's download)."""
+    or tab), .xlsx, .xls, or a .zip holding one CSV (ODK Central's download).
+
+    `in_pieces` opens a large .xlsx for the columnar reader alone (see `sheet_pieces`); any other reader, and
+    the columnar one when it gives up, needs the table opened whole.
+    """
     path = Path(path)
     head = regular_file_head(path)
     if head.startswith(ZIP_MAGIC):
-        return zip_table(path)
+        return (in_pieces and pieces_table(path)) or zip_table(path)
     if head.startswith(OLE2_MAGIC):
         return workbook_table(path, "xls")
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
@@ -268,7 +274,32 @@ def workbook_table(path: Path, kind: str) -> Table:
         for row in sheet().iter_rows():
             yield [workbook_cell(value) for value in row]
 
-    return Table(str(path), kind, header_of(read(), str(path)), read, path=path, sheet=sheet)
+    return Table(str(path), kind, header_of(read(), str(path)), read, path=path,
+                 sheet_rows=lambda: sheet().iter_rows())
+
+
+def pieces_table(path: Path) -> Table | None:
+    """A large .xlsx opened in pieces for the columnar reader (see `sheet_pieces`), or None if it is small or
+    not one whose pieces can be told to be the whole sheet."""
+    from assess.responses.columnar import WORKBOOK_MIN_BYTES, RowPathNeeded
+
+    if path.stat().st_size < WORKBOOK_MIN_BYTES:
+        return None
+    from assess.responses.sheet_pieces import SheetPieces, piece_rows
+
+    try:
+        sheet = SheetPieces(path)
+    except (RowPathNeeded, AssessError, zipfile.BadZipFile):
+        return None  # opened whole, it is read or refused as it always is
+
+    def read() -> Iterator[list[Any]]:
+        yield sheet.header
+        for piece in sheet.pieces():
+            for row in piece_rows(piece):
+                yield [workbook_cell(value) for value in row]
+
+    header = header_of(iter([[workbook_cell(cell) for cell in sheet.header]]), str(path))
+    return Table(str(path), "xlsx", header, read, path=path, pieces=sheet.pieces)
 
 
 def workbook_cell(value: Any) -> Any:

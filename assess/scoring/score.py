@@ -222,14 +222,17 @@ def score_loaded(
     notes = ReadNotes()
     rows = Counted(iter(()))
     result = None
-    table = opened_table(respondents_csv) if respondents_csv is not None else None
-    if watch is iter and columnar_ready(table, reading):
+    columnar = watch is iter and not (reading.group_by or reading.map_file)
+    table = opened_table(respondents_csv, in_pieces=columnar) if respondents_csv is not None else None
+    if columnar and columnar_ready(table, reading):
         try:
             rows = Counted(coded_respondents(table, loaded.pack.pack, loaded.respondent_places()))
             result = score_checked(loaded.pack, loaded.data, rows, weights, allow_inconsistent, uncertainty, seed)
         except RowPathNeeded:
             result = None  # read again row by row, which reports every problem of the file at its row
     if result is None:
+        if table is not None and table.pieces is not None:
+            table = opened_table(respondents_csv)  # whole: its header is the whole sheet's, its problems all told
         if respondents_csv is not None:
             residents = read_respondents(respondents_csv, loaded.pack, loaded.respondent_places(), reading, notes,
                                          table)

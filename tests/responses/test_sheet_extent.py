@@ -22,6 +22,7 @@ from assess.responses.sheet_extent import (
     LETTERS,
     MAX_SHEET_CELLS,
     above,
+    below,
     check_sheet,
     column_letters,
     column_number,
@@ -123,3 +124,15 @@ def test_above_matches_exactly_the_columns_after_the_limit(limit, column):
     letters = column_letters(column)
     assert column_number(letters.encode()) == column
     assert bool(re.fullmatch(above(column_letters(limit), LETTERS), letters.encode())) == (column > limit)
+
+
+@given(st.integers(1, 10**7), st.integers(1, 10**8))
+def test_below_matches_exactly_the_numbers_under_the_limit(limit, number):
+    pattern = below(str(limit), "0123456789")
+    assert bool(pattern and re.fullmatch(pattern, str(number).encode())) == (number < limit)
+
+
+@given(st.integers(1, 16384), st.integers(1, 18278))
+def test_below_matches_exactly_the_columns_before_the_limit(limit, column):
+    pattern = below(column_letters(limit), LETTERS)
+    assert bool(pattern and re.fullmatch(pattern, column_letters(column).encode())) == (column < limit)
