@@ -1,37 +1,39 @@
-"""A large .xlsx sheet read in pieces: a worker thread parses the next piece while this one is coded.
+"""A large .xlsx sheet read in pieces: worker threads parse the next pieces while this one is coded.
 
 Parsing a whole sheet with python-calamine and then coding its rows one Python object at a time took 6 s
 for 100,000 rows. Here the sheet's XML is cut at row tags into pieces; each piece, wrapped with the
-workbook's other parts into a small stored zip, is parsed in a worker thread (the parsers release the GIL)
-by fastexcel, which gives each column as one typed Arrow array, so a column is coded by its distinct values
-rather than cell by cell (see `columnar.Coder.arrow_codes`). fastexcel reads with calamine, so the values are
-calamine's. A piece whose columns mix types (a number typed into a text column), hold dates or error cells
-is parsed by python-calamine instead and coded row by row, as is the first piece of rows, where the visible
-title row of a data-entry workbook may stand.
+workbook's other parts into a small stored zip, is parsed in a worker thread (one per core; the parsers
+release the GIL) by fastexcel, which gives each column as one typed Arrow array, so a column is coded by its
+distinct values rather than cell by cell (see `columnar.Coder.arrow_codes`). fastexcel reads with calamine,
+so the values are calamine's. A piece whose columns mix types (a number typed into a text column), hold
+dates or error cells is parsed by python-calamine instead and coded row by row, and so is the row under the
+header, which may be a data-entry workbook's visible title row.
 
 The pieces give exactly what the whole sheet gives, or nothing: `RowPathNeeded` sends the file back to the
-whole-sheet reader. Before a piece is parsed its references are searched as `sheet_extent` searches the whole
-sheet, and more strictly: every reference written as Excel writes it, every row tag and cell between the
-piece's first row tag and the next piece's, no column further right than the sheet's rows leave within
-`MAX_SHEET_CELLS`. So the pieces hold the sheet's rows in order, the whole sheet would pass that check, and
-the pieces' grids together are no larger than the whole sheet's may be.
+whole-sheet reader. Before a piece is parsed its references are read (`cell_references`) and checked as
+`sheet_extent` checks the whole sheet, and more strictly: every reference written as Excel writes it, every
+row tag and cell between the piece's first row tag and the next piece's, no column further right than the
+sheet's rows leave within `MAX_SHEET_CELLS`. So the pieces hold the sheet's rows in order, the whole sheet
+would pass that check, and the pieces' grids together are no larger than the whole sheet's may be.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assess.responses.columnar import WORKBOOK_ROWS, RowPathNeeded
+from assess.responses.cell_references import cell_places
+from assess.responses.columnar import WORKBOOK_ROWS, RowPathNeeded, blank_cell
 from assess.responses.sheet_extent import (
     DIGITS,
-    LETTERS,
     MAX_SHEET_XML_BYTES,
     ROW_NUMBER,
     SHEET_DATA,
@@ -39,7 +41,6 @@ from assess.responses.sheet_extent import (
     below,
     cell_prefix,
     cells_beyond,
-    column_letters,
     columns_allowed,
     first_sheet,
     references_as_excel_writes,
@@ -47,7 +48,7 @@ from assess.responses.sheet_extent import (
 
 PIECES = 12  # about as many pieces as this: enough to overlap parsing and coding, few enough to cost little
 MIN_PIECE_BYTES = 1 << 20
-WINDOW_BYTES = 1 << 18  # what one search of a piece covers
+WINDOW_BYTES = 1 << 20  # a piece is checked a window at a time: bounded arrays, and the GIL let go between
 MAX_FRAME_BYTES = 1 << 20  # the XML around the rows, repeated in every piece
 UNCUTTABLE = (b"<![CDATA[", b"<!--")  # where a row tag's bytes may stand for text: not cut at all
 DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s[^>]*/>")  # the used range: a piece's own is smaller
@@ -96,36 +97,34 @@ class SheetPieces:
         self.header = first.to_python()[0]
 
     def pieces(self) -> Iterator[Piece]:
-        """The pieces of rows under the header, in order. While the caller codes piece k, a worker thread
-        parses piece k+1 and this thread checks piece k+2 (the parsers run without the GIL; checks and
-        coding need it)."""
+        """The pieces of rows under the header, in order. While the caller codes piece k, worker threads (one
+        per core) parse the pieces after it, each checked on this thread first (the parsers run without the
+        GIL; the checks and the coding need it)."""
         count = len(self.cuts) - 1
-        if count == 1:
+        workers = min(len(os.sched_getaffinity(0)), count - 1)
+        if workers < 1:
             return
-        pool = ThreadPoolExecutor(1, thread_name_prefix="assess-sheet")
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="assess-sheet")
+        pending: deque[Future] = deque()
         try:
-            self.check(1)
-            pending = pool.submit(self.parsed, 1, self.piece(1))
             for number in range(1, count):
-                if number + 1 < count:
-                    self.check(number + 1)
-                    piece = self.piece(number + 1)
-                parsed = pending.result()
-                if number + 1 < count:
-                    pending = pool.submit(self.parsed, number + 1, piece)
-                yield self.placed(parsed, number)
+                while len(pending) < workers and number + len(pending) < count:
+                    ahead = number + len(pending)
+                    self.check(ahead)
+                    pending.append(pool.submit(self.parsed, ahead, self.piece(ahead)))
+                yield self.placed(pending.popleft().result(), number)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def bounds(self, number: int) -> tuple[int, int]:
         """The rows piece `number`'s tags and cells must lie in: from its first row tag to before the next
-        piece's; the first piece of rows ends with the rows the title-row check looks at."""
+        piece's; pieces 0 and 1, one row tag each, in that row alone."""
         if number < 0:
             return 1, self.last_row
-        if number == 0:
-            return self.numbers[0], self.numbers[0]
+        if number < 2:
+            return self.numbers[number], self.numbers[number]
         last = self.numbers[number + 1] - 1 if number + 2 < len(self.cuts) else self.last_row
-        return self.numbers[number], min(last, WORKBOOK_ROWS + 1) if number == 1 else last
+        return self.numbers[number], last
 
     def check(self, number: int) -> None:
         """Refuse a piece (-1: the XML around the rows) holding what the whole-sheet check would walk, or a
@@ -138,16 +137,20 @@ class SheetPieces:
                 raise RowPathNeeded("a reference around the rows")
             return
         start, end = self.cuts[number], self.cuts[number + 1]
-        if start == end:
-            return  # piece 1 is empty when no row lies between the header and row `WORKBOOK_ROWS` + 2
         first, last = self.bounds(number)
         if first > last:
             raise RowPathNeeded(f"piece {number}: its first row is not above the next piece's")
-        searches = out_of_place(self.prefix, first, last, self.last_row)
-        while start < end:  # in windows: a search holds the GIL, and the parsing thread needs it now and then
+        row_tags = rows_out_of_place(self.prefix, first, last)
+        allowed = columns_allowed(self.last_row)
+        while start < end:
             stop = self.xml.find(self.row_tag, start + WINDOW_BYTES, end)
             stop = end if stop < 0 else stop
-            if any(search.search(self.xml, start, stop) for search in searches):
+            places = cell_places(self.xml[start:stop], self.row_tag[1:-4])
+            if (
+                places is None or row_tags.search(self.xml, start, stop)
+                or (len(places[0]) and (places[0].min() < first or places[0].max() > last))
+                or (allowed < 16384 and len(places[1]) and places[1].max() > allowed)
+            ):
                 raise RowPathNeeded(f"piece {number}: a reference out of place or not written as Excel writes it")
             start = stop
 
@@ -164,10 +167,7 @@ class SheetPieces:
     def parsed(self, number: int, piece: bytes) -> Any:
         """Piece `number` parsed (in the worker thread): by fastexcel into Arrow columns where its values are
         plain texts, numbers and booleans, else by python-calamine."""
-        rows = self.xml[self.cuts[number]:self.cuts[number + 1]]
-        if not rows:
-            return None
-        if number == 1 or ERROR_CELL in rows:
+        if number == 1 or ERROR_CELL in self.xml[self.cuts[number]:self.cuts[number + 1]]:
             return self.parsed_by_calamine(number, piece)
         import fastexcel
 
@@ -192,34 +192,29 @@ class SheetPieces:
             raise RowPathNeeded(f"piece {number}: {exc}") from None
 
     def placed(self, parsed: Any, number: int) -> Piece:
-        """A parsed piece with its columns placed under the header's; none may lie left of the header's first."""
-        if parsed is None:
-            return Piece(rows=[], first=number == 1)
+        """A parsed piece with its columns placed under the header's; none may lie left of the header's first.
+        Piece 1, the row under the header, may be a data-entry workbook's title row if the title-row check
+        (`columnar.WorkbookCoding.row_blocks`) would look at it; if it is blank, another row would be looked at,
+        so the sheet is read whole."""
         if isinstance(parsed, tuple):
             batch, columns = parsed
             if columns and min(columns) < self.start_column:
                 raise RowPathNeeded("a cell left of the header")
             return Piece(batch=batch, places=[column - self.start_column for column in columns])
-        if parsed.start is None:
-            return Piece(rows=[], first=number == 1)
-        if parsed.start[1] < self.start_column:
+        rows = parsed.to_python() if parsed.start is not None else []  # from the piece's first row, not row 1
+        if number == 1 and all(blank_cell(cell) for row in rows for cell in row):
+            raise RowPathNeeded("a blank row under the header")
+        if rows and parsed.start[1] < self.start_column:
             raise RowPathNeeded("a cell left of the header")
-        pad = [""] * (parsed.start[1] - self.start_column)
-        rows = parsed.to_python()  # from the piece's first row (iter_rows would start at the sheet's)
-        return Piece(rows=[pad + row for row in rows] if pad else rows, first=number == 1)
+        pad = [""] * (parsed.start[1] - self.start_column) if rows else []
+        first = number == 1 and self.numbers[1] <= WORKBOOK_ROWS + 1
+        return Piece(rows=[pad + row for row in rows] if pad else rows, first=first)
 
 
-def out_of_place(prefix: bytes, first: int, last: int, last_row: int) -> tuple[re.Pattern[bytes], ...]:
-    """Searches for a row or cell tag without its reference as Excel writes it, or lying above row `first` or
-    below row `last`, or a cell right of the columns `last_row` rows leave within `MAX_SHEET_CELLS`."""
+def rows_out_of_place(prefix: bytes, first: int, last: int) -> re.Pattern[bytes]:
+    """A search for a row tag without its number as Excel writes it, or numbered above `first` or below `last`."""
     rows = b"|".join(numeral for numeral in (above(str(last), DIGITS), below(str(first), DIGITS)) if numeral)
-    allowed = columns_allowed(last_row)
-    columns = b"|(?:" + above(column_letters(allowed), LETTERS) + rb")\d" if allowed < 16384 else b""
-    return (
-        re.compile(b"<" + prefix + rb'row(?:/?>|\s(?!r="[1-9])|\sr="(?:' + rows + b')")'),
-        re.compile(b"<" + prefix + rb'c(?:/?>|\s(?!r="[A-Z]{1,3}[1-9])|\sr="(?:[A-Z]{1,3}(?:' + rows + b')"'
-                   + columns + b"))"),
-    )
+    return re.compile(b"<" + prefix + rb'row(?:/?>|\s(?!r="[1-9])|\sr="(?:' + rows + b')")')
 
 
 def kept_part(name: str, sheet: str) -> bool:
@@ -232,9 +227,9 @@ def kept_part(name: str, sheet: str) -> bool:
 
 def cut(xml: bytes, tag: bytes) -> tuple[tuple[bytes, bytes], list[int], list[int]]:
     """(the XML before and after the rows, the offsets where pieces start with the rows' end last, the
-    number of each piece's first row tag with the last row tag's number last). Piece 0 is the first row tag
-    alone (the header), piece 1 the tags up to row `WORKBOOK_ROWS` + 1, the others about 1/`PIECES` of the
-    rest each."""
+    number of each piece's first row tag with the last row tag's number last). Pieces 0 and 1 are the first
+    and second row tags alone (the header, and the row under it), the others about 1/`PIECES` of the rest
+    each."""
     if any(marker in xml for marker in UNCUTTABLE):
         raise RowPathNeeded("CDATA or a comment in the sheet")
     data = SHEET_DATA.search(xml)
@@ -245,7 +240,8 @@ def cut(xml: bytes, tag: bytes) -> tuple[tuple[bytes, bytes], list[int], list[in
     cuts = [start]
     second = xml.find(tag, start + 1, end)
     if second > 0:
-        cuts += [second, first_row_past(xml, tag, second, end, WORKBOOK_ROWS + 1)]
+        third = xml.find(tag, second + 1, end)
+        cuts += [second, third if third > 0 else end]
     step = max(MIN_PIECE_BYTES, (end - start) // PIECES)
     while cuts[-1] < end:
         following = xml.find(tag, cuts[-1] + step, end)
@@ -253,14 +249,6 @@ def cut(xml: bytes, tag: bytes) -> tuple[tuple[bytes, bytes], list[int], list[in
     numbers = [row_number(xml, tag, offset) for offset in cuts[:-1]]
     numbers.append(row_number(xml, tag, xml.rfind(tag, 0, end)))
     return (DIMENSION.sub(b"", xml[:start]), xml[end:]), cuts, numbers
-
-
-def first_row_past(xml: bytes, tag: bytes, start: int, end: int, row: int) -> int:
-    """The offset of the first row tag after `start` numbered past `row`, or `end`."""
-    for match in ROW_NUMBER.finditer(xml, start, end):
-        if int(match.group(1)) > row:
-            return xml.rfind(tag, start, match.end())
-    return end
 
 
 def row_number(xml: bytes, tag: bytes, offset: int) -> int:
