@@ -161,13 +161,15 @@ class SheetPieces:
         with zipfile.ZipFile(piece, "w", zipfile.ZIP_STORED) as out:
             for name, data in self.parts.items():
                 out.writestr(name, data)
-            out.writestr(self.member, head + self.xml[self.cuts[number]:self.cuts[number + 1]] + tail)
+            with out.open(self.member, "w") as sheet:  # written in parts: the rows are not copied first
+                for part in (head, memoryview(self.xml)[self.cuts[number]:self.cuts[number + 1]], tail):
+                    sheet.write(part)
         return piece.getvalue()
 
     def parsed(self, number: int, piece: bytes) -> Any:
         """Piece `number` parsed (in the worker thread): by fastexcel into Arrow columns where its values are
         plain texts, numbers and booleans, else by python-calamine."""
-        if number == 1 or ERROR_CELL in self.xml[self.cuts[number]:self.cuts[number + 1]]:
+        if number == 1 or self.xml.find(ERROR_CELL, self.cuts[number], self.cuts[number + 1]) >= 0:
             return self.parsed_by_calamine(number, piece)
         import fastexcel
 
