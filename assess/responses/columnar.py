@@ -179,48 +179,55 @@ class WorkbookCoding:
     def arrow_block(self, batch, places: list[int]) -> CodedRows:
         """A piece's rows as fastexcel's Arrow columns, `places` their columns' places under the header."""
         import numpy as np
-        import pyarrow.compute as pc
 
         from assess.responses.tabular import workbook_cell
 
-        columns = dict(zip(places, batch.columns, strict=True))
+        columns = {place: Distinct(array, np) for place, array in zip(places, batch.columns, strict=True)}
         keep = np.zeros(batch.num_rows, dtype=bool)
-        for array in columns.values():
-            keep |= ~cells_where(array, lambda text: not text.strip(), np, pc)
-        for place, array in columns.items():
-            if place >= self.width and (keep & ~cells_where(array, lambda text: text == "", np, pc)).any():
+        for column in columns.values():
+            keep |= ~column.where(lambda value: isinstance(value, str) and not value.strip(), np)
+        for place, column in columns.items():
+            if place >= self.width and (keep & ~column.where(lambda value: value == "", np)).any():
                 raise RowPathNeeded("a row with more cells than the header")
         rows = int(keep.sum())
         if self.layout.id_column is not None:
-            ids = columns[self.layout.id_column].to_pylist() if self.layout.id_column in columns else [None] * rows
-            ids = [rid for rid, kept in zip(ids, keep, strict=True) if kept] if rows < len(keep) else ids
+            ids = columns[self.layout.id_column].cells()[keep] if self.layout.id_column in columns else [None] * rows
             check_ids([str(workbook_cell(cell)).strip() for cell in ids], self.seen, self.taken)
         empty = np.full(rows, -1, dtype=np.int32)
         return CodedRows(rows, [
             (column.question.id,
-             self.coders[column.index].arrow_codes(columns[column.index], np, pc)[keep]
+             self.coders[column.index].distinct_codes(columns[column.index], np)[keep]
              if column.index in columns else empty,
              self.coders[column.index].values)
             for column in self.layout.columns
         ])
 
 
-def cells_where(array, test: Callable[[str], bool], np, pc):
-    """Which cells of an Arrow column are null, or text passing `test` (each distinct text tested once)."""
-    if array.null_count == len(array):
-        return np.ones(len(array), dtype=bool)
-    if str(array.type) not in ("string", "large_string"):
-        return ~valid_cells(array, np)
-    encoded = pc.dictionary_encode(array)
-    flags = np.array([test(text) for text in encoded.dictionary.to_pylist()] + [True])
-    return flags[dictionary_places(encoded, np)]
+class Distinct:
+    """An Arrow column as its distinct values (Python objects, nulls left out) and each cell's place among
+    them, a null's being just after the last: every later test or lookup is made once per distinct value."""
 
+    def __init__(self, array, np):
+        import pyarrow.compute as pc
 
-def dictionary_places(encoded, np):
-    """Each cell's place in its dictionary-encoded column's dictionary, a null's being just after the last."""
-    indices = encoded.indices
-    places = np.frombuffer(indices.buffers()[1], dtype=np.int32)[indices.offset:indices.offset + len(indices)]
-    return np.where(valid_cells(indices, np), places, len(encoded.dictionary))
+        self.values: list[Any] = []
+        self.places = np.zeros(len(array), dtype=np.int64)
+        if array.null_count < len(array):
+            encoded = pc.dictionary_encode(array)
+            self.values = encoded.dictionary.to_pylist()
+            indices = encoded.indices
+            places = np.frombuffer(indices.buffers()[1], dtype=np.int32)[indices.offset:indices.offset + len(indices)]
+            self.places = np.where(valid_cells(indices, np), places, len(self.values))
+
+    def where(self, test: Callable[[Any], bool], np):
+        """Which cells are null, or hold a value passing `test`."""
+        return np.array([bool(test(value)) for value in self.values] + [True])[self.places]
+
+    def cells(self):
+        """Every cell's value, None for a null (an object array, for masking)."""
+        import numpy as np
+
+        return np.array([*self.values, None], dtype=object)[self.places]
 
 
 def valid_cells(array, np):
@@ -277,15 +284,12 @@ class Coder:
                 self.code_of[key] = -1 if cell == "" else self.checked_code(cell)
         return np.fromiter(map(self.code_of.__getitem__, keys), dtype=np.int32, count=len(keys))
 
-    def arrow_codes(self, array, np, pc):
-        """Codes of an Arrow column of one type, keyed by (type, value) as `cell_codes` keys typed cells."""
+    def distinct_codes(self, column: Distinct, np):
+        """Codes of an Arrow column's cells, keyed by (type, value) as `cell_codes` keys typed cells."""
         from assess.responses.tabular import workbook_cell
 
-        if array.null_count == len(array):
-            return np.full(len(array), -1, dtype=np.int32)
-        encoded = pc.dictionary_encode(array)
         codes = []
-        for value in encoded.dictionary.to_pylist():
+        for value in column.values:
             key = (type(value), value)
             if key not in self.code_of:
                 cell = workbook_cell(value)
@@ -294,8 +298,7 @@ class Coder:
                 else:
                     self.code_of[key] = -1 if cell == "" else self.checked_code(cell)
             codes.append(self.code_of[key])
-        table = np.array(codes + [-1], dtype=np.int32)
-        return table[dictionary_places(encoded, np)]
+        return np.array(codes + [-1], dtype=np.int32)[column.places]
 
     def code(self, text: str) -> int:
         try:
