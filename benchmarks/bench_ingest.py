@@ -201,20 +201,31 @@ def main() -> None:
                 print(f"  pandas baseline not measured: {exc}")
             print(line(f"assess score, CSV {rows:,}", *measured(SCORE, PATH=str(path), ANSWERS=answers),
                        baseline[0]))
+        seconds: dict[str, dict[int, float]] = {"openpyxl": {}, "as Excel": {}}
         for rows in [int(n) for n in args.xlsx_rows.split(",")]:
             source = folder / f"residents-{rows}.csv"
             if not source.exists():
                 write_csv(source, pack, rows)
             path = folder / f"residents-{rows}.xlsx"
             write_xlsx(path, source)
-            print(line(f"assess score, XLSX {rows:,} (openpyxl)", *measured(SCORE, PATH=str(path), ANSWERS=answers)))
+            figures = measured(SCORE, PATH=str(path), ANSWERS=answers)
+            seconds["openpyxl"][rows] = figures[0]
+            print(line(f"assess score, XLSX {rows:,} (openpyxl)", *figures))
             excel = folder / f"residents-{rows}-excel.xlsx"
             try:
                 write_excel_xlsx(excel, source)
             except ImportError:
                 print(f"  XLSX {rows:,} as Excel saves it not measured: xlsxwriter is not installed")
                 continue
-            print(line(f"assess score, XLSX {rows:,} (as Excel)", *measured(SCORE, PATH=str(excel), ANSWERS=answers)))
+            figures = measured(SCORE, PATH=str(excel), ANSWERS=answers)
+            seconds["as Excel"][rows] = figures[0]
+            print(line(f"assess score, XLSX {rows:,} (as Excel)", *figures))
+        for layout, times in seconds.items():
+            if len(times) > 1:
+                small, large = min(times), max(times)
+                rate = (large - small) / (times[large] - times[small])
+                print(f"  XLSX ({layout}) rows/s beyond start-up: {large - small:,} more rows in "
+                      f"{times[large] - times[small]:.2f} s more = {rate:,.0f} rows/s")
         print("3. 问卷星 download:")
         wjx = folder / "wjx-200.xls"
         try:
