@@ -101,7 +101,7 @@ class SheetPieces:
         per core) parse the pieces after it, each checked on this thread first (the parsers run without the
         GIL; the checks and the coding need it)."""
         count = len(self.cuts) - 1
-        workers = min(len(os.sched_getaffinity(0)), count - 1)
+        workers = min(os.cpu_count() or 1, count - 1)
         if workers < 1:
             return
         pool = ThreadPoolExecutor(workers, thread_name_prefix="assess-sheet")
