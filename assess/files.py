@@ -14,6 +14,7 @@ import os
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,8 +64,8 @@ def open_zip(path: Path, source: IO[bytes] | None = None) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(source if source is not None else path)
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise AssessError(f"{path}: 不是完整的 ZIP/XLSX 文件 / not a readable zip or xlsx file ({exc})") from None
+    except BROKEN_ZIP as exc:
+        raise broken_zip(path, exc) from None
     expanded = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members) or 1
     if expanded > MAX_UNZIPPED_BYTES or expanded / packed > MAX_ZIP_RATIO and expanded > 10 * 1024**2:
@@ -74,6 +75,22 @@ def open_zip(path: Path, source: IO[bytes] | None = None) -> zipfile.ZipFile:
             f"/ unpacks to {expanded / 1024**2:.0f} MiB ({expanded / packed:.0f}× its size); refused as a zip bomb"
         )
     return archive
+
+
+def read_member(archive: zipfile.ZipFile, member: str | zipfile.ZipInfo, path: Path) -> bytes:
+    """A member of an archive opened by `open_zip`, unpacked; damaged data (a bad checksum, a broken deflate
+    stream) is a message, not a traceback."""
+    try:
+        return archive.read(member)
+    except BROKEN_ZIP as exc:
+        raise broken_zip(path, exc) from None
+
+
+BROKEN_ZIP = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError)
+
+
+def broken_zip(path: Path, exc: Exception) -> AssessError:
+    return AssessError(f"{path}: 不是完整的 ZIP/XLSX 文件 / not a readable zip or xlsx file ({exc})")
 
 
 def zip_without_clock(data: bytes, rewrite: Callable[[str, bytes], bytes] | None = None) -> bytes:

@@ -19,6 +19,7 @@ from pathlib import Path
 from zipfile import ZipFile
 
 from assess.errors import AssessError
+from assess.files import read_member
 
 MAX_SHEET_CELLS = 5_000_000  # about 320 MB of grid: 100,000 residents × 50 columns
 MAX_SHEET_XML_BYTES = 300 * 1024**2  # the sheet's XML, held once in memory while it is searched
@@ -42,28 +43,28 @@ def check_sheet(path: Path, kind: str) -> None:
 
 def check_xlsx(path: Path, archive: ZipFile) -> None:
     """Refuse the first sheet of the .xlsx in `archive` if it would unfold past `MAX_SHEET_CELLS`."""
-    member = first_sheet(archive)
+    member = first_sheet(archive, path)
     if member is None:
         return  # calamine says what is missing
     info = archive.getinfo(member)
     if info.file_size > MAX_SHEET_XML_BYTES:
         raise too_big(path, f"{info.file_size / 1024**2:.0f} MiB XML", f"{info.file_size / 1024**2:.0f} MiB of XML")
-    xml = archive.read(member)  # the declared size is enforced by the zip reader and by calamine alike
+    xml = read_member(archive, member, path)  # the declared size is enforced by the zip reader and calamine
     rows, columns = xlsx_extent(xml)
     if rows * columns > MAX_SHEET_CELLS:
         raise too_big(path, f"{rows:,} 行 × {columns:,} 列", f"{rows:,} rows × {columns:,} columns")
 
 
-def first_sheet(archive: ZipFile) -> str | None:
+def first_sheet(archive: ZipFile, path: Path) -> str | None:
     """The part holding the workbook's first sheet, as calamine orders sheets (workbook.xml's order)."""
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
         return None
-    workbook = archive.read("xl/workbook.xml")[: 1024**2]
+    workbook = read_member(archive, "xl/workbook.xml", path)[: 1024**2]
     sheet = re.search(rb"<(?:\w+:)?sheet\s[^>]*?\w+:id=\"([^\"]+)\"", workbook)
     if sheet is None:
         return None
-    rels = archive.read("xl/_rels/workbook.xml.rels")[: 1024**2]
+    rels = read_member(archive, "xl/_rels/workbook.xml.rels", path)[: 1024**2]
     for relation in re.finditer(rb"<(?:\w+:)?Relationship\s[^>]*>", rels):
         tag = relation.group(0)
         if re.search(rb'\sId="' + re.escape(sheet.group(1)) + b'"', tag):

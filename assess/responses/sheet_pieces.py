@@ -72,15 +72,16 @@ class SheetPieces:
     `pieces()` the rows under it."""
 
     def __init__(self, path: Path):
-        from assess.files import open_zip
+        from assess.files import open_zip, read_member
 
         with open_zip(path) as archive:
-            member = first_sheet(archive)
+            member = first_sheet(archive, path)
             if member is None or archive.getinfo(member).file_size > MAX_SHEET_XML_BYTES:
                 raise RowPathNeeded("no first sheet, or one the whole-sheet check refuses")
-            self.xml = archive.read(member)
+            self.xml = read_member(archive, member, path)
             self.parts = {
-                info.filename: archive.read(info) for info in archive.infolist() if kept_part(info.filename, member)
+                info.filename: read_member(archive, info, path)
+                for info in archive.infolist() if kept_part(info.filename, member)
             }
         self.member = member
         match = SHEET_DATA.search(self.xml)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from assess.errors import AssessError, Problem, ProblemsError
-from assess.files import open_zip
+from assess.files import BROKEN_ZIP, broken_zip, open_zip
 
 MAX_LISTED_PROBLEMS = 200
 
@@ -233,8 +233,13 @@ def zip_table(path: Path) -> Table:
             raise AssessError(
                 f"{path}: ZIP 文件已加密，请导出不加密的数据 / the zip is encrypted; download it unencrypted"
             )
-        with archive.open(member) as handle:
-            head = handle.read(SNIFF_BYTES)
+        try:
+            with archive.open(member) as handle:
+                head = handle.read(SNIFF_BYTES)
+                while handle.read(1 << 20):  # to its end, where the checksum is: damage is told as such, not
+                    pass  # as a byte that is not UTF-8 somewhere in the middle
+        except BROKEN_ZIP as exc:
+            raise broken_zip(path, exc) from None
     name = f"{path}:{member.filename}"
     encoding = text_encoding(path, head)
 
@@ -289,7 +294,7 @@ def pieces_table(path: Path) -> Table | None:
 
     try:
         sheet = SheetPieces(path)
-    except (RowPathNeeded, AssessError, zipfile.BadZipFile):
+    except (RowPathNeeded, AssessError):
         return None  # opened whole, it is read or refused as it always is
 
     def read() -> Iterator[list[Any]]:

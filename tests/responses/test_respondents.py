@@ -347,3 +347,28 @@ def test_a_wjx_cell_of_odd_digits_is_a_message_not_a_traceback(cell, community, 
     with pytest.raises(ProblemsError) as caught:
         list(read_respondents(path, loaded))
     assert [(p.line, p.field) for p in caught.value.problems] == [(2, rows[0][column].strip())]
+
+
+def damaged(path: Path, member_name: str, where: float) -> Path:
+    """The zip with 100 bytes of one member's packed data flipped, `where` of the way into it."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        member = archive.getinfo(member_name)
+    start = member.header_offset + 30 + len(member.filename.encode()) + len(member.extra)
+    at = start + int(member.compress_size * where)
+    data[at:at + 100] = bytes(b ^ 0x5A for b in data[at:at + 100])
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("make", [
+    lambda pack, people, d: damaged(project_table(pack, people, d / "t.xlsx"), "xl/worksheets/sheet1.xml", 0.3),
+    lambda pack, people, d: damaged(central_zip(pack, people, d / "submissions.csv.zip"), "all-types.csv", 0.1),
+    lambda pack, people, d: damaged(central_zip(pack, people, d / "submissions.csv.zip"), "all-types.csv", 0.9),
+], ids=["xlsx sheet", "Central zip, at its start", "Central zip, near its end"])
+def test_a_damaged_zip_is_a_message_not_a_traceback(make, community, tmp_path, runner):
+    loaded, _, answers, _ = community
+    path = make(loaded, respondents(loaded, 1500, seed=5), tmp_path)  # packed data of some size to damage
+    result = runner.invoke(main, ["score", str(answers), "--respondents", str(path)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "不是完整的 ZIP/XLSX 文件 / not a readable zip or xlsx file" in result.output
