@@ -224,7 +224,7 @@ def kept_part(name: str, sheet: str) -> bool:
     """Whether a workbook part goes into every piece: all but the other sheets and what only they use."""
     return name != sheet and not name.startswith(
         ("xl/worksheets/", "xl/chartsheets/", "xl/drawings/", "xl/media/", "xl/charts/", "xl/pivot",
-         "xl/externalLinks/", "xl/comments", "xl/printerSettings/")
+         "xl/externalLinks/", "xl/comments", "xl/printerSettings/", "xl/vbaProject", "docProps/")
     )
 
 
