@@ -91,9 +91,14 @@ def answer_file_respondents(path: Path, pack: LoadedPack, taken: Mapping[str, st
 
 def columnar_ready(table: Table | None, options: ReadOptions = DEFAULT_READING) -> bool:
     """Whether the columnar reader takes the table: a large plain CSV or workbook in the project's layout,
-    read without groups or a column map (else `read_respondents` reads it row by row)."""
+    read with `columnar_options` (else `read_respondents` reads it row by row)."""
     from assess.responses.columnar import claims
 
-    if table is None or options.group_by or options.map_file:
+    if table is None or not columnar_options(options):
         return False
     return not wjx.is_wjx(table.header) and not kobo.is_export(table.header) and claims(table)
+
+
+def columnar_options(options: ReadOptions) -> bool:
+    """Whether reading with these options leaves a file to the columnar reader: no groups, no column map."""
+    return not (options.group_by or options.map_file)

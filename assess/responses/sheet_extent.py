@@ -105,14 +105,8 @@ def references_as_excel_writes(xml: bytes, prefix: bytes) -> bool:
 def cells_beyond(xml: bytes, last_row: int) -> bool:
     """Whether a cell reference (as Excel writes it) lies below `last_row` or right of the columns that
     `last_row` rows leave within `MAX_SHEET_CELLS`."""
-    return bool(last_row and rows_outside(xml, 1, last_row)) or columns_beyond(xml, last_row)
-
-
-def rows_outside(xml: bytes, first: int, last: int) -> bool:
-    """Whether a cell reference (as Excel writes it) lies above row `first` or below row `last`."""
-    numerals = [above(str(last), DIGITS), below(str(first), DIGITS)]
-    pattern = b"|".join(numeral for numeral in numerals if numeral)
-    return bool(re.search(rb' r="[A-Z]{1,3}(?:' + pattern + rb')"', xml))
+    below_rows = last_row and re.search(rb' r="[A-Z]{1,3}(?:' + above(str(last_row), DIGITS) + rb')"', xml)
+    return bool(below_rows) or columns_beyond(xml, last_row)
 
 
 def columns_beyond(xml: bytes, last_row: int) -> bool:

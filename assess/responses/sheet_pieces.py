@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assess.files import open_zip, read_member
 from assess.responses.cell_references import cell_places
 from assess.responses.columnar import WORKBOOK_ROWS, RowPathNeeded, blank_cell
 from assess.responses.sheet_extent import (
@@ -72,8 +73,6 @@ class SheetPieces:
     `pieces()` the rows under it."""
 
     def __init__(self, path: Path):
-        from assess.files import open_zip, read_member
-
         with open_zip(path) as archive:
             member = first_sheet(archive, path)
             if member is None or archive.getinfo(member).file_size > MAX_SHEET_XML_BYTES:

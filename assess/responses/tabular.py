@@ -12,6 +12,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import stat
 import zipfile
 from array import array
@@ -298,12 +299,10 @@ def pieces_table(path: Path) -> Table | None:
         return None  # opened whole, it is read or refused as it always is
 
     def read() -> Iterator[list[Any]]:
-        yield sheet.header
-        for piece in sheet.pieces():
-            for row in piece_rows(piece):
-                yield [workbook_cell(value) for value in row]
+        for row in itertools.chain([sheet.header], itertools.chain.from_iterable(map(piece_rows, sheet.pieces()))):
+            yield [workbook_cell(value) for value in row]
 
-    header = header_of(iter([[workbook_cell(cell) for cell in sheet.header]]), str(path))
+    header = header_of(read(), str(path))
     return Table(str(path), "xlsx", header, read, path=path, pieces=sheet.pieces)
 
 

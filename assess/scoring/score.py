@@ -21,7 +21,7 @@ from assess.responses.answer_file import AnswerFile, LoadedAnswers, RespondentEn
 from assess.responses.checked import CheckedAnswers
 from assess.responses.columnar import CodedRows, RowPathNeeded, coded_respondents
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
-from assess.responses.respondents import columnar_ready, opened_table, read_respondents
+from assess.responses.respondents import columnar_options, columnar_ready, opened_table, read_respondents
 from assess.scoring.collect import Collector, QuestionTally
 from assess.scoring.groups import group_scores
 from assess.scoring.results import (
@@ -222,7 +222,7 @@ def score_loaded(
     notes = ReadNotes()
     rows = Counted(iter(()))
     result = None
-    columnar = watch is iter and not (reading.group_by or reading.map_file)
+    columnar = watch is iter and columnar_options(reading)
     table = opened_table(respondents_csv, in_pieces=columnar) if respondents_csv is not None else None
     if columnar and columnar_ready(table, reading):
         try:
