@@ -41,3 +41,11 @@ def test_a_reference_written_otherwise_gives_none(tag):
 def test_white_space_before_the_reference_is_any_that_xml_allows():
     rows, columns = cell_places(b'<row r="4"><c\tr="C4"></c><c\nr="AA4"/></row>')
     assert rows.tolist() == [4, 4] and columns.tolist() == [3, 27]
+
+
+@given(st.lists(st.sampled_from([b"<c", b" ", b"\t", b'r="', b"A", b"Z", b"0", b"9", b'"', b">", b"/", b"x:", b"<"]),
+                max_size=40))
+def test_any_bytes_give_places_or_none_never_an_error(parts):
+    """Whatever a damaged or hostile sheet holds, even a tag cut off at the end of a window."""
+    result = cell_places(b"".join(parts))
+    assert result is None or len(result[0]) == len(result[1])
