@@ -68,6 +68,7 @@ def analysis_json(result: Analysis) -> dict:
                   "dimensions": {d: f.as_json() for d, f in result.fuzzy_dimensions.items()}},
         "weights": result.weights,
         "warnings": [{"zh": zh, "en": en} for zh, en in survey.warnings],
+        "notes": [{"zh": zh, "en": en} for zh, en in survey.notes],
     }
 
 

@@ -36,6 +36,7 @@ class Survey:
     scores: np.ndarray  # respondents × items, 0–100
     groups: list[dict[str, str]]
     warnings: list[tuple[str, str]]
+    notes: list[tuple[str, str]]  # the columns the reading left out (`ReadNotes.summary`)
 
     def dimension_items(self) -> dict[str, list[int]]:
         """Column positions of each dimension's items, in pack order (dimensions without items left out)."""
@@ -77,4 +78,4 @@ def load_survey(answers: Path | str, respondents: Path | str | None = None, pack
     shape = (len(entries), len(items))
     return Survey(loaded.pack, loaded.data.community.name, items, dimension_of, [e.id for e in entries],
                   [e.answers for e in entries], raw.reshape(shape), scores.reshape(shape),
-                  [e.groups for e in entries], notes.warnings)
+                  [e.groups for e in entries], notes.warnings, notes.summary())

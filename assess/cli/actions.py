@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assess.cli.options import format_option, lang_option, print_json, scoring_options
+from assess.cli.options import end_note, format_option, lang_option, print_json, scoring_options
 
 if TYPE_CHECKING:
     from assess.responses.reading import ReadOptions
@@ -50,6 +50,7 @@ def recommend_command(
     from assess.scoring.score import score_file
 
     result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent, reading=reading)
+    end_note(result.notes)
     loaded = load_pack(result.pack.file)
     plan = recommend(result, load_library([*loaded.libraries, *libraries], loaded.pack), loaded.pack, top)
     failed = plan.status == "insufficient-data"

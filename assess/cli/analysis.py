@@ -37,7 +37,7 @@ def analyze_command(answers: Path, respondents_csv: Path | None, pack_ref: str |
     from assess.analysis.run import analysis_json, analyze
     from assess.analysis.survey import load_survey
     from assess.analysis.tables import analysis_table
-    from assess.cli.options import print_json
+    from assess.cli.options import end_note, print_json
     from assess.files import refuse_existing, write_atomic
 
     if fmt in ("xlsx", "sav") and output is None:
@@ -45,6 +45,8 @@ def analyze_command(answers: Path, respondents_csv: Path | None, pack_ref: str |
     if output is not None:
         refuse_existing([output], force)
     survey = load_survey(answers, respondents_csv, pack_ref, reading)
+    if fmt != "json":
+        end_note(survey.notes)
     result = analyze(survey, missing, factors, weights)
     data = analysis_json(result)
     if fmt == "sav":

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assess.cli.options import Group, format_option, lang_option, print_json, scoring_options
+from assess.cli.options import Group, end_note, format_option, lang_option, print_json, scoring_options
 
 if TYPE_CHECKING:
     from assess.responses.reading import ReadOptions
@@ -82,6 +82,7 @@ def benchmark_command(
     from assess.scoring.score import score_file
 
     result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent, reading=reading)
+    end_note(result.notes)
     outcome = benchmark(result, load_cases(), load_pack(result.pack.file).pack)
     if fmt == "json":
         print_json(outcome.model_dump(mode="json"))

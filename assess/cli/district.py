@@ -24,6 +24,13 @@ def district() -> None:
     """街道、区县一轮评估 / A round of communities: scores, objective weights, honest ranks."""
 
 
+district_option = click.option(
+    "--district", "district_name", default=None, metavar="NAME",
+    help="街道（区）名称（默认：round.yaml 或各答卷文件中一致的街道名） / The district's name (default: "
+         "round.yaml's, or the one every answer file names)",
+)
+
+
 def round_options(command):
     """What scoring a round takes: the options of `district score`, `district report` and their storing."""
     for option in reversed([
@@ -31,6 +38,7 @@ def round_options(command):
         pack_option,
         click.option("--round", "label", default=None, metavar="LABEL",
                      help="轮次名称（默认：文件夹名） / Round label"),
+        district_option,
         click.option("--weights", type=click.Choice(WEIGHTS), default="declared", show_default=True,
                      help="权重：指标包、等权、AHP、熵权、CRITIC、组合 / Weights: pack, equal, AHP, entropy, CRITIC, "
                           "combined"),
@@ -57,8 +65,9 @@ def run_round(round_path: Path, **given):
 
     options = RoundOptions(pack=given["pack_ref"], label=given["label"], weights=given["weights"],
                            rank_by=given["rank_by"], uncertainty=given["uncertainty"], seed=given["seed"],
-                           strict=given["strict"], db=given["db"], store=not given["no_history"])
-    total = len(load_round(round_path, options.label).members)
+                           strict=given["strict"], db=given["db"], store=not given["no_history"],
+                           district=given["district_name"])
+    total = len(load_round(round_path, options.label, options.district).members)
     counter = iter(range(1, total + 1))
     league, url = score_and_store(round_path, options,
                                   progress=lambda m: click.echo(f"[{next(counter)}/{total}] {m.id}", err=True))
@@ -219,6 +228,7 @@ def district_history(round_path: Path | None, db: str | None, community: str | N
 @click.argument("round_path", metavar="ROUND", type=click.Path(path_type=Path))
 @click.option("--round", "label", default=None, metavar="LABEL", help="本轮名称（默认：文件夹名） / This round's label")
 @click.option("--since", required=True, metavar="LABEL", help="与哪一轮比较 / The earlier round to compare with")
+@district_option
 @db_option
 @lang_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default="table", show_default=True,
@@ -226,8 +236,8 @@ def district_history(round_path: Path | None, db: str | None, community: str | N
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="输出文件 / The file to write")
 @click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite an existing file")
-def district_trend(round_path: Path, label: str | None, since: str, db: str | None, lang: str, fmt: str,
-                   output: Path | None, force: bool) -> None:
+def district_trend(round_path: Path, label: str | None, since: str, district_name: str | None, db: str | None,
+                   lang: str, fmt: str, output: Path | None, force: bool) -> None:
     """与上一轮相比的变化 / What changed since an earlier stored round, and which changes are real.
 
     Both rounds must be stored (run assess district score on each). A change marked * exceeds the combined
@@ -244,7 +254,7 @@ def district_trend(round_path: Path, label: str | None, since: str, db: str | No
         raise click.UsageError("--format xlsx 需要 -o 文件名.xlsx / --format xlsx needs -o FILE.xlsx")
     if output is not None:
         refuse_existing([output], force)
-    district_name, current = round_identity(round_path, label)
+    district_name, current = round_identity(round_path, label, district_name)
     with open_history(database_url(db, round_path)) as history:
         trend = compare(load_stored(history, current, district_name), load_stored(history, since, district_name))
     if fmt == "xlsx":

@@ -163,3 +163,11 @@ def scoring_options(func):
 
 def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def end_note(notes: list[Any]) -> None:
+    """What a reading left out (columns of no question, ranking questions), said once at the end of a
+    command, Chinese first; each note is a (zh, en) pair or a `Notice`."""
+    for note in notes:
+        zh, en = (note.zh, note.en) if hasattr(note, "zh") else note
+        click.echo(f"说明 / note: {zh} / {en}", err=True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assess.cli.options import lang_option, scoring_options
+from assess.cli.options import end_note, lang_option, scoring_options
 
 if TYPE_CHECKING:
     from assess.responses.reading import ReadOptions
@@ -72,6 +72,7 @@ def report_command(
         top = top or DEFAULT_TOP_ACTIONS
         data = build_report(answers, respondents_csv, pack_ref, weights, allow_inconsistent, uncertainty,
                             top=top, library=libraries, reading=reading)
+        end_note(data.score.notes)
         note = dropped_note(data.plan) if data.plan is not None else None
         if note is not None:
             click.echo(note.get(lang), err=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from assess.cli.options import format_option, lang_option, pack_option, print_json
+from assess.cli.options import end_note, format_option, lang_option, pack_option, print_json
 from assess.packs.respondents import RESPONDENTS
 
 
@@ -196,7 +196,8 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
              "block": result.block, "row": result.row, "not_chosen": result.not_chosen,
              "problems": [{"file": p.file, "row": p.line, "column": p.field, "message": p.message}
                           for p in result.problems],
-             "warnings": [{"zh": zh, "en": en} for zh, en in result.warnings]}
+             "warnings": [{"zh": zh, "en": en} for zh, en in result.warnings],
+             "notes": [{"zh": zh, "en": en} for zh, en in result.notes]}
         )
         return
     for zh, en in result.warnings:
@@ -204,3 +205,4 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
     if result.problems:
         click.echo("\n".join(f"已跳过 / skipped: {p}" for p in result.problems), err=True)
     click.echo(f"{result.summary()}\n{output}: 已写入 / written")
+    end_note(result.notes)

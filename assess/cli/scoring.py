@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assess.cli.options import format_option, lang_option, print_json, scoring_options
+from assess.cli.options import end_note, format_option, lang_option, print_json, scoring_options
 
 if TYPE_CHECKING:
     from assess.responses.reading import ReadOptions
@@ -52,3 +52,5 @@ def score_command(
     else:
         titles = {q.id: q.title.get(lang) for _, _, q in loaded.pack.pack.questions()}
         click.echo(score_table(result, lang, titles))
+    if fmt != "json":
+        end_note(result.notes)

@@ -65,6 +65,8 @@ def score_member(member: Member, pack_ref: str | None, mode: str) -> ScoreResult
     """The community's score, or the message of its problems (as text: it crosses a process boundary)."""
     from assess.scoring.score import score_file
 
+    if member.problem is not None:
+        return member.problem
     try:
         return score_file(member.answers, member.respondents, pack_ref, mode)
     except AssessError as exc:
@@ -255,6 +257,7 @@ def league_json(league: League) -> dict:
             for s in league.standings
         ],
         "failed": [{"id": m.id, "answers": str(m.answers), "message": message} for m, message in league.failed],
+        "skipped": [{"zh": zh, "en": en} for zh, en in league.round.skipped],
     }
 
 
@@ -289,6 +292,9 @@ def league_table(league: League, lang: str = "zh") -> str:
         lines.append(f"名次括号内为权重扰动 {league.uncertainty} 次的 5%–95% 区间；区间重叠的社区无法区分先后"
                      if zh else f"Brackets: 5–95 % range of the rank over {league.uncertainty} weight draws; "
                      "overlapping ranges cannot be told apart")
+    if league.failed:
+        lines.append(f"未计分 {len(league.failed)} 个社区 / {len(league.failed)} not scored:")
     for member, message in league.failed:
-        lines.append(f"未计分 / not scored: {member.id}: {message}")
+        lines.append(f"  未计分 / not scored: {member.id}: {message}")
+    lines += [f"已跳过 / skipped: {zh} / {en}" for zh, en in league.round.skipped]
     return "\n".join(lines)

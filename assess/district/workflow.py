@@ -28,12 +28,13 @@ class RoundOptions:
     strict: bool = False
     db: str | None = None
     store: bool = True
+    district: str | None = None  # the district's name, over round.yaml's and the answer files'
 
 
 def score_and_store(round_path: Path, options: RoundOptions,
                     progress: Callable[[Member], None] | None = None) -> tuple[League, str | None]:
     """The round's league, stored in the history database unless `options.store` is False; and its URL."""
-    round_ = load_round(round_path, options.label)
+    round_ = load_round(round_path, options.label, options.district)
     league = score_round(round_, options.pack, options.weights, options.rank_by, options.uncertainty,
                          options.seed, options.strict, progress)
     if not options.store:

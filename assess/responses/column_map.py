@@ -19,68 +19,101 @@ from assess.packs.model import Pack, Question
 from assess.packs.yamlio import load_yaml
 from assess.responses import kobo, residents_csv, wjx
 from assess.responses.tabular import Table
-from assess.responses.titles import normalized
+from assess.responses.titles import TitleIndex, normalized, similarity, title_candidates, without_type
 
 SURE = 0.999  # a title the same once numbering, spaces and punctuation are set aside
-CLOSE_ENOUGH = 0.5  # below this the draft proposes nothing
+MAPPED = 0.8  # a guess at least this close is written as a mapping (to check); below it the line is null
+CLOSE_ENOUGH = 0.5  # below this the draft names no guess at all
 
 
 @dataclass(frozen=True)
 class Suggestion:
+    """A column and the question whose title comes closest; `kind` is `question` (a mapping line, null when
+    below `MAPPED`), `options` (a multi-select's one-column-per-option, read by its options), `set_aside` (a
+    ranking question's or another option column of no multi-select) or `metadata`."""
+
     header: str
     question: Question | None
     confidence: float
+    kind: str = "question"
 
 
 def suggest_map(table: Table, pack: Pack) -> list[Suggestion]:
-    """The closest question for each column that is not metadata (WJX's one-column-per-option columns are
-    matched by their options and left out)."""
+    """A suggestion for every column of the table, metadata and option columns included."""
     titles = [(normalized(text), q) for _, _, q in pack.questions() for text in (q.title.zh, q.title.en, q.id)]
     suggestions = []
+    wjx_layout = wjx.is_wjx(table.header)
     for header in table.header:
-        if is_metadata(header, table.header):
+        kind = column_kind(header, table.header, pack) if wjx_layout else (
+            "metadata" if is_metadata(header, table.header) else "question")
+        if kind != "question":
+            suggestions.append(Suggestion(header, None, 0.0, kind))
             continue
-        wanted = normalized(header)
         best, ratio = None, 0.0
-        for title, question in titles:
-            score = similarity(wanted, title)
-            if score > ratio:
-                best, ratio = question, score
+        for wanted in {normalized(text) for text in title_candidates(header)}:
+            for title, question in titles:
+                score = similarity(wanted, title)
+                if score > ratio:
+                    best, ratio = question, score
         suggestions.append(Suggestion(header, best if ratio >= CLOSE_ENOUGH else None, ratio))
     return suggestions
 
 
-def similarity(typed: str, title: str) -> float:
-    """How alike two normalized titles are, 0..1; a title found whole inside the typed text (words added
-    around it, as people do) counts as at least 0.8."""
-    if not title or not typed:
-        return 0.0
-    ratio = difflib.SequenceMatcher(None, typed, title).ratio()
-    return max(ratio, 0.8) if title in typed else ratio
+def column_kind(header: str, whole: list[str], pack: Pack) -> str:
+    """What a 问卷星 column is, as `suggest_map` lists it."""
+    if header in wjx.META_COLUMNS:
+        return "metadata"
+    option = wjx.OPTION_COLUMN.match(header)
+    if without_type(header)[1] == wjx.RANKING:
+        return "set_aside"
+    if option is None or TitleIndex(pack).question(option.group(2)) is not None:
+        return "question"
+    number = option.group(1)
+    texts = [m.group(2) for c in whole if (m := wjx.OPTION_COLUMN.match(c)) and m.group(1) == number]
+    return "options" if wjx.multi_choice_of(texts, pack) is not None else "set_aside"
 
 
 def is_metadata(header: str, whole: list[str]) -> bool:
     if wjx.is_wjx(whole):
-        return header in wjx.META_COLUMNS or bool(wjx.OPTION_COLUMN.match(header))
+        return header in wjx.META_COLUMNS
     return kobo.is_meta(header) or header in residents_csv.ID_HEADERS or header.lower() in kobo.ID_COLUMNS
 
 
 def map_text(suggestions: list[Suggestion], source: str, pack: Pack) -> str:
-    """The draft as YAML with one commented line per column, for a person to check."""
+    """The draft as YAML with one commented line per column, for a person to check. A guess below `MAPPED`
+    is never written as a mapping: the line is null and the guess is in its comment."""
     lines = [
         f"# {source} 的列与指标包 {pack.id} 题目的对照表，由 assess import --suggest-map 生成。",
         "# 请逐行核对：冒号右边是题目编号；留空（写 null）表示此列不是题目、读取时略过。",
+        f"# 相似度低于 {MAPPED:.2f} 的猜测不会写成对照，只写在注释里（null），请核对后自行填写。",
         "# 核对后用 --map 此文件 读取数据。 / Check every line: the right side is the question id; null sets the",
-        "# column aside. Then pass this file with --map.",
+        f"# column aside. A guess less than {MAPPED:.2f} alike is never written as a mapping: the line is null and",
+        "# the guess is in its comment. Then pass this file with --map.",
         f"pack: {json.dumps(pack.id, ensure_ascii=False)}",
         "columns:",
     ]
     for s in suggestions:
-        target = json.dumps(s.question.id) if s.question else "null"
-        title = f"「{s.question.title.zh}」" if s.question else "未找到相近的题目 / no close question"
-        sure = "" if s.confidence >= SURE or not s.question else " 请核对 / check"
-        lines.append(f"  {json.dumps(s.header, ensure_ascii=False)}: {target}  # {s.confidence:.2f} {title}{sure}")
+        lines.append(map_line(s))
     return "\n".join(lines) + "\n"
+
+
+def map_line(s: Suggestion) -> str:
+    header = json.dumps(s.header, ensure_ascii=False)
+    if s.kind == "metadata":
+        return f"  # {header}: 元数据列，不是题目 / metadata, not a question"
+    if s.kind == "options":
+        return f"  # {header}: 多选题的选项列，按选项读取 / a multi-select's option column, read by its option"
+    if s.kind == "set_aside":
+        return (f"  {header}: null  # 排序题或指标包中没有的按选项分列的题，不计分 "
+                "/ a ranking question or the like: not scored")
+    if s.question is None:
+        return f"  {header}: null  # {s.confidence:.2f} 未找到相近的题目 / no close question"
+    title = f"{s.question.id}「{s.question.title.zh}」"
+    if s.confidence < MAPPED:
+        return (f"  {header}: null  # {s.confidence:.2f} 猜测 {title}，低于 {MAPPED:.2f} 未采用，请核对 "
+                f"/ guess below {MAPPED:.2f}, not used: check")
+    sure = "" if s.confidence >= SURE else " 请核对 / check"
+    return f"  {header}: {json.dumps(s.question.id)}  # {s.confidence:.2f} {title}{sure}"
 
 
 def load_map(path: Path | str, pack: Pack) -> dict[str, str | None]:

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from assess.packs.model import Pack
-from assess.responses.residents_csv import is_title_row, table_layout
+from assess.responses.reading import ReadNotes
+from assess.responses.residents_csv import TableLayout, is_title_row, table_layout
 from assess.responses.tabular import Table
 from assess.responses.values import AnswerValueError
 
@@ -58,21 +59,27 @@ def claims(table: Table) -> bool:
     )
 
 
-def coded_respondents(table: Table, pack: Pack, taken: Mapping[str, str] | None = None) -> Iterator[CodedRows]:
-    """The table's respondents in blocks; raises `RowPathNeeded` (possibly after some blocks) as described."""
+def coded_respondents(
+    table: Table, pack: Pack, taken: Mapping[str, str] | None = None, strict: bool = False,
+    notes: ReadNotes | None = None,
+) -> Iterator[CodedRows]:
+    """The table's respondents in blocks; raises `RowPathNeeded` (possibly after some blocks) as described.
+    Columns of no question are refused when `strict`, else named in `notes` (see `table_layout`)."""
+    layout = table_layout(table.header, pack, table.name, strict=strict)
+    if notes is not None:
+        notes.ignore(layout.ignored)
     if table.kind in ("xlsx", "xls"):
-        return coded_workbook(table, pack, taken)
-    return coded_csv(table, pack, taken)
+        return coded_workbook(table, layout, taken)
+    return coded_csv(table, layout, taken)
 
 
-def coded_csv(table: Table, pack: Pack, taken: Mapping[str, str] | None) -> Iterator[CodedRows]:
+def coded_csv(table: Table, layout: TableLayout, taken: Mapping[str, str] | None) -> Iterator[CodedRows]:
     """A CSV's respondents, read in blocks by pyarrow."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    layout = table_layout(table.header, pack, table.name)
     names = [f"c{i}" for i in range(len(table.header))]
     reader_options = pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=BLOCK_BYTES)
     parse = pacsv.ParseOptions(delimiter=table.delimiter, newlines_in_values=True)
@@ -120,11 +127,11 @@ def checked_ids(raw, taken: Mapping[str, str] | None, pa, pc):
     return ids
 
 
-def coded_workbook(table: Table, pack: Pack, taken: Mapping[str, str] | None) -> Iterator[CodedRows]:
+def coded_workbook(table: Table, layout: TableLayout, taken: Mapping[str, str] | None) -> Iterator[CodedRows]:
     """A workbook's respondents: its first sheet's rows taken from python-calamine a block at a time, or
     from its pieces (`sheet_pieces`), and coded by column: each distinct value of a column is converted and
     checked once."""
-    coding = WorkbookCoding(table, pack, taken)
+    coding = WorkbookCoding(table, layout, taken)
     if table.pieces is None:
         rows = table.sheet_rows()
         next(rows, None)
@@ -140,8 +147,8 @@ def coded_workbook(table: Table, pack: Pack, taken: Mapping[str, str] | None) ->
 class WorkbookCoding:
     """The coders of a workbook's question columns, and the respondent ids seen so far."""
 
-    def __init__(self, table: Table, pack: Pack, taken: Mapping[str, str] | None):
-        self.layout = table_layout(table.header, pack, table.name)
+    def __init__(self, table: Table, layout: TableLayout, taken: Mapping[str, str] | None):
+        self.layout = layout
         self.width = len(table.header)
         self.coders = {column.index: Coder(column.read, column.question.type == "text")
                        for column in self.layout.columns}

@@ -52,7 +52,7 @@ def import_file(
     refuse_empty(table.name, len(entries))
     answers = AnswerFile(pack=pack_ref, community=Community(name=community_name), respondents=entries)
     return kobo.ImportResult(answers, "respondents", len(entries), len(entries), 0, 0, [], table.name,
-                             warnings=notes.warnings)
+                             warnings=notes.warnings, notes=notes.summary())
 
 
 def refuse_empty(name: str, rows: int) -> None:

@@ -186,20 +186,6 @@ def unknown_column_message(column: str, spellings: dict[str, Target | None]) -> 
     )
 
 
-def ignored_notice(name: str, layout: Layout) -> tuple[str, str] | None:
-    """What a warning says of the columns set aside, naming them (an "all versions" export keeps old ones)."""
-    if not layout.ignored:
-        return None
-    columns = "、".join(layout.ignored[:LISTED_SUBMISSIONS])
-    more = f" … {len(layout.ignored)}" if len(layout.ignored) > LISTED_SUBMISSIONS else ""
-    return (
-        f"{name}：{len(layout.ignored)} 列不是指标包中的题目，已略过（可能是旧版表单的题目；用 --strict 则拒绝）："
-        f"{columns}{more}",
-        f"{name}: {len(layout.ignored)} column(s) are no question of the pack and were set aside (perhaps questions "
-        f"of an earlier form version; --strict refuses them): {columns.replace('、', ', ')}{more}",
-    )
-
-
 REVIEW_COLUMNS = ("reviewstate", "_validation_status")
 # ODK Central's review state and KoboToolbox's validation status (its uid or its label, in either language).
 REJECTED = frozenset({"rejected", "notapproved", "validationstatusnotapproved", "未通过", "不通过", "未批准"})
@@ -226,6 +212,12 @@ def rejected_notice(name: str, skipped: list[int]) -> tuple[str, str] | None:
         f"{name}: {len(skipped)} submission(s) were rejected in review (rejected / not approved) and are not "
         "scored; --include-rejected keeps them",
     )
+
+
+def left_out_summary(ignored: list[str]) -> list[tuple[str, str]]:
+    notes = ReadNotes()
+    notes.ignore(ignored)
+    return notes.summary()
 
 
 def is_export(header: list[str]) -> bool:
@@ -260,7 +252,7 @@ def table_respondents(
     if problems:
         raise ProblemsError(listed(problems, name))
     if notes is not None:
-        notes.add(ignored_notice(name, layout))
+        notes.ignore(layout.ignored)
         notes.add(rejected_notice(name, rejected))
     return iter(entries)
 
@@ -379,7 +371,8 @@ class ImportResult:
     file: str
     row: int | None = None  # the row the user picked; the others are counted in `not_chosen`
     not_chosen: int = 0
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # columns set aside, rejected rows skipped
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # rejected rows skipped
+    notes: list[tuple[str, str]] = field(default_factory=list)  # columns left out (`ReadNotes.summary`)
 
     def summary(self) -> str:
         en = [f"{self.rows_read} row(s) read", f"{self.imported} imported", f"{self.skipped} skipped"]
@@ -440,7 +433,8 @@ def import_export(
         answers, "answers" if committee else "respondents", data_rows.read, len(entries), attempted - len(entries),
         data_rows.blank, problems, name, row, data_rows.read - len(rejected) - attempted,
     )
-    result.warnings = [n for n in (ignored_notice(name, layout), rejected_notice(name, rejected)) if n]
+    result.warnings = [n for n in (rejected_notice(name, rejected),) if n]
+    result.notes = left_out_summary(layout.ignored)
     if problems and not skip_bad_rows:
         raise ProblemsError(listed(problems, name) + [Problem(name, None, "", import_refused(result))])
     return result

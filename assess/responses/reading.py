@@ -29,15 +29,59 @@ class ReadOptions:
 DEFAULT_READING = ReadOptions()
 
 
+LISTED_COLUMNS = 30  # columns named in the end note; the rest are counted
+
+
 @dataclass
 class ReadNotes:
-    """Warnings of a reading, each (Chinese, English)."""
+    """What a reading noticed without refusing the file: warnings, each (Chinese, English), and the columns
+    it left out -- `ignored`, of no question (still there for `--group-by`), and `set_aside`, of a question
+    the pack cannot score (a ranking question, a question split into option columns the pack does not
+    have). `summary()` words the columns as the one note a command ends with."""
 
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)
 
     def add(self, notice: tuple[str, str] | None) -> None:
         if notice is not None:
             self.warnings.append(notice)
+
+    def ignore(self, columns: list[str]) -> None:
+        self.ignored += [c for c in columns if c not in self.ignored]
+
+    def set_apart(self, columns: list[str]) -> None:
+        self.set_aside += [c for c in columns if c not in self.set_aside]
+
+    def summary(self) -> list[tuple[str, str]]:
+        """The columns left out, one (Chinese, English) line per kind."""
+        lines = []
+        if self.ignored:
+            zh, en = listed(self.ignored)
+            lines.append((f"已忽略的列（可用 --group-by 分组）: {zh}",
+                          f"columns left out (usable with --group-by): {en}"))
+        if self.set_aside:
+            zh, en = listed(self.set_aside)
+            lines.append((f"排序题等指标包无法计分的列，已略过: {zh}",
+                          f"columns of questions the pack cannot score (ranking and the like), set aside: {en}"))
+        return lines
+
+
+def listed(columns: list[str]) -> tuple[str, str]:
+    """The columns named, the first `LISTED_COLUMNS` of them, and how many more."""
+    shown = columns[:LISTED_COLUMNS]
+    more = len(columns) - len(shown)
+    return ("、".join(shown) + (f" 等另 {more} 列" if more else ""),
+            ", ".join(shown) + (f" and {more} more" if more else ""))
+
+
+def left_out_problem(name: str, column: str, pack_id: str) -> Problem:
+    """A column of no question under `--strict`, which refuses what is otherwise left out with a note."""
+    return Problem(name, 1, column, (
+        f"不是指标包 {pack_id} 中的题目（--strict 不接受此类列；去掉 --strict 则略过此列并在结尾列出，分组列请加 "
+        f"--group-by） / not a question of pack {pack_id} (--strict refuses such columns; without it the column is "
+        "left out and named at the end; a group column needs --group-by)"
+    ))
 
 
 def group_columns(header: list[str], group_by: tuple[str, ...], name: str) -> dict[int, str]:

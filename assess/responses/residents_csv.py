@@ -10,6 +10,7 @@ column header as the user wrote it, all at once.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,14 @@ from typing import Any
 from assess.errors import AssessError, Problem, ProblemsError
 from assess.packs.model import Pack, Question
 from assess.responses.answer_file import RespondentEntry
-from assess.responses.reading import DEFAULT_READING, ReadOptions, group_columns, group_values
+from assess.responses.reading import (
+    DEFAULT_READING,
+    ReadNotes,
+    ReadOptions,
+    group_columns,
+    group_values,
+    left_out_problem,
+)
 from assess.responses.tabular import IdHashes, ProblemList, Table, beyond_header, id_hash
 from assess.responses.titles import TitleIndex, normalized, typed_value
 from assess.responses.values import AnswerValueError, cached_reader, remembering, unknown_question_message
@@ -27,7 +35,8 @@ ID_HEADERS = (RESPONDENT_ID_COLUMN, "受访者编号", "编号")
 
 
 def table_respondents(
-    table: Table, pack: Pack, taken: Mapping[str, str] | None = None, options: ReadOptions = DEFAULT_READING
+    table: Table, pack: Pack, taken: Mapping[str, str] | None = None, options: ReadOptions = DEFAULT_READING,
+    notes: ReadNotes | None = None,
 ) -> Iterator[RespondentEntry]:
     """Respondents from the table, one per row, as a stream.
 
@@ -42,7 +51,9 @@ def table_respondents(
             f"{name}:1: 第一行为空，首行应为列名（题目编号） / row 1 is empty: the first row must be the header "
             "naming question ids (a file of blank lines holds no respondents)"
         )
-    layout = table_layout(table.header, pack, name, options.group_by)
+    layout = table_layout(table.header, pack, name, options.group_by, options.strict)
+    if notes is not None:
+        notes.ignore(layout.ignored)
     problems = ProblemList(name)
     seen = IdHashes()
     first = True
@@ -89,16 +100,22 @@ class TableLayout:
     id_header: str
     width: int
     groups: dict[int, str]
+    ignored: list[str]  # headers of columns of no question, left out (and still there for --group-by)
 
 
-def table_layout(header: list[str], pack: Pack, name: str, group_by: tuple[str, ...] = ()) -> TableLayout:
+def table_layout(
+    header: list[str], pack: Pack, name: str, group_by: tuple[str, ...] = (), strict: bool = False
+) -> TableLayout:
     """The question columns, the position of the id column and the group columns; a mistake in the header
-    is fatal."""
+    is fatal. A column of no question (性别, 备注, a building) is left out in `ignored`, or refused when
+    `strict`; one whose header comes close to an unanswered question's title or id is taken for that question
+    mistyped, and refused with the question named."""
     groups = group_columns(header, group_by, name)
     questions = {q.id: q for _, _, q in pack.questions()}
     titles = TitleIndex(pack)
     problems: list[Problem] = []
     columns: list[Column] = []
+    unknown: list[str] = []
     id_column = None
     seen: dict[str, str] = {}  # question id (or the id column) -> the header that claimed it
     cache: dict[str, set[str]] = {}
@@ -124,14 +141,33 @@ def table_layout(header: list[str], pack: Pack, name: str, group_by: tuple[str, 
                 "(_uuid, meta/instanceID or KEY): export the data with its meta columns"
             )))
         else:
+            unknown.append(column)
+        seen[key or column] = column
+    ignored = []
+    for column in unknown:
+        if strict:
+            problems.append(left_out_problem(name, column, pack.id))
+        elif mistyped_question(column, pack, titles, seen):
             problems.append(Problem(name, 1, column, f"不是指标包中的题目；如果是分组列（如 楼栋、年龄段），请加 "
                                     f"--group-by {column} / {unknown_question_message(pack, column)}; a group "
                                     "column (a building, an age group) needs --group-by"))
-        seen[key or column] = column
+        else:
+            ignored.append(column)
     if problems:
         raise ProblemsError(problems)
     id_header = header[id_column] if id_column is not None else RESPONDENT_ID_COLUMN
-    return TableLayout(columns, id_column, id_header, len(header), groups)
+    return TableLayout(columns, id_column, id_header, len(header), groups, ignored)
+
+
+def mistyped_question(column: str, pack: Pack, titles: TitleIndex, claimed: Mapping[str, str]) -> bool:
+    """Whether a column of no question looks like one of the pack's mistyped: a dimension's or indicator's id,
+    an id a letter or two off, or a title close to that of a question no other column answers."""
+    near = titles.near(column)
+    if near is not None and near.id not in claimed:
+        return True
+    elements = {e.id for dim in pack.dimensions for e in (dim, *dim.indicators)}
+    ids = [q.id for _, _, q in pack.questions() if q.id not in claimed]
+    return column in elements or bool(difflib.get_close_matches(column, ids, n=1, cutoff=0.8))
 
 
 def kobo_columns(header: list[str], pack: Pack, cache: dict[str, set[str]]) -> set[str]:

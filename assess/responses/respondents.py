@@ -64,10 +64,10 @@ def table_respondents(
 ) -> Iterator[RespondentEntry]:
     """The respondents of a table of any supported layout: 问卷星, Kobo / ODK Central, or the project's own."""
     if wjx.is_wjx(table.header):
-        return wjx.table_respondents(table, pack, taken, options)
+        return wjx.table_respondents(table, pack, taken, options, notes)
     if kobo.is_export(table.header):
         return kobo.table_respondents(table, pack, taken, options, notes)
-    return residents_csv.table_respondents(table, pack, taken, options)
+    return residents_csv.table_respondents(table, pack, taken, options, notes)
 
 
 def answer_file_respondents(path: Path, pack: LoadedPack, taken: Mapping[str, str]) -> Iterator[RespondentEntry]:

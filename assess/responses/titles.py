@@ -17,6 +17,40 @@ if TYPE_CHECKING:
     from assess.packs.model import Pack, Question
 
 NUMBERING = re.compile(r"^\s*(?:第\s*\d+\s*题|[qQ]?\d{1,3}\s*[、.．:：)）]|\(\d{1,3}\)|（\d{1,3}）)\s*")
+# What survey tools append to a title: 问卷星's `(单选题 *必答)`, `(矩阵量表题)`, `(排序题)`, a bare `(*必答)`.
+TYPE_SUFFIX = re.compile(
+    r"\s*[(（]\s*(?P<kind>[^()（）*]*题|滑动条|下拉框|文件上传)?\s*(?:\*\s*必答)?\s*[)）]\s*$"
+)
+MATRIX_ROW = re.compile(r"\s*(?:——|—|–)\s*")  # 问卷星 heads a matrix's first row `13、题干—外观`
+NEAR_MATCH = 0.75  # a column this close to a question's title is taken for a mistyped question, not set aside
+
+
+def without_type(header: str) -> tuple[str, str | None]:
+    """The header without a survey tool's question-type suffix, and that type (`排序题`), if any."""
+    found = TYPE_SUFFIX.search(header)
+    if found is None or not (found.group("kind") or "必答" in found.group(0)):
+        return header, None
+    return header[: found.start()], found.group("kind")
+
+
+def title_candidates(header: str) -> list[str]:
+    """What a header may hold as a title, most literal first: itself, without its type suffix, and a matrix
+    row's item after the stem's dash."""
+    bare, _ = without_type(header)
+    found = [header, bare]
+    parts = MATRIX_ROW.split(bare)
+    if len(parts) > 1 and parts[-1]:
+        found.append(parts[-1])
+    return list(dict.fromkeys(found))
+
+
+def similarity(typed: str, title: str) -> float:
+    """How alike two normalized titles are, 0..1; a title found whole inside the typed text (words added
+    around it, as people do) counts as at least 0.8."""
+    if not title or not typed:
+        return 0.0
+    ratio = difflib.SequenceMatcher(None, typed, title).ratio()
+    return max(ratio, 0.8) if title in typed else ratio
 
 
 def normalized(text: str) -> str:
@@ -38,15 +72,33 @@ class TitleIndex:
                     if question not in self.titles[title]:
                         self.titles[title].append(question)
 
+    def matches(self, header: str) -> list[Question]:
+        """The questions of the first candidate title (`title_candidates`) that names any."""
+        for text in title_candidates(header):
+            found = self.titles.get(normalized(text))
+            if found:
+                return found
+        return []
+
     def question(self, header: str) -> Question | None:
-        found = self.titles.get(normalized(header), [])
+        found = self.matches(header)
         return found[0] if len(found) == 1 else None
 
     def ambiguous(self, header: str) -> bool:
-        return len(self.titles.get(normalized(header), [])) > 1
+        return len(self.matches(header)) > 1
+
+    def near(self, header: str) -> Question | None:
+        """The question whose title is at least `NEAR_MATCH` alike, if one is: a title typed differently."""
+        typed = normalized(without_type(header)[0])
+        best, ratio = None, 0.0
+        for title, questions in self.titles.items():
+            score = similarity(typed, title)
+            if score > ratio and len(questions) == 1:
+                best, ratio = questions[0], score
+        return best if ratio >= NEAR_MATCH else None
 
     def ambiguous_message(self, header: str) -> str:
-        ids = ", ".join(q.id for q in self.titles[normalized(header)])
+        ids = ", ".join(q.id for q in self.matches(header))
         return (
             f"题目标题与多道题相同（{ids}），无法判断是哪一道；请把列名改为题目编号 "
             f"/ the title fits several questions ({ids}); head the column with the question id instead"

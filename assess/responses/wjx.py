@@ -21,10 +21,17 @@ from typing import Any
 from assess.errors import Problem, ProblemsError
 from assess.packs.model import Pack, Question
 from assess.responses.answer_file import RespondentEntry
-from assess.responses.reading import DEFAULT_READING, ReadOptions, group_columns, group_values
+from assess.responses.reading import (
+    DEFAULT_READING,
+    ReadNotes,
+    ReadOptions,
+    group_columns,
+    group_values,
+    left_out_problem,
+)
 from assess.responses.residents_csv import id_taken_message
 from assess.responses.tabular import IdHashes, ProblemList, Table, id_hash
-from assess.responses.titles import TitleIndex, labelled_value, normalized, option_labels
+from assess.responses.titles import TitleIndex, labelled_value, normalized, option_labels, without_type
 from assess.responses.values import AnswerValueError, coerce_answer, remembering
 
 ID_COLUMN = "序号"
@@ -43,17 +50,29 @@ def is_wjx(header: list[str]) -> bool:
     return bool(header) and header[0] == ID_COLUMN and "提交答卷时间" in header
 
 
-class Layout:
-    """What each column of a download holds: metadata, one question's answer, or one option of a multi-select."""
+RANKING = "排序题"
 
-    def __init__(self, header: list[str], pack: Pack, name: str, group_by: tuple[str, ...] = ()):
+
+class Layout:
+    """What each column of a download holds: metadata, one question's answer, or one option of a multi-select.
+
+    A column of no question (性别, 楼栋, 备注) is left out in `ignored`; a ranking question's columns, and a
+    question split into option columns that is no multi-select of the pack, in `set_aside`. `strict` refuses
+    both; a column close to an unanswered question's title is refused as that question mistyped.
+    """
+
+    def __init__(self, header: list[str], pack: Pack, name: str, group_by: tuple[str, ...] = (),
+                 strict: bool = False):
         self.header = header
         self.groups = group_columns(header, group_by, name)
         self.answers: dict[int, Question] = {}
         self.options: dict[str, list[tuple[int, str]]] = {}  # question id -> [(column, option id)]
         self.questions: dict[str, Question] = {}
+        self.ignored: list[str] = []
+        self.set_aside: list[str] = []
         titles = TitleIndex(pack)
         problems: list[Problem] = []
+        unknown: list[str] = []
         groups: dict[str, list[tuple[int, str]]] = {}  # 第N题 -> [(column, option text)]
         for index, column in enumerate(header):
             matched = OPTION_COLUMN.match(column)
@@ -64,8 +83,10 @@ class Layout:
                 continue
             text = matched.group(2) if matched else column
             question = titles.question(text)
-            if question is None:
-                problems.append(Problem(name, 1, column, no_question_message(text, titles)))
+            if question is None and without_type(text)[1] == RANKING:
+                self.set_aside.append(column)
+            elif question is None:
+                unknown.append(column)
             elif question.id in self.questions:
                 problems.append(Problem(name, 1, column, f"与另一列是同一道题（{question.id}） "
                                                          f"/ the same question as another column ({question.id})"))
@@ -73,24 +94,59 @@ class Layout:
                 self.answers[index] = question
                 self.questions[question.id] = question
         for number, columns in groups.items():
-            question = multi_choice_of([text for _, text in columns], pack)
-            if question is None:
-                shown = "、".join(text for _, text in columns[:6])
-                problems.append(Problem(name, 1, header[columns[0][0]], (
-                    f"第{number}题的选项（{shown}）与指标包中任何多选题的选项都不对应 "
-                    f"/ the options of question {number} ({shown}) match no multiple-choice question of the pack"
-                )))
-                continue
-            labels = option_labels(question)
-            self.options[question.id] = [(index, labels[normalized(text)]) for index, text in columns]
-            self.questions[question.id] = question
+            problems += self.option_group(number, columns, pack, name, strict)
+        for column in unknown:
+            if strict or titles.ambiguous(column) or unanswered_near(titles, column, self.questions):
+                problems.append(Problem(name, 1, column, no_question_message(column, titles, pack.id, strict)))
+            else:
+                self.ignored.append(column)
+        if strict:
+            problems += [left_out_problem(name, column, pack.id) for column in self.set_aside]
         if problems:
             raise ProblemsError(problems)
 
+    def option_group(self, number: str, columns: list[tuple[int, str]], pack: Pack, name: str,
+                     strict: bool) -> list[Problem]:
+        """`第N题(选项)` columns: a multi-select of the pack, or set aside (a ranking question, a question the
+        pack does not have); refused when most of its options are a multi-select's but not all."""
+        texts = [text for _, text in columns]
+        question = multi_choice_of(texts, pack)
+        if question is not None:
+            labels = option_labels(question)
+            self.options[question.id] = [(index, labels[normalized(text)]) for index, text in columns]
+            self.questions[question.id] = question
+            return []
+        if strict or partly_multi_choice(texts, pack):
+            shown = "、".join(texts[:6])
+            return [Problem(name, 1, self.header[columns[0][0]], (
+                f"第{number}题的选项（{shown}）与指标包中任何多选题的选项都不对应 "
+                f"/ the options of question {number} ({shown}) match no multiple-choice question of the pack"
+            ))]
+        self.set_aside += [self.header[index] for index, _ in columns]
+        return []
 
-def no_question_message(text: str, titles: TitleIndex) -> str:
+
+def unanswered_near(titles: TitleIndex, column: str, answered: Mapping[str, Question]) -> bool:
+    """Whether the column's title is close to that of a question no column answers: a question mistyped."""
+    near = titles.near(column)
+    return near is not None and near.id not in answered
+
+
+def partly_multi_choice(texts: list[str], pack: Pack) -> bool:
+    """Whether most of these option texts are one multi-select's options (a multi-select with an option
+    renamed, not another question)."""
+    wanted = {normalized(t) for t in texts}
+    return any(
+        len(wanted & set(option_labels(q))) * 2 > len(wanted)
+        for _, _, q in pack.questions() if q.type == "multi_choice"
+    )
+
+
+def no_question_message(text: str, titles: TitleIndex, pack_id: str, strict: bool = False) -> str:
     if titles.ambiguous(text):
         return titles.ambiguous_message(text)
+    if strict and titles.near(text) is None:
+        return left_out_problem("", text, pack_id).message
     close = "；".join(f"{q.id}（{q.title.zh}）" for q in titles.closest(text))
     hint = f"；最接近的题目：{close}" if close else ""
     return (
@@ -165,11 +221,16 @@ def option_id(question: Question, text: str, cell: Any) -> Any:
 
 
 def table_respondents(
-    table: Table, pack: Pack, taken: Mapping[str, str] | None = None, options: ReadOptions = DEFAULT_READING
+    table: Table, pack: Pack, taken: Mapping[str, str] | None = None, options: ReadOptions = DEFAULT_READING,
+    notes: ReadNotes | None = None,
 ) -> Iterator[RespondentEntry]:
-    """The download's rows as respondents (id: 序号), every problem raised together at the end."""
+    """The download's rows as respondents (id: 序号), every problem raised together at the end; the columns
+    left out are named in `notes`."""
     name = table.name
-    layout = Layout(table.header, pack, name, options.group_by)
+    layout = Layout(table.header, pack, name, options.group_by, options.strict)
+    if notes is not None:
+        notes.ignore(layout.ignored)
+        notes.set_apart(layout.set_aside)
     readers = {index: cell_reader(q) for index, q in layout.answers.items()}
     problems = ProblemList(name)
     seen = IdHashes()

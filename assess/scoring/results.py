@@ -131,4 +131,5 @@ class ScoreResult(Result):
     reliability: list[Reliability] = []
     uncertainty: Uncertainty | None = None
     warnings: list[Notice] = []
+    notes: list[Notice] = []  # what the reading left out (columns of no question), for the command's end note
     groups: list[GroupScore] = []

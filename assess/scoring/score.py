@@ -216,7 +216,8 @@ def score_loaded(
     """Score a loaded answer file and stream the residents' file through `watch` on the way, so a caller can
     see every respondent (the report collects free-text answers so) without reading the file twice.
 
-    What the reading set aside (old columns, rejected submissions) becomes the first warnings; with
+    What the reading set aside becomes the first warnings (rejected submissions) and the `notes` (columns
+    left out); with
     `reading.group_by` the result also holds each group's scores (see `assess.scoring.groups`).
     """
     notes = ReadNotes()
@@ -226,7 +227,8 @@ def score_loaded(
     table = opened_table(respondents_csv, in_pieces=columnar) if respondents_csv is not None else None
     if columnar and columnar_ready(table, reading):
         try:
-            rows = Counted(coded_respondents(table, loaded.pack.pack, loaded.respondent_places()))
+            rows = Counted(coded_respondents(table, loaded.pack.pack, loaded.respondent_places(), reading.strict,
+                                             notes))
             result = score_checked(loaded.pack, loaded.data, rows, weights, allow_inconsistent, uncertainty, seed)
         except RowPathNeeded:
             result = None  # read again row by row, which reports every problem of the file at its row
@@ -239,6 +241,7 @@ def score_loaded(
             rows = Counted(watch(residents), keep=bool(reading.group_by))
         result = score_checked(loaded.pack, loaded.data, rows, weights, allow_inconsistent, uncertainty, seed)
     result.warnings[:0] = [bilingual(zh, en) for zh, en in notes.warnings]
+    result.notes = [bilingual(zh, en) for zh, en in notes.summary()]
     if respondents_csv is not None and rows.count == 0:
         result.warnings.insert(0, bilingual(
             f"居民问卷 {respondents_csv} 只有表头，没有一行答卷",

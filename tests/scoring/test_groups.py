@@ -69,10 +69,20 @@ def test_a_group_column_the_file_does_not_have_lists_its_header(grouped):
         score_file(EXAMPLE / "answers.yaml", table, reading=ReadOptions(group_by=("楼栋号",)))
 
 
-def test_without_group_by_the_group_column_is_an_unknown_column(grouped, runner):
+def test_without_group_by_the_group_column_is_left_out_with_a_note_and_strict_refuses_it(grouped, runner):
     table, _, _ = grouped
-    result = runner.invoke(main, ["score", str(EXAMPLE / "answers.yaml"), "--respondents", str(table)])
-    assert result.exit_code == 1 and "楼栋" in result.output and "Traceback" not in result.output
+    scored = runner.invoke(main, ["score", str(EXAMPLE / "answers.yaml"), "--respondents", str(table)])
+    assert scored.exit_code == 0, scored.output
+    assert scored.stderr.strip().splitlines()[-1] == (
+        "说明 / note: 已忽略的列（可用 --group-by 分组）: 楼栋 / columns left out (usable with --group-by): 楼栋")
+    as_json = runner.invoke(main, ["score", str(EXAMPLE / "answers.yaml"), "--respondents", str(table),
+                                   "--format", "json"])
+    assert json.loads(as_json.stdout)["notes"] == [
+        {"zh": "已忽略的列（可用 --group-by 分组）: 楼栋", "en": "columns left out (usable with --group-by): 楼栋",
+         "question": None, "detail": None}]
+    strict = runner.invoke(main, ["score", str(EXAMPLE / "answers.yaml"), "--respondents", str(table), "--strict"])
+    assert strict.exit_code == 1 and "楼栋" in strict.output and "--strict" in strict.output
+    assert "Traceback" not in strict.output
 
 
 def test_score_json_holds_the_groups(grouped, runner):
