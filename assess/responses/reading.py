@@ -11,7 +11,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from assess.errors import Problem, ProblemsError
-from assess.responses.titles import normalized
+from assess.responses.titles import normalized, without_type
 
 
 @dataclass(frozen=True)
@@ -86,11 +86,14 @@ def left_out_problem(name: str, column: str, pack_id: str) -> Problem:
 
 def group_columns(header: list[str], group_by: tuple[str, ...], name: str) -> dict[int, str]:
     """Column index -> the group as the user named it (`--group-by`), matched to the header as a title is
-    (numbering, spaces and punctuation aside); a group no column carries is an error listing the headers."""
+    (numbering, spaces, punctuation and a survey tool's type suffix aside); a group no column carries is an
+    error listing the headers."""
     found: dict[int, str] = {}
     problems = []
     for group in group_by:
-        indexes = [i for i, column in enumerate(header) if normalized(column) == normalized(group)]
+        wanted = normalized(group)
+        indexes = [i for i, column in enumerate(header)
+                   if wanted in (normalized(column), normalized(without_type(column)[0]))]
         if not indexes:
             problems.append(Problem(name, 1, group, missing_group_message(group, header)))
         found.update(dict.fromkeys(indexes, group))

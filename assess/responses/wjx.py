@@ -116,7 +116,9 @@ class Layout:
             self.options[question.id] = [(index, labels[normalized(text)]) for index, text in columns]
             self.questions[question.id] = question
             return []
-        if strict or partly_multi_choice(texts, pack):
+        if strict and not partly_multi_choice(texts, pack):
+            return [left_out_problem(name, self.header[columns[0][0]], pack.id)]
+        if partly_multi_choice(texts, pack):
             shown = "、".join(texts[:6])
             return [Problem(name, 1, self.header[columns[0][0]], (
                 f"第{number}题的选项（{shown}）与指标包中任何多选题的选项都不对应 "
