@@ -176,6 +176,11 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
     from assess.responses.reading import ReadOptions
     from assess.responses.tabular import open_table
 
+    if output.suffix.lower() not in (".yaml", ".yml"):
+        raise click.ClickException(
+            f"{output}: 只能写成 .yaml 文件（{'对照表' if suggest_map else '答卷文件'}） / -o must end in .yaml (the "
+            f"{'column map' if suggest_map else 'answer file'} is YAML), not {output.suffix or 'no extension'}"
+        )
     refuse_existing([output], force)
     loaded = load_pack(pack_ref)
     if suggest_map:

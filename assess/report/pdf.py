@@ -26,10 +26,17 @@ FONT_PACKAGE = "fonts-noto-cjk"
 def report_format(output: Path, fmt: str | None) -> str:
     """The format to write: `fmt` if given, else from the file name (.html/.htm, anything else PDF).
 
-    A format that contradicts the name (`--format html -o x.pdf`) is refused: the file would not open.
+    A format that contradicts the name (`--format html -o x.pdf`) is refused: the file would not open. So is a
+    name ending in what a report is never written as (`-o 评估报告.docx`) unless `--format` says which.
     """
     suffix = output.suffix.lower()
     named = "html" if suffix in (".html", ".htm") else "pdf" if suffix == ".pdf" else None
+    if fmt is None and named is None and suffix:
+        raise AssessError(
+            f"{output}: 报告只能写成 PDF（.pdf）或网页（.html），不能写成 {output.suffix} 文件；请把文件名改为 "
+            f"{output.stem}.pdf 或 {output.stem}.html / a report is written as .pdf or .html, not {output.suffix}; "
+            f"name the file {output.stem}.pdf or {output.stem}.html"
+        )
     if fmt is not None and named is not None and fmt != named:
         raise AssessError(
             f"{output}: --format {fmt} does not match the file name ending {output.suffix}; name the file "

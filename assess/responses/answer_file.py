@@ -131,6 +131,7 @@ def load_answer_file(path: Path | str, pack_ref: str | Path | None = None) -> Lo
     path relative to the answer file's folder. Values in the result are canonical (see `coerce_answer`).
     """
     path = Path(path)
+    refuse_other_kinds(path)
     located = load_yaml(path)
     raw = located.data
     if not isinstance(raw, dict):
@@ -149,6 +150,29 @@ def load_answer_file(path: Path | str, pack_ref: str | Path | None = None) -> Lo
     if problems:
         raise ProblemsError(problems)
     return LoadedAnswers(file=str(path), data=data, located=located, pack=loaded_pack)
+
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".zip")
+TABLE_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # a workbook or zip; an old Office file
+
+
+def refuse_other_kinds(path: Path) -> None:
+    """A spreadsheet or a residents' table given where an answer file belongs is told what goes where, rather
+    than "not UTF-8" or "must be a mapping"."""
+    if not path.is_file():
+        return  # load_yaml words a missing file, a folder, a pipe
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        return
+    if path.suffix.lower() in TABLE_SUFFIXES or head.startswith(TABLE_MAGIC):
+        raise AssessError(
+            f"{path}: 这是表格文件，不是答卷文件。答卷文件（.yaml）由 assess fill 生成；居民问卷数据（问卷星下载、"
+            f"Excel、CSV）请用 --respondents 给出，如 assess score 答卷.yaml --respondents {path.name} / this is a "
+            "table, not an answer file: the answer file (.yaml) comes from assess fill; give residents' data with "
+            f"--respondents, e.g. assess score answers.yaml --respondents {path.name}"
+        )
 
 
 def resolve_pack(

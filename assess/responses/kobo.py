@@ -28,7 +28,14 @@ from assess.packs.model import Pack, Question
 from assess.packs.xlsform import form_names
 from assess.responses.answer_file import AnswerFile, Community, RespondentEntry
 from assess.responses.kobo_labels import header_separators, label_cell, label_spellings
-from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions, group_columns, group_values
+from assess.responses.reading import (
+    DEFAULT_READING,
+    ReadNotes,
+    ReadOptions,
+    group_columns,
+    group_values,
+    no_question_problem,
+)
 from assess.responses.tabular import MAX_LISTED_PROBLEMS, DataRows, Table, beyond_header
 from assess.responses.titles import normalized
 from assess.responses.values import AnswerValueError, cached_reader, remembering
@@ -169,6 +176,8 @@ def read_layout(
             problems.append(Problem(name, 1, column, unknown_column_message(column, spellings)))
         else:
             layout.ignored.append(column)
+    if layout.ignored and not layout.questions and not problems:
+        problems.append(no_question_problem(name, header, pack.id))
     if problems:
         raise ProblemsError(problems)
     return layout

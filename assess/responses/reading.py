@@ -113,3 +113,14 @@ def missing_group_message(group: str, header: list[str]) -> str:
 def group_values(row: list, groups: dict[int, str]) -> dict[str, str]:
     """The row's group cells as text; an empty cell stays empty (the resident did not say)."""
     return {group: str(row[i]).strip() if i < len(row) and row[i] is not None else "" for i, group in groups.items()}
+
+
+def no_question_problem(name: str, header: list[str], pack_id: str) -> Problem:
+    """A table none of whose columns is a question: the wrong file, or the wrong pack, rather than a survey
+    whose every column is to be left out."""
+    shown = "、".join(str(c) for c in header[:8]) + (" …" if len(header) > 8 else "")
+    return Problem(name, 1, "", (
+        f"表头中没有一列是指标包 {pack_id} 的题目（表头：{shown}）；请确认文件和指标包（--pack）没有选错 "
+        f"/ no column of the header is a question of pack {pack_id} (header: {shown.replace('、', ', ')}); check "
+        "that this is the survey's file and the right pack (--pack)"
+    ))

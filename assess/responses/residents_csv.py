@@ -25,6 +25,7 @@ from assess.responses.reading import (
     group_columns,
     group_values,
     left_out_problem,
+    no_question_problem,
 )
 from assess.responses.tabular import IdHashes, ProblemList, Table, beyond_header, id_hash
 from assess.responses.titles import TitleIndex, normalized, typed_value
@@ -153,6 +154,8 @@ def table_layout(
                                     "column (a building, an age group) needs --group-by"))
         else:
             ignored.append(column)
+    if ignored and not columns and not problems:
+        problems.append(no_question_problem(name, header, pack.id))
     if problems:
         raise ProblemsError(problems)
     id_header = header[id_column] if id_column is not None else RESPONDENT_ID_COLUMN

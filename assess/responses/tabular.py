@@ -75,6 +75,7 @@ def open_table(path: Path | str, in_pieces: bool = False) -> Table:
     """
     path = Path(path)
     head = regular_file_head(path)
+    refuse_other_kinds(path, head)
     if head.startswith(ZIP_MAGIC):
         return (in_pieces and pieces_table(path)) or zip_table(path)
     if head.startswith(OLE2_MAGIC):
@@ -91,6 +92,44 @@ def open_table(path: Path | str, in_pieces: bool = False) -> Table:
         )
     encoding = text_encoding(path, head)
     return csv_table(path, str(path), lambda: path.open("rb"), encoding)
+
+
+ACCEPTED = (
+    "问卷星下载（.xls、.xlsx、.csv）、Excel 录入表、CSV、KoboToolbox / ODK Central 导出（.csv、.xlsx、.zip）或 "
+    "assess import 写出的答卷文件",
+    "a 问卷星 download (.xls, .xlsx, .csv), an Excel entry table, a CSV, a KoboToolbox / ODK Central export (.csv, "
+    ".xlsx, .zip) or an answer file written by assess import",
+)
+IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+DOCUMENT_SUFFIXES = {".doc": ("Word 文档", "a Word document"), ".docx": ("Word 文档", "a Word document"),
+                     ".ppt": ("PowerPoint 演示文稿", "a PowerPoint file"), ".txt": ("文本文件", "a text file"),
+                     ".md": ("文本文件", "a text file"), ".wps": ("WPS 文档", "a WPS document")}
+
+
+def refuse_other_kinds(path: Path, head: bytes) -> None:
+    """A document, a PDF or a picture given as residents' data is named for what it is, with the kinds of
+    file that are read; a .txt is a table only when its first line is tab-separated (Excel's "Text")."""
+    kind = other_kind(path, head)
+    if kind is not None:
+        raise AssessError(
+            f"{path}: 这是{kind[0]}，不是问卷数据表；可以读取的是{ACCEPTED[0]} / this is {kind[1]}, not survey data; "
+            f"accepted: {ACCEPTED[1]}"
+        )
+
+
+def other_kind(path: Path, head: bytes) -> tuple[str, str] | None:
+    suffix = path.suffix.lower()
+    if head.startswith(b"%PDF"):
+        return "PDF 文件", "a PDF file"
+    if head.startswith(IMAGE_MAGIC) or head[4:12] in (b"ftypheic", b"ftypmif1"):
+        return "图片", "a picture"
+    if head.startswith(ZIP_MAGIC) and b"word/document" in head:
+        return "Word 文档", "a Word document"
+    if head.startswith(ZIP_MAGIC) and b"ppt/presentation" in head:
+        return "PowerPoint 演示文稿", "a PowerPoint file"
+    if suffix == ".txt" and b"\t" in head.split(b"\n", 1)[0]:
+        return None
+    return DOCUMENT_SUFFIXES.get(suffix)
 
 
 def regular_file_head(path: Path) -> bytes:

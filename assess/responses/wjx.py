@@ -28,6 +28,7 @@ from assess.responses.reading import (
     group_columns,
     group_values,
     left_out_problem,
+    no_question_problem,
 )
 from assess.responses.residents_csv import id_taken_message
 from assess.responses.tabular import IdHashes, ProblemList, Table, id_hash
@@ -102,6 +103,8 @@ class Layout:
                 self.ignored.append(column)
         if strict:
             problems += [left_out_problem(name, column, pack.id) for column in self.set_aside]
+        if not self.questions and not problems:
+            problems.append(no_question_problem(name, header, pack.id))
         if problems:
             raise ProblemsError(problems)
 

@@ -588,6 +588,14 @@ def test_report_command_refuses_a_format_that_contradicts_the_file_name(runner, 
     assert report_format(Path("report"), "html") == "html"
 
 
+@pytest.mark.parametrize("name", ["评估报告.docx", "评估报告.xlsx", "report.txt"])
+def test_report_command_refuses_a_file_name_it_does_not_write(runner, small, tmp_path, name):
+    out = tmp_path / name
+    result = runner.invoke(main, ["report", str(small()), "-o", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+    assert "报告只能写成 PDF（.pdf）或网页（.html）" in result.output and ".pdf or .html" in result.output
+
+
 def test_report_command_takes_a_districts_texts_and_templates(runner, small, tmp_path):
     district = tmp_path / "district"
     district.mkdir()
