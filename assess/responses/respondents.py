@@ -20,7 +20,7 @@ from assess.responses import kobo, residents_csv, wjx
 from assess.responses.answer_file import RespondentEntry, load_answer_file
 from assess.responses.column_map import load_map, mapped_table
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
-from assess.responses.tabular import SNIFF_BYTES, Table, open_table, regular_file_head
+from assess.responses.tabular import SNIFF_BYTES, ZIP_MAGIC, Table, open_table, regular_file_head
 
 # An answer file starts (after comments and blank lines) with one of its top-level keys; no table does.
 ANSWER_FILE_START = re.compile(
@@ -45,12 +45,18 @@ def read_respondents(
 
 
 def opened_table(path: Path | str, in_pieces: bool = False) -> Table | None:
-    """The file as a table, or None when it is an answer file written by `assess import`; `in_pieces` as in
-    `open_table`."""
+    """The file as a table, or None when it is an answer file written by `assess import`. `in_pieces` opens a
+    large .xlsx in pieces for the columnar reader alone (`sheet_pieces`); any other reader, and the columnar one
+    when it gives up, needs the table opened whole."""
+    from assess.responses.sheet_pieces import pieces_table
+
     path = Path(path)
-    if ANSWER_FILE_START.match(regular_file_head(path)[:SNIFF_BYTES]):
+    head = regular_file_head(path)[:SNIFF_BYTES]
+    if ANSWER_FILE_START.match(head):
         return None
-    return open_table(path, in_pieces)
+    if in_pieces and head.startswith(ZIP_MAGIC):
+        return pieces_table(path) or open_table(path)
+    return open_table(path)
 
 
 def options_table(table: Table, pack: Pack, options: ReadOptions) -> Table:

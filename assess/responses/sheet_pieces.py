@@ -20,6 +20,7 @@ would pass that check, and the pieces' grids together are no larger than the who
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import zipfile
@@ -30,9 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assess.errors import AssessError
 from assess.files import open_zip, read_member
 from assess.responses.cell_references import cell_places
-from assess.responses.columnar import WORKBOOK_ROWS, RowPathNeeded, blank_cell
+from assess.responses.columnar import WORKBOOK_MIN_BYTES, WORKBOOK_ROWS, RowPathNeeded, blank_cell
 from assess.responses.sheet_extent import (
     DIGITS,
     MAX_SHEET_XML_BYTES,
@@ -46,6 +48,7 @@ from assess.responses.sheet_extent import (
     first_sheet,
     references_as_excel_writes,
 )
+from assess.responses.tabular import Table, header_of, workbook_cell
 
 PIECES = 12  # about as many pieces as this: enough to overlap parsing and coding, few enough to cost little
 MIN_PIECE_BYTES = 1 << 20
@@ -272,3 +275,21 @@ def piece_rows(piece: Piece) -> Iterator[list[Any]]:
               for place in range(width)]
     for row in zip(*values, strict=True):
         yield ["" if cell is None else cell for cell in row]
+
+
+def pieces_table(path: Path) -> Table | None:
+    """A large .xlsx opened in pieces for the columnar reader (see `sheet_pieces`), or None if it is small or
+    not one whose pieces can be told to be the whole sheet."""
+    if path.stat().st_size < WORKBOOK_MIN_BYTES:
+        return None
+    try:
+        sheet = SheetPieces(path)
+    except (RowPathNeeded, AssessError):
+        return None  # opened whole, it is read or refused as it always is
+
+    def read() -> Iterator[list[Any]]:
+        for row in itertools.chain([sheet.header], itertools.chain.from_iterable(map(piece_rows, sheet.pieces()))):
+            yield [workbook_cell(value) for value in row]
+
+    header = header_of(read(), str(path))
+    return Table(str(path), "xlsx", header, read, path=path, pieces=sheet.pieces)

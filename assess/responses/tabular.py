@@ -12,7 +12,6 @@ import codecs
 import csv
 import hashlib
 import io
-import itertools
 import stat
 import zipfile
 from array import array
@@ -66,18 +65,17 @@ class Table:
         return rows
 
 
-def open_table(path: Path | str, in_pieces: bool = False) -> Table:
+def open_table(path: Path | str) -> Table:
     """The file as a `Table`, recognised by its content: CSV (UTF-8, UTF-8 with BOM or GB18030/GBK; ',' ';'
     or tab), .xlsx, .xls, or a .zip holding one CSV (ODK Central's download).
 
-    `in_pieces` opens a large .xlsx for the columnar reader alone (see `sheet_pieces`); any other reader, and
-    the columnar one when it gives up, needs the table opened whole.
+    A large .xlsx can also be opened in pieces, for the columnar reader alone (`sheet_pieces.pieces_table`).
     """
     path = Path(path)
     head = regular_file_head(path)
     refuse_other_kinds(path, head)
     if head.startswith(ZIP_MAGIC):
-        return (in_pieces and pieces_table(path)) or zip_table(path)
+        return zip_table(path)
     if head.startswith(OLE2_MAGIC):
         return workbook_table(path, "xls")
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
@@ -321,28 +319,6 @@ def workbook_table(path: Path, kind: str) -> Table:
 
     return Table(str(path), kind, header_of(read(), str(path)), read, path=path,
                  sheet_rows=lambda: sheet().iter_rows())
-
-
-def pieces_table(path: Path) -> Table | None:
-    """A large .xlsx opened in pieces for the columnar reader (see `sheet_pieces`), or None if it is small or
-    not one whose pieces can be told to be the whole sheet."""
-    from assess.responses.columnar import WORKBOOK_MIN_BYTES, RowPathNeeded
-
-    if path.stat().st_size < WORKBOOK_MIN_BYTES:
-        return None
-    from assess.responses.sheet_pieces import SheetPieces, piece_rows
-
-    try:
-        sheet = SheetPieces(path)
-    except (RowPathNeeded, AssessError):
-        return None  # opened whole, it is read or refused as it always is
-
-    def read() -> Iterator[list[Any]]:
-        for row in itertools.chain([sheet.header], itertools.chain.from_iterable(map(piece_rows, sheet.pieces()))):
-            yield [workbook_cell(value) for value in row]
-
-    header = header_of(read(), str(path))
-    return Table(str(path), "xlsx", header, read, path=path, pieces=sheet.pieces)
 
 
 def workbook_cell(value: Any) -> Any:

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 
 from assess.errors import AssessError
-from assess.responses import columnar, sheet_pieces, tabular
+from assess.responses import columnar, sheet_pieces
 from assess.responses.respondents import columnar_ready, opened_table
 from assess.scoring.score import score_file
 from tests.responses.test_columnar import big_csv, survey  # noqa: F401 -- survey is a fixture
@@ -28,6 +28,7 @@ def small_pieces(monkeypatch):
     """Pieces of 16 KiB and blocks of 256 rows, so that a test workbook of `ROWS` rows is cut into dozens of
     pieces and the first piece of rows (the first block) is one of many."""
     monkeypatch.setattr(columnar, "WORKBOOK_MIN_BYTES", 0)
+    monkeypatch.setattr(sheet_pieces, "WORKBOOK_MIN_BYTES", 0)
     monkeypatch.setattr(columnar, "WORKBOOK_ROWS", 256)
     monkeypatch.setattr(sheet_pieces, "WORKBOOK_ROWS", 256)
     monkeypatch.setattr(sheet_pieces, "MIN_PIECE_BYTES", 1 << 14)
@@ -72,7 +73,7 @@ def with_date_style(styles: bytes) -> bytes:
 
 
 def whole(monkeypatch):
-    monkeypatch.setattr(tabular, "pieces_table", lambda path: None)
+    monkeypatch.setattr(sheet_pieces, "pieces_table", lambda path: None)
 
 
 def row_by_row(monkeypatch):
