@@ -36,7 +36,9 @@ from assess.responses.reading import (
     group_values,
     no_question_problem,
 )
-from assess.responses.tabular import MAX_LISTED_PROBLEMS, DataRows, Table, beyond_header
+from assess.responses.survey_cells import ticked as is_ticked
+from assess.responses.survey_cells import ticked_message
+from assess.responses.tabular import MAX_LISTED_PROBLEMS, DataRows, Table, beyond_header, id_taken_message
 from assess.responses.titles import normalized
 from assess.responses.values import AnswerValueError, cached_reader, remembering
 
@@ -59,8 +61,6 @@ ID_COLUMNS = ("_uuid", "meta/instanceid", "meta-instanceid", "meta.instanceid", 
 TIME_COLUMNS = ("_submission_time", "submissiondate", "end", "today")
 COMMITTEE = "committee"
 LISTED_SUBMISSIONS = 20
-TRUE_CELLS = frozenset({"1", "true", "yes"})
-FALSE_CELLS = frozenset({"0", "false", "no", ""})
 
 
 # -- the header ---------------------------------------------------------------------------------------
@@ -264,13 +264,6 @@ def table_respondents(
         notes.ignore(layout.ignored)
         notes.add(rejected_notice(name, rejected))
     return iter(entries)
-
-
-def id_taken_message(rid: str, place: str) -> str:
-    return (
-        f"提交编号 '{rid}' 已在答卷文件中使用（{place}） / "
-        f"submission id '{rid}' is already used in the answer file ({place})"
-    )
 
 
 def is_committee_import(layout: Layout, respondent: str | None, name: str) -> bool:
@@ -563,17 +556,9 @@ def ticked_options(
     ticked: set[str] = set()
     for index, option in columns:
         cell = row[index] if index < len(row) else ""
-        if isinstance(cell, bool):
-            text = "true" if cell else "false"
-        elif isinstance(cell, float) and cell.is_integer():
-            text = str(int(cell))
-        else:
-            text = str(cell).strip().lower()
-        if text in TRUE_CELLS:
+        chosen = is_ticked(cell)
+        if chosen:
             ticked.add(option)
-        elif text not in FALSE_CELLS:
-            message = (
-                f"应为 1（选中）或 0（未选），实际为 {cell!r} / must be 1 (chosen) or 0 (not chosen), got {cell!r}"
-            )
-            problems.append(Problem(name, row_number, header[index], message))
+        elif chosen is None:
+            problems.append(Problem(name, row_number, header[index], ticked_message(cell)))
     return ticked

@@ -27,7 +27,7 @@ from assess.responses.reading import (
     left_out_problem,
     no_question_problem,
 )
-from assess.responses.tabular import IdHashes, ProblemList, Table, beyond_header, id_hash
+from assess.responses.tabular import ProblemList, Table, beyond_header, respondent_rows
 from assess.responses.titles import TitleIndex, normalized, typed_value
 from assess.responses.values import AnswerValueError, cached_reader, remembering, unknown_question_message
 
@@ -55,34 +55,10 @@ def table_respondents(
     layout = table_layout(table.header, pack, name, options.group_by, options.strict)
     if notes is not None:
         notes.ignore(layout.ignored)
-    problems = ProblemList(name)
-    seen = IdHashes()
-    first = True
-    for row_number, row in enumerate(table.rows(), start=2):
-        if not any(str(cell).strip() for cell in row):
-            continue
-        if first and is_title_row(row, layout):
-            continue  # `assess indicators template`: ids in the (hidden) header, titles in the row under it
-        first = False
-        entry = row_entry(row, row_number, layout, problems)
-        if entry is None:
-            continue
-        if taken and entry.id in taken:
-            problems.add(row_number, layout.id_header, id_taken_message(entry.id, taken[entry.id]))
-            continue
-        if layout.id_column is not None:
-            seen.add(entry.id)
-        yield entry
-    repeated = seen.repeated()
-    if repeated:
-        duplicate_id_problems(table, layout, repeated, problems)
-    problems.raise_if_any()
-
-
-def id_taken_message(rid: str, place: str) -> str:
-    return (
-        f"受访者编号 '{rid}' 已在答卷文件中使用（{place}） / "
-        f"respondent id '{rid}' is already used in the answer file ({place})"
+    yield from respondent_rows(
+        table, lambda row, number, problems: row_entry(row, number, layout, problems),
+        lambda row, number: row_id(row, number, layout.id_column), layout.id_header, taken,
+        title_row=lambda row: is_title_row(row, layout),  # `assess indicators template`: titles under the ids
     )
 
 
@@ -239,17 +215,3 @@ def row_id(row: list[Any], row_number: int, id_column: int | None) -> str:
     if id_column is None:
         return f"row-{row_number}"
     return str(row[id_column]).strip() if id_column < len(row) else ""
-
-
-def duplicate_id_problems(table: Table, layout: TableLayout, repeated: set[int], problems: ProblemList) -> None:
-    """Second pass: name each repeated id with the row that first used it."""
-    first_row: dict[str, int] = {}
-    for row_number, row in enumerate(table.rows(), start=2):
-        rid = row_id(row, row_number, layout.id_column)
-        if not rid or id_hash(rid) not in repeated:
-            continue
-        if rid in first_row:
-            message = f"受访者编号重复 / duplicate respondent id '{rid}' (first used in row {first_row[rid]})"
-            problems.add(row_number, layout.id_header, message)
-        else:
-            first_row[rid] = row_number

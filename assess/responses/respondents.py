@@ -20,7 +20,7 @@ from assess.responses import kobo, residents_csv, wjx
 from assess.responses.answer_file import RespondentEntry, load_answer_file
 from assess.responses.column_map import load_map, mapped_table
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
-from assess.responses.tabular import SNIFF_BYTES, ZIP_MAGIC, Table, open_table, regular_file_head
+from assess.responses.tabular import SNIFF_BYTES, ZIP_MAGIC, Table, id_taken_message, open_table, regular_file_head
 
 # An answer file starts (after comments and blank lines) with one of its top-level keys; no table does.
 ANSWER_FILE_START = re.compile(
@@ -86,7 +86,7 @@ def answer_file_respondents(path: Path, pack: LoadedPack, taken: Mapping[str, st
         )
     problems = [
         Problem(str(path), loaded.located.line_of(("respondents", index, "id")), "respondents",
-                residents_csv.id_taken_message(entry.id, taken[entry.id]))
+                id_taken_message(entry.id, taken[entry.id]))
         for index, entry in enumerate(loaded.data.respondents)
         if entry.id in taken
     ]

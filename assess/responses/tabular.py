@@ -15,7 +15,7 @@ import io
 import stat
 import zipfile
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -331,6 +331,7 @@ def workbook_cell(value: Any) -> Any:
         return value.isoformat()
     return value
 
+
 class ProblemList:
     """Problems of one CSV, keeping the first `MAX_LISTED_PROBLEMS` and counting the rest."""
 
@@ -374,6 +375,67 @@ class IdHashes:
         values = np.frombuffer(self.hashes, dtype=np.int64)  # a view: sorting in place needs no copy
         values.sort()
         return set(values[1:][values[1:] == values[:-1]].tolist())
+
+
+def respondent_rows(
+    table: Table,
+    entry_of: Callable[[list[Any], int, ProblemList], Any],
+    id_of: Callable[[list[Any], int], str],
+    id_header: str,
+    taken: Mapping[str, str] | None = None,
+    title_row: Callable[[list[Any]], bool] | None = None,
+) -> Iterator[Any]:
+    """The one row loop every tabular format reads through: blank rows passed over, each row made a respondent
+    by `entry_of` (which records its problems and gives None for a bad row), ids the answer file already uses
+    refused, repeated ids found (a second pass names the row that first used each), and every problem raised
+    together, with one cap, once the file has been read. `title_row` tells a first row that repeats the header
+    in words (a data-entry workbook's visible titles)."""
+    problems = ProblemList(table.name)
+    seen = IdHashes()
+    first = True
+    for row_number, row in enumerate(table.rows(), start=2):
+        if not any(str(cell).strip() for cell in row):
+            continue
+        if first and title_row is not None and title_row(row):
+            continue
+        first = False
+        entry = entry_of(row, row_number, problems)
+        if entry is None:
+            continue
+        if taken and entry.id in taken:
+            problems.add(row_number, id_header, id_taken_message(entry.id, taken[entry.id]))
+            continue
+        seen.add(entry.id)
+        yield entry
+    repeated = seen.repeated()
+    if repeated:
+        repeated_ids(table, id_of, id_header, repeated, problems)
+    problems.raise_if_any()
+
+
+def repeated_ids(table: Table, id_of: Callable[[list[Any], int], str], id_header: str, repeated: set[int],
+                 problems: ProblemList) -> None:
+    """Second pass: name each repeated id with the row that first used it."""
+    first_row: dict[str, int] = {}
+    for row_number, row in enumerate(table.rows(), start=2):
+        rid = id_of(row, row_number)
+        if not rid or id_hash(rid) not in repeated:
+            continue
+        if rid in first_row:
+            problems.add(row_number, id_header, (
+                f"受访者编号 '{rid}' 重复（首次在第 {first_row[rid]} 行；请勿把几次下载的数据合并在一起） "
+                f"/ duplicate respondent id '{rid}' (first used in row {first_row[rid]})"
+            ))
+        else:
+            first_row[rid] = row_number
+
+
+def id_taken_message(rid: str, place: str) -> str:
+    """A row whose respondent (or submission) id the answer file already uses, whatever the file's kind."""
+    return (
+        f"受访者编号 '{rid}' 已在答卷文件中使用（{place}） / "
+        f"respondent id '{rid}' is already used in the answer file ({place})"
+    )
 
 
 def id_hash(rid: str) -> int:

@@ -30,19 +30,16 @@ from assess.responses.reading import (
     left_out_problem,
     no_question_problem,
 )
-from assess.responses.residents_csv import id_taken_message
-from assess.responses.tabular import IdHashes, ProblemList, Table, id_hash
-from assess.responses.titles import TitleIndex, labelled_value, normalized, option_labels, without_type
-from assess.responses.values import AnswerValueError, coerce_answer, remembering
+from assess.responses.survey_cells import MISSING, cell_reader, ticked, ticked_message
+from assess.responses.tabular import ProblemList, Table, respondent_rows
+from assess.responses.titles import TitleIndex, normalized, option_labels, without_type
+from assess.responses.values import AnswerValueError
 
 ID_COLUMN = "序号"
 META_COLUMNS = frozenset({
     "序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "来自ip", "总分", "用户ID", "微信昵称",
     "答题序号", "开始时间", "结束时间", "IP", "地区",
 })
-MISSING = frozenset({"(空)", "（空）", "(跳过)", "（跳过）", "-2", "-3"})
-MULTI_SEPARATOR = "┋"
-OTHER_TEXT = re.compile(r"〖.*?〗")
 OPTION_COLUMN = re.compile(r"^第\s*(\d+)\s*题\s*[(（](.*)[)）]\s*$")
 
 
@@ -167,64 +164,6 @@ def multi_choice_of(texts: list[str], pack: Pack) -> Question | None:
     return fits[0] if len(fits) == 1 else None
 
 
-def cell_reader(question: Question) -> Callable[[Any], Any]:
-    """A WJX cell -> the canonical answer, accepting 按文本 and 按序号 spellings; remembered per value."""
-
-    def read(cell: Any) -> Any:
-        return coerce_answer(question, wjx_value(question, cell))
-
-    return remembering(read, enabled=question.type != "text")
-
-
-def wjx_value(question: Question, cell: Any) -> Any:
-    """What WJX wrote, in the spelling `coerce_answer` reads (option ids, scale points, true/false)."""
-    text = str(cell).strip()
-    if text in MISSING or not text:
-        return None
-    if question.type == "likert":
-        labelled = labelled_value(question, cell)
-        if labelled is not cell:
-            return labelled
-        number = option_number(cell)
-        return question.scale.min + number - 1 if number is not None else cell
-    if question.type == "yes_no":
-        return {1: True, 2: False}.get(option_number(cell), cell)  # type: ignore[arg-type]
-    if question.type == "choice":
-        return option_id(question, text, cell)
-    if question.type == "multi_choice":
-        parts = [OTHER_TEXT.sub("", part).strip() for part in text.split(MULTI_SEPARATOR)]
-        return [option_id(question, part, part) for part in parts if part]
-    return cell
-
-
-def option_number(cell: Any) -> int | None:
-    if isinstance(cell, bool):
-        return None
-    if isinstance(cell, int):
-        return cell
-    if isinstance(cell, float) and cell.is_integer():
-        return int(cell)
-    text = cell.strip() if isinstance(cell, str) else ""
-    return int(text) if text.isascii() and text.isdigit() else None
-
-
-def option_id(question: Question, text: str, cell: Any) -> Any:
-    """An option label (按文本) or its 1-based number (按序号) as the option id; anything else as written."""
-    text = OTHER_TEXT.sub("", text).strip()
-    labels = option_labels(question)
-    if normalized(text) in labels:
-        return labels[normalized(text)]
-    number = option_number(cell)
-    if number is not None and 1 <= number <= len(question.options):
-        return question.options[number - 1].id
-    if number is not None:
-        raise AnswerValueError(
-            f"选项序号 {number} 超出范围（1–{len(question.options)}） / option number {number} is outside "
-            f"1–{len(question.options)}"
-        )
-    return text
-
-
 def table_respondents(
     table: Table, pack: Pack, taken: Mapping[str, str] | None = None, options: ReadOptions = DEFAULT_READING,
     notes: ReadNotes | None = None,
@@ -237,31 +176,10 @@ def table_respondents(
         notes.ignore(layout.ignored)
         notes.set_apart(layout.set_aside)
     readers = {index: cell_reader(q) for index, q in layout.answers.items()}
-    problems = ProblemList(name)
-    seen = IdHashes()
-    for row_number, row in enumerate(table.rows(), start=2):
-        if not any(str(cell).strip() for cell in row):
-            continue
-        entry = row_entry(row, row_number, layout, readers, problems)
-        if entry is None:
-            continue
-        if taken and entry.id in taken:
-            problems.add(row_number, ID_COLUMN, id_taken_message(entry.id, taken[entry.id]))
-            continue
-        seen.add(entry.id)
-        yield entry
-    repeated = seen.repeated()
-    if repeated:
-        first_row: dict[str, int] = {}
-        for row_number, row in enumerate(table.rows(), start=2):
-            rid = str(row[0]).strip() if row else ""
-            if rid and id_hash(rid) in repeated:
-                if rid in first_row:
-                    problems.add(row_number, ID_COLUMN, f"序号 '{rid}' 重复（首次在第 {first_row[rid]} 行），请勿合并"
-                                 f"多次下载的数据 / 序号 '{rid}' repeats (first in row {first_row[rid]})")
-                else:
-                    first_row[rid] = row_number
-    problems.raise_if_any()
+    yield from respondent_rows(
+        table, lambda row, number, problems: row_entry(row, number, layout, readers, problems),
+        lambda row, _: str(row[0]).strip() if row else "", ID_COLUMN, taken,
+    )
 
 
 def row_entry(
@@ -285,13 +203,12 @@ def row_entry(
     for qid, columns in layout.options.items():
         chosen: list[str] = []
         for index, option in columns:
-            cell = str(row[index]).strip() if index < len(row) else ""
-            if cell in ("1", "1.0"):
-                chosen.append(option)
-            elif cell not in ("0", "0.0", "", *MISSING):
-                problems.add(row_number, layout.header[index], f"应为 1（选中）或 0（未选），实际为 {cell!r} "
-                                                               f"/ must be 1 (chosen) or 0 (not chosen), got {cell!r}")
+            cell = row[index] if index < len(row) else ""
+            if (choice := ticked(cell)) is None:
+                problems.add(row_number, layout.header[index], ticked_message(cell))
                 valid = False
+            elif choice:
+                chosen.append(option)
         if any(str(row[i]).strip() not in MISSING and str(row[i]).strip() != "" for i, _ in columns if i < len(row)):
             answers[qid] = [o.id for o in layout.questions[qid].options if o.id in chosen]
     if not valid:
