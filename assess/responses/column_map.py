@@ -17,9 +17,10 @@ from pathlib import Path
 from assess.errors import Problem, ProblemsError
 from assess.packs.model import Pack, Question
 from assess.packs.yamlio import load_yaml
-from assess.responses import kobo, residents_csv, wjx
+from assess.responses.formats import format_of
+from assess.responses.survey_format import METADATA, OPTIONS, QUESTION, SET_ASIDE
 from assess.responses.tabular import Table
-from assess.responses.titles import TitleIndex, normalized, similarity, title_candidates, without_type
+from assess.responses.titles import normalized, similarity, title_candidates
 
 SURE = 0.999  # a title the same once numbering, spaces and punctuation are set aside
 MAPPED = 0.8  # a guess at least this close is written as a mapping (to check); below it the line is null
@@ -35,18 +36,18 @@ class Suggestion:
     header: str
     question: Question | None
     confidence: float
-    kind: str = "question"
+    kind: str = QUESTION
 
 
 def suggest_map(table: Table, pack: Pack) -> list[Suggestion]:
-    """A suggestion for every column of the table, metadata and option columns included."""
+    """A suggestion for every column of the table, metadata and option columns included; what a column is
+    comes from the table's format (`formats`)."""
     titles = [(normalized(text), q) for _, _, q in pack.questions() for text in (q.title.zh, q.title.en, q.id)]
+    kind_of = format_of(table.header).column_kind
     suggestions = []
-    wjx_layout = wjx.is_wjx(table.header)
     for header in table.header:
-        kind = column_kind(header, table.header, pack) if wjx_layout else (
-            "metadata" if is_metadata(header, table.header) else "question")
-        if kind != "question":
+        kind = kind_of(header, table.header, pack)
+        if kind != QUESTION:
             suggestions.append(Suggestion(header, None, 0.0, kind))
             continue
         best, ratio = None, 0.0
@@ -57,26 +58,6 @@ def suggest_map(table: Table, pack: Pack) -> list[Suggestion]:
                     best, ratio = question, score
         suggestions.append(Suggestion(header, best if ratio >= CLOSE_ENOUGH else None, ratio))
     return suggestions
-
-
-def column_kind(header: str, whole: list[str], pack: Pack) -> str:
-    """What a 问卷星 column is, as `suggest_map` lists it."""
-    if header in wjx.META_COLUMNS:
-        return "metadata"
-    option = wjx.OPTION_COLUMN.match(header)
-    if without_type(header)[1] == wjx.RANKING:
-        return "set_aside"
-    if option is None or TitleIndex(pack).question(option.group(2)) is not None:
-        return "question"
-    number = option.group(1)
-    texts = [m.group(2) for c in whole if (m := wjx.OPTION_COLUMN.match(c)) and m.group(1) == number]
-    return "options" if wjx.multi_choice_of(texts, pack) is not None else "set_aside"
-
-
-def is_metadata(header: str, whole: list[str]) -> bool:
-    if wjx.is_wjx(whole):
-        return header in wjx.META_COLUMNS
-    return kobo.is_meta(header) or header in residents_csv.ID_HEADERS or header.lower() in kobo.ID_COLUMNS
 
 
 def map_text(suggestions: list[Suggestion], source: str, pack: Pack) -> str:
@@ -99,11 +80,11 @@ def map_text(suggestions: list[Suggestion], source: str, pack: Pack) -> str:
 
 def map_line(s: Suggestion) -> str:
     header = json.dumps(s.header, ensure_ascii=False)
-    if s.kind == "metadata":
+    if s.kind == METADATA:
         return f"  # {header}: 元数据列，不是题目 / metadata, not a question"
-    if s.kind == "options":
+    if s.kind == OPTIONS:
         return f"  # {header}: 多选题的选项列，按选项读取 / a multi-select's option column, read by its option"
-    if s.kind == "set_aside":
+    if s.kind == SET_ASIDE:
         return (f"  {header}: null  # 排序题或指标包中没有的按选项分列的题，不计分 "
                 "/ a ranking question or the like: not scored")
     if s.question is None:
@@ -143,10 +124,10 @@ def load_map(path: Path | str, pack: Pack) -> dict[str, str | None]:
 
 
 def mapped_table(table: Table, mapping: dict[str, str | None], pack: Pack) -> Table:
-    """The table as if its headers were the questions' own: a mapped column is headed by the question (its
-    title in a 问卷星 download, its id elsewhere); a column mapped to nothing is left out."""
+    """The table as if its headers were the questions' own: a mapped column is headed by the question as its
+    format names one (`SurveyFormat.mapped_header`); a column mapped to nothing is left out."""
     questions = {q.id: q for _, _, q in pack.questions()}
-    is_wjx = wjx.is_wjx(table.header)
+    heading = format_of(table.header).mapped_header
     keep = [i for i, h in enumerate(table.header) if h not in mapping or mapping[h] is not None]
     header = []
     for i in keep:
@@ -154,7 +135,7 @@ def mapped_table(table: Table, mapping: dict[str, str | None], pack: Pack) -> Ta
         if target is None:
             header.append(table.header[i])
         else:
-            header.append(f"{len(header)}、{questions[target].title.zh}" if is_wjx else target)
+            header.append(heading(questions[target], len(header)))
 
     def read():
         rows = table.read()

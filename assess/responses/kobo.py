@@ -1,4 +1,4 @@
-"""Reading what KoboToolbox or ODK Central exported into an answer file: `assess import`.
+"""KoboToolbox and ODK Central exports: the mobile tools a community collects on phones with.
 
 Both tools export one row per submission, as CSV or XLSX, but they spell the columns differently: Kobo
 joins group and question names with '/' (or '.'), ODK Central with '-'; a select_multiple is either one
@@ -6,8 +6,8 @@ cell of space-separated choices or one 0/1 column per choice; each tool adds its
 (`_uuid`, `_submission_time`, `start`, `KEY`, `meta-instanceID`, ...). The header is mapped once, through
 the same names `assess indicators xlsform` gives the questions, and every cell then goes through
 `coerce_answer`, exactly as an answer typed into an answer file would. Nothing is dropped silently: a bad
-row stops the import unless the user asks to skip bad rows, and the result counts what was read,
-imported and skipped.
+row stops the import unless the user asks to skip bad rows (`importing`), and the result counts
+what was read, imported and skipped.
 
 A form is filled by one kind of respondent. Residents and Party members are many people: each submission
 becomes one respondent. The committee questionnaire is the community's own self-report: its single
@@ -26,7 +26,7 @@ from typing import Any
 from assess.errors import AssessError, Problem, ProblemsError
 from assess.packs.model import Pack, Question
 from assess.packs.xlsform import form_names
-from assess.responses.answer_file import AnswerFile, Community, RespondentEntry
+from assess.responses.answer_file import RespondentEntry
 from assess.responses.kobo_labels import header_separators, label_cell, label_spellings
 from assess.responses.reading import (
     DEFAULT_READING,
@@ -38,6 +38,7 @@ from assess.responses.reading import (
 )
 from assess.responses.survey_cells import ticked as is_ticked
 from assess.responses.survey_cells import ticked_message
+from assess.responses.survey_format import METADATA, QUESTION, SurveyFormat
 from assess.responses.tabular import MAX_LISTED_PROBLEMS, DataRows, Table, beyond_header, id_taken_message
 from assess.responses.titles import normalized
 from assess.responses.values import AnswerValueError, cached_reader, remembering
@@ -292,156 +293,6 @@ def some(ids: list[str], shown: int = 3) -> str:
     return ", ".join(ids[:shown]) + more
 
 
-def picked_row(rows: Iterable[tuple[int, list[Any]]], wanted: int, name: str) -> list[tuple[int, list[Any]]]:
-    """The one row the user chose (`--row`); every other row is read and counted but not imported."""
-    found, numbers = [], []
-    for number, row in rows:
-        numbers.append(number)
-        if number == wanted:
-            found.append((number, row))
-    if not found:
-        where_zh = f"有数据的是第 {numbers[0]}–{numbers[-1]} 行" if numbers else "文件中没有提交数据"
-        where_en = f"the submissions are in rows {numbers[0]}–{numbers[-1]}" if numbers else "the file has none"
-        raise AssessError(
-            f"{name}: 第 {wanted} 行没有提交数据（--row），{where_zh} / row {wanted} holds no submission (--row); "
-            f"{where_en}"
-        )
-    return found
-
-
-def single_submission(rows: Iterable[tuple[int, list[Any]]], layout: Layout, name: str) -> list[tuple[int, list[Any]]]:
-    """The committee's one submission; several are refused with each row listed, never averaged."""
-    found = list(rows)
-    if len(found) <= 1:
-        return found
-    times = [submission_time(row, layout) for _, row in found]
-    latest = max(range(len(found)), key=lambda i: times[i]) if all(times) else None
-    suggestion = found[latest if latest is not None else -1][0]
-    which_zh = f"例如最新的一份：--row {suggestion}" if latest is not None else f"例如 --row {suggestion}"
-    which_en = f"e.g. the latest: --row {suggestion}" if latest is not None else f"e.g. --row {suggestion}"
-    first = len(found) > LISTED_SUBMISSIONS
-    listing_zh = f"下列为前 {LISTED_SUBMISSIONS} 份" if first else "见下列各行"
-    listing_en = f"the first {LISTED_SUBMISSIONS} rows listed" if first else "rows listed"
-    problems = [
-        Problem(name, None, "", (
-            f"社区两委问卷每个社区只填一份，此文件却有 {len(found)} 份提交（{listing_zh}），不会取平均；"
-            f"请用 --row 行号 选择要导入的一份（{which_zh}），或在 KoboToolbox / ODK Central 删除多余的提交后重新导出 "
-            f"/ the committee questionnaire is one submission per community, but this file has {len(found)} "
-            f"({listing_en}); they are not averaged. Pick the one to import with --row N ({which_en}), or delete "
-            "the extra submissions in KoboToolbox / ODK Central and export again"
-        ))
-    ]
-    for (number, row), when in list(zip(found, times, strict=True))[:LISTED_SUBMISSIONS]:
-        rid = submission_id(row, layout) or "—"
-        at = f"，{when}" if when else ""
-        at_en = f", {when}" if when else ""
-        problems.append(Problem(name, number, "", f"提交 {rid}{at} / submission {rid}{at_en}"))
-    raise ProblemsError(problems)
-
-
-def submission_id(row: list[Any], layout: Layout) -> str:
-    cell = row[layout.id_column] if 0 <= layout.id_column < len(row) else ""
-    return str(cell).strip().removeprefix("uuid:")
-
-
-def submission_time(row: list[Any], layout: Layout) -> str:
-    lowered = [c.lower() for c in layout.header]
-    for column in TIME_COLUMNS:
-        if column in lowered:
-            index = lowered.index(column)
-            return str(row[index]).strip() if index < len(row) else ""
-    return ""
-
-
-# -- the import ------------------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportResult:
-    """The answer file to write and what happened to every row (problems of skipped rows included).
-
-    `block` is where the submissions went: `answers` (the committee's one submission) or `respondents`.
-    """
-
-    answers: AnswerFile
-    block: str
-    rows_read: int
-    imported: int
-    skipped: int
-    blank: int
-    problems: list[Problem]
-    file: str
-    row: int | None = None  # the row the user picked; the others are counted in `not_chosen`
-    not_chosen: int = 0
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # rejected rows skipped
-    notes: list[tuple[str, str]] = field(default_factory=list)  # columns left out (`ReadNotes.summary`)
-
-    def summary(self) -> str:
-        en = [f"{self.rows_read} row(s) read", f"{self.imported} imported", f"{self.skipped} skipped"]
-        zh = [f"读取 {self.rows_read} 行", f"导入 {self.imported} 行", f"跳过 {self.skipped} 行"]
-        if self.row:
-            en.append(f"{self.not_chosen} not chosen (--row {self.row})")
-            zh.append(f"未选 {self.not_chosen} 行")
-        if self.blank:
-            en.append(f"{self.blank} blank row(s) ignored")
-            zh.append(f"忽略空行 {self.blank} 行")
-        lines = [f"{self.file}: {', '.join(en)} / {'，'.join(zh)}"]
-        if self.block == "answers" and self.imported:
-            lines.append("已作为社区两委填报导入（answers） / imported as the committee's answers (`answers:`)")
-        return "\n".join(lines)
-
-
-def import_export(
-    table: Table,
-    pack: Pack,
-    pack_ref: str,
-    community_name: str,
-    skip_bad_rows: bool = False,
-    respondent: str | None = None,
-    row: int | None = None,
-    options: ReadOptions = DEFAULT_READING,
-) -> ImportResult:
-    """The submissions of an export (see `open_table`) as an `AnswerFile` for `pack_ref`; raise
-    `ProblemsError` on bad rows.
-
-    `respondent` (committee, resident or party_member) says whose questionnaire the export is; by default
-    the questions in it decide. A committee export must hold one submission, or `row` must pick one; `row`
-    also picks a single submission from any other export. With `skip_bad_rows` a bad row is left out and its
-    problems are returned in the result instead, so the caller can show exactly what was skipped. Row numbers
-    are those a spreadsheet shows (the header is 1). `options` decide on columns of no question (`strict`)
-    and on rejected submissions, as for `--respondents`.
-    """
-    name = table.name
-    if not any(table.header):
-        raise AssessError(f"{name}: 文件为空 / the file is empty")
-    layout = read_layout(table.header, pack, name, options.strict, options.group_by)
-    committee = is_committee_import(layout, respondent, name)
-    data_rows = DataRows(table.rows())
-    rejected: list[int] = []
-    rows = rejected_rows(data_rows, table.header, options.include_rejected, rejected)
-    if row is not None:
-        selected: Iterable[tuple[int, list[Any]]] = picked_row(rows, row, name)
-    elif committee:
-        selected = single_submission(rows, layout, name)
-    else:
-        selected = rows
-    entries, problems, attempted = read_entries(selected, layout, name)
-    if committee:
-        answers = AnswerFile(pack=pack_ref, community=Community(name=community_name),
-                             answers=entries[0].answers if entries else {})
-    else:
-        answers = AnswerFile(pack=pack_ref, community=Community(name=community_name), respondents=entries)
-    result = ImportResult(
-        answers, "answers" if committee else "respondents", data_rows.read, len(entries), attempted - len(entries),
-        data_rows.blank, problems, name, row, data_rows.read - len(rejected) - attempted,
-    )
-    result.warnings = [n for n in (rejected_notice(name, rejected),) if n]
-    result.notes = left_out_summary(layout.ignored)
-    if problems and not skip_bad_rows:
-        raise ProblemsError(listed(problems, name) + [Problem(name, None, "", import_refused(result))])
-    return result
-
-
 def read_entries(
     rows: Iterable[tuple[int, list[Any]]], layout: Layout, name: str
 ) -> tuple[list[RespondentEntry], list[Problem], int]:
@@ -469,21 +320,17 @@ def read_entries(
     return entries, problems, attempted
 
 
+def submission_id(row: list[Any], layout: Layout) -> str:
+    cell = row[layout.id_column] if 0 <= layout.id_column < len(row) else ""
+    return str(cell).strip().removeprefix("uuid:")
+
+
 def column_reader(question: Question, labelled: bool) -> Callable[[Any], Any]:
     """The canonical value of a cell; a labelled column's cells are first read as labels."""
     check = cached_reader(question)
     if not labelled:
         return check
     return remembering(lambda cell: check(label_cell(question, cell)), enabled=question.type != "text")
-
-
-def import_refused(result: ImportResult) -> str:
-    return (
-        f"读取 {result.rows_read} 行，其中 {result.skipped} 行有问题，未写入任何文件；请修正这些行后重试，或加 "
-        "--skip-bad-rows 只导入其余各行（跳过的行会逐一列出） "
-        f"/ {result.rows_read} row(s) read, {result.skipped} with problems; nothing was written. Correct the rows, "
-        "or pass --skip-bad-rows to import the others (the skipped rows are listed)"
-    )
 
 
 def listed(problems: list[Problem], name: str) -> list[Problem]:
@@ -562,3 +409,12 @@ def ticked_options(
         elif chosen is None:
             problems.append(Problem(name, row_number, header[index], ticked_message(cell)))
     return ticked
+
+
+def column_kind(header: str, whole: list[str], pack: Pack) -> str:
+    """What a column of an export is, as `--suggest-map` lists it."""
+    return METADATA if is_meta(header) or header.lower() in ID_COLUMNS else QUESTION
+
+
+FORMAT = SurveyFormat("kobo", ("KoboToolbox / ODK Central 导出", "a KoboToolbox / ODK Central export"), is_export,
+                      table_respondents, column_kind, submissions=True)

@@ -27,6 +27,7 @@ from assess.responses.reading import (
     left_out_problem,
     no_question_problem,
 )
+from assess.responses.survey_format import METADATA, QUESTION, SurveyFormat
 from assess.responses.tabular import ProblemList, Table, beyond_header, respondent_rows
 from assess.responses.titles import TitleIndex, normalized, typed_value
 from assess.responses.values import AnswerValueError, cached_reader, remembering, unknown_question_message
@@ -215,3 +216,17 @@ def row_id(row: list[Any], row_number: int, id_column: int | None) -> str:
     if id_column is None:
         return f"row-{row_number}"
     return str(row[id_column]).strip() if id_column < len(row) else ""
+
+
+def column_kind(header: str, whole: list[str], pack: Pack) -> str:
+    """What a column of the table is, as `--suggest-map` lists it."""
+    return METADATA if header in ID_HEADERS else QUESTION
+
+
+def any_header(header: list[str]) -> bool:
+    """The project's table takes whatever no other format claims."""
+    return True
+
+
+FORMAT = SurveyFormat("table", ("居民问卷表", "a residents' table"), any_header, table_respondents, column_kind,
+                      columnar=True)

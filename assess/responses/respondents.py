@@ -1,28 +1,30 @@
 """One way in for residents' answers: any supported file, recognised by its content, as respondents.
 
 `--respondents FILE` on every scoring command reads through here. What the file is comes from what it
-holds, not from its name: an answer file written by `assess import` (YAML), a 问卷星 (WJX) download, a
-KoboToolbox or ODK Central export, or the project's own table (CSV in UTF-8 or GBK, .xlsx, .xls, a .zip
-holding one CSV). Each kind has its module; all give canonical `RespondentEntry` values and report every
+holds, not from its name: an answer file written by `assess import` (YAML), or a table (CSV in UTF-8 or GBK,
+.xlsx, .xls, a .zip holding one CSV) of any format in the registry (`formats`: 问卷星, 腾讯问卷, KoboToolbox
+and ODK Central, the project's own table). All give canonical `RespondentEntry` values and report every
 problem of the file together once it has been read.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any, TypeVar
 
 from assess.errors import AssessError, Problem, ProblemsError
 from assess.packs.loading import LoadedPack
 from assess.packs.model import Pack
-from assess.responses import kobo, residents_csv, wjx
 from assess.responses.answer_file import RespondentEntry, load_answer_file
 from assess.responses.column_map import load_map, mapped_table
+from assess.responses.formats import format_of
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
 from assess.responses.tabular import SNIFF_BYTES, ZIP_MAGIC, Table, id_taken_message, open_table, regular_file_head
 
 # An answer file starts (after comments and blank lines) with one of its top-level keys; no table does.
+T = TypeVar("T")
 ANSWER_FILE_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?(?:#[^\n]*\n|\s*\n)*(?:pack|community|assessed_on|answers|respondents)\s*:"
 )
@@ -41,7 +43,7 @@ def read_respondents(
     table = table or opened_table(path)
     if table is None:
         return answer_file_respondents(Path(path), pack, taken or {})
-    return table_respondents(options_table(table, pack.pack, options), pack.pack, taken, options, notes)
+    return registered_respondents(options_table(table, pack.pack, options), pack.pack, taken, options, notes)
 
 
 def opened_table(path: Path | str, in_pieces: bool = False) -> Table | None:
@@ -64,16 +66,12 @@ def options_table(table: Table, pack: Pack, options: ReadOptions) -> Table:
     return mapped_table(table, load_map(options.map_file, pack), pack) if options.map_file else table
 
 
-def table_respondents(
+def registered_respondents(
     table: Table, pack: Pack, taken: Mapping[str, str] | None = None, options: ReadOptions = DEFAULT_READING,
     notes: ReadNotes | None = None,
 ) -> Iterator[RespondentEntry]:
-    """The respondents of a table of any supported layout: 问卷星, Kobo / ODK Central, or the project's own."""
-    if wjx.is_wjx(table.header):
-        return wjx.table_respondents(table, pack, taken, options, notes)
-    if kobo.is_export(table.header):
-        return kobo.table_respondents(table, pack, taken, options, notes)
-    return residents_csv.table_respondents(table, pack, taken, options, notes)
+    """The respondents of a table of any registered format (`formats`)."""
+    return format_of(table.header).respondents(table, pack, taken, options, notes)
 
 
 def answer_file_respondents(path: Path, pack: LoadedPack, taken: Mapping[str, str]) -> Iterator[RespondentEntry]:
@@ -96,15 +94,64 @@ def answer_file_respondents(path: Path, pack: LoadedPack, taken: Mapping[str, st
 
 
 def columnar_ready(table: Table | None, options: ReadOptions = DEFAULT_READING) -> bool:
-    """Whether the columnar reader takes the table: a large plain CSV or workbook in the project's layout,
-    read with `columnar_options` (else `read_respondents` reads it row by row)."""
+    """Whether the columnar reader takes the table: a large plain CSV or workbook of a format laid out as the
+    project's table, read with `columnar_options` (else `read_respondents` reads it row by row)."""
     from assess.responses.columnar import claims
 
     if table is None or not columnar_options(options):
         return False
-    return not wjx.is_wjx(table.header) and not kobo.is_export(table.header) and claims(table)
+    return format_of(table.header).columnar and claims(table)
 
 
 def columnar_options(options: ReadOptions) -> bool:
     """Whether reading with these options leaves a file to the columnar reader: no groups, no column map."""
     return not (options.group_by or options.map_file)
+
+
+def fold_residents(
+    path: Path | str | None, pack: LoadedPack, taken: Mapping[str, str], fold: Callable[[Iterable[Any]], T],
+    reading: ReadOptions = DEFAULT_READING, notes: ReadNotes | None = None,
+    watch: Callable[[Iterator[RespondentEntry]], Iterable[RespondentEntry]] | None = None, keep: bool = False,
+) -> tuple[T, Counted]:
+    """`fold` (the scorer) over the residents of `path` (none when None), and what passed through it.
+
+    The choice of reader is made here: a table the columnar reader takes (`columnar_ready`, and no `watch`
+    that must see every respondent) is read by column, in blocks of `CodedRows`; if that reader gives up
+    (`RowPathNeeded`, after some blocks perhaps) the fold is run again over the file read row by row, which
+    words every problem at its row. Either way the fold sees every respondent exactly once per run.
+    """
+    from assess.responses.columnar import RowPathNeeded, coded_respondents
+
+    columnar = watch is None and columnar_options(reading)
+    table = opened_table(path, in_pieces=columnar) if path is not None else None
+    if columnar and columnar_ready(table, reading):
+        try:
+            rows = Counted(coded_respondents(table, pack.pack, taken, reading.strict, notes))
+            return fold(rows), rows
+        except RowPathNeeded:
+            pass  # read again row by row, which reports every problem of the file at its row
+    if table is not None and table.pieces is not None:
+        table = opened_table(path)  # whole: its header is the whole sheet's, its problems all told
+    rows = Counted(iter(()))
+    if path is not None:
+        residents = read_respondents(path, pack, taken, reading, notes, table)
+        rows = Counted(watch(residents) if watch else residents, keep=keep)
+    return fold(rows), rows
+
+
+class Counted:
+    """An iterable that counts the respondents that passed through (an empty residents' file is worth a
+    warning, not silence), and keeps them when asked, for scoring groups of residents afterwards."""
+
+    def __init__(self, items: Iterable[Any], keep: bool = False):
+        self.items = items
+        self.count = 0
+        self.keep = keep
+        self.kept: list[Any] = []
+
+    def __iter__(self) -> Iterator[Any]:
+        for item in self.items:
+            self.count += getattr(item, "rows", 1)  # a block of coded rows counts its rows
+            if self.keep:
+                self.kept.append(item)
+            yield item

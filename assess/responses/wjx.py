@@ -31,6 +31,7 @@ from assess.responses.reading import (
     no_question_problem,
 )
 from assess.responses.survey_cells import MISSING, cell_reader, ticked, ticked_message
+from assess.responses.survey_format import METADATA, OPTIONS, QUESTION, SET_ASIDE, SurveyFormat
 from assess.responses.tabular import ProblemList, Table, respondent_rows
 from assess.responses.titles import TitleIndex, normalized, option_labels, without_type
 from assess.responses.values import AnswerValueError
@@ -214,3 +215,26 @@ def row_entry(
     if not valid:
         return None
     return RespondentEntry.model_construct(id=rid, answers=answers, groups=group_values(row, layout.groups))
+
+
+def column_kind(header: str, whole: list[str], pack: Pack) -> str:
+    """What a column of a download is, as `--suggest-map` lists it."""
+    if header in META_COLUMNS:
+        return METADATA
+    option = OPTION_COLUMN.match(header)
+    if without_type(header)[1] == RANKING:
+        return SET_ASIDE
+    if option is None or TitleIndex(pack).question(option.group(2)) is not None:
+        return QUESTION
+    number = option.group(1)
+    texts = [m.group(2) for c in whole if (m := OPTION_COLUMN.match(c)) and m.group(1) == number]
+    return OPTIONS if multi_choice_of(texts, pack) is not None else SET_ASIDE
+
+
+def numbered_title(question: Question, position: int) -> str:
+    """A mapped column headed as 问卷星 heads one: `N、题干`."""
+    return f"{position}、{question.title.zh}"
+
+
+FORMAT = SurveyFormat("wjx", ("问卷星下载", "a 问卷星 download"), is_wjx, table_respondents, column_kind,
+                      numbered_title)

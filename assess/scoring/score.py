@@ -19,9 +19,9 @@ from assess.packs.loading import LoadedPack
 from assess.packs.model import SCORED_TYPES, Pack, Question, Text
 from assess.responses.answer_file import AnswerFile, LoadedAnswers, RespondentEntry, load_answer_file
 from assess.responses.checked import CheckedAnswers
-from assess.responses.columnar import CodedRows, RowPathNeeded, coded_respondents
+from assess.responses.columnar import CodedRows
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
-from assess.responses.respondents import columnar_options, columnar_ready, opened_table, read_respondents
+from assess.responses.respondents import fold_residents
 from assess.scoring.collect import Collector, QuestionTally
 from assess.scoring.groups import group_scores
 from assess.scoring.results import (
@@ -210,42 +210,29 @@ def score_loaded(
     allow_inconsistent: bool = False,
     uncertainty: int = 0,
     seed: int = 0,
-    watch: Callable[[Iterator[RespondentEntry]], Iterable[RespondentEntry]] = iter,
+    watch: Callable[[Iterator[RespondentEntry]], Iterable[RespondentEntry]] | None = None,
     reading: ReadOptions = DEFAULT_READING,
 ) -> ScoreResult:
     """Score a loaded answer file and stream the residents' file through `watch` on the way, so a caller can
     see every respondent (the report collects free-text answers so) without reading the file twice.
 
-    What the reading set aside becomes the first warnings (rejected submissions) and the `notes` (columns
-    left out); with
+    Which reader takes the file is decided in `responses` (`fold_residents`). What the reading set aside
+    becomes the first warnings (rejected submissions) and the `notes` (columns left out); with
     `reading.group_by` the result also holds each group's scores (see `assess.scoring.groups`).
     """
     notes = ReadNotes()
-    rows = Counted(iter(()))
-    result = None
-    columnar = watch is iter and columnar_options(reading)
-    table = opened_table(respondents_csv, in_pieces=columnar) if respondents_csv is not None else None
-    if columnar and columnar_ready(table, reading):
-        try:
-            rows = Counted(coded_respondents(table, loaded.pack.pack, loaded.respondent_places(), reading.strict,
-                                             notes))
-            result = score_checked(loaded.pack, loaded.data, rows, weights, allow_inconsistent, uncertainty, seed)
-        except RowPathNeeded:
-            result = None  # read again row by row, which reports every problem of the file at its row
-    if result is None:
-        if table is not None and table.pieces is not None:
-            table = opened_table(respondents_csv)  # whole: its header is the whole sheet's, its problems all told
-        if respondents_csv is not None:
-            residents = read_respondents(respondents_csv, loaded.pack, loaded.respondent_places(), reading, notes,
-                                         table)
-            rows = Counted(watch(residents), keep=bool(reading.group_by))
-        result = score_checked(loaded.pack, loaded.data, rows, weights, allow_inconsistent, uncertainty, seed)
+
+    def scored(people: Iterable[RespondentEntry | CodedRows]) -> ScoreResult:
+        return score_checked(loaded.pack, loaded.data, people, weights, allow_inconsistent, uncertainty, seed)
+
+    result, rows = fold_residents(respondents_csv, loaded.pack, loaded.respondent_places(), scored, reading, notes,
+                                  watch, keep=bool(reading.group_by))
     result.warnings[:0] = [bilingual(zh, en) for zh, en in notes.warnings]
     result.notes = [bilingual(zh, en) for zh, en in notes.summary()]
     if respondents_csv is not None and rows.count == 0:
         result.warnings.insert(0, bilingual(
             f"居民问卷 {respondents_csv} 只有表头，没有一行答卷",
-            f"the residents' CSV {respondents_csv} has a header but no respondents",
+            f"the residents' file {respondents_csv} has a header but no respondents",
         ))
     if reading.group_by:
         committee = loaded.data.model_copy(update={"respondents": []})
@@ -254,24 +241,6 @@ def score_loaded(
             lambda people: score_checked(loaded.pack, committee, people, weights, allow_inconsistent),
         )
     return result
-
-
-class Counted:
-    """An iterable that counts what passed through (an empty residents' file is worth a warning, not
-    silence), and keeps it when asked, for scoring groups of residents afterwards."""
-
-    def __init__(self, items: Iterable[RespondentEntry], keep: bool = False):
-        self.items = items
-        self.count = 0
-        self.keep = keep
-        self.kept: list[RespondentEntry] = []
-
-    def __iter__(self) -> Iterator[RespondentEntry]:
-        for item in self.items:
-            self.count += item.rows if isinstance(item, CodedRows) else 1
-            if self.keep:
-                self.kept.append(item)
-            yield item
 
 
 def rounded(value: float | None, decimals: int = SCORE_DECIMALS) -> float | None:

@@ -54,7 +54,7 @@ def test_the_columnar_reader_takes_a_large_csv_and_scores_it_exactly(survey, tmp
     assert columnar_ready(opened_table(path))
     used = []
     real = columnar.coded_respondents
-    monkeypatch.setattr("assess.scoring.score.coded_respondents",
+    monkeypatch.setattr("assess.responses.columnar.coded_respondents",
                         lambda *a: used.append(1) or real(*a))
     fast = score_file(answers, path)
     assert used and fast.respondents == ROWS

@@ -119,7 +119,7 @@ def given_up(monkeypatch) -> list:
             reasons.append(str(exc))
             raise
 
-    monkeypatch.setattr("assess.scoring.score.coded_respondents", recording)
+    monkeypatch.setattr("assess.responses.columnar.coded_respondents", recording)
     return reasons
 
 

@@ -468,7 +468,7 @@ def test_a_residents_csv_without_rows_is_warned_about(write):
     csv_path = write("r.csv", "respondent_id,q-trust\n\n\n")
     result = score_file(GOLDEN, csv_path)
     assert result.respondents == 2  # the answer file's own
-    assert result.warnings[0].en == f"the residents' CSV {csv_path} has a header but no respondents"
+    assert result.warnings[0].en == f"the residents' file {csv_path} has a header but no respondents"
     assert not any("CSV" in w.en for w in score_file(GOLDEN, DATA / "residents.csv").warnings)
 
 
