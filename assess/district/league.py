@@ -253,7 +253,8 @@ def league_json(league: League) -> dict:
              "dimension_intervals": {d: list(v) if v else None for d, v in s.dimension_intervals.items()},
              "respondents": s.result.respondents,
              "dimensions": {d.id: d.score for d in s.result.dimensions},
-             "indicators": {i.id: i.score for i in s.result.indicators}}
+             "indicators": {i.id: i.score for i in s.result.indicators},
+             "notes": [{"zh": n.zh, "en": n.en} for n in s.result.notes]}
             for s in league.standings
         ],
         "failed": [{"id": m.id, "answers": str(m.answers), "message": message} for m, message in league.failed],
@@ -297,4 +298,5 @@ def league_table(league: League, lang: str = "zh") -> str:
     for member, message in league.failed:
         lines.append(f"  未计分 / not scored: {member.id}: {message}")
     lines += [f"已跳过 / skipped: {zh} / {en}" for zh, en in league.round.skipped]
+    lines += [f"说明 / note: {s.member.id}: {n.zh} / {n.en}" for s in league.standings for n in s.result.notes]
     return "\n".join(lines)

@@ -61,6 +61,19 @@ def test_a_messy_round_scores_what_it_can_and_names_the_rest_with_their_reasons(
     assert "未计分 2 个社区 / 2 not scored:" in table.stdout
 
 
+def test_the_league_names_the_columns_each_community_left_out(messy_round, runner):
+    residents = messy_round / "锦澜湾" / "residents.csv"
+    lines = residents.read_text(encoding="utf-8").splitlines()
+    residents.write_text("\n".join([lines[0] + ",楼栋", *(line + ",1号楼" for line in lines[1:])]) + "\n",
+                         encoding="utf-8")
+    result = runner.invoke(main, ["district", "score", str(messy_round), "--uncertainty", "0", "--no-history",
+                                  "--format", "json"])
+    notes = {c["id"]: c["notes"] for c in json.loads(result.stdout)["communities"]}
+    assert notes["锦澜湾"] == [{"zh": "已忽略的列（可用 --group-by 分组）: 楼栋",
+                                "en": "columns left out (usable with --group-by): 楼栋"}]
+    assert notes["槐荫里"] == []
+
+
 def test_the_league_table_and_the_history_use_the_name_the_answer_files_give(messy_round, runner):
     result = runner.invoke(main, ["district", "score", str(messy_round), "--uncertainty", "0"])
     assert result.exit_code == 0, result.output
