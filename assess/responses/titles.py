@@ -110,14 +110,34 @@ class TitleIndex:
         return [q for name in names for q in self.titles[name]][:count]
 
 
+# Label tables by question, built once per question object (a district round reads hundreds of files against
+# one pack): id -> (the question, its table), the question kept so that a reused id is never mistaken.
+LABEL_TABLES: dict[tuple[int, str], tuple[object, dict]] = {}
+MAX_LABEL_TABLES = 8192  # a long-running process that loads many packs starts the tables afresh past this
+
+
+def label_table(question: Question, kind: str, build) -> dict:
+    key = (id(question), kind)
+    found = LABEL_TABLES.get(key)
+    if found is None or found[0] is not question:
+        if len(LABEL_TABLES) >= MAX_LABEL_TABLES:
+            LABEL_TABLES.clear()
+        found = LABEL_TABLES[key] = (question, build(question))
+    return found[1]
+
+
 def option_labels(question: Question) -> dict[str, str]:
     """Normalized option label (zh and en) -> option id, for choice and multi_choice questions."""
-    return {normalized(text): option.id for option in question.options for text in (option.label.zh, option.label.en)}
+    return label_table(question, "options", lambda q: {
+        normalized(text): option.id for option in q.options for text in (option.label.zh, option.label.en)
+    })
 
 
 def scale_labels(question: Question) -> dict[str, int]:
     """Normalized label (zh and en) of a likert scale's labelled points -> the point."""
-    return {normalized(t): point for point, label in question.scale.labels.items() for t in (label.zh, label.en)}
+    return label_table(question, "scale", lambda q: {
+        normalized(t): point for point, label in q.scale.labels.items() for t in (label.zh, label.en)
+    })
 
 
 def labelled_value(question: Question, cell: object) -> object:
