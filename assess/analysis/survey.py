@@ -18,7 +18,7 @@ from assess.packs.loading import LoadedPack
 from assess.packs.model import SCORED_TYPES, Pack, Question
 from assess.responses.answer_file import RespondentEntry, load_answer_file
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
-from assess.responses.respondents import read_respondents
+from assess.responses.respondents import read_respondents, residents_of
 from assess.scoring.collect import normalize
 
 RESIDENT = "resident"
@@ -69,6 +69,7 @@ def load_survey(answers: Path | str, respondents: Path | str | None = None, pack
     loaded = load_answer_file(answers, pack_ref)
     notes = ReadNotes()
     entries: list[RespondentEntry] = list(loaded.data.respondents)
+    respondents = residents_of(loaded, respondents)
     if respondents is not None:
         entries += list(read_respondents(respondents, loaded.pack, loaded.respondent_places(), reading, notes))
     items, dimension_of = resident_items(loaded.pack.pack)

@@ -172,7 +172,7 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
     from assess.responses.answer_file import dump_answer_file
     from assess.responses.column_map import map_text
     from assess.responses.column_map import suggest_map as suggestions
-    from assess.responses.importing import import_file
+    from assess.responses.importing import import_file, with_residents_table
     from assess.responses.reading import ReadOptions
     from assess.responses.tabular import open_table
 
@@ -193,7 +193,14 @@ def import_command(export: Path, pack_ref: str | None, output: Path, community_n
     reference = pack_reference_for(pack_ref or DEFAULT_PACK, loaded.file, output)
     result = import_file(export, loaded.pack, reference, community_name or export.stem, skip_bad_rows,
                          respondent, row, options)
-    write_atomic(output, dump_answer_file(result.answers), force=force)
+    answers = result.answers
+    if answers.respondents and not group_by:  # residents as a table beside the answer file, read by column
+        table = output.with_name(f"{output.stem}.residents.csv")
+        refuse_existing([table], force)
+        answers, table_bytes = with_residents_table(answers, loaded.pack, table.name)
+        write_atomic(table, table_bytes, force=force)
+        click.echo(f"{table}: 已写入居民问卷表 / residents' table written", err=True)
+    write_atomic(output, dump_answer_file(answers), force=force)
     if fmt == "json":
         print_json(
             {"file": result.file, "output": str(output), "pack": reference, "rows_read": result.rows_read,

@@ -91,6 +91,7 @@ class AnswerFile(AnswerModel):
     assessed_on: date | None = None
     answers: dict[str, Any] = {}
     respondents: list[RespondentEntry] = []
+    respondents_table: str | None = None  # a table of more respondents beside the file (`assess import` writes it)
 
     @field_validator("answers", mode="before")
     @classmethod
@@ -111,6 +112,11 @@ class LoadedAnswers:
     data: AnswerFile
     located: Located
     pack: LoadedPack
+
+    def respondents_table(self) -> Path | None:
+        """The table of respondents the file names (`respondents_table:`), beside it; None if it names none."""
+        name = self.data.respondents_table
+        return Path(self.file).parent / name if name else None
 
     def respondent_places(self) -> dict[str, str]:
         """Where each respondent of the file is, as `FILE:LINE`, so a CSV repeating the id can point at it."""
@@ -259,6 +265,8 @@ def dump_answer_file(data: AnswerFile) -> str:
     if data.assessed_on is not None:
         document["assessed_on"] = data.assessed_on
     document["answers"] = dict(data.answers)
+    if data.respondents_table:
+        document["respondents_table"] = data.respondents_table
     head = yaml.dump(document, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, default_flow_style=False)
     return head + "".join(respondent_lines(data.respondents)) if data.respondents else head
 

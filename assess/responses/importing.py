@@ -10,6 +10,8 @@ submissions`: KoboToolbox and ODK Central) goes through `import_export`, with it
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,7 @@ from assess.responses import kobo
 from assess.responses.answer_file import AnswerFile, Community
 from assess.responses.formats import format_of
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
+from assess.responses.residents_csv import NONE_CHOSEN, RESPONDENT_ID_COLUMN
 from assess.responses.respondents import opened_table, options_table, registered_respondents
 from assess.responses.tabular import DataRows, Table
 
@@ -59,6 +62,34 @@ def import_file(
     answers = AnswerFile(pack=pack_ref, community=Community(name=community_name), respondents=entries)
     return ImportResult(answers, "respondents", len(entries), len(entries), 0, 0, [], table.name,
                              warnings=notes.warnings, notes=notes.summary())
+
+
+def with_residents_table(answers: AnswerFile, pack: Pack, table_name: str) -> tuple[AnswerFile, bytes]:
+    """The answer file naming its residents' table (`respondents_table:`) instead of holding them, and that
+    table: the project's own layout (`respondent_id`, then one column per question answered by anyone, in the
+    pack's order), UTF-8 with Excel's byte-order mark. Tens of thousands of respondents in YAML are slow to
+    read back (about 0.5 ms each) and soon over the answer file's size limit; as a table they are read by
+    column. A multi-select answered with nothing chosen is written `[]`."""
+    answered = {qid for entry in answers.respondents for qid in entry.answers}
+    questions = [q for _, _, q in pack.questions() if q.id in answered]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([RESPONDENT_ID_COLUMN, *(q.id for q in questions)])
+    for entry in answers.respondents:
+        writer.writerow([entry.id, *(table_cell(entry.answers.get(q.id)) for q in questions)])
+    kept = answers.model_copy(update={"respondents": [], "respondents_table": table_name})
+    return kept, buffer.getvalue().encode("utf-8-sig")
+
+
+def table_cell(value: Any) -> str:
+    """A canonical answer as the project's table writes it (and `residents_csv` reads it back)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return " ".join(value) if value else NONE_CHOSEN
+    return str(value)
 
 
 def refuse_empty(name: str, rows: int) -> None:

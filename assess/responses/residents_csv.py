@@ -34,6 +34,7 @@ from assess.responses.values import AnswerValueError, cached_reader, remembering
 
 RESPONDENT_ID_COLUMN = "respondent_id"
 ID_HEADERS = (RESPONDENT_ID_COLUMN, "受访者编号", "编号")
+NONE_CHOSEN = "[]"
 
 
 def table_respondents(
@@ -175,6 +176,8 @@ def typed_reader(question: Question) -> Callable[[Any], Any]:
     check = cached_reader(question)
     if question.type in ("text", "number"):
         return check
+    if question.type == "multi_choice":  # `[]`: answered, nothing chosen (as `assess import` writes it)
+        return remembering(lambda cell: [] if str(cell).strip() == NONE_CHOSEN else check(typed_value(question, cell)))
     return remembering(lambda cell: check(typed_value(question, cell)))
 
 

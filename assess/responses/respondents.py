@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+import yaml
+
 from assess.errors import AssessError, Problem, ProblemsError
 from assess.packs.loading import LoadedPack
 from assess.packs.model import Pack
-from assess.responses.answer_file import RespondentEntry, load_answer_file
+from assess.responses.answer_file import LoadedAnswers, RespondentEntry, load_answer_file
 from assess.responses.column_map import load_map, mapped_table
 from assess.responses.formats import format_of
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
@@ -55,10 +57,24 @@ def opened_table(path: Path | str, in_pieces: bool = False) -> Table | None:
     path = Path(path)
     head = regular_file_head(path)[:SNIFF_BYTES]
     if ANSWER_FILE_START.match(head):
-        return None
+        table = respondents_table_of(path, head)
+        return None if table is None else open_table(table)
     if in_pieces and head.startswith(ZIP_MAGIC):
         return pieces_table(path) or open_table(path)
     return open_table(path)
+
+
+RESPONDENTS_TABLE_LINE = re.compile(rb"^respondents_table:[^\n]*$", re.MULTILINE)
+
+
+def respondents_table_of(path: Path, head: bytes) -> Path | None:
+    """The table of respondents an answer file names (`assess import` writes its respondents so, beside it),
+    read from the file's head, where the line stands before any respondent."""
+    found = RESPONDENTS_TABLE_LINE.search(head)
+    if found is None:
+        return None
+    value = yaml.safe_load(found.group(0).decode("utf-8", errors="replace")).get("respondents_table")
+    return path.parent / str(value) if value else None
 
 
 def options_table(table: Table, pack: Pack, options: ReadOptions) -> Table:
@@ -155,3 +171,15 @@ class Counted:
             if self.keep:
                 self.kept.append(item)
             yield item
+
+
+def residents_of(loaded: LoadedAnswers, given: Path | str | None) -> Path | str | None:
+    """The residents' file to read with an answer file: the one given (`--respondents`), else the table the
+    answer file names (`respondents_table:`, as `assess import` writes it); both at once is refused."""
+    own = loaded.respondents_table()
+    if own is not None and given is not None:
+        raise AssessError(
+            f"{loaded.file}: 这个答卷文件已带居民问卷表 {own.name}，不能再用 --respondents 给出 {given} / this answer "
+            f"file already has its residents' table ({own.name}); it cannot take --respondents {given} as well"
+        )
+    return given if given is not None else own

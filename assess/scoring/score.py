@@ -21,7 +21,7 @@ from assess.responses.answer_file import AnswerFile, LoadedAnswers, RespondentEn
 from assess.responses.checked import CheckedAnswers
 from assess.responses.columnar import CodedRows
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
-from assess.responses.respondents import fold_residents
+from assess.responses.respondents import fold_residents, residents_of
 from assess.scoring.collect import Collector, QuestionTally
 from assess.scoring.groups import group_scores
 from assess.scoring.results import (
@@ -221,6 +221,7 @@ def score_loaded(
     `reading.group_by` the result also holds each group's scores (see `assess.scoring.groups`).
     """
     notes = ReadNotes()
+    respondents_csv = residents_of(loaded, respondents_csv)
 
     def scored(people: Iterable[RespondentEntry | CodedRows]) -> ScoreResult:
         return score_checked(loaded.pack, loaded.data, people, weights, allow_inconsistent, uncertainty, seed)
