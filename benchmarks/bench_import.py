@@ -4,7 +4,8 @@ Prints figures, asserts nothing. Exports are generated into a temporary folder f
 pack's residents' form (every resident question answered): a KoboToolbox CSV ('/' group paths) and an
 XLSX of the same rows. Writing the answer file is timed three ways in the same run: PyYAML's pure-Python
 emitter (what `assess import` used), libyaml's (CSafeDumper), and the line writer it uses now; and the whole
-`assess import` command as a user runs it, in a fresh process.
+`assess import` command as a user runs it, in a fresh process; then `assess score --respondents` on what it
+wrote (the answer file naming its residents' table), on that table alone and on the export, fresh processes.
 
 Run: .venv/bin/python benchmarks/bench_import.py [--rows 2000,20000]
 """
@@ -130,6 +131,24 @@ def print_command(export: Path, output: Path) -> None:
                "--community-name", "bench", "--format", "json"]
     seconds, done = timed(lambda: subprocess.run(command, capture_output=True, text=True, check=True))
     print(f"  assess import {export.name} -> answer file, whole command: {seconds:.2f} s")
+    print_read_back(export, output)
+
+
+def print_read_back(export: Path, imported: Path) -> None:
+    """`--respondents` on the imported answer file (its residents' table) against the export itself and the
+    table alone, each `assess score` in a fresh process: the round trip's reading cost, as a ratio."""
+    answers = imported.with_name("committee.yaml")
+    answers.write_text(f"pack: {PACK}\ncommunity: {{name: bench}}\n", encoding="utf-8")
+    table = imported.with_name(f"{imported.stem}.residents.csv")
+    figures = {}
+    for label, source in (("imported answer file", imported), ("its residents' table", table),
+                          ("the Kobo export", export)):
+        command = [sys.executable, "-m", "assess", "score", str(answers), "--respondents", str(source),
+                   "--format", "json"]
+        figures[label], _ = timed(lambda c=command: subprocess.run(c, capture_output=True, text=True, check=True))
+    reference = figures["its residents' table"]
+    print("  assess score --respondents, fresh process: " + "; ".join(
+        f"{label} {seconds:.2f} s ({seconds / reference:.2f}x the table)" for label, seconds in figures.items()))
 
 
 if __name__ == "__main__":
