@@ -44,6 +44,9 @@ def round_options(command):
         db_option,
         click.option("--no-history", is_flag=True,
                      help="不存入历史数据库 / Do not store the round in the history database"),
+        click.option("--replace", is_flag=True,
+                     help="替换历史数据库中社区不同的同名轮次 / Replace a stored round of the same name even "
+                          "though its communities differ"),
     ]):
         command = option(command)
     return command
@@ -51,17 +54,19 @@ def round_options(command):
 
 def run_round(round_path: Path, **given):
     """Score (and store) the round with the shared options, showing progress on stderr."""
-    from assess.district.history import safe_url
+    from assess.district.database import safe_url
     from assess.district.rounds import load_round
     from assess.district.workflow import RoundOptions, score_and_store
 
     options = RoundOptions(pack=given["pack_ref"], label=given["label"], weights=given["weights"],
                            rank_by=given["rank_by"], uncertainty=given["uncertainty"], seed=given["seed"],
-                           strict=given["strict"], db=given["db"], store=not given["no_history"])
+                           strict=given["strict"], db=given["db"], store=not given["no_history"],
+                           replace=given["replace"])
     total = len(load_round(round_path, options.label).members)
     counter = iter(range(1, total + 1))
     league, url = score_and_store(round_path, options,
-                                  progress=lambda m: click.echo(f"[{next(counter)}/{total}] {m.id}", err=True))
+                                  progress=lambda m: click.echo(f"[{next(counter)}/{total}] {m.id}", err=True),
+                                  notice=lambda text: click.echo(text, err=True))
     if url is not None:
         click.echo(f"已存入历史数据库 / stored in {safe_url(url)}", err=True)
     return league, url
@@ -210,7 +215,7 @@ def district_history(round_path: Path | None, db: str | None, community: str | N
     from assess.district.records import community_record, history_table
 
     url = database_url(db or (None if round_path else DEFAULT_FILE), round_path or Path.cwd())
-    with open_history(url) as history:
+    with open_history(url, notice=lambda text: click.echo(text, err=True)) as history:
         data = community_record(history, community)
     click.echo(json_text(data) if fmt == "json" else history_table(data, lang) + "\n", nl=False)
 
@@ -245,7 +250,7 @@ def district_trend(round_path: Path, label: str | None, since: str, db: str | No
     if output is not None:
         refuse_existing([output], force)
     district_name, current = round_identity(round_path, label)
-    with open_history(database_url(db, round_path)) as history:
+    with open_history(database_url(db, round_path), notice=lambda text: click.echo(text, err=True)) as history:
         trend = compare(load_stored(history, current, district_name), load_stored(history, since, district_name))
     if fmt == "xlsx":
         from assess.district.workbook import trend_workbook
