@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from assess.cli.options import Group, lang_option, pack_option
+from assess.cli.options import PLAIN_TEXT, Group, lang_option, pack_option
 from assess.packs.sheets import csv_text
 
 WEIGHTS = ["declared", "equal", "ahp", "entropy", "critic", "combined"]
@@ -29,7 +29,7 @@ def round_options(command):
     for option in reversed([
         click.argument("round_path", metavar="ROUND", type=click.Path(path_type=Path)),
         pack_option,
-        click.option("--round", "label", default=None, metavar="LABEL",
+        click.option("--round", "label", default=None, type=PLAIN_TEXT, metavar="LABEL",
                      help="轮次名称（默认：文件夹名） / Round label"),
         click.option("--weights", type=click.Choice(WEIGHTS), default="declared", show_default=True,
                      help="权重：指标包、等权、AHP、熵权、CRITIC、组合 / Weights: pack, equal, AHP, entropy, CRITIC, "
@@ -120,7 +120,7 @@ def district_score(round_path: Path, lang: str, fmt: str, output: Path | None, f
               help="报告文件 / The report file to write (.pdf or .html)")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default=None,
               help="报告格式 / pdf or html (default: from the file name, else pdf)")
-@click.option("--since", default=None, metavar="LABEL",
+@click.option("--since", default=None, type=PLAIN_TEXT, metavar="LABEL",
               help="与哪一轮比较（默认：最近存入的另一轮） / The earlier round for the trend (default: the latest "
                    "other stored round)")
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="DIR",
@@ -157,7 +157,8 @@ def district_report(round_path: Path, output: Path, fmt: str | None, since: str 
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="输出文件夹 / Folder for the reports")
 @pack_option
-@click.option("--round", "label", default=None, metavar="LABEL", help="轮次名称 / Round label")
+@click.option("--round", "label", default=None, type=PLAIN_TEXT, metavar="LABEL",
+              help="轮次名称 / Round label")
 @lang_option
 @click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite reports already in the folder")
 def district_reports(round_path: Path, out_dir: Path, pack_ref: str | None, label: str | None, lang: str,
@@ -222,8 +223,10 @@ def district_history(round_path: Path | None, db: str | None, community: str | N
 
 @district.command("trend")
 @click.argument("round_path", metavar="ROUND", type=click.Path(path_type=Path))
-@click.option("--round", "label", default=None, metavar="LABEL", help="本轮名称（默认：文件夹名） / This round's label")
-@click.option("--since", required=True, metavar="LABEL", help="与哪一轮比较 / The earlier round to compare with")
+@click.option("--round", "label", default=None, type=PLAIN_TEXT, metavar="LABEL",
+              help="本轮名称（默认：文件夹名） / This round's label")
+@click.option("--since", required=True, type=PLAIN_TEXT, metavar="LABEL",
+              help="与哪一轮比较 / The earlier round to compare with")
 @db_option
 @lang_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default="table", show_default=True,

@@ -163,3 +163,22 @@ def scoring_options(func):
 
 def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+class PlainText(click.ParamType):
+    """A name, label or id typed at an option or a prompt: control characters (NUL, ESC …) and what XML cannot
+    hold (U+FFFE, U+FFFF) are refused where they are typed, as in a file, so no export fails on them later.
+    At a prompt click asks again."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from assess.responses.answer_file import CONTROL
+
+        if isinstance(value, str) and CONTROL.search(value):
+            self.fail("含有控制字符或不可用字符，请只写普通文字 / contains a control character (e.g. NUL or ESC) or a "
+                      "character that is not text; write plain text", param, ctx)
+        return value
+
+
+PLAIN_TEXT = PlainText()
