@@ -230,3 +230,13 @@ def _new_file_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def quiet_worker() -> None:
+    """The initializer of every process pool. Ctrl-C reaches every process of the terminal's process group,
+    and a worker would print its own KeyboardInterrupt traceback: here SIGINT ends it at once and silently,
+    and the command says it was interrupted. Files are written atomically, so a worker ended mid-write
+    leaves no half file (its temporary file is removed by the next write of the same file)."""
+    import signal
+
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))

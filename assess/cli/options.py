@@ -6,6 +6,7 @@ import functools
 import gettext
 import json
 import os
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,15 @@ class Group(click.Group):
                 return super().invoke(ctx)
         except AssessError as exc:
             raise click.ClickException(visible(str(exc))) from None
+        except BrokenProcessPool:
+            raise click.ClickException("工作进程意外结束（被中断或内存不足） / a worker process ended unexpectedly "
+                                       "(interrupted, or out of memory)") from None
+        except KeyboardInterrupt:
+            if ctx.parent is not None:
+                raise
+            # Ctrl-C: one line and the shell's status for an interrupt (not click's "Aborted!" and status 1)
+            click.echo("\n已中断 / interrupted", err=True)
+            ctx.exit(130)
         finally:
             if ctx.parent is None:
                 name_created_folders()

@@ -14,6 +14,7 @@ from assess.district.league import League, score_round
 from assess.district.rounds import Member, load_round
 from assess.district.trend import Trend, compare
 from assess.errors import AssessError
+from assess.files import quiet_worker
 from assess.packs.loading import load_pack
 
 
@@ -100,7 +101,7 @@ def community_reports(round_path: Path, out_dir: Path, lang: str, pack: str | No
     make_folder(out_dir)
     workers = workers or min(len(round_.members), os.cpu_count() or 1)
     done = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker) as pool:
         futures = [pool.submit(community_report, m, out_dir, stems[m.id], lang, pack, force) for m in round_.members]
         for future in as_completed(futures):
             done.append(future.result())
