@@ -118,7 +118,9 @@ def dotted(path: PathKey) -> str:
 
 
 PARSED_KEPT = 32  # files whose parse is kept for the process: a pack, its parents, libraries, case profiles
-PARSED_KEPT_BYTES = 1024 * 1024  # larger files (answer files of thousands of residents) are parsed each time
+MAX_PACK_BYTES = 2 * 1024 * 1024  # a pack file: 25 times the core pack of 36 indicators
+PARSED_KEPT_BYTES = MAX_PACK_BYTES  # larger files (answer files of thousands of residents) are parsed each time
+PARSED_KEPT_TOTAL = 64 * 1024 * 1024  # the kept parses' own size, so that many large packs do not add up
 _parsed: OrderedDict[tuple[str, bytes], bytes] = OrderedDict()
 
 
@@ -144,7 +146,7 @@ def load_yaml(path: Path | str, limit: int = MAX_FILE_BYTES, numbers_as_text: bo
         except AssessError as exc:  # ProblemsError too: a bomb is refused once, not at every look
             outcome = exc
         _parsed[key] = pickle.dumps(outcome)
-        while len(_parsed) > PARSED_KEPT:
+        while len(_parsed) > PARSED_KEPT or sum(map(len, _parsed.values())) > PARSED_KEPT_TOTAL:
             _parsed.popitem(last=False)
     _parsed.move_to_end(key)
     copy = pickle.loads(_parsed[key])
