@@ -891,3 +891,24 @@ def test_the_reports_own_templates_stay_far_within_the_loop_count(small, tmp_pat
 
     monkeypatch.setattr(templates, "MAX_LOOP_STEPS", 20_000)
     assert "<html" in render_html(build_report(small()), "zh").lower()
+
+
+@pytest.mark.parametrize("length", [501, 20_000, 1_000_000])
+def test_a_long_free_text_answer_is_cut_in_the_report_with_a_note(write, length):
+    from assess.report.view_summary import COMMENT_CHARS
+
+    write("pack.yaml", SMALL_PACK)
+    long_text = ("居民建议增加停车位" * (length // 9 + 1))[:length]
+    extra = f"  - {{id: r4, answers: {{q-trust: 3, q-wish: {json.dumps(long_text, ensure_ascii=False)}}}}}\n"
+    path = write("answers.yaml", small_answers(extra=extra))
+    data = build_report(path)
+    for lang, note in (("zh", f"（原文 {length:,} 字，此处列出前 {COMMENT_CHARS} 字）"),
+                       ("en", f"({length:,} characters; the first {COMMENT_CHARS} are shown)")):
+        html = render_html(data, lang)
+        assert note in html and long_text not in html and long_text[:COMMENT_CHARS - 1] + "…" in html
+    assert report_pdf(data, "zh").pages < 30
+
+
+def test_a_short_free_text_answer_is_shown_whole(small):
+    html = render_html(build_report(small()), "zh")
+    assert "多开老年食堂" in html and "此处列出前" not in html
