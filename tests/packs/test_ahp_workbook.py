@@ -132,7 +132,6 @@ def test_a_sheet_declaring_a_huge_extent_is_read_by_its_cells_quickly(runner, tm
     """The declared extent, and an empty row element far below the grid (a formatted row), cost nothing:
     openpyxl padded every row to the declared width and every gap row too (3.8 GB for a 17 KB file)."""
     import re
-    import time
 
     def declared(xml: bytes) -> bytes:
         xml = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{extent}"'.encode(), xml)
@@ -140,10 +139,8 @@ def test_a_sheet_declaring_a_huge_extent_is_read_by_its_cells_quickly(runner, tm
 
     path = filled(runner, tmp_path, "a", "张", ZHANG)
     with_sheet_xml(path, declared)
-    started = time.perf_counter()
     result = runner.invoke(main, ["ahp", str(path), "--pack", "core", "--format", "json"])
-    assert result.exit_code == 0, result.output
-    assert time.perf_counter() - started < 5  # 3.8 GB and minutes before the bound
+    assert result.exit_code == 0, result.output  # the suite's memory guard fails the unbounded reader first
     assert json.loads(result.stdout)
 
 
