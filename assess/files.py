@@ -40,12 +40,13 @@ def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         raise AssessError(f"{name}: 这是文件夹，需要的是文件 / is a folder, expected a file") from None
     except OSError as exc:
         raise AssessError(f"{name}: 无法读取文件 / cannot read the file: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
+    info = os.fstat(fd)  # before fdopen, which raises IsADirectoryError on a folder's descriptor
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
         if stat.S_ISDIR(info.st_mode):
             raise AssessError(f"{name}: 这是文件夹，需要的是文件 / is a folder, expected a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise AssessError(f"{name}: 不是普通文件（设备或管道） / not a regular file (a device or a pipe)")
+        raise AssessError(f"{name}: 不是普通文件（设备或管道） / not a regular file (a device or a pipe)")
+    with os.fdopen(fd, "rb") as handle:
         if info.st_size > limit:
             raise AssessError(
                 f"{name}: 文件过大（{info.st_size / 1048576:.1f} MiB，上限 {limit // 1048576} MiB） / "
@@ -229,3 +230,13 @@ def _new_file_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def quiet_worker() -> None:
+    """The initializer of every process pool. Ctrl-C reaches every process of the terminal's process group,
+    and a worker would print its own KeyboardInterrupt traceback: here SIGINT ends it at once and silently,
+    and the command says it was interrupted. Files are written atomically, so a worker ended mid-write
+    leaves no half file (its temporary file is removed by the next write of the same file)."""
+    import signal
+
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from assess.cli import main
 from assess.errors import AssessError
 from assess.files import write_atomic
+from tests.conftest import REPO
 
 
 def test_write_atomic_refuses_to_overwrite_without_force(tmp_path):
@@ -62,3 +64,29 @@ def test_a_failed_write_other_than_a_full_disk_is_a_message_too(tmp_path, monkey
     with pytest.raises(AssessError, match="写入失败 / the write failed: Input/output error"):
         write_atomic(tmp_path / "out.txt", "x")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [
+    ["score", "{f}"], ["analyze", "{f}"], ["report", "{f}", "-o", "{o}"], ["ahp", "{f}"],
+    ["recommend", "{a}", "--library", "{f}"], ["indicators", "validate", "{f}"], ["indicators", "diff", "{f}", "{f}"],
+    ["score", "{a}", "--pack", "{f}"],
+])
+def test_a_folder_where_a_yaml_file_belongs_is_a_message(runner, tmp_path, command):
+    folder = tmp_path / "答卷.yaml"
+    folder.mkdir()
+    answers = REPO / "examples" / "old-community" / "answers.yaml"
+    args = [a.format(f=folder, a=answers, o=tmp_path / "r.pdf") for a in command]
+    result = runner.invoke(main, args)
+    assert result.exit_code != 0 and isinstance(result.exception, SystemExit | None)
+    assert "is a folder, expected a file" in result.output and "Traceback" not in result.output
+
+
+def test_a_folder_named_by_extends_is_a_message(tmp_path):
+    from assess.errors import AssessError
+    from assess.packs.loading import load_pack
+
+    (tmp_path / "parent.yaml").mkdir()
+    (tmp_path / "pack.yaml").write_text(
+        "extends: parent.yaml\nid: child\nversion: \"1\"\ntitle: {zh: 子, en: child}\n", encoding="utf-8")
+    with pytest.raises(AssessError, match="is a folder"):
+        load_pack(tmp_path / "pack.yaml")

@@ -1,9 +1,14 @@
 """The survey for statistics software: an SPSS `.sav` (pyreadstat) and an Excel workbook of every table.
 
-One row per respondent. Variable names are question ids made SPSS-safe (`q-trust` → `q_trust`); variable
-labels are the questions' Chinese titles, reverse items marked （反向题）; value labels give a likert's scale
-labels, 是/否 for yes–no (1/0), and each choice's option labels (options coded 1…n in pack order); a
-multi-choice becomes one 0/1 variable per option. Group columns (`--group-by`) are kept as text variables.
+One row per respondent. Variable names are question ids made SPSS-valid (`q-trust` → `q_trust`): letters,
+digits and `_`, starting with a letter, at most 64 bytes, not one of SPSS's reserved words, and distinct
+without regard to case (`q-a` and `q_a` become `q_a` and `q_a_2`); variable labels are the questions' Chinese
+titles, reverse items marked （反向题）, followed by the question's id where the name was shortened or
+numbered; value
+labels give a likert's scale labels, 是/否 for yes–no (1/0), and each choice's option labels (options coded
+1…n in pack order); a multi-choice becomes one 0/1 variable per option. Group columns (`--group-by`) are kept
+as text variables. A text longer than `MAX_TEXT_BYTES` (what an Excel cell holds, and a very long SPSS
+string) is refused with its respondent and column rather than cut.
 """
 
 from __future__ import annotations
@@ -19,11 +24,44 @@ from assess.packs.model import Question
 from assess.packs.sheets import table_rows, workbook_bytes
 
 REVERSE_MARK = "（反向题）"
+MAX_NAME_BYTES = 64  # SPSS's limit on a variable name
+RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
+MAX_TEXT_BYTES = 32_767  # an Excel cell's characters, and the bytes of SPSS's longest string
 
 
 def variable_name(question_id: str, suffix: str = "") -> str:
     name = re.sub(r"[^A-Za-z0-9_]", "_", question_id + (f"__{suffix}" if suffix else ""))
-    return name if name[:1].isalpha() else f"v_{name}"
+    name = name if name[:1].isalpha() and name.upper() not in RESERVED else f"v_{name}"
+    return name[:MAX_NAME_BYTES]
+
+
+def distinct_names(names: list[str]) -> list[str]:
+    """The names made distinct as SPSS compares them (ignoring case): a clash is numbered `_2`, `_3` …, the
+    number kept within MAX_NAME_BYTES."""
+    taken: set[str] = set()
+    result = []
+    for name in names:
+        candidate, number = name, 2
+        while candidate.upper() in taken:
+            tail = f"_{number}"
+            candidate, number = name[:MAX_NAME_BYTES - len(tail)] + tail, number + 1
+        taken.add(candidate.upper())
+        result.append(candidate)
+    return result
+
+
+def refuse_long_texts(rows: list[list], names: list[str], labels: list[str]) -> None:
+    """A text past MAX_TEXT_BYTES would be cut by Excel and split by SPSS: refused, every one named."""
+    long = [f"{row[0]}（{labels[column]}，{len(value):,} 字）" for row in rows
+            for column, value in enumerate(row)
+            if isinstance(value, str) and len(value.encode("utf-8")) > MAX_TEXT_BYTES]
+    if long:
+        raise AssessError(
+            f"以下受访者的文字过长（超过 {MAX_TEXT_BYTES:,} 字节），无法完整导出，请缩短后再试："
+            f"{'、'.join(long[:10])} / these respondents' texts are over {MAX_TEXT_BYTES:,} bytes and cannot be "
+            f"exported whole; shorten them: {', '.join(long[:10])}"
+            + (f" (+{len(long) - 10})" if len(long) > 10 else "")
+        )
 
 
 def columns_of(question: Question) -> list[tuple[str, str, dict[float, str]]]:
@@ -59,22 +97,30 @@ def survey_table(result: Analysis) -> tuple[list[str], list[str], dict[str, dict
     """(names, labels, value labels, rows) of the respondent data."""
     survey = result.survey
     group_names = sorted({g for groups in survey.groups for g in groups})
-    names, labels, values = ["respondent_id"], ["受访者编号"], {}
+    names, labels, ids, value_sets = ["respondent_id"], ["受访者编号"], ["respondent_id"], [{}]
     for question in survey.items:
         for name, label, value_labels in columns_of(question):
             names.append(name)
             labels.append(label)
-            if value_labels:
-                values[name] = value_labels
+            ids.append(question.id)
+            value_sets.append(value_labels)
     for n, group in enumerate(group_names, start=1):
         names.append(f"group_{n}")
         labels.append(group)
+        ids.append(f"group_{n}")
+        value_sets.append({})
+    distinct = distinct_names(names)
+    labels = [label if name == base and len(base) < MAX_NAME_BYTES else f"{label}（{qid}）"
+              for name, base, label, qid in zip(distinct, names, labels, ids, strict=True)]
+    names = distinct
+    values = {name: labelled for name, labelled in zip(names, value_sets, strict=True) if labelled}
     rows = []
     for rid, answers, groups in zip(survey.ids, survey.answers, survey.groups, strict=True):
         row = [rid]
         for question in survey.items:
             row += cells_of(question, answers.get(question.id))
         rows.append(row + [groups.get(g, "") for g in group_names])
+    refuse_long_texts(rows, names, labels)
     return names, labels, values, rows
 
 

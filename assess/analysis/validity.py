@@ -19,6 +19,7 @@ All are tested against factor-analyzer 0.5.1 (`calculate_kmo`, `calculate_bartle
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ import numpy as np
 
 from assess.analysis.efa import efa
 from assess.analysis.survey import Survey
+from assess.errors import AssessError
 
 MIN_RESPONDENTS = 30
 PER_ITEM = 3  # respondents needed per item, at the least
@@ -86,8 +88,20 @@ def bartlett(correlation: np.ndarray, n: int) -> dict[str, float]:
     return {"chi2": round(float(statistic), 4), "df": df, "p": float(chi2.sf(statistic, df))}
 
 
+def identified_factors(items: int) -> int:
+    """The most common factors `items` variables identify: the largest k with (p − k)² ≥ p + k (Ledermann's
+    bound; beyond it the factor model has more parameters than the correlations it explains)."""
+    return max(int((2 * items + 1 - math.sqrt(8 * items + 1)) // 2), 0)
+
+
 def validity(survey: Survey, factors: int | None = None, missing: str = "listwise") -> Validity:
     ids = [q.id for q in survey.items]
+    if factors is not None and factors > identified_factors(len(ids)):
+        raise AssessError(
+            f"--factors {factors}：{len(ids)} 道题最多能识别 {identified_factors(len(ids))} 个因子 / {len(ids)} items "
+            f"identify at most {identified_factors(len(ids))} factors (Ledermann's bound, (p − k)² ≥ p + k); "
+            "give a smaller --factors or leave it out"
+        )
     correlation, n = correlation_of(survey.scores, missing)
     found = Validity(missing, n, ids)
     needed = max(MIN_RESPONDENTS, PER_ITEM * len(ids))

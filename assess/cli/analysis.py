@@ -57,9 +57,13 @@ def analyze_command(answers: Path, respondents_csv: Path | None, pack_ref: str |
         from assess.analysis.export import analysis_workbook
 
         write_atomic(output, analysis_workbook(result, data, lang), force=force)
-    elif fmt == "json":
+    elif fmt == "json" and output is None:
         print_json(data)
         return
+    elif fmt == "json":
+        import json
+
+        write_atomic(output, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), force=force)
     else:
         text = analysis_table(data, result.survey.pack.pack, lang)
         if output is None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from assess.cli.options import Group, lang_option, pack_option
+from assess.cli.options import PLAIN_TEXT, Group, lang_option, pack_option
 from assess.packs.sheets import csv_text
 
 WEIGHTS = ["declared", "equal", "ahp", "entropy", "critic", "combined"]
@@ -25,7 +25,7 @@ def district() -> None:
 
 
 district_option = click.option(
-    "--district", "district_name", default=None, metavar="NAME",
+    "--district", "district_name", default=None, type=PLAIN_TEXT, metavar="NAME",
     help="街道（区）名称（默认：round.yaml 或各答卷文件中一致的街道名） / The district's name (default: "
          "round.yaml's, or the one every answer file names)",
 )
@@ -36,7 +36,7 @@ def round_options(command):
     for option in reversed([
         click.argument("round_path", metavar="ROUND", type=click.Path(path_type=Path)),
         pack_option,
-        click.option("--round", "label", default=None, metavar="LABEL",
+        click.option("--round", "label", default=None, type=PLAIN_TEXT, metavar="LABEL",
                      help="轮次名称（默认：文件夹名） / Round label"),
         district_option,
         click.option("--weights", type=click.Choice(WEIGHTS), default="declared", show_default=True,
@@ -52,6 +52,9 @@ def round_options(command):
         db_option,
         click.option("--no-history", is_flag=True,
                      help="不存入历史数据库 / Do not store the round in the history database"),
+        click.option("--replace", is_flag=True,
+                     help="替换历史数据库中社区不同的同名轮次 / Replace a stored round of the same name even "
+                          "though its communities differ"),
     ]):
         command = option(command)
     return command
@@ -59,18 +62,19 @@ def round_options(command):
 
 def run_round(round_path: Path, **given):
     """Score (and store) the round with the shared options, showing progress on stderr."""
-    from assess.district.history import safe_url
+    from assess.district.database import safe_url
     from assess.district.rounds import load_round
     from assess.district.workflow import RoundOptions, score_and_store
 
     options = RoundOptions(pack=given["pack_ref"], label=given["label"], weights=given["weights"],
                            rank_by=given["rank_by"], uncertainty=given["uncertainty"], seed=given["seed"],
                            strict=given["strict"], db=given["db"], store=not given["no_history"],
-                           district=given["district_name"])
+                           district=given["district_name"], replace=given["replace"])
     total = len(load_round(round_path, options.label, options.district).members)
     counter = iter(range(1, total + 1))
     league, url = score_and_store(round_path, options,
-                                  progress=lambda m: click.echo(f"[{next(counter)}/{total}] {m.id}", err=True))
+                                  progress=lambda m: click.echo(f"[{next(counter)}/{total}] {m.id}", err=True),
+                                  notice=lambda text: click.echo(text, err=True))
     if url is not None:
         click.echo(f"已存入历史数据库 / stored in {safe_url(url)}", err=True)
     return league, url
@@ -124,7 +128,7 @@ def district_score(round_path: Path, lang: str, fmt: str, output: Path | None, f
               help="报告文件 / The report file to write (.pdf or .html)")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default=None,
               help="报告格式 / pdf or html (default: from the file name, else pdf)")
-@click.option("--since", default=None, metavar="LABEL",
+@click.option("--since", default=None, type=PLAIN_TEXT, metavar="LABEL",
               help="与哪一轮比较（默认：最近存入的另一轮） / The earlier round for the trend (default: the latest "
                    "other stored round)")
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="DIR",
@@ -161,7 +165,8 @@ def district_report(round_path: Path, output: Path, fmt: str | None, since: str 
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="输出文件夹 / Folder for the reports")
 @pack_option
-@click.option("--round", "label", default=None, metavar="LABEL", help="轮次名称 / Round label")
+@click.option("--round", "label", default=None, type=PLAIN_TEXT, metavar="LABEL",
+              help="轮次名称 / Round label")
 @lang_option
 @click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite reports already in the folder")
 def district_reports(round_path: Path, out_dir: Path, pack_ref: str | None, label: str | None, lang: str,
@@ -219,15 +224,17 @@ def district_history(round_path: Path | None, db: str | None, community: str | N
     from assess.district.records import community_record, history_table
 
     url = database_url(db or (None if round_path else DEFAULT_FILE), round_path or Path.cwd())
-    with open_history(url) as history:
+    with open_history(url, notice=lambda text: click.echo(text, err=True)) as history:
         data = community_record(history, community)
     click.echo(json_text(data) if fmt == "json" else history_table(data, lang) + "\n", nl=False)
 
 
 @district.command("trend")
 @click.argument("round_path", metavar="ROUND", type=click.Path(path_type=Path))
-@click.option("--round", "label", default=None, metavar="LABEL", help="本轮名称（默认：文件夹名） / This round's label")
-@click.option("--since", required=True, metavar="LABEL", help="与哪一轮比较 / The earlier round to compare with")
+@click.option("--round", "label", default=None, type=PLAIN_TEXT, metavar="LABEL",
+              help="本轮名称（默认：文件夹名） / This round's label")
+@click.option("--since", required=True, type=PLAIN_TEXT, metavar="LABEL",
+              help="与哪一轮比较 / The earlier round to compare with")
 @district_option
 @db_option
 @lang_option
@@ -255,7 +262,7 @@ def district_trend(round_path: Path, label: str | None, since: str, district_nam
     if output is not None:
         refuse_existing([output], force)
     district_name, current = round_identity(round_path, label, district_name)
-    with open_history(database_url(db, round_path)) as history:
+    with open_history(database_url(db, round_path), notice=lambda text: click.echo(text, err=True)) as history:
         trend = compare(load_stored(history, current, district_name), load_stored(history, since, district_name))
     if fmt == "xlsx":
         from assess.district.workbook import trend_workbook

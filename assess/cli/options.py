@@ -6,6 +6,7 @@ import functools
 import gettext
 import json
 import os
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,15 @@ class Group(click.Group):
                 return super().invoke(ctx)
         except AssessError as exc:
             raise click.ClickException(visible(str(exc))) from None
+        except BrokenProcessPool:
+            raise click.ClickException("工作进程意外结束（被中断或内存不足） / a worker process ended unexpectedly "
+                                       "(interrupted, or out of memory)") from None
+        except KeyboardInterrupt:
+            if ctx.parent is not None:
+                raise
+            # Ctrl-C: one line and the shell's status for an interrupt (not click's "Aborted!" and status 1)
+            click.echo("\n已中断 / interrupted", err=True)
+            ctx.exit(130)
         finally:
             if ctx.parent is None:
                 name_created_folders()
@@ -171,3 +181,22 @@ def end_note(notes: list[Any]) -> None:
     for note in notes:
         zh, en = (note.zh, note.en) if hasattr(note, "zh") else note
         click.echo(f"说明 / note: {zh} / {en}", err=True)
+
+
+class PlainText(click.ParamType):
+    """A name, label or id typed at an option or a prompt: control characters (NUL, ESC …) and what XML cannot
+    hold (U+FFFE, U+FFFF) are refused where they are typed, as in a file, so no export fails on them later.
+    At a prompt click asks again."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from assess.responses.answer_file import CONTROL
+
+        if isinstance(value, str) and CONTROL.search(value):
+            self.fail("含有控制字符或不可用字符，请只写普通文字 / contains a control character (e.g. NUL or ESC) or a "
+                      "character that is not text; write plain text", param, ctx)
+        return value
+
+
+PLAIN_TEXT = PlainText()

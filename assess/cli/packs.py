@@ -78,12 +78,19 @@ def indicators_validate(paths: tuple[Path, ...], pack_ref: str | None) -> None:
         validate_library_files,
     )
     from assess.cases.profiles import bundled_case_files, bundled_case_problems, looks_like_case, validate_case_files
+    from assess.errors import Problem
     from assess.packs.loading import load_pack, validate_files
+    from assess.packs.yamlio import MAX_PACK_BYTES
 
+    oversized = [p for p in paths if p.is_file() and p.stat().st_size > MAX_PACK_BYTES]
+    paths = tuple(p for p in paths if p not in oversized)  # refused before they are parsed to be sorted
     case_paths = [p for p in paths if looks_like_case(p)]
     library_paths = [p for p in paths if looks_like_library(p)]
     pack_paths = [p for p in paths if p not in case_paths + library_paths]
-    problems = validate_files(pack_paths)
+    problems = [Problem(str(p), None, "", f"文件过大（{p.stat().st_size / 1048576:.1f} MiB，上限 "
+                        f"{MAX_PACK_BYTES // 1048576} MiB） / file is {p.stat().st_size / 1048576:.1f} MiB, over the "
+                        f"{MAX_PACK_BYTES // 1048576} MiB limit of a pack, library or case profile") for p in oversized]
+    problems += validate_files(pack_paths)
     problems += validate_case_files(case_paths)
     if library_paths:
         problems += validate_library_files(library_paths, load_pack(pack_ref).pack)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from assess.cli.options import end_note, format_option, lang_option, pack_option, print_json
+from assess.cli.options import PLAIN_TEXT, end_note, format_option, lang_option, pack_option, print_json
 from assess.packs.respondents import RESPONDENTS
 
 
@@ -18,7 +18,8 @@ from assess.packs.respondents import RESPONDENTS
 @pack_option
 @click.option("--respondent", type=click.Choice(RESPONDENTS), default="committee",
               show_default=True, help="填写哪类问卷 / Whose questions to ask")
-@click.option("--respondent-id", default=None, help="Resident or Party member to fill or continue (default: ask)")
+@click.option("--respondent-id", default=None, type=PLAIN_TEXT,
+              help="Resident or Party member to fill or continue (default: ask)")
 @click.option("--revisit", is_flag=True, help="复查已答题目 / Also ask answered questions again (Enter keeps them)")
 @lang_option
 def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent_id: str | None, revisit: bool,
@@ -61,7 +62,7 @@ def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent
                 respondent_id = click.prompt(
                     "受访者编号（回车为新受访者；输入已有编号则继续其问卷）" if zh
                     else "Respondent id (Enter for a new person; an existing id continues theirs)",
-                    default=next_respondent_id(data, respondent),
+                    default=next_respondent_id(data, respondent), type=PLAIN_TEXT,
                 ).strip()
         except click.Abort:
             click.echo("\n" + ("已退出。" if zh else "Stopped."))
@@ -82,14 +83,14 @@ def community_prompts(zh: bool, kinds: list[str]) -> dict[str, str | None]:
     kinds of community, by number or in words)."""
     name = ""
     while not name.strip():
-        name = click.prompt("社区名称" if zh else "Community name")
+        name = click.prompt("社区名称" if zh else "Community name", type=PLAIN_TEXT)
     district = click.prompt("所在区（县）（回车跳过）" if zh else "District (Enter skips)", default="",
-                            show_default=False).strip()
+                            show_default=False, type=PLAIN_TEXT).strip()
     street = click.prompt("所属街道（回车跳过）" if zh else "Sub-district (Enter skips)", default="",
-                          show_default=False).strip()
+                          show_default=False, type=PLAIN_TEXT).strip()
     listed = "  ".join(f"{n}. {k}" for n, k in enumerate(kinds, 1))
     kind = click.prompt(("社区类型（输入编号或文字，回车跳过）：" if zh else "Kind of community (number or text, "
-                         "Enter skips): ") + listed, default="", show_default=False).strip()
+                         "Enter skips): ") + listed, default="", show_default=False, type=PLAIN_TEXT).strip()
     if kind.isdigit() and 1 <= int(kind) <= len(kinds):
         kind = kinds[int(kind) - 1]
     return {"community_name": name.strip(), "district": district or None, "street": street or None,
@@ -134,7 +135,8 @@ def fill_at_terminal(session, lang: str) -> bool:
 @pack_option
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="输出的答案文件 / The answer file to write")
-@click.option("--community-name", default=None, help="社区名称 / Community name (default: FILE's name)")
+@click.option("--community-name", default=None, type=PLAIN_TEXT,
+              help="社区名称 / Community name (default: FILE's name)")
 @click.option("--skip-bad-rows", is_flag=True, help="跳过有问题的行 / Import the good rows and list the bad ones")
 @click.option("--respondent", type=click.Choice(RESPONDENTS), default=None,
               help="问卷对象（默认按题目判断） / Whose questionnaire the export is (default: from its questions)")

@@ -3,10 +3,16 @@
 One schema, written with SQLAlchemy Core, serves a SQLite file (the default, `assess-history.db` beside the
 round) and a shared PostgreSQL server (`--db postgresql://…`). The database carries its schema version in
 `assess_meta`; `MIGRATIONS` brings an older database up to date, and a newer one is refused rather than
-misread. Storing a round is one transaction that first takes the database's write lock (PostgreSQL: an
-advisory lock; SQLite: BEGIN IMMEDIATE), deletes the round if it was stored before and inserts it again:
-re-running a round never duplicates it, two runs at once are serialized, and a run killed half-way leaves
-the previous state.
+misread; a database without `assess_meta` that already holds tables belongs to something else and is
+refused untouched. Storing a round is one transaction that first takes the database's write lock
+(PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE, both waited on for a stated time), deletes the round
+if it was stored before and inserts it again: re-running a round never duplicates it, two runs at once are
+serialized, and a run killed half-way leaves the previous state.
+
+A round is identified by (district, label). A round whose district is unknown is not stored beside another
+district's rounds, and a stored round is replaced by one with other communities only when asked
+(`--replace`): a shared history never loses a round silently. Text columns have no width, so PostgreSQL
+keeps whatever SQLite keeps; control characters are refused in the labels before anything is stored.
 
 Stored: the round (district, label, pack id/version/hash, weighting and ranking method, uncertainty draws,
 when), and per community its name, overall, dimension and indicator scores with coverage and their 5–95 %
@@ -25,57 +31,76 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from assess.district.database import Notice, engine_for, guarded, postgres_write_lock, refuse_odd_value, safe_url
 from assess.errors import AssessError
 from assess.files import source_date
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_FILE = "assess-history.db"
 LOCK_KEY = 0x61737365  # "asse": the advisory lock every writer takes on PostgreSQL
-MIGRATIONS: dict[int, Callable] = {}  # version v -> function(connection) that brings v to v + 1
 
 
 def tables():
-    """The schema as SQLAlchemy tables (built on first use, so `assess --help` does not import SQLAlchemy)."""
+    """The schema as SQLAlchemy tables (built on first use, so `assess --help` does not import SQLAlchemy).
+    Text columns have no width: PostgreSQL must keep every label, name and id that SQLite keeps."""
     from sqlalchemy import Column, Float, ForeignKeyConstraint, Integer, MetaData, String, Table, UniqueConstraint
 
     meta = MetaData()
-    Table("assess_meta", meta, Column("key", String(64), primary_key=True), Column("value", String(256)))
+    Table("assess_meta", meta, Column("key", String, primary_key=True), Column("value", String))
     Table(
         "rounds", meta,
         Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("district", String(200), nullable=False), Column("label", String(200), nullable=False),
-        Column("pack_id", String(200)), Column("pack_version", String(100)), Column("pack_hash", String(64)),
-        Column("weights", String(20)), Column("rank_by", String(20)), Column("uncertainty", Integer),
-        Column("stored_at", String(40)),
+        Column("district", String, nullable=False), Column("label", String, nullable=False),
+        Column("pack_id", String), Column("pack_version", String), Column("pack_hash", String),
+        Column("weights", String), Column("rank_by", String), Column("uncertainty", Integer),
+        Column("stored_at", String),
         UniqueConstraint("district", "label", name="rounds_district_label"),
     )
     Table(
         "communities", meta,
-        Column("round_id", Integer, primary_key=True), Column("community", String(200), primary_key=True),
-        Column("name", String(500)), Column("overall", Float), Column("overall_low", Float),
-        Column("overall_high", Float), Column("grade", String(50)), Column("grade_zh", String(100)),
-        Column("grade_en", String(100)), Column("coverage", Float),
+        Column("round_id", Integer, primary_key=True), Column("community", String, primary_key=True),
+        Column("name", String), Column("overall", Float), Column("overall_low", Float),
+        Column("overall_high", Float), Column("grade", String), Column("grade_zh", String),
+        Column("grade_en", String), Column("coverage", Float),
         Column("respondents", Integer), Column("rank", Integer), Column("rank_low", Integer),
         Column("rank_high", Integer), Column("topsis", Float),
-        Column("answers_sha256", String(64)), Column("respondents_sha256", String(64)),
+        Column("answers_sha256", String), Column("respondents_sha256", String),
         ForeignKeyConstraint(["round_id"], ["rounds.id"], ondelete="CASCADE"),
     )
     Table(
         "scores", meta,
-        Column("round_id", Integer, primary_key=True), Column("community", String(200), primary_key=True),
-        Column("element", String(200), primary_key=True), Column("level", String(10), nullable=False),
+        Column("round_id", Integer, primary_key=True), Column("community", String, primary_key=True),
+        Column("element", String, primary_key=True), Column("level", String, nullable=False),
         Column("score", Float), Column("low", Float), Column("high", Float), Column("coverage", Float),
         ForeignKeyConstraint(["round_id"], ["rounds.id"], ondelete="CASCADE"),
     )
     Table(
         "definitions", meta,
-        Column("round_id", Integer, primary_key=True), Column("element", String(200), primary_key=True),
-        Column("level", String(10), nullable=False), Column("position", Integer, nullable=False),
-        Column("parent", String(200)), Column("weight", Float),
-        Column("definition_sha256", String(64)), Column("title_zh", String(500)), Column("title_en", String(500)),
+        Column("round_id", Integer, primary_key=True), Column("element", String, primary_key=True),
+        Column("level", String, nullable=False), Column("position", Integer, nullable=False),
+        Column("parent", String), Column("weight", Float),
+        Column("definition_sha256", String), Column("title_zh", String), Column("title_en", String),
         ForeignKeyConstraint(["round_id"], ["rounds.id"], ondelete="CASCADE"),
     )
     return meta
+
+
+def widen_text_columns(connection, meta) -> None:
+    """Version 1 gave PostgreSQL's text columns widths (200 characters for a label) that SQLite never
+    enforced; version 2 has none. SQLite's columns already hold any length."""
+    if connection.dialect.name != "postgresql":
+        return
+    from sqlalchemy import String
+
+    quote = connection.dialect.identifier_preparer.quote
+    for table in meta.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.type, String):
+                connection.exec_driver_sql(
+                    f"ALTER TABLE {quote(table.name)} ALTER COLUMN {quote(column.name)} TYPE VARCHAR")
+
+
+MIGRATIONS: dict[int, Callable] = {1: widen_text_columns}  # version v -> function(connection, meta): v to v + 1
 
 
 def database_url(db: str | None, round_path: Path) -> str:
@@ -92,44 +117,6 @@ def default_file(round_path: Path) -> Path:
     return (round_path.parent if round_path.is_file() else round_path.resolve().parent) / DEFAULT_FILE
 
 
-def engine_for(url: str):
-    from sqlalchemy import create_engine, event
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-
-    try:
-        if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"timeout": 60})
-
-            @event.listens_for(engine, "connect")
-            def _on_connect(dbapi_connection, _record):
-                dbapi_connection.isolation_level = None  # transactions are begun explicitly, below
-                dbapi_connection.execute("PRAGMA foreign_keys = ON")
-
-            @event.listens_for(engine, "begin")
-            def _write_lock(connection):
-                connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.info.get("write") else "BEGIN")
-
-            return engine
-        return create_engine(url, pool_pre_ping=True)
-    except (ArgumentError, NoSuchModuleError) as exc:
-        raise AssessError(
-            f"{safe_url(url)}: 无法识别的数据库地址；可用 sqlite:///文件路径 或 postgresql://用户:密码@主机/库名 / "
-            f"not a database URL this tool can use ({exc.__class__.__name__}); use sqlite:///PATH or "
-            "postgresql://USER:PASSWORD@HOST/DB (PostgreSQL needs: pip install 'psycopg[binary]')"
-        ) from None
-
-
-def safe_url(url: str) -> str:
-    """The URL without its password, for messages."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url.split("@")[-1]
-
-
 @dataclass
 class History:
     """An open history database, its schema checked and brought up to date."""
@@ -137,10 +124,11 @@ class History:
     url: str
     engine: object
     meta: object
+    notice: Notice | None = None
 
     def begin(self):
         """A write transaction holding the database's write lock."""
-        return _locked(self.engine, self.url)
+        return _locked(self.engine, self.url, self.notice)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -153,65 +141,80 @@ class History:
 
     def reading(self):
         """A read-only connection; a database that cannot be read is reported, not raised."""
-        return _guarded(self.engine.connect(), self.url)
+        return _reading(self.engine, self.url)
 
 
 @contextmanager
-def _guarded(connection, url: str):
-    from sqlalchemy.exc import OperationalError
-
-    try:
-        with connection:
-            yield connection
-    except OperationalError as exc:
-        raise AssessError(
-            f"{safe_url(url)}: 无法读写历史数据库 / cannot use the history database: {str(exc.orig).strip()}"
-        ) from None
+def _reading(engine, url: str):
+    with guarded(url), engine.connect() as connection:
+        yield connection
 
 
 @contextmanager
-def _locked(engine, url: str):
-    with _guarded(engine.connect(), url) as connection:
+def _locked(engine, url: str, notice: Notice | None = None):
+    with guarded(url), engine.connect() as connection:
         connection.info["write"] = True
+        connection.info["notice"] = notice
         with connection.begin():
             if connection.dialect.name == "postgresql":
-                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
+                postgres_write_lock(connection, url, LOCK_KEY, notice)
             yield connection
 
 
-def open_history(url: str) -> History:
+def open_history(url: str, notice: Notice | None = None) -> History:
+    """The history at `url`, checked (URL, file, server, schema) and brought up to date, or one message."""
     engine = engine_for(url)
     meta = tables()
     try:
-        with _locked(engine, url) as connection:
-            migrate(connection, meta)
+        with _locked(engine, url, notice) as connection:
+            migrate(connection, meta, url)
     except BaseException:
         engine.dispose()
         raise
-    return History(url, engine, meta)
+    return History(url, engine, meta, notice)
 
 
-def migrate(connection, meta) -> None:
-    """Create the schema in an empty database, bring an older one up to `SCHEMA_VERSION`, refuse a newer one."""
+def migrate(connection, meta, url: str = "") -> None:
+    """Create the schema in an empty database, bring an older one up to `SCHEMA_VERSION`, refuse a newer one
+    and a database that holds other tables but no `assess_meta` (another application's, left untouched)."""
     from sqlalchemy import inspect
 
     known = inspect(connection).get_table_names()
     if "assess_meta" not in known:
+        if known:
+            shown = ", ".join(sorted(known)[:5]) + ("…" if len(known) > 5 else "")
+            raise AssessError(
+                f"{safe_url(url)}: 这不是 assess 的历史数据库（其中已有其他表：{shown}），未作任何改动；"
+                f"请给出新的文件名或空的数据库 / not an assess history (it holds other tables: {shown}); "
+                "left untouched: give a new file name or an empty database"
+            )
         meta.create_all(connection)
         connection.execute(meta.tables["assess_meta"].insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
         return
     table = meta.tables["assess_meta"]
     row = connection.execute(table.select().where(table.c.key == "schema_version")).first()
-    version = int(row.value) if row else 0
+    version = schema_version(row.value if row else None, url)
     if version > SCHEMA_VERSION:
         raise AssessError(
             f"历史数据库的结构版本为 {version}，本程序只认识到 {SCHEMA_VERSION}；请升级 assess / the history database "
             f"has schema version {version}, newer than this assess knows ({SCHEMA_VERSION}): upgrade assess"
         )
     while version < SCHEMA_VERSION:
-        MIGRATIONS[version](connection)
+        MIGRATIONS[version](connection, meta)
         version += 1
         connection.execute(table.update().where(table.c.key == "schema_version").values(value=str(version)))
+
+
+def schema_version(value: object, url: str) -> int:
+    """The stored schema version; a missing or unreadable one (a damaged or hand-made table) is a message."""
+    text = str(value).strip() if value is not None else ""
+    if not text.isdigit() or (int(text) < SCHEMA_VERSION and int(text) not in MIGRATIONS):
+        raise AssessError(
+            f"{safe_url(url)}: 历史数据库的结构版本缺失或无法识别（{text or '无'}），数据库可能已损坏；"
+            f"请用备份恢复 / the history's schema version is missing or unreadable ({text or 'none'}): the "
+            "database may be damaged; restore it from a backup"
+        )
+    return int(text)
 
 
 # -- what is stored ---------------------------------------------------------------------------------------
@@ -251,13 +254,66 @@ def stored_time() -> str:
     return (source_date() or datetime.now(UTC)).isoformat(timespec="seconds")
 
 
-def store_league(history: History, league, pack) -> int:
-    """Store the round (replacing an earlier run of the same district and label); returns its row id."""
+def check_store(history: History, district: str, label: str, communities: list[str], replace: bool = False,
+                connection=None) -> str | None:
+    """Whether the round (district, label) of these communities may be stored; called before the round is
+    scored and again inside the storing transaction. Refuses, with what to do: control characters in the
+    district or label, a round of unknown district beside another district's rounds, and replacing a stored
+    round with other communities without `replace`. Returns the notice naming what a store replaces."""
+    for what, value in (("district", district), ("round", label)):
+        refuse_control_characters(what, value)
+    if connection is None:
+        with history.reading() as reading:
+            return check_store(history, district, label, communities, replace, reading)
+    rounds = history.meta.tables["rounds"]
+    stored = [dict(r._mapping) for r in connection.execute(rounds.select())]
+    others = sorted({r["district"] for r in stored if r["district"] != district})
+    if not district and others:
+        raise AssessError(
+            f"{safe_url(history.url)}: 这个数据库已存有其他街道（{'、'.join(others[:5])}）的轮次，"
+            f"本轮未写明属于哪个街道，存入会与之混淆；请在 round.yaml 中写 district: 街道名称 / this database "
+            f"holds the rounds of {', '.join(others[:5])}, and this round names no district: write "
+            "`district: NAME` in round.yaml, or store it in a database of its own with --db"
+        )
+    same = next((r for r in stored if r["district"] == district and r["label"] == label), None)
+    if same is None:
+        return None
+    communities_table = history.meta.tables["communities"]
+    old = {r.community for r in connection.execute(
+        communities_table.select().where(communities_table.c.round_id == same["id"]))}
+    when, count = same["stored_at"], len(old)
+    zh, en = f"“{label}”轮（{when} 存入，{count} 个社区）", f"round {label!r} (stored {when}, {count} communities)"
+    if old != set(communities) and not replace:
+        gone = ", ".join(sorted(old - set(communities))[:10]) or "-"
+        new = ", ".join(sorted(set(communities) - old)[:10]) or "-"
+        raise AssessError(
+            f"{safe_url(history.url)}: 已存有{zh}，其社区与本轮不同（本轮没有：{gone}；新增：{new}）；要替换它请加 "
+            f"--replace，要另存请用 --round 换一个轮次名称 / {en} is stored with other communities (not in this "
+            f"round: {gone}; new: {new}): add --replace to replace it, or give this round another label with --round"
+        )
+    return f"替换已存的{zh} / replacing the stored {en}"
+
+
+def refuse_control_characters(what: str, value: str) -> None:
+    from assess.responses.answer_file import CONTROL
+
+    if CONTROL.search(value):
+        raise AssessError(
+            f"{what} {value[:60]!r}: 含有控制字符或不可用字符，请只写普通文字 / contains a control character (e.g. NUL "
+            "or ESC) or a character that is not text; write plain text"
+        )
+
+
+def store_league(history: History, league, pack, replace: bool = False) -> int:
+    """Store the round (replacing an earlier run of the same district and label, see `check_store`);
+    returns its row id."""
     from sqlalchemy import delete
 
     t = history.meta.tables
     district = league.round.district or ""
+    members = [s.member.id for s in league.standings]
     with history.begin() as connection:
+        check_store(history, district, league.round.label, members, replace, connection)
         connection.execute(delete(t["rounds"]).where(t["rounds"].c.district == district,
                                                      t["rounds"].c.label == league.round.label))
         ref = league.standings[0].result.pack
@@ -359,7 +415,21 @@ def stored_rounds(history: History, district: str | None = None) -> list[dict]:
     if district is not None:
         query = query.where(rounds.c.district == district)
     with history.reading() as connection:
-        return [dict(row._mapping) for row in connection.execute(query)]
+        return [checked(history.url, rounds, dict(row._mapping)) for row in connection.execute(query).all()]
+
+
+def checked(url: str, table, row: dict) -> dict:
+    """The row, its number columns checked: SQLite keeps text in any column, and a hand-edited database must
+    end in a message, not in a traceback far from the cause."""
+    from sqlalchemy import Float, Integer
+
+    for column in table.columns:
+        value = row.get(column.name)
+        if value is None or not isinstance(column.type, Float | Integer):
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            refuse_odd_value(url, table.name, column.name, value)
+    return row
 
 
 def load_stored(history: History, label: str, district: str) -> StoredRound:
@@ -369,6 +439,8 @@ def load_stored(history: History, label: str, district: str) -> StoredRound:
     with history.reading() as connection:
         head = connection.execute(select(t["rounds"]).where(t["rounds"].c.label == label,
                                                             t["rounds"].c.district == district)).first()
+        if head is not None:
+            checked(history.url, t["rounds"], dict(head._mapping))
     if head is None:
         known = [r["label"] for r in stored_rounds(history, district)]
         raise AssessError(
@@ -377,10 +449,11 @@ def load_stored(history: History, label: str, district: str) -> StoredRound:
         )
     with history.reading() as connection:
         defined = t["definitions"]
-        definitions = {row.element: dict(row._mapping) for row in connection.execute(
-            select(defined).where(defined.c.round_id == head.id).order_by(defined.c.position))}
+        definitions = {row.element: checked(history.url, defined, dict(row._mapping)) for row in connection.execute(
+            select(defined).where(defined.c.round_id == head.id).order_by(defined.c.position)).all()}
         scores: dict[str, dict] = {}
-        for row in connection.execute(select(t["scores"]).where(t["scores"].c.round_id == head.id)):
+        for row in connection.execute(select(t["scores"]).where(t["scores"].c.round_id == head.id)).all():
+            checked(history.url, t["scores"], dict(row._mapping))
             interval = None if row.low is None else (row.low, row.high)
             scores.setdefault(row.community, {})[row.element] = (row.score, interval)
         communities = {
@@ -390,7 +463,8 @@ def load_stored(history: History, label: str, district: str) -> StoredRound:
                 {"zh": row.grade_zh, "en": row.grade_en} if row.grade else None, row.rank,
                 row.rank_low, row.rank_high, row.respondents, scores.get(row.community, {}))
             for row in connection.execute(select(t["communities"]).where(t["communities"].c.round_id == head.id)
-                                          .order_by(t["communities"].c.community))
+                                          .order_by(t["communities"].c.community)).all()
+            if checked(history.url, t["communities"], dict(row._mapping))
         }
     fields = {k: getattr(head, k) for k in ("id", "district", "label", "pack_id", "pack_version", "pack_hash",
                                              "weights", "rank_by", "uncertainty", "stored_at")}

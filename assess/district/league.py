@@ -25,6 +25,7 @@ from assess.district.reweigh import OBJECTIVE, objective_weights, rescore
 from assess.district.rounds import Member, Round
 from assess.district.topsis import closeness
 from assess.errors import AssessError
+from assess.files import quiet_worker
 from assess.packs.loading import load_pack
 from assess.scoring.results import ScoreResult
 from assess.scoring.weights import Weights, effective_weights
@@ -107,7 +108,7 @@ def score_members(
             record(member, score_member(member, pack_ref, mode))
     else:
         record(members[0], score_member(members[0], pack_ref, mode))  # imports and the pack, before the fork
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker) as pool:
             futures = {pool.submit(score_batch, batch, pack_ref, mode): batch
                        for batch in batches(members[1:], workers)}
             for future in as_completed(futures):

@@ -156,23 +156,28 @@ def community_block(path: Path) -> dict:
 
 
 def manifest_round(manifest: Path, label: str | None) -> Round:
-    located = load_yaml(manifest)
+    located = load_yaml(manifest, numbers_as_text=True)  # `round: 2025.10` is October's round, not 2025.1
     data = located.data if isinstance(located.data, dict) else {}
     base = manifest.parent
-    members = []
-    for index, entry in enumerate(data.get("communities") or []):
+    listed = data.get("communities")
+    if listed is not None and not isinstance(listed, list):
+        raise AssessError(
+            f"{manifest}:{located.line_of(('communities',))}: communities: 应为列表，每个社区一行，"
+            "以 - dir: 文件夹 开头 / communities must be a list, one community per line starting with `- dir: FOLDER`"
+        )
+    members: list[Member] = []
+    first_line: dict[str, int | None] = {}
+    for index, entry in enumerate(listed or []):
         line = located.line_of(("communities", index))
-        if isinstance(entry, dict) and "dir" in entry:
-            members.append(folder_member(base / str(entry["dir"])))
-        elif isinstance(entry, dict) and "answers" in entry:
-            answers = base / str(entry["answers"])
-            residents = base / str(entry["respondents"]) if entry.get("respondents") else None
-            members.append(Member(answers.parent.name if answers.name == ANSWERS else answers.stem, answers, residents))
-        else:
+        member = manifest_member(manifest, entry, line)
+        if member.id in first_line:
             raise AssessError(
-                f"{manifest}:{line}: 每个社区应写 dir: 文件夹，或 answers: 与 respondents: / each community needs "
-                "`dir:` or `answers:` (and `respondents:`)"
+                f"{manifest}:{line}: 社区“{member.id}”重复列出（第 {first_line[member.id]} 行已有），"
+                f"会被排名和计权两次 / community {member.id!r} is listed twice (first at line "
+                f"{first_line[member.id]}); list it once"
             )
+        first_line[member.id] = line
+        members.append(member)
     if not members:
         raise AssessError(f"{manifest}: communities: 为空 / no communities listed")
     district = data.get("district")
@@ -180,6 +185,21 @@ def manifest_round(manifest: Path, label: str | None) -> Round:
     english = district.get("en") if isinstance(district, dict) else None
     return Round(label or str(data.get("round") or base.resolve().name), name,
                  str(data["pack"]) if data.get("pack") else None, members, str(english) if english else None)
+
+
+def manifest_member(manifest: Path, entry: object, line: int | None) -> Member:
+    """One `communities:` item: `dir: FOLDER`, or `answers: FILE` (and `respondents: FILE`)."""
+    base = manifest.parent
+    if isinstance(entry, dict) and isinstance(entry.get("dir"), str) and entry["dir"].strip():
+        return folder_member(base / entry["dir"])
+    if isinstance(entry, dict) and isinstance(entry.get("answers"), str) and entry["answers"].strip():
+        answers = base / entry["answers"]
+        residents = base / str(entry["respondents"]) if entry.get("respondents") else None
+        return Member(answers.parent.name if answers.name == ANSWERS else answers.stem, answers, residents)
+    raise AssessError(
+        f"{manifest}:{line}: 每个社区应写 dir: 文件夹，或 answers: 与 respondents: / each community needs "
+        "`dir: FOLDER` or `answers: FILE` (and `respondents: FILE`)"
+    )
 
 
 def round_identity(path: Path | str, label: str | None = None, district: str | None = None) -> tuple[str, str]:

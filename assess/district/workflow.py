@@ -9,11 +9,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from assess.district.history import database_url, load_stored, open_history, store_league, stored_rounds
+from assess.district.history import check_store, database_url, load_stored, open_history, store_league, stored_rounds
 from assess.district.league import League, score_round
 from assess.district.rounds import Member, load_round
 from assess.district.trend import Trend, compare
 from assess.errors import AssessError
+from assess.files import quiet_worker
 from assess.packs.loading import load_pack
 
 
@@ -29,20 +30,33 @@ class RoundOptions:
     db: str | None = None
     store: bool = True
     district: str | None = None  # the district's name, over round.yaml's and the answer files'
+    replace: bool = False
 
 
 def score_and_store(round_path: Path, options: RoundOptions,
-                    progress: Callable[[Member], None] | None = None) -> tuple[League, str | None]:
-    """The round's league, stored in the history database unless `options.store` is False; and its URL."""
+                    progress: Callable[[Member], None] | None = None,
+                    notice: Callable[[str], None] | None = None) -> tuple[League, str | None]:
+    """The round's league, stored in the history database unless `options.store` is False; and its URL.
+
+    The database is opened, and the store checked (`check_store`), before any community is scored: a wrong
+    `--db` or a round that would replace another is said at once, not after minutes of scoring."""
     round_ = load_round(round_path, options.label, options.district)
-    league = score_round(round_, options.pack, options.weights, options.rank_by, options.uncertainty,
-                         options.seed, options.strict, progress)
     if not options.store:
-        return league, None
+        return score(round_, options, progress), None
     url = database_url(options.db, round_path)
-    with open_history(url) as history:
-        store_league(history, league, load_pack(league.standings[0].result.pack.file).pack)
+    with open_history(url, notice) as history:
+        replaced = check_store(history, round_.district or "", round_.label, [m.id for m in round_.members],
+                               options.replace)
+        league = score(round_, options, progress)
+        store_league(history, league, load_pack(league.standings[0].result.pack.file).pack, options.replace)
+    if replaced and notice is not None:
+        notice(replaced)
     return league, url
+
+
+def score(round_, options: RoundOptions, progress: Callable[[Member], None] | None) -> League:
+    return score_round(round_, options.pack, options.weights, options.rank_by, options.uncertainty,
+                       options.seed, options.strict, progress)
 
 
 def trend_since(url: str | None, league: League, since: str | None) -> Trend | None:
@@ -88,7 +102,7 @@ def community_reports(round_path: Path, out_dir: Path, lang: str, pack: str | No
     make_folder(out_dir)
     workers = workers or min(len(round_.members), os.cpu_count() or 1)
     done = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker) as pool:
         futures = [pool.submit(community_report, m, out_dir, stems[m.id], lang, pack, force) for m in round_.members]
         for future in as_completed(futures):
             done.append(future.result())

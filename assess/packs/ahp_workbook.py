@@ -26,6 +26,12 @@ from assess.packs.sheets import text_cell, workbook_bytes
 SCALE = ["9", "8", "7", "6", "5", "4", "3", "2", "1", "1/2", "1/3", "1/4", "1/5", "1/6", "1/7", "1/8", "1/9"]
 FIRST_ROW = 4  # items start here (row 1 hidden keys, row 2 the expert's name, row 3 the column titles)
 MAX_WORKBOOK_BYTES = 5 * 1024 * 1024
+# A judgment set compares at most this many items (Saaty's method is meant for 7 ± 2): the sheet's grid is
+# read within these bounds, whatever size the sheet declares (a 17 KB file declaring A1:XFD1048576 asked
+# openpyxl for 17 billion cells), and a value beyond them is refused, not ignored.
+MAX_ITEMS = 60
+MAX_ROWS, MAX_COLUMNS = FIRST_ROW - 1 + MAX_ITEMS, 1 + MAX_ITEMS
+MAX_SHEET_CELLS = 200_000  # cells read from one sheet, empty ones included, before it is refused
 HELP_SHEET = "填写说明"
 HELP_ROWS = [
     ("1", "同等重要", "行与列两项同样重要"),
@@ -125,16 +131,47 @@ def read_workbooks(paths: list[Path], pack: Pack | None = None) -> dict[str, tup
         except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
             raise AssessError(f"{path}: 不是可读取的 Excel 工作簿 / not a readable .xlsx workbook ({exc})") from None
         for sheet in book.worksheets:
-            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+            if sheet.sheet_state != "visible":
+                problems.append(Problem(f"{path} [{sheet.title}]", None, "", hidden_message(sheet.title)))
+                continue
+            rows = bounded_rows(path, sheet, problems)
             if not rows or not rows[0] or rows[0][0] is None or sheet.title == HELP_SHEET:
                 continue
             read_sheet(path, sheet.title, rows, known, found, problems)
+        book.close()
     if problems:
         raise ProblemsError(problems)
     if not found:
         raise AssessError(f"{', '.join(map(str, paths))}: 没有已填写的打分表（打分表由 assess ahp template 生成） / "
                           "no filled-in judgment sheets (write the workbook with assess ahp template)")
     return {key: (items, JudgmentSet(experts=experts)) for key, (items, experts) in found.items()}
+
+
+def hidden_message(title: str) -> str:
+    return (f"工作表“{title}”被隐藏，不会当作另一位专家读取；请取消隐藏后核对，或将其删除 / the sheet {title!r} is "
+            "hidden: it is not read as another expert; unhide it and check it, or delete it")
+
+
+def bounded_rows(path: Path, sheet, problems: list[Problem]) -> list[list] | None:
+    """The sheet's values within MAX_ROWS × MAX_COLUMNS; a value beyond them is refused (None), not read or
+    dropped. The size the sheet declares is not used: rows are read as the cells lie, and reading stops at
+    MAX_SHEET_CELLS cells, so no sheet costs more than a judgment sheet far larger than any pack needs."""
+    sheet.reset_dimensions()
+    rows: list[list] = []
+    cells = 0
+    for index, row in enumerate(sheet.iter_rows(values_only=True)):
+        cells += len(row) or 1
+        outside = row[MAX_COLUMNS:] if index < MAX_ROWS else row
+        if cells > MAX_SHEET_CELLS or any(v not in (None, "") for v in outside):
+            problems.append(Problem(
+                f"{path} [{sheet.title}]", index + 1, "",
+                f"工作表超出打分表的范围（最多 {MAX_ITEMS} 项，即 {MAX_ROWS} 行 × {MAX_COLUMNS} 列）；"
+                f"请删除多余的内容 / the sheet reaches beyond a judgment sheet ({MAX_ITEMS} items at most: "
+                f"{MAX_ROWS} rows × {MAX_COLUMNS} columns); delete what lies beyond"))
+            return None
+        if index < MAX_ROWS:
+            rows.append(list(row[:MAX_COLUMNS]))
+    return rows
 
 
 def read_sheet(path: Path, title: str, rows: list[list], known: dict[str, list[str]] | None,

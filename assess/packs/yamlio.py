@@ -2,12 +2,17 @@
 
 PyYAML's safe composer gives a node tree with line marks; we turn it into plain Python data ourselves so
 that (1) every value's line is known for error messages, (2) duplicate keys are refused instead of silently
-overwritten, and (3) alias expansion is bounded, which defuses "billion laughs" files. Scalars are still
-constructed by PyYAML's SafeConstructor, so YAML's usual types (int, float, bool, null, dates) apply.
+overwritten, and (3) alias expansion is bounded, which defuses "billion laughs" files.
+
+Numbers are read as written, by the rules of a CSV cell (and of YAML 1.2's core schema), not by YAML 1.1's:
+`075` is 75, not octal 61; `1:30` stays the text "1:30", not 90 (sexagesimal); `0x32`, `0b11`, `1_000` and
+`.5e` are text, which a number question refuses. Other scalars (bool, null, dates) are PyYAML's.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,14 +25,37 @@ from pydantic import BaseModel, ValidationError
 from assess.errors import AssessError, Problem, ProblemsError
 from assess.files import MAX_FILE_BYTES, read_text
 
-MAX_NODES = 2_000_000
 MAX_DEPTH = 100  # a pack is 8 levels deep; far deeper nesting is a mistake or an attack
+# Alias expansion is bounded as libexpat bounds XML entity amplification: the values a file expands to,
+# against the nodes written in it. Anchors reused for a pack's shared option lists add a few times the
+# file's size at most; below the floor (a small file) any reuse is allowed.
+MAX_AMPLIFICATION = 4
+AMPLIFICATION_FLOOR = 50_000
+
+INT_TAG, FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+WHOLE = re.compile(r"[-+]?[0-9]+\Z")
+DECIMAL = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
+SPECIAL_FLOATS = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _number_resolvers(loader: type) -> dict:
+    """The loader's implicit resolvers with YAML 1.1's int and float rules replaced by `WHOLE` and `DECIMAL`."""
+    resolvers = {first: [(tag, rx) for tag, rx in entries if tag not in (INT_TAG, FLOAT_TAG)]
+                 for first, entries in loader.yaml_implicit_resolvers.items()}
+    for first in "-+0123456789.":
+        resolvers.setdefault(first, []).extend([(INT_TAG, WHOLE), (FLOAT_TAG, DECIMAL)])
+    resolvers.setdefault(".", []).append((FLOAT_TAG, re.compile(r"\.(?:inf|Inf|INF|nan|NaN|NAN)\Z")))
+    for first in "-+":
+        resolvers[first].append((FLOAT_TAG, re.compile(r"[-+]\.(?:inf|Inf|INF)\Z")))
+    return resolvers
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """The safe loader, remembering implicit tags: survey files repeat the same few scalars thousands of times."""
+
+    yaml_implicit_resolvers = _number_resolvers(_BaseLoader)
 
     def __init__(self, stream: str):
         super().__init__(stream)
@@ -40,6 +68,19 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         if key not in self._tags:
             self._tags[key] = super().resolve(kind, value, implicit)
         return self._tags[key]
+
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter where PyYAML was built with it
+
+
+class Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
+    """The safe dumper, quoting every text that YAML 1.1 *or* these number rules would read as something else
+    (`1e5` is text to YAML 1.1 but a number here): what it writes reads back as the same values."""
+
+    yaml_implicit_resolvers = {first: [*entries, *_Loader.yaml_implicit_resolvers.get(first, [])]
+                               for first, entries in _BaseDumper.yaml_implicit_resolvers.items()} | {
+        first: entries for first, entries in _Loader.yaml_implicit_resolvers.items()
+        if first not in _BaseDumper.yaml_implicit_resolvers}
+
 
 PathKey = tuple[str | int, ...]
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
@@ -77,11 +118,13 @@ def dotted(path: PathKey) -> str:
 
 
 PARSED_KEPT = 32  # files whose parse is kept for the process: a pack, its parents, libraries, case profiles
-PARSED_KEPT_BYTES = 1024 * 1024  # larger files (answer files of thousands of residents) are parsed each time
+MAX_PACK_BYTES = 2 * 1024 * 1024  # a pack file: 25 times the core pack of 36 indicators
+PARSED_KEPT_BYTES = MAX_PACK_BYTES  # larger files (answer files of thousands of residents) are parsed each time
+PARSED_KEPT_TOTAL = 64 * 1024 * 1024  # the kept parses' own size, so that many large packs do not add up
 _parsed: OrderedDict[tuple[str, bytes], bytes] = OrderedDict()
 
 
-def load_yaml(path: Path | str, limit: int = MAX_FILE_BYTES) -> Located:
+def load_yaml(path: Path | str, limit: int = MAX_FILE_BYTES, numbers_as_text: bool = False) -> Located:
     """Parse one YAML document from `path` into `Located` data, or raise a one-line `AssessError`.
 
     A file is parsed once per process: `validate` looks at a district pack to sort it, to check it and to
@@ -95,15 +138,15 @@ def load_yaml(path: Path | str, limit: int = MAX_FILE_BYTES) -> Located:
     path = Path(path)
     text = read_text(path, limit)
     if len(text) > PARSED_KEPT_BYTES:
-        return parse_yaml(text, str(path))
-    key = (str(path), hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest())
+        return parse_yaml(text, str(path), numbers_as_text)
+    key = (str(path), hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest() + bytes([numbers_as_text]))
     if key not in _parsed:
         try:
-            outcome: Located | AssessError = parse_yaml(text, str(path))
+            outcome: Located | AssessError = parse_yaml(text, str(path), numbers_as_text)
         except AssessError as exc:  # ProblemsError too: a bomb is refused once, not at every look
             outcome = exc
         _parsed[key] = pickle.dumps(outcome)
-        while len(_parsed) > PARSED_KEPT:
+        while len(_parsed) > PARSED_KEPT or sum(map(len, _parsed.values())) > PARSED_KEPT_TOTAL:
             _parsed.popitem(last=False)
     _parsed.move_to_end(key)
     copy = pickle.loads(_parsed[key])
@@ -112,7 +155,8 @@ def load_yaml(path: Path | str, limit: int = MAX_FILE_BYTES) -> Located:
     return copy
 
 
-def parse_yaml(text: str, name: str) -> Located:
+def parse_yaml(text: str, name: str, numbers_as_text: bool = False) -> Located:
+    """`numbers_as_text`: unquoted numbers are kept as the text written (a manifest's labels and folders)."""
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
@@ -127,20 +171,24 @@ def parse_yaml(text: str, name: str) -> Located:
         loader.dispose()
     if root is None:
         raise AssessError(f"{name}: 文件为空 / the file is empty")
-    refuse_expansion(root, name)
+    refuse_expansion(root, name, len(text))
     located = Located(data=None, file=name)
-    builder = _Builder(located, yaml.SafeLoader(""))
+    builder = _Builder(located, yaml.SafeLoader(""), numbers_as_text)
     located.data = builder.build(root, ())
     if builder.problems:
         raise ProblemsError(builder.problems)
     return located
 
 
-def refuse_expansion(root: yaml.Node, name: str) -> None:
-    """Refuse, before anything is built, a file whose aliases would expand past `MAX_NODES` values or whose
-    nesting (aliases included) goes deeper than `MAX_DEPTH`: each distinct collection is sized once, so a
-    billion-laughs file of a few kilobytes is refused in milliseconds instead of being expanded."""
+def refuse_expansion(root: yaml.Node, name: str, text_length: int | None = None) -> int:
+    """Refuse, before anything is built, a file whose aliases would expand it more than `MAX_AMPLIFICATION`
+    times its own nodes (past `AMPLIFICATION_FLOOR`), or whose nesting (aliases included) goes deeper than
+    `MAX_DEPTH`; return the number of values it expands to. Each distinct node is visited once, so a
+    billion-laughs file is refused in the time it takes to read it, whatever it would expand to. A file has
+    fewer nodes than characters, so a count past `MAX_AMPLIFICATION` times its length stops the sizing early."""
+    ceiling = max(AMPLIFICATION_FLOOR, MAX_AMPLIFICATION * (text_length or 0)) if text_length else None
     sizes: dict[int, tuple[int, int]] = {}  # id(collection node) -> (values once expanded, depth)
+    scalars: set[int] = set()  # distinct scalar nodes: an alias to a scalar is the same node again
     stack: list[yaml.Node] = [root]
     scalar = yaml.ScalarNode
     while stack:
@@ -149,7 +197,7 @@ def refuse_expansion(root: yaml.Node, name: str) -> None:
             stack.pop()
             continue
         children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
-        pending = [c for c in children if not isinstance(c, scalar) and id(c) not in sizes]
+        pending = list({id(c): c for c in children if not isinstance(c, scalar) and id(c) not in sizes}.values())
         if pending:
             stack.extend(pending)
             continue
@@ -157,31 +205,44 @@ def refuse_expansion(root: yaml.Node, name: str) -> None:
         size, depth = 1, 1
         for child in children:
             if isinstance(child, scalar):
+                scalars.add(id(child))
                 size += 1
                 depth = max(depth, 2)
             else:
                 child_size, child_depth = sizes[id(child)]
                 size += child_size
                 depth = max(depth, child_depth + 1)
-        if size > MAX_NODES:
-            raise AssessError(
-                f"{name}:{node.start_mark.line + 1}: 文件展开后超过 {MAX_NODES:,} 个值（YAML 别名过多？） / "
-                f"the file expands to more than {MAX_NODES:,} values (too many YAML aliases?)"
-            )
+                if ceiling is not None and size > ceiling:
+                    raise amplified(name, ceiling)
         if depth > MAX_DEPTH:
             raise AssessError(
                 f"{name}:{node.start_mark.line + 1}: 嵌套超过 {MAX_DEPTH} 层 / nested more than {MAX_DEPTH} levels deep"
             )
         sizes[id(node)] = (size, depth)
+    own = len(sizes) + len(scalars) or 1
+    expanded = sizes[id(root)][0] if id(root) in sizes else 1
+    limit = max(AMPLIFICATION_FLOOR, MAX_AMPLIFICATION * own)
+    if expanded > limit:
+        raise amplified(name, limit)
+    return expanded
+
+
+def amplified(name: str, limit: int) -> AssessError:
+    return AssessError(
+        f"{name}: 文件中的 YAML 别名（*名称）展开后超过 {limit:,} 个值（上限为文件自身值数的 {MAX_AMPLIFICATION} 倍，"
+        f"至少 {AMPLIFICATION_FLOOR:,}）；请把重复的内容直接写出 / the file expands to more than {limit:,} values "
+        f"through its YAML aliases (*name) (the limit: {MAX_AMPLIFICATION} times its own values, at least "
+        f"{AMPLIFICATION_FLOOR:,}); write repeated parts out instead"
+    )
 
 
 class _Builder:
     """Turns a composed node tree into Python data, recording lines and refusing abuse."""
 
-    def __init__(self, located: Located, constructor: yaml.SafeLoader):
+    def __init__(self, located: Located, constructor: yaml.SafeLoader, numbers_as_text: bool = False):
         self.located = located
         self.constructor = constructor
-        self.count = 0
+        self.numbers_as_text = numbers_as_text
         self.problems: list[Problem] = []
         self.scalars: dict[tuple[str, str], Any] = {}  # survey files repeat a handful of values many times
 
@@ -190,12 +251,6 @@ class _Builder:
             raise AssessError(
                 f"{self.located.file}:{node.start_mark.line + 1}: 嵌套超过 {MAX_DEPTH} 层 / "
                 f"nested more than {MAX_DEPTH} levels deep"
-            )
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise AssessError(
-                f"{self.located.file}: 文件展开后超过 {MAX_NODES:,} 个值（YAML 别名过多？） / "
-                f"the file expands to more than {MAX_NODES:,} values (too many YAML aliases?)"
             )
         self.located.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _COLLECTION_TAGS:
@@ -213,10 +268,13 @@ class _Builder:
         if node.tag not in _SCALAR_TAGS:
             self._refuse(node, path, f"不支持的 YAML 标签 / unsupported YAML tag {node.tag}; write plain values")
             return None
+        if node.tag in (INT_TAG, FLOAT_TAG) and self.numbers_as_text and not node.style:
+            return node.value  # a label or a folder name, e.g. `round: 2025.10`, kept as written
         key = (node.tag, node.value)
         if key not in self.scalars:
             try:
-                self.scalars[key] = self.constructor.construct_object(node)
+                self.scalars[key] = number(node) if node.tag in (INT_TAG, FLOAT_TAG) else \
+                    self.constructor.construct_object(node)
             except yaml.constructor.ConstructorError as exc:
                 self._refuse(node, path, f"无法识别的值 / {exc.problem}")
                 return None
@@ -248,6 +306,18 @@ class _Builder:
 
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+def number(node: yaml.ScalarNode) -> int | float:
+    """An int or float scalar by `WHOLE` and `DECIMAL` (an explicit `!!int 0x32` too: ValueError, refused)."""
+    text = node.value
+    if text.lower() in SPECIAL_FLOATS and node.tag == FLOAT_TAG:
+        return SPECIAL_FLOATS[text.lower()]
+    if WHOLE.match(text) and node.tag == INT_TAG:
+        return int(text)
+    if DECIMAL.match(text):
+        return float(text)
+    raise ValueError("not a plain decimal number")
 
 
 def impossible_value_message(node: yaml.ScalarNode, error: ValueError) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assess.errors import AssessError
+from assess.files import quiet_worker
 from assess.i18n import Lang
 from assess.packs.yamlio import load_yaml
 from assess.resources import examples_dir
@@ -100,7 +101,7 @@ def run_demo(
     jobs = {(e.folder, n): e for e in examples for n in range(len(LANGUAGES))}
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     written: dict[Path, int] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker) as pool:
         futures = {pool.submit(example_report, e, LANGUAGES[n], html): (folder, n) for (folder, n), e in jobs.items()}
         try:
             for future in as_completed(futures):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,8 @@ MAX_WIDTH = 1000  # columns a filter may pad or wrap to
 MAX_OUTPUT = 50_000_000  # characters of HTML a report may have (a 1,000-community league is a few MB)
 MAX_BLOCK = 10_000_000  # characters one block (a `set` body, a macro's output) may build before it is output
 MAX_RENDER_SECONDS = 120
+MAX_LOOP_STEPS = 5_000_000  # items all of a render's `for` loops may go through (a 1,000-community league: ~100,000)
+_loop_steps: ContextVar[list[int] | None] = ContextVar("loop_steps", default=None)
 WIDE_FORMAT = re.compile(r"%[-+ #0]*\d{4,}|%[-+ #0]*\d*\.\d{4,}")
 
 
@@ -95,10 +98,18 @@ def bounded_sandbox() -> type:
             frame.buffer = self.temporary_identifier()
             self.writeline(f"{frame.buffer} = environment.bounded_buffer()")
 
+        def visit_For(self, node, frame) -> None:
+            """Every `for` goes through `counted_loop`, so nested loops that output little are bounded too."""
+            from jinja2 import nodes
+
+            node.iter = nodes.Call(nodes.EnvironmentAttribute("counted_loop"), [node.iter], [], None, None)
+            super().visit_For(node, frame)
+
     class BoundedSandbox(ImmutableSandboxedEnvironment):
         intercepted_binops = frozenset({"*", "**", "+", "%"})
         code_generator_class = BoundedCodeGenerator
         bounded_buffer = BoundedBuffer
+        counted_loop = staticmethod(counted_loop)
 
         def call_binop(self, context, operator, left, right):
             if too_big(operator, left, right):
@@ -106,6 +117,21 @@ def bounded_sandbox() -> type:
             return super().call_binop(context, operator, left, right)
 
     return BoundedSandbox
+
+
+def counted_loop(items: Any) -> Any:
+    """`items` one by one, counted against MAX_LOOP_STEPS for the whole render (see `render_bounded`)."""
+    steps = _loop_steps.get()
+    if steps is None:
+        yield from items
+        return
+    for item in items:
+        steps[0] += 1
+        if steps[0] > MAX_LOOP_STEPS:
+            from jinja2.sandbox import SecurityError
+
+            raise SecurityError(f"the template's loops went through more than {MAX_LOOP_STEPS:,} items")
+        yield item
 
 
 class BoundedBuffer(list):
@@ -172,9 +198,10 @@ def format_bounded(format_filter: Callable) -> Callable:
 
 
 def render_bounded(template, values: Mapping[str, Any]) -> str:
-    """The template's output, stopped once it passes MAX_OUTPUT characters or MAX_RENDER_SECONDS: a loop
-    nested in a loop is bounded by neither `range` nor the operators. In the main thread an alarm stops the
-    render even inside a loop that outputs nothing; elsewhere time is checked as output arrives."""
+    """The template's output, stopped once it passes MAX_OUTPUT characters, MAX_LOOP_STEPS items of its loops
+    or MAX_RENDER_SECONDS: a loop nested in a loop is bounded by neither `range` nor the operators. The loop
+    count stops a loop that outputs nothing in any thread; in the main thread an alarm also stops the render,
+    elsewhere time is checked as output arrives."""
     import time
 
     from jinja2.sandbox import SecurityError
@@ -183,14 +210,18 @@ def render_bounded(template, values: Mapping[str, Any]) -> str:
         raise SecurityError(f"rendering took more than {MAX_RENDER_SECONDS} s")
 
     parts, size, start = [], 0, time.monotonic()
-    with alarm(MAX_RENDER_SECONDS, out_of_time):
-        for part in template.generate(**values):
-            parts.append(part)
-            size += len(part)
-            if size > MAX_OUTPUT:
-                raise SecurityError(f"the output passed {MAX_OUTPUT:,} characters")
-            if time.monotonic() - start > MAX_RENDER_SECONDS:
-                out_of_time()
+    counting = _loop_steps.set([0])
+    try:
+        with alarm(MAX_RENDER_SECONDS, out_of_time):
+            for part in template.generate(**values):
+                parts.append(part)
+                size += len(part)
+                if size > MAX_OUTPUT:
+                    raise SecurityError(f"the output passed {MAX_OUTPUT:,} characters")
+                if time.monotonic() - start > MAX_RENDER_SECONDS:
+                    out_of_time()
+    finally:
+        _loop_steps.reset(counting)
     return "".join(parts)
 
 

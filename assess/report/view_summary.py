@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # imported lazily at run time, where they are used
 
 
 COMMENTS_SHOWN = 8
+COMMENT_CHARS = 500  # characters of one free-text answer a report shows; a longer one is cut, with a note
 
 
 def overall_view(result: ScoreResult, lang: Lang, t: LocalTexts) -> dict[str, Any]:
@@ -104,13 +105,20 @@ def comment_views(
         views.append(
             {
                 "question": question.title.get(lang),
-                "answers": [
-                    (text, t.fill("comment_count", n=n) if n > 1 else "") for text, n in answers[:COMMENTS_SHOWN]
-                ],
+                "answers": [comment_view(text, n, t) for text, n in answers[:COMMENTS_SHOWN]],
                 "more": t.fill("comments_more", n=hidden) if hidden > 0 else None,
             }
         )
     return views
+
+
+def comment_view(text: str, n: int, t: LocalTexts) -> tuple[str, str]:
+    """(the answer, its note): how many gave it, and, for an answer over COMMENT_CHARS, that it was cut (a
+    1 MB answer would otherwise fill some 250 pages)."""
+    note = t.fill("comment_count", n=n) if n > 1 else ""
+    if len(text) <= COMMENT_CHARS:
+        return text, note
+    return text[:COMMENT_CHARS - 1] + "…", note + t.fill("comment_cut", n=f"{len(text):,}", shown=COMMENT_CHARS)
 
 
 def extreme_dimensions(dimensions: list[dict[str, Any]], strongest: bool, count: int = 2) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from assess.errors import AssessError, Problem, ProblemsError
 from assess.packs.building import pack_path
 from assess.packs.loading import LoadedPack, load_pack
 from assess.packs.model import Pack
-from assess.packs.yamlio import Located, PathKey, load_yaml, validation_problems
+from assess.packs.yamlio import Dumper, Located, PathKey, load_yaml, validation_problems
 from assess.responses.values import AnswerValueError, cached_reader, unknown_question_message
 from assess.responses.yaml_lines import respondent_lines
 
@@ -57,11 +57,12 @@ class RespondentEntry(AnswerModel):
         return keys_as_text(value)
 
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
 def plain_text(value: str) -> str:
-    """A name as people write it: no control characters (a NUL, an escape), no blank."""
+    """A name as people write it: no control characters (a NUL, an escape), nor what XML cannot hold (U+FFFE,
+    U+FFFF, a lone surrogate: every .xlsx and .docx export would fail on it), no blank."""
     if CONTROL.search(value):
         raise ValueError("含有控制字符 / contains a control character (e.g. NUL or ESC); write plain text")
     return value
@@ -251,11 +252,21 @@ class BlockChecker:
             try:
                 result[qid] = read(raw)
             except AnswerValueError as exc:
-                self.problem((*where, key), f"{field}.{qid}", str(exc))
+                self.problem((*where, key), f"{field}.{qid}", str(exc) + clock_hint(raw))
         return result
 
     def problem(self, path: PathKey, field: str, message: str) -> None:
         self.problems.append(Problem(self.located.file, self.located.line_of(path), field, message))
+
+
+CLOCK = re.compile(r"\s*\d+:\d{1,2}(:\d{1,2})?\s*\Z")
+
+
+def clock_hint(raw: Any) -> str:
+    """`1:30` is a time of day or a duration in hours and minutes; a number question wants the hours."""
+    if isinstance(raw, str) and CLOCK.match(raw):
+        return "；时长请写成小时数，如 1.5 / write hours as a number, e.g. 1.5"
+    return ""
 
 
 def dump_answer_file(data: AnswerFile) -> str:
@@ -271,4 +282,4 @@ def dump_answer_file(data: AnswerFile) -> str:
     return head + "".join(respondent_lines(data.respondents)) if data.respondents else head
 
 
-SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter where PyYAML was built with it
+SAFE_DUMPER = Dumper

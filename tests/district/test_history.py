@@ -150,7 +150,7 @@ def test_an_older_schema_is_migrated(opened, monkeypatch):
     with history.begin() as connection:
         connection.execute(table.update().values(value="0"))
     steps = []
-    monkeypatch.setitem(hist.MIGRATIONS, 0, lambda connection: steps.append(connection.dialect.name))
+    monkeypatch.setitem(hist.MIGRATIONS, 0, lambda connection, _meta: steps.append(connection.dialect.name))
     opened()
     assert len(steps) == 1
     with history.reading() as connection:

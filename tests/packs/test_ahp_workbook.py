@@ -110,3 +110,57 @@ def test_a_workbook_that_is_broken_or_a_zip_bomb_is_a_message(runner, tmp_path, 
     result = runner.invoke(main, ["ahp", str(path), "--pack", "core"])
     assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
     assert str(path) in result.output
+
+
+def with_sheet_xml(path, edit) -> None:
+    """Rewrite every worksheet part of the workbook at `path` through `edit(xml) -> xml`."""
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            data = archive.read(info)
+            parts[info.filename] = edit(data) if info.filename.startswith("xl/worksheets/sheet") else data
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+@pytest.mark.parametrize("far_row", [None, 40_000, 150_000])
+@pytest.mark.parametrize("extent", ["A1:XFD1048576", "A1:ZZ100000", "B2:XFD1"])
+def test_a_sheet_declaring_a_huge_extent_is_read_by_its_cells_quickly(runner, tmp_path, extent, far_row):
+    """The declared extent, and an empty row element far below the grid (a formatted row), cost nothing:
+    openpyxl padded every row to the declared width and every gap row too (3.8 GB for a 17 KB file)."""
+    import re
+
+    def declared(xml: bytes) -> bytes:
+        xml = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{extent}"'.encode(), xml)
+        return xml.replace(b"</sheetData>", f'<row r="{far_row}"/></sheetData>'.encode()) if far_row else xml
+
+    path = filled(runner, tmp_path, "a", "张", ZHANG)
+    with_sheet_xml(path, declared)
+    result = runner.invoke(main, ["ahp", str(path), "--pack", "core", "--format", "json"])
+    assert result.exit_code == 0, result.output  # the suite's memory guard fails the unbounded reader first
+    assert json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(("row", "column"), [(200, 3), (5, 300), (1_048_576, 16_384)])
+def test_a_value_far_beyond_the_judgment_grid_is_refused_by_sheet(runner, tmp_path, row, column):
+    path = filled(runner, tmp_path, "a", "张", ZHANG)
+    book = load_workbook(path)
+    book["维度"].cell(row=row, column=column, value="x")
+    book.save(path)
+    result = runner.invoke(main, ["ahp", str(path), "--pack", "core"])
+    assert result.exit_code == 1 and "[维度]" in result.output and "reaches beyond a judgment sheet" in result.output
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_sheet_is_refused_by_name_not_counted_as_an_expert(runner, tmp_path, state):
+    path = filled(runner, tmp_path, "a", "张", ZHANG)
+    book = load_workbook(path)
+    copy = book.copy_worksheet(book["维度"])
+    copy.title = "旧的打分"
+    copy.sheet_state = state
+    book.save(path)
+    result = runner.invoke(main, ["ahp", str(path), "--pack", "core"])
+    assert result.exit_code == 1 and "旧的打分" in result.output and "is hidden" in result.output

@@ -87,9 +87,9 @@ def test_validate_parses_each_file_once_and_sees_an_edit(tmp_path, runner, monke
     parsed: Counter = Counter()
     real = yamlio.parse_yaml
 
-    def counting(text: str, name: str):
+    def counting(text: str, name: str, *options):
         parsed[name] += 1
-        return real(text, name)
+        return real(text, name, *options)
 
     monkeypatch.setattr(yamlio, "parse_yaml", counting)
     monkeypatch.setattr(yamlio, "_parsed", type(yamlio._parsed)())

@@ -852,3 +852,71 @@ def test_the_render_alarm_gives_back_an_alarm_set_before_it():
         assert 49 < signal.getitimer(signal.ITIMER_REAL)[0] <= 50
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+@pytest.mark.parametrize("template", [
+    "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    "{% set x %}{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{% endset %}",
+    "{% for i in range(3000) %}{% for j in range(3000) %}{% if i < 0 %}x{% endif %}{% endfor %}{% endfor %}",
+    "{% macro m(n) %}{% for i in range(n) %}{% endfor %}{% endmacro %}{% for i in range(1000) %}{{ m(1000) }}"
+    "{% endfor %}",
+])
+@pytest.mark.parametrize("in_thread", [False, True])
+def test_a_loop_that_outputs_nothing_is_stopped_by_its_count_in_any_thread(small, tmp_path, template, in_thread,
+                                                                           monkeypatch):
+    import threading
+    import time
+
+    from assess.report import templates
+
+    monkeypatch.setattr(templates, "MAX_RENDER_SECONDS", 1000)  # the alarm would not work in a thread anyway
+    monkeypatch.setattr(templates, "MAX_LOOP_STEPS", 200_000)
+    district = tmp_path / "district"
+    district.mkdir()
+    (district / "summary.html").write_text(f"<p>\n{template}</p>", encoding="utf-8")
+    report = build_report(small())
+    caught: list[BaseException] = []
+
+    def render() -> None:
+        try:
+            render_html(report, "en", district)
+        except AssessError as exc:
+            caught.append(exc)
+
+    start = time.monotonic()
+    if in_thread:
+        worker = threading.Thread(target=render)
+        worker.start()
+        worker.join(60)
+    else:
+        render()
+    assert len(caught) == 1 and "loops went through more than 200,000 items" in str(caught[0])
+    assert time.monotonic() - start < 30
+
+
+def test_the_reports_own_templates_stay_far_within_the_loop_count(small, tmp_path, monkeypatch):
+    from assess.report import templates
+
+    monkeypatch.setattr(templates, "MAX_LOOP_STEPS", 20_000)
+    assert "<html" in render_html(build_report(small()), "zh").lower()
+
+
+@pytest.mark.parametrize("length", [501, 20_000, 1_000_000])
+def test_a_long_free_text_answer_is_cut_in_the_report_with_a_note(write, length):
+    from assess.report.view_summary import COMMENT_CHARS
+
+    write("pack.yaml", SMALL_PACK)
+    long_text = ("居民建议增加停车位" * (length // 9 + 1))[:length]
+    extra = f"  - {{id: r4, answers: {{q-trust: 3, q-wish: {json.dumps(long_text, ensure_ascii=False)}}}}}\n"
+    path = write("answers.yaml", small_answers(extra=extra))
+    data = build_report(path)
+    for lang, note in (("zh", f"（原文 {length:,} 字，此处列出前 {COMMENT_CHARS} 字）"),
+                       ("en", f"({length:,} characters; the first {COMMENT_CHARS} are shown)")):
+        html = render_html(data, lang)
+        assert note in html and long_text not in html and long_text[:COMMENT_CHARS - 1] + "…" in html
+    assert report_pdf(data, "zh").pages < 30
+
+
+def test_a_short_free_text_answer_is_shown_whole(small):
+    html = render_html(build_report(small()), "zh")
+    assert "多开老年食堂" in html and "此处列出前" not in html
