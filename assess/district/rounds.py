@@ -191,7 +191,11 @@ def manifest_member(manifest: Path, entry: object, line: int | None) -> Member:
     """One `communities:` item: `dir: FOLDER`, or `answers: FILE` (and `respondents: FILE`)."""
     base = manifest.parent
     if isinstance(entry, dict) and isinstance(entry.get("dir"), str) and entry["dir"].strip():
-        return folder_member(base / entry["dir"])
+        folder = base / entry["dir"]
+        if not folder.is_dir():
+            return Member(folder.name, folder / ANSWERS, None,
+                          f"{manifest}:{line}: dir: {entry['dir']}: 找不到这个文件夹 / no such folder")
+        return folder_member(folder)
     if isinstance(entry, dict) and isinstance(entry.get("answers"), str) and entry["answers"].strip():
         answers = base / entry["answers"]
         residents = base / str(entry["respondents"]) if entry.get("respondents") else None
