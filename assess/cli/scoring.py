@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assess.cli.options import format_option, lang_option, print_json, scoring_options
+from assess.cli.options import format_option, lang_option, print_json, scoring_options, uncertainty_options
 
 if TYPE_CHECKING:
     from assess.responses.reading import ReadOptions
@@ -16,11 +16,7 @@ if TYPE_CHECKING:
 @click.command("score")
 @click.argument("answers", type=click.Path(path_type=Path))
 @scoring_options
-@click.option(
-    "--uncertainty", type=click.IntRange(0, 100_000), default=0, metavar="N",
-    help="权重扰动次数 / Perturb every weight ±25 % N times; report the 5–95 % range of the overall score",
-)
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="随机种子 / Random seed")
+@uncertainty_options()
 @lang_option
 @format_option("table", "json", "csv")
 def score_command(
@@ -31,6 +27,7 @@ def score_command(
     allow_inconsistent: bool,
     reading: ReadOptions,
     uncertainty: int,
+    uncertainty_source: str,
     seed: int,
     lang: str,
     fmt: str,
@@ -44,7 +41,8 @@ def score_command(
     from assess.scoring.score import score_loaded
 
     loaded = load_answer_file(answers, pack_ref)
-    result = score_loaded(loaded, respondents_csv, weights, allow_inconsistent, uncertainty, seed, reading=reading)
+    result = score_loaded(loaded, respondents_csv, weights, allow_inconsistent, uncertainty, seed, reading=reading,
+                          source=uncertainty_source)
     if fmt == "json":
         print_json(result.model_dump(mode="json"))
     elif fmt == "csv":

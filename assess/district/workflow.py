@@ -14,7 +14,6 @@ from assess.district.league import League, score_round
 from assess.district.rounds import Member, load_round
 from assess.district.trend import Trend, compare
 from assess.errors import AssessError
-from assess.packs.loading import load_pack
 
 
 @dataclass(frozen=True)
@@ -24,6 +23,7 @@ class RoundOptions:
     weights: str = "declared"
     rank_by: str = "score"
     uncertainty: int = 1000
+    uncertainty_source: str = "both"
     seed: int = 0
     strict: bool = False
     db: str | None = None
@@ -35,12 +35,12 @@ def score_and_store(round_path: Path, options: RoundOptions,
     """The round's league, stored in the history database unless `options.store` is False; and its URL."""
     round_ = load_round(round_path, options.label)
     league = score_round(round_, options.pack, options.weights, options.rank_by, options.uncertainty,
-                         options.seed, options.strict, progress)
+                         options.seed, options.strict, progress, options.uncertainty_source)
     if not options.store:
         return league, None
     url = database_url(options.db, round_path)
     with open_history(url) as history:
-        store_league(history, league, load_pack(league.standings[0].result.pack.file).pack)
+        store_league(history, league, league.pack)
     return league, url
 
 

@@ -88,6 +88,7 @@ def score_inputs(
     uncertainty: int = 0,
     seed: int = 0,
     reading: ReadOptions = DEFAULT_READING,
+    source: str = "both",
 ) -> ScoreResult:
     """The score, computed exactly as `assess score` does, while free-text answers are collected on the way."""
     from assess.scoring.score import score_loaded
@@ -96,7 +97,7 @@ def score_inputs(
     for entry in loaded.data.respondents:
         free_text.add(entry.answers)
     return score_loaded(loaded, respondents_csv, weights, allow_inconsistent, uncertainty, seed, free_text.watch,
-                        reading)
+                        reading, source)
 
 
 def benchmark_cases(result: ScoreResult, pack: Pack) -> BenchmarkResult:
@@ -126,11 +127,13 @@ def build_report(
     top: int | None = DEFAULT_TOP_ACTIONS,
     library: Sequence[Path] = (),
     reading: ReadOptions = DEFAULT_READING,
+    source: str = "both",
 ) -> ReportData:
     """Score an answer file (and residents' CSV), compare it with the cases and rank actions."""
     loaded = load_inputs(answers_path, pack_ref)
     free_text = FreeTextAnswers(loaded.pack.pack)
-    result = score_inputs(loaded, respondents_csv, free_text, weights, allow_inconsistent, uncertainty, seed, reading)
+    result = score_inputs(loaded, respondents_csv, free_text, weights, allow_inconsistent, uncertainty, seed, reading,
+                          source)
     pack = loaded.pack.pack
     plan = recommend_actions(result, pack, top, [*loaded.pack.libraries, *library])
     return ReportData(
