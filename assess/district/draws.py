@@ -20,6 +20,7 @@ from assess.scoring.draws import (
     LOW_PERCENT,
     Sample,
     chunk_sizes,
+    one_blas_thread,
     pack_tree,
     question_draws,
     sampling_streams,
@@ -55,15 +56,17 @@ def round_draws(pack: Pack, weights: Weights, samples: list[tuple[str, Sample]],
     dimensions = np.empty((len(samples), len(pack.dimensions), draws), dtype=np.float32)
     per_draw = max([len(samples) * len(tree.scored), *(s.size for s in samples_only)])
     done = 0
-    for take in chunk_sizes(draws, per_draw, CHUNK_CELLS):
-        if resample:
-            questions = np.stack([question_draws(s, take, mine) for s, mine in zip(samples_only, streams, strict=True)])
-        else:
-            questions = np.broadcast_to(observed[:, None, :], (len(samples), take, len(tree.scored)))
-        scored, dims = scores_up(questions, tree, weight_draws(pack, tree, weights, take, weight_rngs))
-        overall[:, done:done + take] = scored
-        dimensions[:, :, done:done + take] = dims.transpose(0, 2, 1)
-        done += take
+    with one_blas_thread():
+        for take in chunk_sizes(draws, per_draw, CHUNK_CELLS):
+            if resample:
+                questions = np.stack([question_draws(s, take, mine)
+                                      for s, mine in zip(samples_only, streams, strict=True)])
+            else:
+                questions = np.broadcast_to(observed[:, None, :], (len(samples), take, len(tree.scored)))
+            scored, dims = scores_up(questions, tree, weight_draws(pack, tree, weights, take, weight_rngs))
+            overall[:, done:done + take] = scored
+            dimensions[:, :, done:done + take] = dims.transpose(0, 2, 1)
+            done += take
     return RoundDraws(overall, dimensions)
 
 
