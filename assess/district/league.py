@@ -217,13 +217,12 @@ def rank(league: League, weights: Weights, matrix: np.ndarray, seed: int) -> Non
         return
     samples = [(s.result.community.name, s.sample) for s in standings]
     drawn = round_draws(league.pack, weights, samples, draws, seed, league.source)
-    places = np.empty((draws, len(standings)), dtype=np.float32)
-    for n in range(draws):
-        if league.rank_by == "topsis":
-            shown = ranking_values("topsis", drawn.dimensions[:, :, n], dim_weights, None)
-        else:
-            shown = drawn.overall[:, n]
-        places[n] = [np.nan if p is None else p for p in ranks_of(shown)]
+    if league.rank_by == "topsis":
+        shown = np.array([ranking_values("topsis", drawn.dimensions[:, :, n], dim_weights, None)
+                          for n in range(draws)])
+    else:
+        shown = drawn.overall.T
+    places = ranks_per_draw(shown)
     overall_low, overall_high = intervals(drawn.overall)
     dims_low, dims_high = intervals(drawn.dimensions)
     overall_se, dims_se = standard_errors(drawn.overall), standard_errors(drawn.dimensions)
@@ -257,6 +256,16 @@ def ranking_values(rank_by: str, matrix: np.ndarray, weights: np.ndarray, standi
             values[complete] = closeness(matrix[complete], weights)
         return values
     return np.array([np.nan if s.overall is None else s.overall for s in standings])
+
+
+def ranks_per_draw(values: np.ndarray) -> np.ndarray:
+    """`ranks_of` for every row at once (draws × communities), NaN where a value is NaN."""
+    from scipy.stats import rankdata
+
+    missing = np.isnan(values)
+    places = rankdata(-np.where(missing, -np.inf, values), method="min", axis=1).astype(np.float32)
+    places[missing] = np.nan
+    return places
 
 
 def ranks_of(values: np.ndarray) -> list[int | None]:

@@ -9,10 +9,12 @@ from datetime import date
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assess.district.demo import round_files
 from assess.district.draws import round_draws
-from assess.district.league import score_round
+from assess.district.league import ranks_of, ranks_per_draw, score_round
 from assess.district.report_view import indistinct_sentence
 from assess.district.rounds import load_round
 from assess.packs.loading import load_pack
@@ -90,3 +92,12 @@ def test_every_community_s_draws_are_its_own_and_the_weights_are_shared():
     assert weights_only.overall[0].std() > 0
     sampling_only = round_draws(PACK, weights, [("甲", sample)], 200, 1, "sampling")
     assert sampling_only.overall.std() > 0 and sampling_only.overall.dtype == np.float32
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([np.nan, 40.0, 50.0, 50.0, 61.5, 70.0]), min_size=4, max_size=4),
+                min_size=1, max_size=6))
+def test_ranks_of_every_draw_at_once_are_the_ranks_of_each(rows):
+    values = np.array(rows)
+    expected = [[np.nan if p is None else p for p in ranks_of(row)] for row in values]
+    assert np.array_equal(ranks_per_draw(values), np.array(expected, dtype=np.float32), equal_nan=True)
