@@ -141,7 +141,8 @@ def analysis_workbook(result: Analysis, data: dict, lang: str = "zh") -> bytes:
     factors = v["efa"]["factors"]
     table_rows(sheets[SHEETS[lang][5]], ["题目" if zh else "Item", *(f"F{n}" for n in range(1, factors + 1))],
         [[titles[i], *row] for i, row in v["efa"]["loadings"].items()])
-    table_rows(sheets[SHEETS[lang][6]], ["因子" if zh else "Factor", "载荷平方和（旋转后）" if zh else "SS loadings (rotated)",
+    table_rows(sheets[SHEETS[lang][6]], ["因子" if zh else "Factor",
+                                  "载荷平方和（旋转后）" if zh else "SS loadings (rotated)",
                                   "方差解释率" if zh else "% of variance", "累计方差解释率" if zh else "Cumulative %"],
         [[f"F{n}", row["variance"], row["share"], row["cumulative"]] for n, row in enumerate(v["efa"]["variance"], 1)])
     for row in sheets[SHEETS[lang][6]].iter_rows(min_row=2, min_col=3, max_col=4):

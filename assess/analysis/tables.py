@@ -46,7 +46,8 @@ def analysis_table(data: dict, pack: Pack, lang: str = "zh") -> str:
     if fuzzy["left_out"]:
         lines.append(f"（{len(fuzzy['left_out'])} 道是否题不参与模糊综合评价：是/否无法分出五个评语等级）" if zh else
                      f"({len(fuzzy['left_out'])} yes/no items left out: a yes or no cannot be graded on five levels)")
-    lines.append("\t".join(["范围" if zh else "Scope", *grades, "得分" if zh else "Score", "评语" if zh else "Fuzzy grade"]))
+    lines.append("\t".join(["范围" if zh else "Scope", *grades, "得分" if zh else "Score",
+                            "评语" if zh else "Fuzzy grade"]))
     rows = ([("总体" if zh else "Overall", fuzzy["overall"])] if fuzzy["overall"] else []) + [
         (dims[d], f) for d, f in fuzzy["dimensions"].items()]
     for name, found in rows:
