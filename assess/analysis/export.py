@@ -153,6 +153,14 @@ def analysis_workbook(result: Analysis, data: dict, lang: str = "zh") -> bytes:
               (data["fuzzy"]["overall"] or {}).get("score")]] + [
         [dims[d], *f["membership"], f["score"]] for d, f in data["fuzzy"]["dimensions"].items()]
     table_rows(sheets[SHEETS[lang][7]], ["范围" if zh else "Scope", *grades, "得分" if zh else "Score"], fuzzy)
+    if data["groups"]:
+        sheets["groups"] = book.create_sheet("分组统计" if zh else "By group")
+        table_rows(sheets["groups"], ["分组列" if zh else "Column", "组" if zh else "Group", "人数" if zh else "N",
+                                      "总分均值" if zh else "Mean", "标准差" if zh else "SD", "α",
+                                      "α 有效人数" if zh else "Alpha n", *dims.values()],
+                   [[c["column"], g["value"], g["respondents"], *((g["overall"]["mean"], g["overall"]["sd"], g["alpha"],
+                     g["alpha_respondents"], *g["dimensions"].values()) if not g["too_few"] else ())]
+                    for c in data["groups"] for g in c["groups"]])
     for sheet in sheets.values():
         sheet.freeze_panes = "B2"
         for cell in sheet[1]:

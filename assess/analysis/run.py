@@ -12,6 +12,7 @@ import numpy as np
 from assess.analysis.alpha import AlphaResult, cronbach
 from assess.analysis.descriptives import ItemStats, Stats, item_stats, respondent_scores, stats_of
 from assess.analysis.fuzzy import GRADE_NAMES, Fuzzy, fuzzy_evaluation, grade_values, left_out
+from assess.analysis.groups import group_statistics
 from assess.analysis.survey import Survey
 from assess.analysis.validity import Validity, validity
 
@@ -68,6 +69,7 @@ def analysis_json(result: Analysis) -> dict:
                   "dimensions": {d: f.as_json() for d, f in result.fuzzy_dimensions.items()},
                   "left_out": left_out(survey)},
         "weights": result.weights,
+        "groups": group_statistics(result),
         "warnings": [{"zh": zh, "en": en} for zh, en in survey.warnings],
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assess.analysis.groups import group_lines
 from assess.packs.model import Pack
 
 
@@ -53,6 +54,7 @@ def analysis_table(data: dict, pack: Pack, lang: str = "zh") -> str:
     for name, found in rows:
         lines.append("\t".join([name, *(f"{m:.4f}" for m in found["membership"]), f"{found['score']:.2f}",
                                 grades[found["grade"] - 1]]))
+    lines += group_lines(data["groups"], zh)
     return "\n".join(lines)
 
 

@@ -217,3 +217,34 @@ def test_a_pack_may_set_the_grade_values(tmp_path, survey):
 
     with pytest.raises(AssessError, match="fall from the best grade"):
         load_pack(str(pack))
+
+
+def test_per_group_statistics_with_the_smallest_group_stated(runner, tmp_path):
+    import csv
+    import json
+
+    from assess.responses.reading import ReadOptions
+
+    with OLD[1].open(encoding="utf-8") as source:
+        rows = list(csv.reader(source))
+    rows[0].append("楼栋")
+    for n, row in enumerate(rows[1:]):
+        row.append("9号楼" if n < 6 else ("1号楼" if n % 2 else "2号楼"))
+    grouped = tmp_path / "residents.csv"
+    with grouped.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    result = runner.invoke(main, ["analyze", str(OLD[0]), "--respondents", str(grouped), "--group-by", "楼栋",
+                                  "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    column = data["groups"][0]
+    assert column["column"] == "楼栋" and column["smallest"] == 6
+    by_value = {g["value"]: g for g in column["groups"]}
+    assert by_value["9号楼"]["too_few"] and "overall" not in by_value["9号楼"]
+    assert sum(g["respondents"] for g in column["groups"]) == data["respondents"]
+    whole = analyze(load_survey(OLD[0], grouped, None, ReadOptions(group_by=("楼栋",))))
+    ones = [n for n, g in enumerate(whole.survey.groups) if g.get("楼栋") == "1号楼"]
+    assert by_value["1号楼"]["overall"]["mean"] == pytest.approx(float(np.nanmean(whole.respondent_overall[ones])),
+                                                                 abs=1e-3)
+    table = runner.invoke(main, ["analyze", str(OLD[0]), "--respondents", str(grouped), "--group-by", "楼栋"])
+    assert "分组统计：楼栋（最小组 6 人" in table.stdout
