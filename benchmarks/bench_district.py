@@ -1,9 +1,11 @@
 """How fast a district round is scored, stored and reported. Prints figures, asserts nothing.
 
-1. A round of N communities × R residents (fictional, generated once): `score_round` with 1 worker and
-   with every core, the speed-up between them, and storing the round in a SQLite history database; the
-   reference is `assess score` run once per community in a loop of processes, as a user without the
-   district commands would (measured on the first 12 communities and scaled).
+1. A round of N communities × R residents (fictional, generated once): `score_round` with 1,000 joint draws
+   (residents resampled, weights perturbed) with 1 worker and with every core, the speed-up between them,
+   and storing the round in a SQLite history database; beside it, in the same run, the reference
+   `district_reference.py`: a plain polars + NumPy + sqlite3 script doing the same scoring, draws, ranking
+   and storing (BLAS on one thread there too); and `assess score` run once per community in a loop of
+   processes, as a user without the district commands would (measured on 12 communities and scaled).
 2. The district report (PDF) of a round of 50 communities.
 3. `district reports` (every community's PDF) for 12 communities, with 1 worker and with every core.
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -33,6 +36,7 @@ from assess.district.rounds import load_round
 from assess.district.workflow import community_reports
 from assess.packs.loading import load_pack
 from assess.responses.fictional import Profile
+from assess.scoring.weights import effective_weights
 
 
 def write_round(folder: Path, communities: int, residents: int) -> None:
@@ -75,12 +79,23 @@ def main() -> None:
         print(f"generated {args.communities} communities × {args.residents} residents in {seconds:.1f} s")
         round_ = load_round(folder)
 
+        reference_wall, reference_cpu = reference(folder, Path(tmp) / "reference.db")
+        print(f"reference (polars + NumPy + sqlite3, 1000 joint draws): {reference_wall:.1f} s wall, "
+              f"{reference_cpu:.1f} s CPU")
         one, _ = with_workers(1, lambda: score_round(round_, uncertainty=1000))
+        cpu_before = cpu_seconds()
         many, league = with_workers(cores, lambda: score_round(round_, uncertainty=1000))
-        print(f"score_round, 1000 weight draws: 1 worker {one:.1f} s, {cores} workers {many:.1f} s, "
-              f"speed-up {one / many:.2f}×")
         stored, _ = timed(lambda: store(Path(tmp) / "h.db", league))
-        print(f"stored in SQLite in {stored:.2f} s; scored and stored with {cores} workers: {many + stored:.1f} s")
+        cpu = cpu_seconds() - cpu_before
+        print(f"score_round, 1000 joint draws: 1 worker {one:.1f} s, {cores} workers {many:.1f} s, "
+              f"speed-up {one / many:.2f}×")
+        print(f"stored in SQLite in {stored:.2f} s; scored and stored with {cores} workers: {many + stored:.1f} s "
+              f"wall, {cpu:.1f} s CPU; ratio to the reference {(many + stored) / reference_wall:.2f}× wall, "
+              f"{cpu / reference_cpu:.2f}× CPU")
+        drawn = timed(lambda: league_module.round_draws(league.pack, effective_weights(league.pack, "declared"),
+                                                        [(s.result.community.name, s.sample)
+                                                         for s in league.standings], 1000, 0))[0]
+        print(f"of which the joint draws alone: {drawn:.1f} s")
 
         sample = sorted(folder.iterdir())[:12]
         loop, _ = timed(lambda: [subprocess.run(
@@ -103,6 +118,23 @@ def main() -> None:
         many, _ = timed(lambda: community_reports(twelve, Path(tmp) / "r2", "zh", workers=cores))
         print(f"district reports, 12 communities: 1 worker {one:.1f} s, {cores} workers {many:.1f} s, "
               f"speed-up {one / many:.2f}×")
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the scoring workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def reference(folder: Path, db: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of the plain script on the round."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, str(Path(__file__).parent / "district_reference.py"), str(folder),
+                    "--draws", "1000", "--db", str(db)], check=True, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def store(path: Path, league) -> None:

@@ -8,13 +8,14 @@ renormalized over what they answered), then the same statistics over respondents
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
 from assess.analysis.survey import Survey
 from assess.packs.model import Question
-from assess.scoring.score import aggregate
+from assess.scoring.draws import pack_tree, scores_up, weight_draws
 from assess.scoring.weights import effective_weights
 
 
@@ -69,22 +70,20 @@ def shares(item: Question, values: list) -> dict[str, float]:
         keys, counted = [o.id for o in item.options], [o for v in values for o in v]
     else:
         return {}
-    return {k: round(counted.count(k) / len(values), 4) for k in keys}
+    tally = Counter(counted)
+    return {k: round(tally[k] / len(values), 4) for k in keys}
 
 
 def respondent_scores(survey: Survey, weights: str = "declared") -> tuple[np.ndarray, np.ndarray]:
-    """(respondents × dimensions, respondents) of 0–100 scores from each respondent's own resident answers."""
+    """(respondents × dimensions, respondents) of 0–100 scores from each respondent's own resident answers:
+    the scoring's weighted means up the tree (`scoring.score.aggregate`), for every respondent at once."""
     pack = survey.pack.pack
     used = effective_weights(pack, weights, allow_inconsistent=True)
-    ids = [q.id for q in survey.items]
-    dims = np.full((len(survey.ids), len(pack.dimensions)), np.nan)
-    overall = np.full(len(survey.ids), np.nan)
-    for r, row in enumerate(survey.scores):
-        tree = aggregate(pack, used, {i: None if np.isnan(v) else float(v) for i, v in zip(ids, row, strict=True)})
-        for k, dim in enumerate(pack.dimensions):
-            node = tree.dimensions[dim.id]
-            if node is not None and node.score is not None:
-                dims[r, k] = node.score
-        if tree.overall.score is not None:
-            overall[r] = tree.overall.score
+    tree = pack_tree(pack)
+    position = {q.id: n for n, q in enumerate(q for _, _, q in pack.questions())}
+    column = {int(p): k for k, p in enumerate(tree.scored)}
+    scores = np.full((len(survey.ids), len(tree.scored)), np.nan)
+    for j, item in enumerate(survey.items):
+        scores[:, column[position[item.id]]] = survey.scores[:, j]
+    overall, dims = scores_up(scores, tree, weight_draws(pack, tree, used, 1, None))
     return dims, overall

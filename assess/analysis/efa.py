@@ -3,9 +3,12 @@
 The method of R's `psych::fa(fm = "minres")` as factor-analyzer 0.5.1 implements it (written here because
 that release fails under scikit-learn 1.6 and later; the tests compare with its output):
 
-- uniquenesses ψ start at 1 − SMC (SMC_i = 1 − 1/R⁻¹_ii) and minimize Σ (R* − ΛΛᵀ)², where R* is R with
-  1 − ψ on the diagonal and Λ the first m eigenvectors of R* scaled by √eigenvalue (L-BFGS-B, ψ in
-  [0.005, 1]);
+- uniquenesses ψ start at 1 − SMC (SMC_i = 1 − 1/R⁻¹_ii) and minimize f(ψ) = Σ (R* − ΛΛᵀ)², where R* is R
+  with 1 − ψ on the diagonal and Λ the first m eigenvectors of R* scaled by √eigenvalue (L-BFGS-B, ψ in
+  [0.005, 1]). With R* = Σ_k λ_k v_k v_kᵀ the residual is Σ_{k>m} λ_k v_k v_kᵀ and f = Σ_{k>m} λ_k²; as
+  ∂R*/∂ψ_i = −e_i e_iᵀ gives ∂λ_k/∂ψ_i = −v_ik², the gradient is ∂f/∂ψ_i = −2 Σ_{k>m} λ_k v_ik² =
+  −2 (R* − ΛΛᵀ)_ii: one eigendecomposition gives both f and its gradient (instead of p + 1 of them for
+  a numeric gradient);
 - varimax with Kaiser normalization (rows scaled to unit length, rotated, scaled back), iterated by SVD
   until the criterion grows by less than 1e-5 (at most 500 times);
 - each factor's sign makes its loadings sum positive; factors are ordered by explained variance.
@@ -35,12 +38,13 @@ def minres(correlation: np.ndarray, factors: int) -> np.ndarray:
         np.fill_diagonal(matrix, 1 - psi)
         return matrix
 
-    def residual(psi: np.ndarray) -> float:
+    def residual(psi: np.ndarray) -> tuple[float, np.ndarray]:
         matrix = reduced(psi)
         model = loadings_of(matrix, factors, EPSILON)
-        return float(((matrix - model @ model.T) ** 2).sum())
+        left = matrix - model @ model.T
+        return float((left ** 2).sum()), -2 * np.diag(left)
 
-    found = minimize(residual, 1 - smc, method="L-BFGS-B", bounds=[(0.005, 1)] * len(correlation),
+    found = minimize(residual, 1 - smc, jac=True, method="L-BFGS-B", bounds=[(0.005, 1)] * len(correlation),
                      options={"maxiter": 1000})
     return loadings_of(reduced(found.x), factors, None)
 

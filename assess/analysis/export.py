@@ -144,8 +144,8 @@ def write_sav(result: Analysis, path: Path, force: bool = False) -> None:
 
 
 SHEETS = {
-    "zh": ("数据", "题目统计", "维度得分", "信度", "效度", "因子载荷", "模糊综合评价"),
-    "en": ("Data", "Items", "Scores", "Reliability", "Validity", "Loadings", "Fuzzy evaluation"),
+    "zh": ("数据", "题目统计", "维度得分", "信度", "效度", "因子载荷", "方差解释率", "模糊综合评价"),
+    "en": ("Data", "Items", "Scores", "Reliability", "Validity", "Loadings", "Variance explained", "Fuzzy evaluation"),
 }
 
 
@@ -187,11 +187,26 @@ def analysis_workbook(result: Analysis, data: dict, lang: str = "zh") -> bytes:
     factors = v["efa"]["factors"]
     table_rows(sheets[SHEETS[lang][5]], ["题目" if zh else "Item", *(f"F{n}" for n in range(1, factors + 1))],
         [[titles[i], *row] for i, row in v["efa"]["loadings"].items()])
+    table_rows(sheets[SHEETS[lang][6]], ["因子" if zh else "Factor",
+                                  "载荷平方和（旋转后）" if zh else "SS loadings (rotated)",
+                                  "方差解释率" if zh else "% of variance", "累计方差解释率" if zh else "Cumulative %"],
+        [[f"F{n}", row["variance"], row["share"], row["cumulative"]] for n, row in enumerate(v["efa"]["variance"], 1)])
+    for row in sheets[SHEETS[lang][6]].iter_rows(min_row=2, min_col=3, max_col=4):
+        for cell in row:
+            cell.number_format = "0.00%"
     grades = [g["zh"] if zh else g["en"] for g in data["fuzzy"]["grades"]]
     fuzzy = [[("总体" if zh else "Overall"), *(data["fuzzy"]["overall"] or {}).get("membership", []),
               (data["fuzzy"]["overall"] or {}).get("score")]] + [
         [dims[d], *f["membership"], f["score"]] for d, f in data["fuzzy"]["dimensions"].items()]
-    table_rows(sheets[SHEETS[lang][6]], ["范围" if zh else "Scope", *grades, "得分" if zh else "Score"], fuzzy)
+    table_rows(sheets[SHEETS[lang][7]], ["范围" if zh else "Scope", *grades, "得分" if zh else "Score"], fuzzy)
+    if data["groups"]:
+        sheets["groups"] = book.create_sheet("分组统计" if zh else "By group")
+        table_rows(sheets["groups"], ["分组列" if zh else "Column", "组" if zh else "Group", "人数" if zh else "N",
+                                      "总分均值" if zh else "Mean", "标准差" if zh else "SD", "α",
+                                      "α 有效人数" if zh else "Alpha n", *dims.values()],
+                   [[c["column"], g["value"], g["respondents"], *((g["overall"]["mean"], g["overall"]["sd"], g["alpha"],
+                     g["alpha_respondents"], *g["dimensions"].values()) if not g["too_few"] else ())]
+                    for c in data["groups"] for g in c["groups"]])
     for sheet in sheets.values():
         sheet.freeze_panes = "B2"
         for cell in sheet[1]:

@@ -3,8 +3,14 @@
 Grades: K = 5, best first, with grade values V = (100, 80, 60, 40, 20) unless the pack sets its own
 (`fuzzy_values:`, five values falling from best to worst). An answer's 0–100 score s (the
 scoring method's, reverse items turned) falls in grade k = 1 for s ≥ 80, 2 for 60 ≤ s < 80, 3 for 40 ≤ s <
-60, 4 for 20 ≤ s < 40 and 5 below 20; a 5-point likert's points 5…1 are thus grades 1…5, yes is grade 1 and
-no grade 5, and a choice or a number falls where its score does.
+60, 4 for 20 ≤ s < 40 and 5 below 20; a 5-point likert's points 5…1 are thus grades 1…5, and a choice or a
+number falls where its score does. The grades are called 很高/较高/中等/较低/很低 (the 评语集), words the
+score's grades (优秀/良好/合格/薄弱) never use, so the two cannot be taken for each other.
+
+Yes/no items are left out (`YES_NO_LEFT_OUT`): an answer of yes or no says nothing about grades 2–4, so
+mapping it to grades 1 and 5 would give the two-peaked membership vectors (e.g. 0.27/0.15/0.24/0.15/0.19)
+whose maximum says more about the share of yes/no items than about the residents; the evaluation set of a
+fuzzy evaluation is meant for graded judgments. They still count in the score, the descriptives and alpha.
 
 - Item i: membership r_i = the share of its respondents in each grade.
 - Indicator: B = Σ w_i r_i / Σ w_i over its answered resident items (weighted-average operator M(·, ⊕)),
@@ -24,8 +30,9 @@ from assess.packs.model import Text
 from assess.scoring.weights import effective_weights
 
 GRADE_VALUES = (100.0, 80.0, 60.0, 40.0, 20.0)
-GRADE_NAMES = (Text(zh="很好", en="very good"), Text(zh="较好", en="good"), Text(zh="一般", en="fair"),
-               Text(zh="较差", en="poor"), Text(zh="很差", en="very poor"))
+GRADE_NAMES = (Text(zh="很高", en="very high"), Text(zh="较高", en="high"), Text(zh="中等", en="medium"),
+               Text(zh="较低", en="low"), Text(zh="很低", en="very low"))
+YES_NO_LEFT_OUT = ("yes_no",)
 BAND = 20.0
 
 
@@ -76,7 +83,8 @@ def fuzzy_evaluation(survey: Survey, weights: str = "declared") -> tuple[Fuzzy |
     """The overall evaluation and each dimension's (dimensions without resident items are left out)."""
     pack = survey.pack.pack
     used = effective_weights(pack, weights, allow_inconsistent=True)
-    item_rows = dict(zip((q.id for q in survey.items), memberships(survey.scores), strict=True))
+    item_rows = {q.id: row for q, row in zip(survey.items, memberships(survey.scores), strict=True)
+                 if q.type not in YES_NO_LEFT_OUT}
     dimensions: dict[str, np.ndarray] = {}
     for dim in pack.dimensions:
         indicators, ind_weights = [], []
@@ -94,3 +102,8 @@ def fuzzy_evaluation(survey: Survey, weights: str = "declared") -> tuple[Fuzzy |
     overall = composed(np.array([used.dimensions[d] for d in dimensions]), np.array(list(dimensions.values())))
     values = grade_values(pack)
     return evaluated(overall, values), {d: evaluated(v, values) for d, v in dimensions.items()}
+
+
+def left_out(survey: Survey) -> list[str]:
+    """The items the fuzzy evaluation leaves out (yes/no), by id."""
+    return [q.id for q in survey.items if q.type in YES_NO_LEFT_OUT]

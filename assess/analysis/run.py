@@ -11,7 +11,8 @@ import numpy as np
 
 from assess.analysis.alpha import AlphaResult, cronbach
 from assess.analysis.descriptives import ItemStats, Stats, item_stats, respondent_scores, stats_of
-from assess.analysis.fuzzy import GRADE_NAMES, Fuzzy, fuzzy_evaluation, grade_values
+from assess.analysis.fuzzy import GRADE_NAMES, Fuzzy, fuzzy_evaluation, grade_values, left_out
+from assess.analysis.groups import group_statistics
 from assess.analysis.survey import Survey
 from assess.analysis.validity import Validity, validity
 
@@ -65,8 +66,10 @@ def analysis_json(result: Analysis) -> dict:
         "fuzzy": {"grades": [{"zh": n.zh, "en": n.en, "value": v} for n, v in zip(GRADE_NAMES, grade_values(pack),
                                                                                      strict=True)],
                   "overall": result.fuzzy_overall.as_json() if result.fuzzy_overall else None,
-                  "dimensions": {d: f.as_json() for d, f in result.fuzzy_dimensions.items()}},
+                  "dimensions": {d: f.as_json() for d, f in result.fuzzy_dimensions.items()},
+                  "left_out": left_out(survey)},
         "weights": result.weights,
+        "groups": group_statistics(result),
         "warnings": [{"zh": zh, "en": en} for zh, en in survey.warnings],
         "notes": [{"zh": zh, "en": en} for zh, en in survey.notes],
     }

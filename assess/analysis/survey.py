@@ -19,7 +19,7 @@ from assess.packs.model import SCORED_TYPES, Pack, Question
 from assess.responses.answer_file import RespondentEntry, load_answer_file
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
 from assess.responses.respondents import read_respondents, residents_of
-from assess.scoring.collect import normalize
+from assess.scoring.collect import remembered_normalize
 
 RESIDENT = "resident"
 
@@ -74,8 +74,9 @@ def load_survey(answers: Path | str, respondents: Path | str | None = None, pack
         entries += list(read_respondents(respondents, loaded.pack, loaded.respondent_places(), reading, notes))
     items, dimension_of = resident_items(loaded.pack.pack)
     raw = np.array([[raw_value(q, e.answers.get(q.id)) for q in items] for e in entries], dtype=float)
-    scores = np.array([[np.nan if (s := normalize(q, e.answers.get(q.id))) is None else s for q in items]
-                       for e in entries], dtype=float)
+    scored = [remembered_normalize(q) for q in items]  # the few values a closed question gets, scored once
+    scores = np.array([[np.nan if (s := score(e.answers.get(q.id))) is None else s
+                        for q, score in zip(items, scored, strict=True)] for e in entries], dtype=float)
     shape = (len(entries), len(items))
     return Survey(loaded.pack, loaded.data.community.name, items, dimension_of, [e.id for e in entries],
                   [e.answers for e in entries], raw.reshape(shape), scores.reshape(shape),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assess.analysis.groups import group_lines
 from assess.packs.model import Pack
 
 
@@ -35,6 +36,7 @@ def analysis_table(data: dict, pack: Pack, lang: str = "zh") -> str:
         lines.append(f"KMO = {validity['kmo']:.4f}; Bartlett χ² = {bartlett['chi2']:.2f}, df = {bartlett['df']}, "
                      f"p = {bartlett['p']:.3g}; " + (f"{validity['efa']['factors']} 个因子（方差最大旋转）" if zh
                                                      else f"{validity['efa']['factors']} factors (varimax)"))
+        lines += variance_lines(validity["efa"]["variance"], zh)
         off = validity["efa"]["off_dimension"]
         if off:
             lines.append(("载荷落在其他维度因子上的题目：" if zh else "Items loading on another dimension's factor: ")
@@ -42,10 +44,25 @@ def analysis_table(data: dict, pack: Pack, lang: str = "zh") -> str:
     fuzzy = data["fuzzy"]
     lines += ["", "模糊综合评价" if zh else "Fuzzy comprehensive evaluation"]
     grades = [g["zh"] if zh else g["en"] for g in fuzzy["grades"]]
-    lines.append("\t".join(["范围" if zh else "Scope", *grades, "得分" if zh else "Score", "等级" if zh else "Grade"]))
+    if fuzzy["left_out"]:
+        lines.append(f"（{len(fuzzy['left_out'])} 道是否题不参与模糊综合评价：是/否无法分出五个评语等级）" if zh else
+                     f"({len(fuzzy['left_out'])} yes/no items left out: a yes or no cannot be graded on five levels)")
+    lines.append("\t".join(["范围" if zh else "Scope", *grades, "得分" if zh else "Score",
+                            "评语" if zh else "Fuzzy grade"]))
     rows = ([("总体" if zh else "Overall", fuzzy["overall"])] if fuzzy["overall"] else []) + [
         (dims[d], f) for d, f in fuzzy["dimensions"].items()]
     for name, found in rows:
         lines.append("\t".join([name, *(f"{m:.4f}" for m in found["membership"]), f"{found['score']:.2f}",
                                 grades[found["grade"] - 1]]))
+    lines += group_lines(data["groups"], zh)
     return "\n".join(lines)
+
+
+def variance_lines(variance: list[dict], zh: bool) -> list[str]:
+    """方差解释率: each factor's variance explained (Σ loading²), its share of the items and the cumulative
+    share, as a thesis prints it."""
+    head = ["因子", "载荷平方和（旋转后）", "方差解释率", "累计方差解释率"] if zh else [
+        "Factor", "SS loadings (rotated)", "% of variance", "Cumulative %"]
+    return ["\t".join(head)] + [
+        "\t".join([str(n), f"{row['variance']:.4f}", f"{row['share']:.2%}", f"{row['cumulative']:.2%}"])
+        for n, row in enumerate(variance, 1)]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from assess.cli.options import PLAIN_TEXT, Group, lang_option, pack_option
+from assess.cli.options import PLAIN_TEXT, Group, lang_option, pack_option, uncertainty_options
 from assess.packs.sheets import csv_text
 
 WEIGHTS = ["declared", "equal", "ahp", "entropy", "critic", "combined"]
@@ -44,10 +44,7 @@ def round_options(command):
                           "combined"),
         click.option("--rank-by", type=click.Choice(["score", "topsis"]), default="score", show_default=True,
                      help="按总分或 TOPSIS 贴近度排序 / Rank by overall score or TOPSIS closeness"),
-        click.option("--uncertainty", type=click.IntRange(0, 100_000), default=1000, show_default=True, metavar="N",
-                     help="权重扰动次数，给出名次区间 / Weight draws for the rank intervals (0: none)"),
-        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-                     help="随机种子 / Random seed"),
+        uncertainty_options(1000),
         click.option("--strict", is_flag=True, help="任一社区有问题即停止 / Stop at the first community with problems"),
         db_option,
         click.option("--no-history", is_flag=True,
@@ -68,6 +65,7 @@ def run_round(round_path: Path, **given):
 
     options = RoundOptions(pack=given["pack_ref"], label=given["label"], weights=given["weights"],
                            rank_by=given["rank_by"], uncertainty=given["uncertainty"], seed=given["seed"],
+                           uncertainty_source=given["uncertainty_source"],
                            strict=given["strict"], db=given["db"], store=not given["no_history"],
                            district=given["district_name"], replace=given["replace"])
     total = len(load_round(round_path, options.label, options.district).members)

@@ -200,3 +200,30 @@ class PlainText(click.ParamType):
 
 
 PLAIN_TEXT = PlainText()
+
+
+def uncertainty_options(default: int = 0):
+    """`--uncertainty N`, `--uncertainty-source` and `--seed`: how many joint draws, of what (residents
+    resampled, weights perturbed, or both), from which seed."""
+
+    def decorate(func):
+        for option in reversed([
+            click.option(
+                "--uncertainty", type=click.IntRange(0, 100_000), default=default, show_default=bool(default),
+                metavar="N",
+                help="不确定性抽样次数：每次重抽居民样本并扰动权重，给出标准误和 90% 区间 / Joint draws: residents "
+                     "resampled and weights perturbed N times, giving standard errors and 90 % intervals",
+            ),
+            click.option(
+                "--uncertainty-source", "uncertainty_source", type=click.Choice(["both", "sampling", "weights"]),
+                default="both", show_default=True,
+                help="每次抽样改变什么：两者、仅居民抽样、仅权重 / What a draw varies: both, the residents' "
+                     "sample only, or the weights only",
+            ),
+            click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+                         help="随机种子 / Random seed"),
+        ]):
+            func = option(func)
+        return func
+
+    return decorate

@@ -135,16 +135,24 @@ def ahp_command() -> None:
 @click.option("--ri", "ri_table", type=click.Choice(["saaty-1980", "donegan-dodd-1991", "saaty-2005"]),
               default="saaty-1980", show_default=True,
               help="随机一致性指标 RI 表 / The random-index table for CR (AHPy uses donegan-dodd-1991)")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="把专家打分表写成指标包（含 ahp: 判断），供 --weights ahp 使用 / Write the experts' workbooks as a "
+                   "pack (extending --pack, with their `ahp:` block) for --weights ahp")
+@click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite an existing file")
 @lang_option
 @format_option("table", "json")
 def ahp_weights_command(paths: tuple[Path, ...], pack_ref: str | None, allow_inconsistent: bool, ri_table: str,
-                        lang: str, fmt: str) -> None:
+                        output: Path | None, force: bool, lang: str, fmt: str) -> None:
     """由两两比较判断计算 AHP 权重及一致性 / AHP weights from pairwise judgments: weights, λmax, CI, CR.
 
     Give a judgment file ({items, judgments | matrix | experts}), filled-in expert workbooks (.xlsx, one per
     expert; --pack checks them against the pack), or --pack alone to see a pack's `ahp:` block.
 
-    示例 / Example: assess ahp 张老师.xlsx 李老师.xlsx --pack core
+    With -o, the workbooks' judgments are written as a small pack extending --pack, ready for
+    `assess score --pack FILE --weights ahp`. With a pack, the table ends with the composite weights
+    (综合权重 = dimension weight × indicator weight).
+
+    示例 / Example: assess ahp 张老师.xlsx 李老师.xlsx --pack core -o ahp.yaml
     """
     from assess.packs.loading import load_pack
     from assess.scoring.ahp import (
@@ -176,12 +184,56 @@ def ahp_weights_command(paths: tuple[Path, ...], pack_ref: str | None, allow_inc
         file, results = loaded.file, pack_ahp_weights(loaded.pack, allow_inconsistent, ri_table)
         if not results:
             raise AssessError(f"{loaded.file}: 指标包中没有 AHP 判断 / the pack has no `ahp:` judgments")
+    if output is not None:
+        write_ahp_pack(workbooks, loaded, output, force)
+    composite = composite_rows(loaded.pack, results) if loaded is not None else []
     if fmt == "json":
-        print_json(results_export(file, results))
+        print_json({**results_export(file, results),
+                    "composite": [{"dimension": d, "indicator": i, "dimension_weight": round(dw, 6),
+                                   "indicator_weight": round(iw, 6), "composite": round(c, 6)}
+                                  for d, i, dw, iw, c in composite]})
         return
     click.echo(f"{'AHP 权重' if lang == 'zh' else 'AHP weights'} — {file}")
     for name, result in results.items():
         click.echo("\n".join(result_lines(titles.get(name, name), result, lang, titles)))
+    if composite:
+        click.echo("\n".join(composite_lines(composite, titles, lang)))
+
+
+def write_ahp_pack(workbooks: list[Path], loaded, output: Path, force: bool) -> None:
+    from assess.files import refuse_existing, write_atomic
+    from assess.packs.ahp_block import ahp_pack_text
+
+    if not workbooks or loaded is None:
+        raise click.UsageError("-o 需要专家打分表（.xlsx）和 --pack / -o needs the experts' .xlsx workbooks and --pack")
+    refuse_existing([output], force)
+    write_atomic(output, ahp_pack_text(workbooks, loaded, output).encode("utf-8"), force=force)
+    click.echo(f"{output}: 已写入 / written", err=True)
+
+
+def composite_rows(pack, results) -> list[tuple[str, str, float, float, float]]:
+    """综合权重 from the AHP results, the pack's declared weights where a level has no judgments."""
+    from assess.packs.ahp_block import composite_weights
+
+    dims = dict(zip(results["dimensions"].items, results["dimensions"].weights, strict=True)) \
+        if "dimensions" in results else {d.id: float(d.weight) for d in pack.dimensions}
+    within = {}
+    for dim in pack.dimensions:
+        found = results.get(dim.id)
+        within[dim.id] = dict(zip(found.items, found.weights, strict=True)) if found is not None else {
+            i.id: float(i.weight) for i in dim.indicators}
+    return composite_weights(pack, dims, within)
+
+
+def composite_lines(rows, titles: dict[str, str], lang: str) -> list[str]:
+    zh = lang == "zh"
+    head = ["维度", "维度权重", "指标", "指标权重（维度内）", "综合权重"] if zh else [
+        "Dimension", "Dimension weight", "Indicator", "Indicator weight (within)", "Composite weight"]
+    lines = ["", "综合权重 = 维度权重 × 指标权重" if zh else "Composite weights = dimension weight × indicator weight",
+             "\t".join(head)]
+    lines += ["\t".join([titles.get(d, d), f"{dw:.4f}", titles.get(i, i), f"{iw:.4f}", f"{c:.4f}"])
+              for d, i, dw, iw, c in rows]
+    return lines
 
 
 @ahp_command.command("template")

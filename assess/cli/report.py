@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assess.cli.options import end_note, lang_option, scoring_options
+from assess.cli.options import end_note, lang_option, scoring_options, uncertainty_options
 
 if TYPE_CHECKING:
     from assess.responses.reading import ReadOptions
@@ -25,10 +25,7 @@ if TYPE_CHECKING:
 @click.option("--templates", "templates", type=click.Path(path_type=Path, file_okay=False), default=None,
               metavar="DIR", help="自定义模板 / A district's own templates, CSS or texts.yaml; the rest stay bundled")
 @scoring_options
-@click.option(
-    "--uncertainty", type=click.IntRange(0, 100_000), default=0, metavar="N",
-    help="权重扰动次数 / Perturb every weight ±25 % N times and show the score's range",
-)
+@uncertainty_options()
 @click.option(
     "--library", "libraries", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
     help="补充对策库 / A countermeasure file, added after the bundled library and the pack's own (repeatable)",
@@ -48,6 +45,8 @@ def report_command(
     allow_inconsistent: bool,
     reading: ReadOptions,
     uncertainty: int,
+    uncertainty_source: str,
+    seed: int,
     libraries: tuple[Path, ...],
     top: int | None,
     lang: str,
@@ -70,8 +69,8 @@ def report_command(
         from assess.report.data import DEFAULT_TOP_ACTIONS, build_report
 
         top = top or DEFAULT_TOP_ACTIONS
-        data = build_report(answers, respondents_csv, pack_ref, weights, allow_inconsistent, uncertainty,
-                            top=top, library=libraries, reading=reading)
+        data = build_report(answers, respondents_csv, pack_ref, weights, allow_inconsistent, uncertainty, seed,
+                            top=top, library=libraries, reading=reading, source=uncertainty_source)
         end_note(data.score.notes)
         note = dropped_note(data.plan) if data.plan is not None else None
         if note is not None:

@@ -4,29 +4,33 @@ Each community is scored exactly as `assess score` scores it (in a pool of proce
 community whose files have problems is listed with them and the others are still scored, unless `strict`.
 With objective weights (entropy, CRITIC, combined) the indicator weights within each dimension and then
 the dimension weights come from the spread of the communities' scores, and every community is scored
-again under them (see `reweigh`). Ranks are by overall score, or by TOPSIS closeness; with `uncertainty` draws the
-weights are perturbed by ±25 % at every level (as `assess score --uncertainty`, see `draws`), the ranking
-is redone for every draw, and each community's rank interval is the 5th–95th percentile of its ranks; the
-same draws give the intervals of its overall and dimension scores, which trends compare changes with.
+again under them (see `reweigh`). Ranks are by overall score, or by TOPSIS closeness; with `uncertainty` joint
+draws each community's residents are resampled and the weights perturbed by ±25 % at every level (as
+`assess score --uncertainty`, see `draws`; `source` may keep only one of the two), the ranking is redone
+for every draw, and each community's rank interval is the 5th–95th percentile of its ranks; the same draws
+give the standard errors and 90 % intervals of its overall and dimension scores, which trends test
+changes with. A community with few residents thus gets a wide rank interval, one with many a narrow one.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from assess.district.draws import intervals, round_draws
+from assess.district.draws import intervals, round_draws, standard_errors
 from assess.district.reweigh import OBJECTIVE, objective_weights, rescore
 from assess.district.rounds import Member, Round
 from assess.district.topsis import closeness
 from assess.errors import AssessError
 from assess.files import quiet_worker
 from assess.packs.loading import load_pack
+from assess.packs.model import Pack
+from assess.scoring.draws import LEVEL, Sample, sources_used
 from assess.scoring.results import ScoreResult
 from assess.scoring.weights import Weights, effective_weights
 
@@ -41,17 +45,21 @@ class Standing:
     member: Member
     result: ScoreResult
     overall: float | None
+    sample: Sample  # the residents as the draws resample them
     rank: int | None = None
     rank_low: int | None = None
     rank_high: int | None = None
     topsis: float | None = None
-    overall_interval: tuple[float, float] | None = None  # 5–95 % of the overall score over the weight draws
+    overall_interval: tuple[float, float] | None = None  # 5–95 % of the overall score over the joint draws
     dimension_intervals: dict[str, tuple[float, float] | None] = field(default_factory=dict)
+    overall_se: float | None = None  # standard deviation of the overall score over the joint draws
+    dimension_se: dict[str, float | None] = field(default_factory=dict)
 
 
 @dataclass
 class League:
     round: Round
+    pack: Pack
     weights_method: str
     rank_by: str
     dimension_weights: dict[str, float]
@@ -60,21 +68,37 @@ class League:
     failed: list[tuple[Member, str]] = field(default_factory=list)
     uncertainty: int = 0
     notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) on how the weights were found
+    source: str = "both"  # what the draws vary: both, sampling (residents) or weights
 
 
-def score_member(member: Member, pack_ref: str | None, mode: str) -> ScoreResult | str:
-    """The community's score, or the message of its problems (as text: it crosses a process boundary)."""
-    from assess.scoring.score import score_file
+@dataclass(frozen=True)
+class Scored:
+    """A community scored, with its residents kept for resampling."""
+
+    result: ScoreResult
+    sample: Sample
+
+
+@dataclass(frozen=True)
+class Unscored:
+    """A community that could not be scored, and why (as text: it crosses a process boundary)."""
+
+    message: str
+
+
+def score_member(member: Member, pack_ref: str | None, mode: str) -> Scored | Unscored:
+    """The community's score and sample, or the message of its problems."""
+    from assess.scoring.score import score_file_with_sample
 
     if member.problem is not None:
         return member.problem
     try:
-        return score_file(member.answers, member.respondents, pack_ref, mode)
+        return Scored(*score_file_with_sample(member.answers, member.respondents, pack_ref, mode))
     except AssessError as exc:
-        return str(exc)
+        return Unscored(str(exc))
 
 
-def score_batch(members: list[Member], pack_ref: str | None, mode: str) -> list[ScoreResult | str]:
+def score_batch(members: list[Member], pack_ref: str | None, mode: str) -> list[Scored | Unscored]:
     return [score_member(m, pack_ref, mode) for m in members]
 
 
@@ -89,15 +113,15 @@ BATCH = 8
 
 def score_members(
     members: list[Member], pack_ref: str | None, mode: str, progress: Callable[[Member], None] | None = None
-) -> tuple[list[tuple[Member, ScoreResult]], list[tuple[Member, str]]]:
+) -> tuple[list[tuple[Member, Scored]], list[tuple[Member, str]]]:
     """Every member scored, in parallel where there is more than one; failures with their messages."""
-    done: list[tuple[Member, ScoreResult]] = []
+    done: list[tuple[Member, Scored]] = []
     failed: list[tuple[Member, str]] = []
     workers = min(len(members), os.cpu_count() or 1)
 
-    def record(member: Member, scored: ScoreResult | str) -> None:
-        if isinstance(scored, str):
-            failed.append((member, scored))
+    def record(member: Member, scored: Scored | Unscored) -> None:
+        if isinstance(scored, Unscored):
+            failed.append((member, scored.message))
         else:
             done.append((member, scored))
         if progress is not None:
@@ -123,10 +147,12 @@ def score_members(
 def score_round(
     round_: Round, pack_ref: str | None = None, weights: str = "declared", rank_by: str = "score",
     uncertainty: int = 0, seed: int = 0, strict: bool = False, progress: Callable[[Member], None] | None = None,
+    source: str = "both",
 ) -> League:
     pack_ref = pack_ref or round_.pack
     mode = weights if weights in SCORING_MODES else "declared"
-    done, failed = score_members(round_.members, pack_ref, mode, progress)
+    scored, failed = score_members(round_.members, pack_ref, mode, progress)
+    done = [(member, s.result) for member, s in scored]
     if failed and strict:
         raise AssessError("\n".join(f"{m.id}: {message}" for m, message in failed))
     if not done:
@@ -149,10 +175,11 @@ def score_round(
     matrix = np.array([[score_of(r, d) for d in dims] for _, r in done], dtype=float)
     dim_weights = np.array([used.dimensions[d] for d in dims], dtype=float)
     dim_weights /= dim_weights.sum()
-    standings = [Standing(member, result, result.overall.score) for member, result in done]
-    league = League(round_, weights, rank_by, dict(zip(dims, dim_weights.tolist(), strict=True)),
-                    within_dimensions(pack, used), standings, failed, uncertainty, notes)
-    rank(league, pack, used, matrix, uncertainty, seed)
+    standings = [Standing(member, result, result.overall.score, sample=s.sample)
+                 for (member, result), (_, s) in zip(done, scored, strict=True)]
+    league = League(round_, pack, weights, rank_by, dict(zip(dims, dim_weights.tolist(), strict=True)),
+                    within_dimensions(pack, used), standings, failed, uncertainty, notes, source)
+    rank(league, used, matrix, seed)
     return league
 
 
@@ -177,10 +204,11 @@ def score_of(result: ScoreResult, dimension: str) -> float:
     return np.nan if found is None else found
 
 
-def rank(league: League, pack, weights: Weights, matrix: np.ndarray, draws: int, seed: int) -> None:
+def rank(league: League, weights: Weights, matrix: np.ndarray, seed: int) -> None:
     """Ranks (1 = best; ties share the better rank) and, with draws, the 5th–95th percentile interval of
     each community's rank and of its overall and dimension scores over the same draws (see `draws`)."""
     standings = league.standings
+    draws = league.uncertainty
     dim_weights = np.array(list(league.dimension_weights.values()))
     values = ranking_values(league.rank_by, matrix, dim_weights, standings)
     if league.rank_by == "topsis":
@@ -190,16 +218,17 @@ def rank(league: League, pack, weights: Weights, matrix: np.ndarray, draws: int,
         standing.rank = place
     if not draws:
         return
-    drawn = round_draws(pack, weights, [s.result for s in standings], draws, seed)
-    places = np.empty((draws, len(standings)))
-    for n in range(draws):
-        if league.rank_by == "topsis":
-            shown = ranking_values("topsis", drawn.dimensions[:, :, n], dim_weights, None)
-        else:
-            shown = drawn.overall[:, n]
-        places[n] = [np.nan if p is None else p for p in ranks_of(shown)]
+    samples = [(s.result.community.name, s.sample) for s in standings]
+    drawn = round_draws(league.pack, weights, samples, draws, seed, league.source)
+    if league.rank_by == "topsis":
+        shown = np.array([ranking_values("topsis", drawn.dimensions[:, :, n], dim_weights, None)
+                          for n in range(draws)])
+    else:
+        shown = drawn.overall.T
+    places = ranks_per_draw(shown)
     overall_low, overall_high = intervals(drawn.overall)
     dims_low, dims_high = intervals(drawn.dimensions)
+    overall_se, dims_se = standard_errors(drawn.overall), standard_errors(drawn.dimensions)
     dims = list(league.dimension_weights)
     for j, standing in enumerate(standings):
         column = places[:, j]
@@ -208,10 +237,16 @@ def rank(league: League, pack, weights: Weights, matrix: np.ndarray, draws: int,
             standing.rank_low, standing.rank_high = int(low), int(high)
         standing.overall_interval = interval(overall_low[j], overall_high[j])
         standing.dimension_intervals = {d: interval(dims_low[j, k], dims_high[j, k]) for k, d in enumerate(dims)}
+        standing.overall_se = error(overall_se[j])
+        standing.dimension_se = {d: error(dims_se[j, k]) for k, d in enumerate(dims)}
 
 
 def interval(low: float, high: float) -> tuple[float, float] | None:
     return None if np.isnan(low) else (round(float(low), 2), round(float(high), 2))
+
+
+def error(value: float) -> float | None:
+    return None if np.isnan(value) else round(float(value), 2)
 
 
 def ranking_values(rank_by: str, matrix: np.ndarray, weights: np.ndarray, standings) -> np.ndarray:
@@ -224,6 +259,16 @@ def ranking_values(rank_by: str, matrix: np.ndarray, weights: np.ndarray, standi
             values[complete] = closeness(matrix[complete], weights)
         return values
     return np.array([np.nan if s.overall is None else s.overall for s in standings])
+
+
+def ranks_per_draw(values: np.ndarray) -> np.ndarray:
+    """`ranks_of` for every row at once (draws × communities), NaN where a value is NaN."""
+    from scipy.stats import rankdata
+
+    missing = np.isnan(values)
+    places = rankdata(-np.where(missing, -np.inf, values), method="min", axis=1).astype(np.float32)
+    places[missing] = np.nan
+    return places
 
 
 def ranks_of(values: np.ndarray) -> list[int | None]:
@@ -246,12 +291,18 @@ def league_json(league: League) -> dict:
         "notes": [{"zh": zh, "en": en} for zh, en in league.notes],
         "rank_by": league.rank_by,
         "uncertainty": league.uncertainty,
+        "uncertainty_sources": sources_of(league.source) if league.uncertainty else [],
+        "level": LEVEL,
         "communities": [
             {"id": s.member.id, "name": s.result.community.name, "overall": s.overall,
              "grade": s.result.overall.grade,
              "rank": s.rank, "rank_low": s.rank_low, "rank_high": s.rank_high, "topsis": s.topsis,
              "overall_interval": list(s.overall_interval) if s.overall_interval else None,
+             "se": s.overall_se, "low": s.overall_interval[0] if s.overall_interval else None,
+             "high": s.overall_interval[1] if s.overall_interval else None,
+             "sampling": sampling_status(s, league),
              "dimension_intervals": {d: list(v) if v else None for d, v in s.dimension_intervals.items()},
+             "dimension_se": s.dimension_se,
              "respondents": s.result.respondents,
              "dimensions": {d.id: d.score for d in s.result.dimensions},
              "indicators": {i.id: i.score for i in s.result.indicators},
@@ -261,6 +312,18 @@ def league_json(league: League) -> dict:
         "failed": [{"id": m.id, "answers": str(m.answers), "message": message} for m, message in league.failed],
         "skipped": [{"zh": zh, "en": en} for zh, en in league.round.skipped],
     }
+
+
+def sources_of(source: str) -> list[str]:
+    resample, shake = sources_used(source)
+    return [name for name, used in (("sampling", resample), ("weights", shake)) if used]
+
+
+def sampling_status(standing: Standing, league: League) -> str:
+    """resampled, census, no_residents, one_resident, or not_requested (no draws, or weights only)."""
+    if not league.uncertainty or not sources_used(league.source)[0]:
+        return "not_requested"
+    return standing.sample.status()
 
 
 def rank_text(standing: Standing) -> str:
@@ -274,8 +337,7 @@ def rank_text(standing: Standing) -> str:
 
 
 def league_table(league: League, lang: str = "zh") -> str:
-    pack_path = Path(league.standings[0].result.pack.file)
-    pack = load_pack(str(pack_path)).pack
+    pack = league.pack
     zh = lang == "zh"
     head = ["名次", "社区", "总分", "等级", "受访者"] if zh else ["Rank", "Community", "Overall", "Grade", "Resp."]
     head += [d.title.get(lang) for d in pack.dimensions]
@@ -284,15 +346,16 @@ def league_table(league: League, lang: str = "zh") -> str:
         grade = pack.grade(s.overall) if s.overall is not None else None
         rows.append([rank_text(s), s.result.community.name, "—" if s.overall is None else f"{s.overall:.2f}",
                      grade.label.get(lang) if grade else "—", str(s.result.respondents)]
-                    + ["—" if (v := score_of(s.result, d.id)) != v else f"{v:.1f}" for d in pack.dimensions])
+                    + ["—" if math.isnan(v := score_of(s.result, d.id)) else f"{v:.1f}" for d in pack.dimensions])
     title = (f"{league.round.label} 轮 · {len(league.standings)} 个社区 · 权重：{league.weights_method}"
              f" · 排序：{'总分' if league.rank_by == 'score' else 'TOPSIS'}") if zh else (
         f"Round {league.round.label} · {len(league.standings)} communities · weights: {league.weights_method}"
         f" · ranked by {league.rank_by}")
     lines = [title, *("\t".join(row) for row in rows)]
     if league.uncertainty:
-        lines.append(f"名次括号内为权重扰动 {league.uncertainty} 次的 5%–95% 区间；区间重叠的社区无法区分先后"
-                     if zh else f"Brackets: 5–95 % range of the rank over {league.uncertainty} weight draws; "
+        lines.append(f"名次括号内为 {league.uncertainty} 次{draws_words(league.source, zh)}的 5%–95% 区间；"
+                     "区间重叠的社区无法区分先后" if zh else
+                     f"Brackets: 5–95 % range of the rank over {league.uncertainty} {draws_words(league.source, zh)}; "
                      "overlapping ranges cannot be told apart")
     if league.failed:
         lines.append(f"未计分 {len(league.failed)} 个社区 / {len(league.failed)} not scored:")
@@ -301,3 +364,11 @@ def league_table(league: League, lang: str = "zh") -> str:
     lines += [f"已跳过 / skipped: {zh} / {en}" for zh, en in league.round.skipped]
     lines += [f"说明 / note: {s.member.id}: {n.zh} / {n.en}" for s in league.standings for n in s.result.notes]
     return "\n".join(lines)
+
+
+def draws_words(source: str, zh: bool) -> str:
+    """What one draw varies, in words: residents resampled and/or weights perturbed."""
+    words = {"both": ("居民重抽样与权重扰动联合抽样", "joint draws (residents resampled, weights perturbed)"),
+             "sampling": ("居民重抽样", "resamples of the residents"),
+             "weights": ("权重扰动", "weight draws")}[source]
+    return words[0] if zh else words[1]

@@ -18,7 +18,6 @@ from assess.district.league import League, score_of
 from assess.district.objective import critic_weights, entropy_weights
 from assess.district.trend import Trend
 from assess.errors import AssessError
-from assess.packs.loading import load_pack
 from assess.packs.model import Pack
 
 PLAN_SHOWN = 8  # countermeasures in the district action plan
@@ -53,7 +52,7 @@ class DistrictReport:
 
 
 def build_district_report(league: League, trend: Trend | None = None) -> DistrictReport:
-    pack = load_pack(league.standings[0].result.pack.file).pack
+    pack = league.pack
     library = load_library(None, pack)
     plans = {s.member.id: recommend(s.result, library, pack) for s in league.standings}
     return DistrictReport(

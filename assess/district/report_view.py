@@ -6,6 +6,7 @@ number formatted, so the template only places them.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Mapping
 from typing import Any
@@ -76,7 +77,7 @@ def summary_view(report: DistrictReport, ordered: list[Standing], dims: dict[str
             grades[label] = grades.get(label, 0) + 1
     means = []
     for dim_id, title in dims.items():
-        values = [v for s in ordered if (v := score_of(s.result, dim_id)) == v]
+        values = [v for s in ordered if not math.isnan(v := score_of(s.result, dim_id))]
         if values:
             means.append((sum(values) / len(values), title))
     return {
@@ -120,6 +121,7 @@ def league_row(report: DistrictReport, standing: Standing, dims: dict[str, str],
         "rank": rank_text(standing),
         "name": result.community.name,
         "overall": "—" if standing.overall is None else f"{standing.overall:.2f}",
+        "band": "" if standing.overall_interval is None else "{:.1f}–{:.1f}".format(*standing.overall_interval),
         "grade": grade.label.get(lang) if grade else "—",
         "grade_id": grade.id if grade else "none",
         "respondents": result.respondents,

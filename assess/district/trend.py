@@ -1,9 +1,11 @@
 """What changed between two stored rounds, and which changes are larger than the scores' uncertainty.
 
-For a community and a score (overall or a dimension) with 5–95 % intervals [l, h] in both rounds, the
-half-widths u = (h - l) / 2 combine as u = sqrt(u_earlier² + u_now²); the change Δ = now - earlier is
-called real only when |Δ| > u. Without intervals (a round stored with `--uncertainty 0`) nothing is called
-real or not: `real` is None. Rounds on different packs are compared only on the dimensions and indicators
+For a community and a score (overall or a dimension) with 90 % intervals [l, h] in both rounds (from the
+joint draws: residents resampled and weights perturbed), each round's standard error is se = (h - l) / (2z),
+z = 1.645, and the change Δ = now - earlier is called real only when |Δ| > z · sqrt(se_earlier² + se_now²):
+a two-sided test at the 10 % level of independent rounds, so two rounds with no true change are called
+different about one time in ten. Without intervals (a round stored with `--uncertainty 0`) nothing is
+called real or not: `real` is None. Rounds on different packs are compared only on the dimensions and indicators
 whose definitions (`history.definition_hash`) are the same in both; the overall score only when every
 dimension and its weight is, and both rounds were weighted the same way. What was left out is listed with
 the reason. Communities are matched by their id (the folder name) in both rounds.
@@ -15,6 +17,7 @@ import math
 from dataclasses import dataclass, field
 
 from assess.district.history import StoredCommunity, StoredRound
+from assess.scoring.draws import LEVEL, Z
 
 
 @dataclass
@@ -23,11 +26,13 @@ class Change:
     name: str
     overall_change: float | None
     real_change: bool | None
+    overall_se: float | None  # the change's standard error, sqrt(se_earlier² + se_now²)
     rank_before: int | None
     rank_now: int | None
     dimensions: dict[str, float | None]
     dimensions_real: dict[str, bool | None]
     indicators: dict[str, float | None]
+    dimensions_se: dict[str, float | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -80,23 +85,44 @@ def change(now: StoredCommunity, earlier: StoredCommunity, dims: list[str], inds
         return None if a is None or b is None else round(a - b, 2)
 
     dim_changes = {d: delta(now.scores.get(d, (None, None))[0], earlier.scores.get(d, (None, None))[0]) for d in dims}
-    dim_real = {d: beyond(dim_changes[d], now.scores.get(d, (None, None))[1], earlier.scores.get(d, (None, None))[1])
-                for d in dims}
+    dim_se = {d: change_se(now.scores.get(d, (None, None))[1], earlier.scores.get(d, (None, None))[1]) for d in dims}
     overall_change = delta(now.overall, earlier.overall) if overall else None
+    overall_se = change_se(now.overall_interval, earlier.overall_interval)
     return Change(
-        id=now.id, name=now.name, overall_change=overall_change,
-        real_change=beyond(overall_change, now.overall_interval, earlier.overall_interval),
-        rank_before=earlier.rank, rank_now=now.rank, dimensions=dim_changes, dimensions_real=dim_real,
+        id=now.id, name=now.name, overall_change=overall_change, real_change=beyond(overall_change, overall_se),
+        overall_se=None if overall_change is None else rounded_se(overall_se),
+        rank_before=earlier.rank, rank_now=now.rank, dimensions=dim_changes,
+        dimensions_real={d: beyond(dim_changes[d], dim_se[d]) for d in dims},
         indicators={i: delta(now.scores.get(i, (None, None))[0], earlier.scores.get(i, (None, None))[0]) for i in inds},
+        dimensions_se={d: None if dim_changes[d] is None else rounded_se(dim_se[d]) for d in dims},
     )
 
 
-def beyond(change_: float | None, now: tuple[float, float] | None, earlier: tuple[float, float] | None) -> bool | None:
-    """True when the change exceeds the combined half-width of the two intervals; None when one is missing."""
-    if change_ is None or now is None or earlier is None:
+def change_se(now: tuple[float, float] | None, earlier: tuple[float, float] | None) -> float | None:
+    """sqrt(se_now² + se_earlier²), each se from its round's 90 % interval: (h - l) / (2z)."""
+    if now is None or earlier is None:
         return None
-    combined = math.hypot((now[1] - now[0]) / 2, (earlier[1] - earlier[0]) / 2)
-    return abs(change_) > combined
+    return math.hypot((now[1] - now[0]) / (2 * Z), (earlier[1] - earlier[0]) / (2 * Z))
+
+
+def rounded_se(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def beyond(change_: float | None, se: float | None) -> bool | None:
+    """True when |Δ| > z · se (two-sided, 10 % level); None when a round has no interval."""
+    if change_ is None or se is None:
+        return None
+    return abs(change_) > Z * se
+
+
+TEST = {
+    "rule": "|change| > z * sqrt(se_now^2 + se_since^2)",
+    "z": Z,
+    "level": 1 - LEVEL,
+    "two_sided": True,
+    "se": "each round's (high - low) / (2 z), from its 90 % interval over the joint draws",
+}
 
 
 def trend_json(trend: Trend) -> dict:
@@ -109,10 +135,12 @@ def trend_json(trend: Trend) -> dict:
                             "hash": trend.earlier.pack_hash}},
         "compared": {"overall": trend.overall_compared, "dimensions": trend.dimensions, "indicators": trend.indicators},
         "left_out": [{"element": e, "zh": zh, "en": en} for e, zh, en in trend.left_out],
+        "test": TEST,
         "communities": [
             {"id": c.id, "name": c.name, "overall_change": c.overall_change, "real_change": c.real_change,
+             "change": c.overall_change, "se": c.overall_se,
              "rank_before": c.rank_before, "rank_now": c.rank_now, "dimensions": c.dimensions,
-             "dimensions_real": c.dimensions_real, "indicators": c.indicators}
+             "dimensions_real": c.dimensions_real, "dimensions_se": c.dimensions_se, "indicators": c.indicators}
             for c in trend.changes
         ],
         "only_now": trend.only_now,
@@ -138,8 +166,10 @@ def trend_table(trend: Trend, lang: str = "zh") -> str:
                      *(signed(c.dimensions[d], c.dimensions_real[d]) for d in trend.dimensions)])
     lines = [f"{trend.earlier.label} → {trend.now.label}" + (" 的变化" if zh else ": changes"),
              *("\t".join(r) for r in rows),
-             "* 变化超过两轮得分的不确定性（5%–95% 区间的合成半宽），可视为真实变化" if zh else
-             "* the change exceeds the combined uncertainty of the two scores (half-widths of their 5–95 % ranges)"]
+             "* 变化超过居民抽样与权重两方面不确定性可解释的范围：|Δ| > 1.645 × √(se₁² + se₂²)（双侧检验，"
+             "显著性水平 10%），可视为真实变化" if zh else
+             "* the change is more than residents' sampling and the weights together explain: "
+             "|Δ| > 1.645 × √(se₁² + se₂²) (two-sided test at the 10 % level)"]
     for _, reason_zh, reason_en in trend.left_out:
         lines.append(("未比较：" if zh else "Not compared: ") + (reason_zh if zh else reason_en))
     for c in trend.only_now:

@@ -7,7 +7,6 @@ and every text cell written as text, so a community name such as `=HYPERLINK(…
 from __future__ import annotations
 
 from assess.district.league import League, rank_text
-from assess.packs.loading import load_pack
 from assess.packs.sheets import table_rows, workbook_bytes
 
 HEADERS = {
@@ -23,7 +22,7 @@ def league_workbook(league: League, lang: str = "zh", trend=None) -> bytes:
     from openpyxl.styles import Font
 
     words = HEADERS[lang]
-    pack = load_pack(league.standings[0].result.pack.file).pack
+    pack = league.pack
     ordered = sorted(league.standings, key=lambda s: (s.rank is None, s.rank or 0))
     book = Workbook()
     sheets = [book.active, book.create_sheet(), book.create_sheet()]

@@ -15,7 +15,6 @@ from assess.district.rounds import Member, load_round
 from assess.district.trend import Trend, compare
 from assess.errors import AssessError
 from assess.files import quiet_worker
-from assess.packs.loading import load_pack
 
 
 @dataclass(frozen=True)
@@ -25,6 +24,7 @@ class RoundOptions:
     weights: str = "declared"
     rank_by: str = "score"
     uncertainty: int = 1000
+    uncertainty_source: str = "both"
     seed: int = 0
     strict: bool = False
     db: str | None = None
@@ -48,7 +48,7 @@ def score_and_store(round_path: Path, options: RoundOptions,
         replaced = check_store(history, round_.district or "", round_.label, [m.id for m in round_.members],
                                options.replace)
         league = score(round_, options, progress)
-        store_league(history, league, load_pack(league.standings[0].result.pack.file).pack, options.replace)
+        store_league(history, league, league.pack, options.replace)
     if replaced and notice is not None:
         notice(replaced)
     return league, url
@@ -56,7 +56,7 @@ def score_and_store(round_path: Path, options: RoundOptions,
 
 def score(round_, options: RoundOptions, progress: Callable[[Member], None] | None) -> League:
     return score_round(round_, options.pack, options.weights, options.rank_by, options.uncertainty,
-                       options.seed, options.strict, progress)
+                       options.seed, options.strict, progress, options.uncertainty_source)
 
 
 def trend_since(url: str | None, league: League, since: str | None) -> Trend | None:

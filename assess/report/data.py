@@ -17,6 +17,8 @@ from assess.packs.loading import LoadedPack
 from assess.packs.model import Pack
 from assess.responses.answer_file import LoadedAnswers, RespondentEntry, load_answer_file
 from assess.responses.reading import DEFAULT_READING, ReadOptions
+from assess.scoring.draws import Sample
+from assess.scoring.planning import SamplePlan
 from assess.scoring.results import ScoreResult
 
 if TYPE_CHECKING:  # imported lazily at run time, where they are used
@@ -73,6 +75,7 @@ class ReportData:
     free_text: FreeTextAnswers
     answers_file: str
     respondents_file: str | None = None
+    precision: SamplePlan | None = None  # whether the residents' sample reached the target precision
 
 
 def load_inputs(answers_path: Path | str, pack_ref: str | Path | None = None) -> LoadedAnswers:
@@ -88,6 +91,8 @@ def score_inputs(
     uncertainty: int = 0,
     seed: int = 0,
     reading: ReadOptions = DEFAULT_READING,
+    source: str = "both",
+    sample_into: list[Sample] | None = None,
 ) -> ScoreResult:
     """The score, computed exactly as `assess score` does, while free-text answers are collected on the way."""
     from assess.scoring.score import score_loaded
@@ -96,7 +101,7 @@ def score_inputs(
     for entry in loaded.data.respondents:
         free_text.add(entry.answers)
     return score_loaded(loaded, respondents_csv, weights, allow_inconsistent, uncertainty, seed, free_text.watch,
-                        reading)
+                        reading, source, sample_into)
 
 
 def benchmark_cases(result: ScoreResult, pack: Pack) -> BenchmarkResult:
@@ -126,11 +131,14 @@ def build_report(
     top: int | None = DEFAULT_TOP_ACTIONS,
     library: Sequence[Path] = (),
     reading: ReadOptions = DEFAULT_READING,
+    source: str = "both",
 ) -> ReportData:
     """Score an answer file (and residents' CSV), compare it with the cases and rank actions."""
     loaded = load_inputs(answers_path, pack_ref)
     free_text = FreeTextAnswers(loaded.pack.pack)
-    result = score_inputs(loaded, respondents_csv, free_text, weights, allow_inconsistent, uncertainty, seed, reading)
+    samples: list[Sample] = []
+    result = score_inputs(loaded, respondents_csv, free_text, weights, allow_inconsistent, uncertainty, seed, reading,
+                          source, samples)
     pack = loaded.pack.pack
     plan = recommend_actions(result, pack, top, [*loaded.pack.libraries, *library])
     return ReportData(
@@ -141,4 +149,15 @@ def build_report(
         free_text=free_text,
         answers_file=Path(answers_path).name,
         respondents_file=Path(respondents_csv).name if respondents_csv is not None else None,
+        precision=precision_reached(pack, weights, allow_inconsistent, samples[-1], result.community.name)
+        if samples and samples[-1].size else None,
     )
+
+
+def precision_reached(pack: Pack, weights: str, allow_inconsistent: bool, sample: Sample,
+                      community: str) -> SamplePlan:
+    """Whether the residents' sample reached the default target precision of the overall score."""
+    from assess.scoring.planning import sample_plan
+    from assess.scoring.weights import effective_weights
+
+    return sample_plan(pack, effective_weights(pack, weights, allow_inconsistent), sample, community)

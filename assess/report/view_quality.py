@@ -47,7 +47,20 @@ def quality_view(data: ReportData, lang: Lang, t: LocalTexts) -> dict[str, Any]:
         "rows": rows,
         "warnings": quality_warnings(result, pack, lang, t),
         "uncertainty": uncertainty or t.uncertainty_not_computed,
+        "sampling_note": result.uncertainty.sampling_note.get(lang)
+        if result.uncertainty is not None and result.uncertainty.sampling_note else None,
+        "precision": precision_text(data, t),
     }
+
+
+def precision_text(data: ReportData, t: LocalTexts) -> str:
+    """Whether the residents who answered were enough for the overall score's target precision."""
+    plan = data.precision
+    if plan is None:
+        return t.precision_no_residents
+    key = "precision_reached" if plan.reached else "precision_not_reached"
+    return t.fill(key, n=plan.respondents, reached=f"{plan.reached_margin:.1f}", margin=f"{plan.margin:g}",
+                  level=f"{plan.level:.0%}", needed=plan.needed)
 
 
 def quality_warnings(result: ScoreResult, pack: Pack, lang: Lang, t: LocalTexts) -> list[str]:

@@ -24,9 +24,11 @@ def overall_view(result: ScoreResult, lang: Lang, t: LocalTexts) -> dict[str, An
     band = None
     if result.uncertainty is not None:
         u = result.uncertainty
+        key = {("sampling", "weights"): "score_band", ("sampling",): "score_band_sampling",
+               ("weights",): "score_band_weights"}[tuple(u.sources)]
         band = t.fill(
-            "score_band", spread=f"{u.spread * 100:g}", low=score_text(u.p5), high=score_text(u.p95),
-            stable=percent(u.grade_stability), draws=u.draws,
+            key, spread=f"{u.spread * 100:g}", low=score_text(u.p5), high=score_text(u.p95),
+            stable=percent(u.grade_stability), draws=u.draws, se=score_text(u.se),
         )
     return {
         "score": score_text(overall.score),

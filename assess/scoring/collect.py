@@ -15,6 +15,7 @@ import numpy as np
 
 from assess.packs.model import SCORED_TYPES, Pack, Question
 from assess.responses.answer_file import RespondentEntry
+from assess.scoring.draws import Sample
 from assess.scoring.results import Reliability
 
 BLOCK_ROWS = 4096
@@ -76,10 +77,11 @@ class Collector:
     """Folds the committee block and the respondents into per-question sums and reliability accumulators.
 
     It takes canonical answers only (see `assess.responses`): checking and coercing values is done before.
-    Call `tallies()` once everything is added.
+    Call `tallies()` once everything is added. With `keep`, every respondent's scores are also kept (and
+    the group each belongs to in the `strata` columns), for resampling them (`sample`).
     """
 
-    def __init__(self, pack: Pack):
+    def __init__(self, pack: Pack, keep: bool = False, strata: tuple[str, ...] = ()):
         self.pack = pack
         self.questions = [q for _, _, q in pack.questions()]
         self.column = {q.id: j for j, q in enumerate(self.questions)}
@@ -94,6 +96,10 @@ class Collector:
         self.respondents = 0
         self.scores_of = {q.id: remembered_normalize(q) for q in self.questions}
         self.reliability = reliability_accumulators(pack, self.column)
+        self.keep = keep
+        self.strata_columns = strata
+        self.kept: list[np.ndarray] = []
+        self.strata: list[tuple[str | None, ...]] = []
 
     def add_committee(self, answers: dict[str, Any]) -> None:
         self.committee = {qid: normalize(self.questions[self.column[qid]], v)
@@ -101,6 +107,8 @@ class Collector:
 
     def add_respondent(self, entry: RespondentEntry) -> None:
         row = self.filled
+        if self.keep:
+            self.strata.append(tuple(entry.groups.get(column) for column in self.strata_columns))
         for qid, value in entry.answers.items():
             if value is None:
                 continue
@@ -124,6 +132,8 @@ class Collector:
                 self.block[top:top + take, j] = table[part]
                 self.answered[top:top + take, j] = part >= 0
             start += take
+            if self.keep:
+                self.strata.extend([()] * take)
             self.filled += take
             self.respondents += take
             if self.filled == BLOCK_ROWS:
@@ -152,6 +162,8 @@ class Collector:
         self.answers += np.count_nonzero(self.answered[: self.filled], axis=0)
         for accumulator, items in self.reliability:
             accumulator.add_rows(block[:, items])
+        if self.keep:
+            self.kept.append(block.copy())
         self.block[: self.filled] = np.nan
         self.answered[: self.filled] = False
         self.filled = 0
@@ -171,6 +183,21 @@ class Collector:
                 off_type=by_committee if q.respondent != "committee" else respondents,
             )
         return found
+
+    def sample(self, population: int | None) -> Sample:
+        """The respondents kept (`keep`), as resampling needs them: scored questions only."""
+        self.fold_block()
+        scored = [j for j, q in enumerate(self.questions) if q.type in SCORED_TYPES]
+        residents = np.concatenate(self.kept)[:, scored] if self.kept else np.empty((0, len(scored)))
+        codes = {key: n for n, key in enumerate(dict.fromkeys(self.strata))}
+        committee = [self.committee.get(self.questions[j].id) for j in scored]
+        return Sample(
+            residents=residents,
+            strata=np.array([codes[key] for key in self.strata], dtype=np.int64),
+            committee_total=np.array([0.0 if c is None else c for c in committee]),
+            committee_count=np.array([0.0 if c is None else 1.0 for c in committee]),
+            population=population,
+        )
 
     def reliability_results(self) -> list[Reliability]:
         self.fold_block()

@@ -34,8 +34,11 @@ WORDS = Vocabulary({
     "alpha_if_deleted": ("删除后 α", "alpha if deleted"),
     "item_total": ("题总相关", "item-total r"),
     "insufficient": ("数据不足", "insufficient data"),
-    "uncertainty": ("权重不确定性", "Weight uncertainty"),
-    "range": ("5%–95% 区间", "5th–95th percentile"),
+    "uncertainty": ("不确定性", "Uncertainty"),
+    "range": ("90% 区间", "90 % interval"),
+    "se": ("标准误", "standard error"),
+    "sampling": ("居民抽样", "residents resampled"),
+    "weights_shaken": ("权重 ±", "weights ±"),
     "stability": ("等级不变", "grade unchanged in"),
     "draws": ("次抽样", "draws"),
     "reliability": ("信度（居民题 Cronbach's α）", "Reliability (Cronbach's alpha, resident items)"),
@@ -95,11 +98,23 @@ def header_lines(result: ScoreResult, lang: Lang) -> list[str]:
         f"{word('coverage', lang)}: {overall.coverage:.0%}",
     ]
     if result.uncertainty:
-        u = result.uncertainty
-        lines.append(
-            f"{word('uncertainty', lang)} (±{u.spread:.0%}, {u.draws} {word('draws', lang)}): "
-            f"{word('range', lang)} {u.p5:.2f}–{u.p95:.2f}, {word('stability', lang)} {u.grade_stability:.0%}"
-        )
+        lines.extend(uncertainty_lines(result, lang))
+    return lines
+
+
+def uncertainty_lines(result: ScoreResult, lang: Lang) -> list[str]:
+    """The overall score's standard error and 90 % interval, what the draws varied, and the sampling note."""
+    u = result.uncertainty
+    varied = [word("sampling", lang)] if "sampling" in u.sources else []
+    if "weights" in u.sources:
+        varied.append(f"{word('weights_shaken', lang)}{u.spread:.0%}")
+    lines = [
+        f"{word('uncertainty', lang)} ({' + '.join(varied)}, {u.draws} {word('draws', lang)}): "
+        f"{word('se', lang)} {u.se:.2f}, {word('range', lang)} {u.low:.2f}–{u.high:.2f}, "
+        f"{word('stability', lang)} {u.grade_stability:.0%}"
+    ]
+    if u.sampling_note is not None:
+        lines.append(u.sampling_note.get(lang))
     return lines
 
 

@@ -76,13 +76,34 @@ class Reliability(Result):
     note: Text | None = None  # why alpha is not reported
 
 
+class Band(Result):
+    """A score's standard error and 90 % interval (5th–95th percentile) over the joint draws."""
+
+    se: float
+    low: float
+    high: float
+
+
 class Uncertainty(Result):
+    """How far the overall score (and each dimension's) could move: residents resampled and/or weights
+    perturbed, in `draws` joint draws (docs/reference.md, "Uncertainty")."""
+
     draws: int
     seed: int
-    spread: float  # relative perturbation, e.g. 0.25 for +-25 %
-    p5: float
-    p95: float
+    spread: float  # relative perturbation of the weights, e.g. 0.25 for +-25 % (0: weights not perturbed)
+    p5: float  # = low, kept for readers of earlier output
+    p95: float  # = high
     grade_stability: float  # share of draws whose grade equals the unperturbed grade
+    se: float | None = None  # standard deviation of the overall score over the draws
+    low: float | None = None
+    high: float | None = None
+    level: float = 0.9
+    sources: list[str] = []  # "sampling" (residents resampled) and/or "weights" (weights perturbed)
+    sampling: str = "not_requested"  # resampled | census | no_residents | one_resident | not_requested
+    sampling_note: Text | None = None  # why the sampling part is what it is, in words
+    population: int | None = None  # the community's population, when given: finite population correction
+    strata: list[str] = []  # --group-by columns within whose groups residents were resampled
+    dimensions: dict[str, Band | None] = {}
 
 
 class Notice(Result):

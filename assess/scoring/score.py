@@ -23,8 +23,10 @@ from assess.responses.columnar import CodedRows
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
 from assess.responses.respondents import fold_residents, residents_of
 from assess.scoring.collect import Collector, QuestionTally
+from assess.scoring.draws import HIGH_PERCENT, LOW_PERCENT, Sample, community_draws, sources_used
 from assess.scoring.groups import group_scores
 from assess.scoring.results import (
+    Band,
     DimensionScore,
     IndicatorScore,
     Notice,
@@ -34,7 +36,7 @@ from assess.scoring.results import (
     ScoreResult,
     Uncertainty,
 )
-from assess.scoring.weights import UNCERTAINTY_SPREAD, Weights, effective_weights, perturb
+from assess.scoring.weights import UNCERTAINTY_SPREAD, Weights, effective_weights
 
 INSUFFICIENT_COVERAGE = 0.5
 SCORE_DECIMALS = 2
@@ -129,6 +131,7 @@ def score(
     allow_inconsistent: bool = False,
     uncertainty: int = 0,
     seed: int = 0,
+    source: str = "both",
 ) -> ScoreResult:
     """Score answers given in code: the committee block, the file's respondents, then `respondents`.
 
@@ -138,7 +141,8 @@ def score(
     """
     checked = CheckedAnswers(pack_loaded.pack, answers, respondents)
     committee = answers.model_copy(update={"answers": checked.committee, "respondents": []})
-    return score_checked(pack_loaded, committee, checked.respondents(), weights, allow_inconsistent, uncertainty, seed)
+    return score_checked(pack_loaded, committee, checked.respondents(), weights, allow_inconsistent, uncertainty, seed,
+                         source)
 
 
 def score_checked(
@@ -149,13 +153,20 @@ def score_checked(
     allow_inconsistent: bool = False,
     uncertainty: int = 0,
     seed: int = 0,
+    source: str = "both",
+    strata: tuple[str, ...] = (),
+    sample_into: list[Sample] | None = None,
 ) -> ScoreResult:
     """Score canonical answers, as the readers of `assess.responses` give them: the committee block, the
     file's respondents, then `respondents` (e.g. a CSV stream, whose reader raises on bad rows at its end).
+
+    With `uncertainty` draws, the residents are resampled (within their groups in the `strata` columns)
+    and/or the weights perturbed, as `source` says (see `assess.scoring.draws`). With `sample_into`, the
+    residents as resampling needs them are appended to it (a round draws all its communities together).
     """
     pack = pack_loaded.pack
     used = effective_weights(pack, weights, allow_inconsistent)
-    collector = Collector(pack)
+    collector = Collector(pack, keep=bool(uncertainty) or sample_into is not None, strata=strata)
     collector.add_committee(answers.answers)
     for entry in itertools.chain(answers.respondents, respondents):
         if isinstance(entry, CodedRows):
@@ -182,8 +193,11 @@ def score_checked(
         reliability=collector.reliability_results(),
         warnings=[],
     )
-    if uncertainty:
-        result.uncertainty = weight_uncertainty(pack, used, question_scores, overall, uncertainty, seed)
+    if sample_into is not None:
+        sample_into.append(collector.sample(answers.community.population))
+    if uncertainty and overall.score is not None:
+        sample = collector.sample(answers.community.population)
+        result.uncertainty = joint_uncertainty(pack, used, sample, result, Drawing(uncertainty, seed, source, strata))
     result.warnings = score_warnings(pack, tallies, result)
     return result
 
@@ -197,10 +211,21 @@ def score_file(
     uncertainty: int = 0,
     seed: int = 0,
     reading: ReadOptions = DEFAULT_READING,
+    source: str = "both",
 ) -> ScoreResult:
     """Score an answer file (and a residents' file); the pack is `pack_ref`, else the file's `pack:`."""
     loaded = load_answer_file(answers_path, pack_ref)
-    return score_loaded(loaded, respondents_csv, weights, allow_inconsistent, uncertainty, seed, reading=reading)
+    return score_loaded(loaded, respondents_csv, weights, allow_inconsistent, uncertainty, seed, reading=reading,
+                        source=source)
+
+
+def score_file_with_sample(answers_path: Path | str, respondents_csv: Path | str | None, pack_ref: str | Path | None,
+                           weights: str) -> tuple[ScoreResult, Sample]:
+    """`score_file` without draws, and the community's residents as a round's joint draws resample them."""
+    loaded = load_answer_file(answers_path, pack_ref)
+    found: list[Sample] = []
+    result = score_loaded(loaded, respondents_csv, weights, sample_into=found)
+    return result, found[-1]
 
 
 def score_loaded(
@@ -212,6 +237,8 @@ def score_loaded(
     seed: int = 0,
     watch: Callable[[Iterator[RespondentEntry]], Iterable[RespondentEntry]] | None = None,
     reading: ReadOptions = DEFAULT_READING,
+    source: str = "both",
+    sample_into: list[Sample] | None = None,
 ) -> ScoreResult:
     """Score a loaded answer file and stream the residents' file through `watch` on the way, so a caller can
     see every respondent (the report collects free-text answers so) without reading the file twice.
@@ -224,7 +251,8 @@ def score_loaded(
     respondents_csv = residents_of(loaded, respondents_csv)
 
     def scored(people: Iterable[RespondentEntry | CodedRows]) -> ScoreResult:
-        return score_checked(loaded.pack, loaded.data, people, weights, allow_inconsistent, uncertainty, seed)
+        return score_checked(loaded.pack, loaded.data, people, weights, allow_inconsistent, uncertainty, seed,
+                             source, reading.group_by, sample_into)
 
     result, rows = fold_residents(respondents_csv, loaded.pack, loaded.respondent_places(), scored, reading, notes,
                                   watch, keep=bool(reading.group_by))
@@ -324,26 +352,70 @@ def question_rows(pack: Pack, tallies: dict[str, QuestionTally], tree: Tree) -> 
     return rows
 
 
-def weight_uncertainty(
-    pack: Pack, used: Weights, question_scores: dict[str, float | None], overall: Overall, draws: int, seed: int
-) -> Uncertainty | None:
-    """Spread of the overall score when every weight moves by up to ±25 %, and how often the grade holds."""
-    if overall.score is None:
-        return None
+@dataclass(frozen=True)
+class Drawing:
+    """How the uncertainty is drawn: `draws` joint draws from `seed`, of the `source` (both, sampling,
+    weights), residents resampled within the groups of the `strata` columns."""
+
+    draws: int
+    seed: int
+    source: str = "both"
+    strata: tuple[str, ...] = ()
+
+
+def joint_uncertainty(pack: Pack, used: Weights, sample: Sample, result: ScoreResult, drawing: Drawing) -> Uncertainty:
+    """Standard error and 90 % interval of the overall and dimension scores over the joint draws, and how
+    often the grade holds."""
     import numpy as np
 
-    rng = np.random.default_rng(seed)
-    totals = np.array([aggregate(pack, perturb(used, rng), question_scores).overall.score for _ in range(draws)])
-    p5, p95 = np.percentile(totals, [5, 95])
-    same = sum(pack.grade(round(float(t), SCORE_DECIMALS)).id == overall.grade for t in totals)
+    overall, dimensions = community_draws(pack, used, sample, (drawing.draws, drawing.seed, drawing.source),
+                                          result.community.name)
+    resample, shake = sources_used(drawing.source)
+    status = sample.status() if resample else "not_requested"
+    low, high = np.percentile(overall, [LOW_PERCENT, HIGH_PERCENT])
+    same = sum(pack.grade(round(float(t), SCORE_DECIMALS)).id == result.overall.grade for t in overall)
     return Uncertainty(
-        draws=draws,
-        seed=seed,
-        spread=UNCERTAINTY_SPREAD,
-        p5=round(float(p5), SCORE_DECIMALS),
-        p95=round(float(p95), SCORE_DECIMALS),
-        grade_stability=round(same / draws, SHARE_DECIMALS),
+        draws=drawing.draws, seed=drawing.seed, spread=UNCERTAINTY_SPREAD if shake else 0.0,
+        p5=rounded(float(low)), p95=rounded(float(high)), low=rounded(float(low)), high=rounded(float(high)),
+        se=rounded(float(np.std(overall, ddof=1)) if drawing.draws > 1 else 0.0),
+        grade_stability=round(same / drawing.draws, SHARE_DECIMALS),
+        sources=[name for name, used_ in (("sampling", resample), ("weights", shake)) if used_],
+        sampling=status, sampling_note=sampling_note(status, sample), population=sample.population,
+        strata=list(drawing.strata),
+        dimensions={dim.id: band(dimensions[:, k]) for k, dim in enumerate(pack.dimensions)},
     )
+
+
+def band(values) -> Band | None:
+    """The se and 90 % interval of one score's draws; None when the score has no value in some draw."""
+    import numpy as np
+
+    if np.isnan(values).any():
+        return None
+    low, high = np.percentile(values, [LOW_PERCENT, HIGH_PERCENT])
+    se = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+    return Band(se=rounded(se), low=rounded(float(low)), high=rounded(float(high)))
+
+
+def sampling_note(status: str, sample: Sample) -> Text | None:
+    """The sampling part in words when it is not an ordinary resample of a sample."""
+    n, population = sample.size, sample.population
+    notes = {
+        "census": Text(zh=f"受访居民 {n} 人，不少于社区人口 {population}，视为普查，抽样误差为零",
+                       en=f"{n} residents answered, no fewer than the population of {population}: a census, "
+                          "so the sampling part is zero"),
+        "no_residents": Text(zh="没有居民问卷，得分只来自两委填报，抽样误差为零",
+                             en="no residents' answers: the score rests on the committee's answers alone, so the "
+                                "sampling part is zero"),
+        "one_resident": Text(zh="只有 1 名受访居民，无法估计抽样误差（未计入）",
+                             en="only one resident answered: the sampling error cannot be estimated (left out)"),
+    }
+    if status == "resampled" and population:
+        share = f"{100 * n / population:.2g}%"
+        return Text(zh=f"受访居民 {n} 人，占社区人口 {population} 的 {share}，已作有限总体校正",
+                    en=f"{n} residents of a population of {population} ({share}): finite population "
+                       "correction applied")
+    return notes.get(status)
 
 
 def score_warnings(pack: Pack, tallies: dict[str, QuestionTally], result: ScoreResult) -> list[Notice]:
@@ -352,8 +424,8 @@ def score_warnings(pack: Pack, tallies: dict[str, QuestionTally], result: ScoreR
     if result.overall.score is None:
         warnings.append(
             bilingual(
-                "没有可计分的回答，无法得出总分（也无法估计权重不确定性）",
-                "no scored answers, so there is no overall score (and no weight uncertainty)",
+                "没有可计分的回答，无法得出总分（也无法估计不确定性）",
+                "no scored answers, so there is no overall score (and no uncertainty)",
             )
         )
     for dim in result.dimensions:

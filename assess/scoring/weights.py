@@ -1,4 +1,4 @@
-"""The relative weights that scoring uses, and their random perturbation for `--uncertainty`.
+"""The relative weights that scoring uses (perturbed for `--uncertainty` in `draws`).
 
 Three ways to weight a pack: the weights its authors declared (default), equal weights everywhere, or AHP
 weights derived from expert judgments stored in the pack (they replace the dimension weights and, where a
@@ -9,15 +9,10 @@ scoring renormalizes them over what was answered, so only their ratios among sib
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from assess.errors import AssessError
 from assess.packs.model import Element, Pack
 from assess.scoring.results import Method
-
-if TYPE_CHECKING:
-    import numpy as np
-
 
 WEIGHT_MODES = ("declared", "equal", "ahp")
 UNCERTAINTY_SPREAD = 0.25
@@ -86,18 +81,3 @@ def ahp_weights(pack: Pack, allow_inconsistent: bool) -> Weights:
         ahp_cr={key: result.cr for key, result in results.items()},
     )
     return Weights(dimensions=dimensions, indicators=indicators, questions=dict(base.questions), method=method)
-
-
-def perturb(weights: Weights, rng: np.random.Generator, spread: float = UNCERTAINTY_SPREAD) -> Weights:
-    """Every weight multiplied by its own uniform factor in [1 - spread, 1 + spread]."""
-
-    def shaken(level: dict[str, float]) -> dict[str, float]:
-        factors = rng.uniform(1 - spread, 1 + spread, size=len(level))
-        return {key: value * float(f) for (key, value), f in zip(level.items(), factors, strict=True)}
-
-    return Weights(
-        dimensions=shaken(weights.dimensions),
-        indicators=shaken(weights.indicators),
-        questions=shaken(weights.questions),
-        method=weights.method,
-    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -118,6 +119,22 @@ def test_fuzzy_score_and_grade_of_the_example(survey):
     assert set(data["fuzzy"]["dimensions"]) == {d for d in survey.dimension_items()}
 
 
+def test_yes_no_items_are_left_out_of_the_fuzzy_evaluation_and_its_grades_are_not_the_score_s(survey):
+    from assess.analysis.fuzzy import fuzzy_evaluation
+
+    data = analysis_json(analyze(survey))
+    yes_no = [q.id for q in survey.items if q.type == "yes_no"]
+    assert yes_no and data["fuzzy"]["left_out"] == yes_no
+    graded = [q for q in survey.items if q.type != "yes_no"]
+    alone = dataclasses.replace(survey, items=graded,
+                                scores=survey.scores[:, [survey.items.index(q) for q in graded]])
+    assert fuzzy_evaluation(alone)[0] == fuzzy_evaluation(survey)[0]  # the same as without them
+    words = {g["zh"] for g in data["fuzzy"]["grades"]} | {g["en"] for g in data["fuzzy"]["grades"]}
+    bands = survey.pack.pack.grade_bands
+    score_grades = {b.label.zh for b in bands} | {b.label.en for b in bands}
+    assert not words & score_grades
+
+
 def test_json_shape_and_item_statistics(survey, runner):
     result = runner.invoke(main, ["analyze", str(OLD[0]), "--respondents", str(OLD[1]), "--format", "json",
                                   "--missing", "pairwise"])
@@ -166,13 +183,19 @@ def test_xlsx_has_every_table(runner, tmp_path):
                                   "-o", str(out), "--missing", "pairwise"])
     assert result.exit_code == 0, result.output
     book = load_workbook(out)
-    assert book.sheetnames == ["数据", "题目统计", "维度得分", "信度", "效度", "因子载荷", "模糊综合评价"]
+    assert book.sheetnames == ["数据", "题目统计", "维度得分", "信度", "效度", "因子载荷", "方差解释率", "模糊综合评价"]
     assert book["效度"]["B2"].value is not None and book["因子载荷"].max_row == 37
+    variance = [[c.value for c in row] for row in book["方差解释率"].iter_rows(min_row=2)]
+    factors = book["因子载荷"].max_column - 1
+    assert len(variance) == factors and variance[-1][3] == pytest.approx(sum(r[2] for r in variance), abs=2e-4)
+    assert [r[3] for r in variance] == sorted(r[3] for r in variance)
 
 
 def test_table_output_names_things_by_chinese_titles(runner):
     result = runner.invoke(main, ["analyze", str(OLD[0]), "--respondents", str(OLD[1])])
     assert result.exit_code == 0 and "模糊综合评价" in result.stdout and "党组织引领与自身建设" in result.stdout
+    pairwise = runner.invoke(main, ["analyze", str(OLD[0]), "--respondents", str(OLD[1]), "--missing", "pairwise"])
+    assert "方差解释率\t累计方差解释率" in pairwise.stdout  # the variance-explained table a thesis prints
 
 
 def test_a_pack_may_set_the_grade_values(tmp_path, survey):
@@ -194,3 +217,34 @@ def test_a_pack_may_set_the_grade_values(tmp_path, survey):
 
     with pytest.raises(AssessError, match="fall from the best grade"):
         load_pack(str(pack))
+
+
+def test_per_group_statistics_with_the_smallest_group_stated(runner, tmp_path):
+    import csv
+    import json
+
+    from assess.responses.reading import ReadOptions
+
+    with OLD[1].open(encoding="utf-8") as source:
+        rows = list(csv.reader(source))
+    rows[0].append("楼栋")
+    for n, row in enumerate(rows[1:]):
+        row.append("9号楼" if n < 6 else ("1号楼" if n % 2 else "2号楼"))
+    grouped = tmp_path / "residents.csv"
+    with grouped.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    result = runner.invoke(main, ["analyze", str(OLD[0]), "--respondents", str(grouped), "--group-by", "楼栋",
+                                  "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    column = data["groups"][0]
+    assert column["column"] == "楼栋" and column["smallest"] == 6
+    by_value = {g["value"]: g for g in column["groups"]}
+    assert by_value["9号楼"]["too_few"] and "overall" not in by_value["9号楼"]
+    assert sum(g["respondents"] for g in column["groups"]) == data["respondents"]
+    whole = analyze(load_survey(OLD[0], grouped, None, ReadOptions(group_by=("楼栋",))))
+    ones = [n for n, g in enumerate(whole.survey.groups) if g.get("楼栋") == "1号楼"]
+    assert by_value["1号楼"]["overall"]["mean"] == pytest.approx(float(np.nanmean(whole.respondent_overall[ones])),
+                                                                 abs=1e-3)
+    table = runner.invoke(main, ["analyze", str(OLD[0]), "--respondents", str(grouped), "--group-by", "楼栋"])
+    assert "分组统计：楼栋（最小组 6 人" in table.stdout

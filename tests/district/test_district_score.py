@@ -136,15 +136,16 @@ def test_the_xlsx_export_has_the_league_and_the_scores(round_folder, runner, tmp
 
 
 def test_one_community_s_score_interval_is_the_one_assess_score_prints(round_folder):
-    """The round's draws perturb every weight in the order `assess score --uncertainty` does, so a community's
-    5–95 % interval of its overall score is the one `score` prints for the same seed (up to the rounding of
-    the question scores the round starts from)."""
+    """The round's draws perturb every weight and resample each community's residents from the streams
+    `assess score --uncertainty` uses, so a community's 5–95 % interval of its overall score is the one
+    `score` prints for the same seed (up to the single precision the round keeps its draws in)."""
     from assess.scoring.score import score_file
 
     league = score_round(load_round(round_folder), uncertainty=400, seed=7)
     for standing in league.standings:
         alone = score_file(standing.member.answers, standing.member.respondents, uncertainty=400, seed=7)
-        assert standing.overall_interval == pytest.approx((alone.uncertainty.p5, alone.uncertainty.p95), abs=0.02)
+        assert standing.overall_interval == pytest.approx((alone.uncertainty.low, alone.uncertainty.high), abs=0.011)
+        assert standing.overall_se == pytest.approx(alone.uncertainty.se, abs=0.011)
         low, high = standing.dimension_intervals["party-leadership"]
         assert low <= next(d.score for d in standing.result.dimensions if d.id == "party-leadership") + 0.01
         assert high + 0.01 >= low

@@ -8,6 +8,7 @@ test works in a schema of its own, dropped afterwards.
 from __future__ import annotations
 
 import json
+import math
 import multiprocessing
 import os
 import shutil
@@ -21,7 +22,7 @@ from assess.district import history as hist
 from assess.district.history import load_stored, open_history, store_league, stored_rounds
 from assess.district.league import score_round
 from assess.district.rounds import load_round
-from assess.district.trend import beyond, compare
+from assess.district.trend import beyond, change_se, compare
 from assess.errors import AssessError
 from assess.packs.loading import load_pack
 
@@ -199,10 +200,13 @@ def test_trend_marks_only_changes_beyond_the_uncertainty(opened, leagues):
 
 
 def test_the_combined_uncertainty_rule():
-    assert beyond(2.0, (50, 52), (48, 50)) is True  # half-widths 1 and 1: combined 1.41
-    assert beyond(1.4, (50, 52), (48, 50)) is False
-    assert beyond(-3.0, (40, 44), (43, 47)) is True
-    assert beyond(2.0, None, (48, 50)) is None
+    """90 % intervals of half-width 1 give se = 1 / 1.645 each; the change's se is sqrt(2) / 1.645 and a
+    change is real beyond 1.645 of those, i.e. beyond sqrt(2) = 1.414."""
+    se = change_se((50, 52), (48, 50))
+    assert se == pytest.approx(math.sqrt(2) / 1.6448536, rel=1e-6)
+    assert beyond(1.42, se) is True and beyond(1.41, se) is False
+    assert beyond(-3.0, change_se((40, 44), (43, 47))) is True  # 2.83 needed
+    assert change_se(None, (48, 50)) is None and beyond(2.0, None) is None
 
 
 def test_rounds_on_different_packs_are_compared_where_definitions_agree(opened, leagues):
@@ -244,7 +248,12 @@ def test_commands_store_list_and_compare(rounds, runner, tmp_path):
                                  "--format", "json"])
     data = json.loads(trend.stdout)
     assert {c["id"] for c in data["communities"]} == {"old-community", "new-commercial", "mining-district"}
-    assert set(data["communities"][0]) >= {"id", "name", "overall_change", "dimensions", "real_change"}
+    assert set(data["communities"][0]) >= {"id", "name", "overall_change", "dimensions", "real_change", "change",
+                                           "se", "dimensions_se"}
+    assert data["test"]["z"] == pytest.approx(1.645, abs=1e-3) and data["test"]["level"] == pytest.approx(0.1)
+    for c in data["communities"]:
+        if c["change"] is not None and c["se"]:
+            assert c["real_change"] == (abs(c["change"]) > data["test"]["z"] * c["se"])
     book = tmp_path / "排名.xlsx"
     scored = runner.invoke(main, ["district", "score", str(rounds / "2026"), "--db", str(db), "--uncertainty", "50",
                                   "--format", "xlsx", "-o", str(book)])

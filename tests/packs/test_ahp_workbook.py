@@ -164,3 +164,35 @@ def test_a_hidden_sheet_is_refused_by_name_not_counted_as_an_expert(runner, tmp_
     book.save(path)
     result = runner.invoke(main, ["ahp", str(path), "--pack", "core"])
     assert result.exit_code == 1 and "旧的打分" in result.output and "is hidden" in result.output
+
+
+def test_the_workbooks_become_a_pack_that_weights_ahp_uses_with_its_composite_weights(runner, tmp_path):
+    """`assess ahp 张.xlsx 李.xlsx --pack core -o ahp.yaml` writes a pack extending core with the experts'
+    judgments; scoring with it under --weights ahp uses the weights `assess ahp` printed, and the composite
+    weights (dimension weight × indicator weight within it) sum to 1."""
+    import json
+
+    zhang = filled(runner, tmp_path, "张老师", "张老师", ZHANG)
+    li = filled(runner, tmp_path, "李老师", "李老师", LI)
+    out = tmp_path / "ahp.yaml"
+    made = runner.invoke(main, ["ahp", str(zhang), str(li), "--pack", "core", "-o", str(out), "--format", "json"])
+    assert made.exit_code == 0, made.output
+    printed = json.loads(made.stdout)
+    composite = printed["composite"]
+    assert sum(r["composite"] for r in composite) == pytest.approx(1.0, abs=1e-5)
+    for row in composite:
+        assert row["composite"] == pytest.approx(row["dimension_weight"] * row["indicator_weight"], abs=1e-6)
+    from assess.packs.loading import load_pack
+    from assess.scoring.weights import effective_weights
+
+    pack = load_pack(out)
+    assert pack.parents and pack.parents[0].startswith("core@")
+    used = effective_weights(pack.pack, "ahp")
+    dims = printed["sets"]["dimensions"]
+    total = sum(used.dimensions.values())
+    for item, weight in zip(dims["items"], dims["weights"], strict=True):
+        assert used.dimensions[item] / total == pytest.approx(weight, abs=1e-6)
+    again = runner.invoke(main, ["ahp", str(zhang), str(li), "--pack", "core", "-o", str(out)])
+    assert again.exit_code == 1 and "--force" in again.output
+    table = runner.invoke(main, ["ahp", str(zhang), str(li), "--pack", "core"])
+    assert "综合权重 = 维度权重 × 指标权重" in table.stdout

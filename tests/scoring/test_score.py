@@ -280,15 +280,16 @@ def test_no_reliability_without_respondents():
 # -- uncertainty ---------------------------------------------------------------------------------------
 
 
-def test_uncertainty_is_seeded_and_brackets_the_spread():
-    first = score_file(GOLDEN, uncertainty=300, seed=3).uncertainty
-    again = score_file(GOLDEN, uncertainty=300, seed=3).uncertainty
-    other = score_file(GOLDEN, uncertainty=300, seed=4).uncertainty
+def test_weight_uncertainty_is_seeded_and_brackets_the_spread():
+    first = score_file(GOLDEN, uncertainty=300, seed=3, source="weights").uncertainty
+    again = score_file(GOLDEN, uncertainty=300, seed=3, source="weights").uncertainty
+    other = score_file(GOLDEN, uncertainty=300, seed=4, source="weights").uncertainty
     assert first == again
     assert first != other
     assert (first.draws, first.seed, first.spread) == (300, 3, 0.25)
     assert 75 < first.p5 < first.p95 < 88  # every draw is a weighted mean of the scores 75 ... 88.04
     assert first.grade_stability == 1.0  # all draws stay within 70-85 ("good")
+    assert first.sources == ["weights"] and first.sampling == "not_requested"
 
 
 def test_uncertainty_is_zero_when_every_answer_scores_the_same():
@@ -383,7 +384,7 @@ def test_cli_table_in_chinese_and_english(runner):
     assert "dimension innovate" not in zh.stdout  # warnings in one language
     en = runner.invoke(main, ["score", str(GOLDEN), "--lang", "en", "--uncertainty", "50", "--seed", "2"])
     assert "Overall: 81.13" in en.stdout and "Grade: Good" in en.stdout
-    assert "Weight uncertainty (±25%, 50 draws)" in en.stdout
+    assert "Uncertainty (residents resampled + weights ±25%, 50 draws): standard error" in en.stdout
     assert "dimension innovate: insufficient data" in en.stdout
 
 

@@ -10,8 +10,9 @@ import pytest
 from assess.errors import AssessError
 from assess.packs.loading import load_pack
 from assess.responses.answer_file import load_answer_file
+from assess.scoring.draws import pack_tree, weight_draws, weight_streams
 from assess.scoring.score import score
-from assess.scoring.weights import effective_weights, perturb
+from assess.scoring.weights import effective_weights
 
 DATA = Path(__file__).parents[1] / "data" / "answers"
 PACK = load_pack(DATA / "pack.yaml").pack
@@ -106,15 +107,21 @@ def test_unknown_mode_is_refused():
 
 def test_perturbation_moves_every_weight_within_a_quarter_and_is_seeded():
     base = effective_weights(PACK, "declared", False)
-    first = perturb(base, np.random.default_rng(7))
-    again = perturb(base, np.random.default_rng(7))
-    other = perturb(base, np.random.default_rng(8))
-    assert first == again
-    assert first != other
-    for level in ("dimensions", "indicators", "questions"):
-        before, after = getattr(base, level), getattr(first, level)
-        assert after.keys() == before.keys()
-        for key, value in before.items():
-            assert 0.75 * value <= after[key] <= 1.25 * value
-        assert any(after[k] != before[k] for k in before)
-    assert first.method == base.method
+    tree = pack_tree(PACK)
+    first = weight_draws(PACK, tree, base, 50, weight_streams(7))
+    again = weight_draws(PACK, tree, base, 50, weight_streams(7))
+    other = weight_draws(PACK, tree, base, 50, weight_streams(8))
+    declared = {
+        "dimensions": np.array(list(base.dimensions.values())),
+        "indicators": np.array(list(base.indicators.values())),
+        "questions": np.array(list(base.questions.values()))[tree.scored],
+    }
+    for level, before in declared.items():
+        after = getattr(first, level)
+        assert after.shape == (50, len(before))
+        assert np.array_equal(after, getattr(again, level))
+        assert not np.array_equal(after, getattr(other, level))
+        assert np.all((0.75 * before <= after) & (after <= 1.25 * before))
+        assert np.all(after.std(axis=0) > 0)  # every weight moves
+    unmoved = weight_draws(PACK, tree, base, 3, None)
+    assert np.array_equal(unmoved.dimensions, np.tile(declared["dimensions"], (3, 1)))
