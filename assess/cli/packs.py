@@ -157,9 +157,11 @@ def ahp_weights_command(paths: tuple[Path, ...], pack_ref: str | None, allow_inc
     if paths and not workbooks and pack_ref is not None:
         raise click.UsageError("判断文件与 --pack 只能二选一 / give either a judgment FILE or --pack, not both")
     loaded = load_pack(pack_ref) if pack_ref is not None or not paths else None
-    titles: dict[str, str] = {}
-    if loaded is not None:
-        titles = {e.id: e.title.get(lang) for e in loaded.pack.dimensions + [i for _, i in loaded.pack.indicators()]}
+    # Items are named by their titles: the pack's, or for a judgment file alone the default pack's (its
+    # ids are what such files usually compare); an item no pack knows keeps the name the file gives it.
+    named = loaded if loaded is not None else load_pack(None)
+    titles = {e.id: e.title.get(lang) for e in named.pack.dimensions + [i for _, i in named.pack.indicators()]}
+    titles |= SET_NAMES[lang]
     if workbooks:
         file = ", ".join(map(str, workbooks))
         results = workbook_ahp_weights(workbooks, loaded.pack if loaded else None, allow_inconsistent, ri_table)
@@ -175,6 +177,10 @@ def ahp_weights_command(paths: tuple[Path, ...], pack_ref: str | None, allow_inc
     click.echo(f"{'AHP 权重' if lang == 'zh' else 'AHP weights'} — {file}")
     for name, result in results.items():
         click.echo("\n".join(result_lines(titles.get(name, name), result, lang, titles)))
+
+
+SET_NAMES = {"zh": {"items": "判断矩阵", "dimensions": "各维度"},
+             "en": {"items": "Judgments", "dimensions": "Dimensions"}}
 
 
 @ahp_command.command("template")

@@ -18,7 +18,8 @@ from assess.packs.respondents import RESPONDENTS
 @pack_option
 @click.option("--respondent", type=click.Choice(RESPONDENTS), default="committee",
               show_default=True, help="填写哪类问卷 / Whose questions to ask")
-@click.option("--respondent-id", default=None, help="Resident or Party member to fill or continue (default: ask)")
+@click.option("--respondent-id", default=None,
+              help="受访者编号，新建或继续（默认：询问） / Resident or Party member to fill or continue (default: ask)")
 @click.option("--revisit", is_flag=True, help="复查已答题目 / Also ask answered questions again (Enter keeps them)")
 @lang_option
 def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent_id: str | None, revisit: bool,

@@ -168,6 +168,8 @@ def test_xlsx_has_every_table(runner, tmp_path):
     book = load_workbook(out)
     assert book.sheetnames == ["数据", "题目统计", "维度得分", "信度", "效度", "因子载荷", "模糊综合评价"]
     assert book["效度"]["B2"].value is not None and book["因子载荷"].max_row == 37
+    methods = {row[4] for row in book["信度"].iter_rows(min_row=2, values_only=True)}
+    assert methods == {"两两可用"}  # the Chinese workbook names the method in words, not `pairwise`
 
 
 def test_table_output_names_things_by_chinese_titles(runner):
