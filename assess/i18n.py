@@ -6,6 +6,7 @@ Report texts live in `templates/texts.yaml`; each module that prints for the ter
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 Lang = Literal["zh", "en"]
@@ -21,6 +22,26 @@ class Vocabulary(dict[str, tuple[str, str]]):
     def heading(self, key: str, lang: Lang) -> str:
         """A word followed by the colon of its language."""
         return self.word(key, lang) + ("：" if lang == "zh" else ": ")
+
+
+WEIGHTINGS = Vocabulary({
+    "declared": ("指标包设定权重", "declared in the pack"),
+    "equal": ("等权", "equal"),
+    "ahp": ("层次分析法（AHP）", "AHP"),
+    "entropy": ("熵权法", "entropy"),
+    "critic": ("CRITIC 法", "CRITIC"),
+    "combined": ("组合赋权（主观 × 熵权）", "combined (subjective × entropy)"),
+})
+
+
+def local_time(moment: str | datetime, lang: Lang) -> str:
+    """A stored time (ISO 8601, with its offset) in the reader's local time: 2026年12月6日 23:51 in Chinese,
+    2026-12-06 23:51 in English. JSON keeps the ISO form; people read this one."""
+    when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    local = when.astimezone() if when.tzinfo is not None else when
+    if lang == "zh":
+        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return f"{local:%Y-%m-%d %H:%M}"
 
 
 def bracketed(text: str, lang: Lang) -> str:

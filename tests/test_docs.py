@@ -147,6 +147,7 @@ def docs_workspace(folder, runner) -> None:
             (folder / "街道" / label / relative).write_text(text, encoding="utf-8")
 
 
+@pytest.mark.timeout(600)  # every command of a guide, reports included: past two minutes on a busy machine
 @pytest.mark.parametrize("doc", [README, GUIDE, REFERENCE], ids=lambda d: d.name)
 def test_every_example_in_the_docs_runs_as_written(doc, runner, tmp_path, monkeypatch):
     commands = example_commands(doc)

@@ -20,6 +20,7 @@ from pathlib import Path
 from assess.analysis.run import Analysis
 from assess.errors import AssessError
 from assess.files import refuse_existing, write_atomic
+from assess.i18n import Vocabulary
 from assess.packs.model import Question
 from assess.packs.sheets import table_rows, workbook_bytes
 
@@ -143,6 +144,7 @@ def write_sav(result: Analysis, path: Path, force: bool = False) -> None:
         write_atomic(path, made.read_bytes(), force=force)
 
 
+MISSING_WORDS = Vocabulary({"listwise": ("完整作答者", "listwise"), "pairwise": ("两两可用", "pairwise")})
 SHEETS = {
     "zh": ("数据", "题目统计", "维度得分", "信度", "效度", "因子载荷", "方差解释率", "模糊综合评价"),
     "en": ("Data", "Items", "Scores", "Reliability", "Validity", "Loadings", "Variance explained", "Fuzzy evaluation"),
@@ -176,7 +178,8 @@ def analysis_workbook(result: Analysis, data: dict, lang: str = "zh") -> bytes:
     table_rows(sheets[SHEETS[lang][3]], ["范围" if zh else "Scope", "α", "题目数" if zh else "Items",
                                   "受访者" if zh else "Respondents", "方法" if zh else "Method",
                                   "未计算原因" if zh else "Not computed"],
-        [[dims.get(a["scope"], "总体" if zh else "Overall"), a["alpha"], a["items"], a["respondents"], a["method"],
+        [[dims.get(a["scope"], "总体" if zh else "Overall"), a["alpha"], a["items"], a["respondents"],
+          MISSING_WORDS.word(a["method"], lang) if a["method"] in MISSING_WORDS else a["method"],
           (a["not_computed"] or {}).get(lang)] for a in data["reliability"]["scopes"]])
     v = data["validity"]
     table_rows(sheets[SHEETS[lang][4]], ["指标" if zh else "Measure", "值" if zh else "Value"],

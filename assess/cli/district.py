@@ -74,8 +74,25 @@ def run_round(round_path: Path, **given):
                                   progress=lambda m: click.echo(f"[{next(counter)}/{total}] {m.id}", err=True),
                                   notice=lambda text: click.echo(text, err=True))
     if url is not None:
-        click.echo(f"已存入历史数据库 / stored in {safe_url(url)}", err=True)
+        click.echo(f"已存入历史数据库 {shown_database(given['db'], round_path, safe_url)} / stored in the history "
+                   "database", err=True)
     return league, url
+
+
+def shown_database(db: str | None, round_path: Path, safe_url) -> str:
+    """The history database as the user wrote it: their --db (a URL without its password, or a path as typed),
+    else the file beside the round, relative to the current folder -- never a percent-encoded URL."""
+    import os
+
+    from assess.district.history import default_file
+
+    if db:
+        return safe_url(db) if "://" in db else db
+    path = default_file(round_path)
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
 
 
 @district.command("score")

@@ -114,7 +114,8 @@ def format_option(*choices: str):
 
 def pack_option(func):
     return click.option(
-        "--pack", "pack_ref", default=None, metavar="ID|PATH", help="Indicator pack: bundled id or file (default core)"
+        "--pack", "pack_ref", default=None, metavar="ID|PATH",
+        help="指标包：内置编号或文件（默认 core） / Indicator pack: bundled id or file (default core)",
     )(func)
 
 

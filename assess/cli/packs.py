@@ -172,9 +172,11 @@ def ahp_weights_command(paths: tuple[Path, ...], pack_ref: str | None, allow_inc
     if paths and not workbooks and pack_ref is not None:
         raise click.UsageError("判断文件与 --pack 只能二选一 / give either a judgment FILE or --pack, not both")
     loaded = load_pack(pack_ref) if pack_ref is not None or not paths else None
-    titles: dict[str, str] = {}
-    if loaded is not None:
-        titles = {e.id: e.title.get(lang) for e in loaded.pack.dimensions + [i for _, i in loaded.pack.indicators()]}
+    # Items are named by their titles: the pack's, or for a judgment file alone the default pack's (its
+    # ids are what such files usually compare); an item no pack knows keeps the name the file gives it.
+    named = loaded if loaded is not None else load_pack(None)
+    titles = {e.id: e.title.get(lang) for e in named.pack.dimensions + [i for _, i in named.pack.indicators()]}
+    titles |= SET_NAMES[lang]
     if workbooks:
         file = ", ".join(map(str, workbooks))
         results = workbook_ahp_weights(workbooks, loaded.pack if loaded else None, allow_inconsistent, ri_table)
@@ -234,6 +236,10 @@ def composite_lines(rows, titles: dict[str, str], lang: str) -> list[str]:
     lines += ["\t".join([titles.get(d, d), f"{dw:.4f}", titles.get(i, i), f"{iw:.4f}", f"{c:.4f}"])
               for d, i, dw, iw, c in rows]
     return lines
+
+
+SET_NAMES = {"zh": {"items": "判断矩阵", "dimensions": "各维度"},
+             "en": {"items": "Judgments", "dimensions": "Dimensions"}}
 
 
 @ahp_command.command("template")
@@ -367,15 +373,23 @@ def indicators_template(pack_ref: str | None, respondent: str, groups: tuple[str
 @lang_option
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="输出的问卷：.txt 文本或 .docx Word 文档 / The file to write: .txt text or a .docx Word document")
+@click.option("--community", default=None, metavar="NAME",
+              help="印在纸质问卷上的社区名称 / Community name printed on the Word questionnaire")
+@click.option("--survey", default=None, metavar="NAME",
+              help="调查名称，如 2026年党建引领社区治理调查 / Survey name printed on the Word questionnaire")
 @click.option("--force", is_flag=True, help="覆盖已有文件 / Overwrite an existing file")
-def indicators_questionnaire(pack_ref: str | None, respondent: str, lang: str, output: Path, force: bool) -> None:
-    """写出问卷（文本或 Word），可粘贴到问卷星 / The questionnaire as numbered text or a Word document, to paste
-    into 问卷星's text import or print.
+def indicators_questionnaire(pack_ref: str | None, respondent: str, lang: str, output: Path, community: str | None,
+                             survey: str | None, force: bool) -> None:
+    """写出问卷：文本可粘贴到问卷星，Word 文档可直接打印 / The questionnaire as numbered text for 问卷星's text
+    import, or as a Word document ready to print.
 
-    The titles and options are the pack's own, so the survey's downloads map back to the pack by title.
+    The Word document is an A4 paper questionnaire: the community's and survey's names, a greeting and the
+    confidentiality note, how to fill it in, □ boxes and lines to write on, page numbers. Write one for each
+    kind of respondent: residents (居民), Party members (党员) and the committee (两委).
 
     示例 / Example: assess indicators questionnaire -o 问卷.txt
-                    assess indicators questionnaire -o 问卷.docx
+                    assess indicators questionnaire -o 居民问卷.docx --community 幸福社区
+                    assess indicators questionnaire -o 党员问卷.docx --respondent party_member --community 幸福社区
     """
     from assess.files import refuse_existing, write_atomic
     from assess.packs.loading import load_pack
@@ -385,7 +399,7 @@ def indicators_questionnaire(pack_ref: str | None, respondent: str, lang: str, o
     if output.suffix.lower() == ".docx":
         from assess.packs.questionnaire_docx import questionnaire_docx
 
-        data = questionnaire_docx(loaded, respondent, lang)
+        data = questionnaire_docx(loaded, respondent, lang, community, survey)
     else:
         from assess.packs.questionnaire import questionnaire_text
 

@@ -19,7 +19,7 @@ from assess.packs.respondents import RESPONDENTS
 @click.option("--respondent", type=click.Choice(RESPONDENTS), default="committee",
               show_default=True, help="填写哪类问卷 / Whose questions to ask")
 @click.option("--respondent-id", default=None, type=PLAIN_TEXT,
-              help="Resident or Party member to fill or continue (default: ask)")
+              help="受访者编号，新建或继续（默认：询问） / Resident or Party member to fill or continue (default: ask)")
 @click.option("--revisit", is_flag=True, help="复查已答题目 / Also ask answered questions again (Enter keeps them)")
 @lang_option
 def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent_id: str | None, revisit: bool,
@@ -55,8 +55,7 @@ def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent
         try:
             data = target.data
             if data is None:
-                kinds = [k.label.get(lang) for k in target.pack.pack.community_kinds]
-                data = new_answer_file(target.pack_ref, **community_prompts(zh, kinds))
+                data = new_answer_file(target.pack_ref, **community_prompts(zh, target.pack.pack))
                 save(data)
             if respondent != "committee" and respondent_id is None:
                 respondent_id = click.prompt(
@@ -78,9 +77,11 @@ def fill_command(output: Path, pack_ref: str | None, respondent: str, respondent
         click.echo(summary_text(session, output, lang))
 
 
-def community_prompts(zh: bool, kinds: list[str]) -> dict[str, str | None]:
-    """What a new answer file asks first: the community's name, district, sub-district and kind (the pack's
-    kinds of community, by number or in words)."""
+def community_prompts(zh: bool, pack) -> dict[str, str | None]:
+    """What a new answer file asks first: the community's name, district, sub-district and kind (one of the
+    pack's kinds, by number or in words; anything else is asked again, so kind-specific advice is never lost)."""
+    from assess.responses.answer_file import unknown_kind_message
+
     name = ""
     while not name.strip():
         name = click.prompt("社区名称" if zh else "Community name", type=PLAIN_TEXT)
@@ -88,18 +89,23 @@ def community_prompts(zh: bool, kinds: list[str]) -> dict[str, str | None]:
                             show_default=False, type=PLAIN_TEXT).strip()
     street = click.prompt("所属街道（回车跳过）" if zh else "Sub-district (Enter skips)", default="",
                           show_default=False, type=PLAIN_TEXT).strip()
-    listed = "  ".join(f"{n}. {k}" for n, k in enumerate(kinds, 1))
-    kind = click.prompt(("社区类型（输入编号或文字，回车跳过）：" if zh else "Kind of community (number or text, "
-                         "Enter skips): ") + listed, default="", show_default=False, type=PLAIN_TEXT).strip()
-    if kind.isdigit() and 1 <= int(kind) <= len(kinds):
-        kind = kinds[int(kind) - 1]
+    kinds = pack.community_kinds
+    listed = "  ".join(f"{n}. {k.label.get('zh' if zh else 'en')}" for n, k in enumerate(kinds, 1))
+    while True:
+        kind = click.prompt(("社区类型（输入编号或文字，回车跳过）：" if zh else "Kind of community (number or text, "
+                             "Enter skips): ") + listed, default="", show_default=False, type=PLAIN_TEXT).strip()
+        if kind.isdigit() and 1 <= int(kind) <= len(kinds):
+            kind = kinds[int(kind) - 1].label.zh
+        if not kind or pack.kind_of(kind) is not None:
+            break
+        click.echo(f"  ✗ {unknown_kind_message(pack, kind)}")
     return {"community_name": name.strip(), "district": district or None, "street": street or None,
             "kind": kind or None}
 
 
 def fill_at_terminal(session, lang: str) -> bool:
     """Ask until the questions run out (True) or the user interrupts (False); bad answers are asked again."""
-    from assess.responses.fill import BACK_KEYS, ConfirmPercent, step_text
+    from assess.responses.fill import BACK_KEYS, NeedsConfirmation, step_text
     from assess.responses.values import AnswerValueError
 
     zh = lang == "zh"
@@ -116,18 +122,28 @@ def fill_at_terminal(session, lang: str) -> bool:
                 try:
                     try:
                         session.answer(typed)
-                    except ConfirmPercent as ask:
-                        meant = click.prompt(f"  是否指 {ask.suggested:g}%？（是/否）" if zh else
-                                             f"  Do you mean {ask.suggested:g}%? (y/n)", default="是" if zh else "y")
-                        if meant.strip().lower() in ("是", "是的", "对", "y", "yes", ""):
-                            session.answer(f"{ask.suggested:g}", confirmed=True)
-                        else:
-                            session.answer(typed, confirmed=True)
+                    except NeedsConfirmation as ask:
+                        confirm_and_record(session, ask.typed, zh)
                 except AnswerValueError as exc:
                     click.echo(f"  ✗ {exc}")
     except (click.Abort, KeyboardInterrupt):
         return False
     return True
+
+
+def confirm_and_record(session, typed, zh: bool) -> None:
+    """Ask the typed answer's confirmation (按 15 记录？); yes records it, no records the other reading or
+    leaves the question to be answered again."""
+    from assess.responses.typed import YES_WORDS
+
+    meant = click.prompt(f"  {typed.confirm.zh}（是/否）" if zh else f"  {typed.confirm.en} (y/n)",
+                         default="是" if zh else "y")
+    if meant.strip().lower() in YES_WORDS or not meant.strip():
+        session.record(typed.value)
+    elif typed.confirm.otherwise is not None:
+        session.record(typed.confirm.otherwise)
+    else:
+        click.echo("  请重新输入。" if zh else "  Please type the answer again.")
 
 
 @click.command("import")

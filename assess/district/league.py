@@ -28,6 +28,7 @@ from assess.district.rounds import Member, Round
 from assess.district.topsis import closeness
 from assess.errors import AssessError
 from assess.files import quiet_worker
+from assess.i18n import WEIGHTINGS
 from assess.packs.loading import load_pack
 from assess.packs.model import Pack
 from assess.scoring.draws import LEVEL, Sample, sources_used
@@ -347,9 +348,11 @@ def league_table(league: League, lang: str = "zh") -> str:
         rows.append([rank_text(s), s.result.community.name, "—" if s.overall is None else f"{s.overall:.2f}",
                      grade.label.get(lang) if grade else "—", str(s.result.respondents)]
                     + ["—" if math.isnan(v := score_of(s.result, d.id)) else f"{v:.1f}" for d in pack.dimensions])
-    title = (f"{league.round.label} 轮 · {len(league.standings)} 个社区 · 权重：{league.weights_method}"
-             f" · 排序：{'总分' if league.rank_by == 'score' else 'TOPSIS'}") if zh else (
-        f"Round {league.round.label} · {len(league.standings)} communities · weights: {league.weights_method}"
+    weights = WEIGHTINGS.word(league.weights_method, lang) if league.weights_method in WEIGHTINGS else (
+        league.weights_method)
+    title = (f"{league.round.label} 轮 · {len(league.standings)} 个社区 · 权重：{weights}"
+             f" · 排序：{'总分' if league.rank_by == 'score' else 'TOPSIS 贴近度'}") if zh else (
+        f"Round {league.round.label} · {len(league.standings)} communities · weights: {weights}"
         f" · ranked by {league.rank_by}")
     lines = [title, *("\t".join(row) for row in rows)]
     if league.uncertainty:

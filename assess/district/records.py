@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from assess.district.history import History, load_stored, stored_rounds
 from assess.errors import AssessError
+from assess.i18n import WEIGHTINGS, local_time
 
 
 def community_record(history: History, community: str | None = None) -> dict:
@@ -43,11 +44,20 @@ def history_table(data: dict, lang: str = "zh") -> str:
         return "\n".join([data["record"][-1]["name"], *("\t".join(x) for x in [head, *rows])])
     if not data["rounds"]:
         return "历史数据库中还没有轮次 / no rounds stored yet"
-    head = (["轮次", "街道/区", "指标包", "权重", "社区数", "存入时间"] if zh else
+    head = (["轮次", "街道/区", "指标包版本", "权重", "社区数", "存入时间"] if zh else
             ["Round", "District", "Pack", "Weights", "Communities", "Stored"])
-    rows = [[r["label"], r["district"] or "—", f"{r['pack']['id']} {r['pack']['version']}", r["weights"],
-             str(r["communities"]), r["stored_at"]] for r in data["rounds"]]
+    rows = [[r["label"], r["district"] or "—", pack_cell(r["pack"], lang), weighting(r["weights"], lang),
+             str(r["communities"]), local_time(r["stored_at"], lang)] for r in data["rounds"]]
     return "\n".join("\t".join(x) for x in [head, *rows])
+
+
+def pack_cell(pack: dict, lang: str) -> str:
+    """The pack a round was scored with: its version and content hash (Chinese output names no pack id)."""
+    return f"{pack['version']} [{pack['hash']}]" if lang == "zh" else f"{pack['id']} {pack['version']}"
+
+
+def weighting(method: str, lang: str) -> str:
+    return WEIGHTINGS.word(method, lang) if method in WEIGHTINGS else method
 
 
 def rank_cell(row: dict) -> str:

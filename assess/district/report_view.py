@@ -62,7 +62,7 @@ def cover_view(report: DistrictReport, lang: Lang, t: LocalTexts) -> dict[str, A
         "weights": t[f"d_weights_name_{league.weights_method}"],
         "rank_by": t[f"d_rank_by_{league.rank_by}"],
         "assessed": "—" if not dates else dates[0] if len(dates) == 1 else f"{dates[0]} – {dates[-1]}",
-        "pack": t.fill("cover_pack_value", id=report.pack.id, version=report.pack.version),
+        "pack": t.fill("cover_pack_value", title=report.pack.title.get(lang), version=report.pack.version),
         "pack_title": report.pack.title.get(lang),
     }
 

@@ -52,6 +52,7 @@ def report_context(
         "title": t.report_title,
         "page_content": page_counter_css(t.page_number),
         "community": result.community,
+        "community_kind": community_kind(result.community.type, pack, lang),
         "assessed_on": result.assessed_on or t.cover_not_dated,
         "pack": {"id": result.pack.id, "version": result.pack.version, "hash": result.pack.hash,
                  "title": pack.title.get(lang), "file": Path(result.pack.file).name,
@@ -72,6 +73,12 @@ def report_context(
         "method": method_view(data, lang, t),
         "quotes": quotes.appendix(),
     }
+
+
+def community_kind(community_type: str | None, pack, lang: Lang) -> str | None:
+    """The kind of community as the pack names it in `lang` (老小区 → Old estate in English)."""
+    kind = pack.kind_of(community_type)
+    return kind.label.get(lang) if kind is not None else community_type
 
 
 def page_counter_css(template: str) -> Markup:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from assess.i18n import Lang
+from assess.i18n import TERMS, Lang
 from assess.packs.model import Pack
 from assess.report.data import ReportData
 from assess.report.texts import LocalTexts, percent
@@ -81,10 +81,31 @@ def quality_warnings(result: ScoreResult, pack: Pack, lang: Lang, t: LocalTexts)
         t.fill("warning_required", title=q.title.get(lang))
         for q in questions.values() if q.required and answered.get(q.id, 0) == 0
     ]
+    warnings += missing_kind_warnings(result, pack, lang, t)
+    skipped = [q.title.get(lang) for q in questions.values() if q.respondent == "committee" and not q.required
+               and answered.get(q.id, 0) == 0]
+    if skipped and any(answered.get(q.id, 0) for q in questions.values() if q.respondent == "committee"):
+        warnings.append(t.fill("warning_unanswered", n=len(skipped), titles=t.list_separator.join(skipped)))
     for warning in result.warnings:
         if warning.question in questions and warning.detail is not None:
             title = questions[warning.question].title.get(lang)
             warnings.append(t.fill("warning_question", title=title, rest=warning.detail.get(lang)))
+    return warnings
+
+
+def missing_kind_warnings(result: ScoreResult, pack: Pack, lang: Lang, t: LocalTexts) -> list[str]:
+    """One warning per kind of respondent whose questionnaire was not received at all (no party member
+    answered, say), naming the indicators it leaves without data and the coverage that results."""
+    answered = {q.id: q.n for q in result.questions}
+    warnings = []
+    for kind in ("committee", "resident", "party_member"):
+        asked = [(ind, q) for _, ind, q in pack.questions() if q.respondent == kind and q.type != "text"]
+        if not asked or any(answered.get(q.id, 0) for _, q in asked):
+            continue
+        titles = list(dict.fromkeys(ind.title.get(lang) for ind, _ in asked))
+        shown = t.list_separator.join(titles[:6]) + ("…" if len(titles) > 6 else "")
+        warnings.append(t.fill("warning_missing_kind", kind=TERMS.word(kind, lang), n=len(titles), titles=shown,
+                               coverage=percent(result.overall.coverage)))
     return warnings
 
 

@@ -4,8 +4,9 @@ Takes an answer file, a residents' file or a tool's export (and the terminal, fo
 `AnswerFile` and streams of `RespondentEntry` whose values are canonical (`values.coerce_answer`), every bad
 value reported with its file, line or row and column. Each outside format is one module registered in
 `formats` (问卷星, 腾讯问卷, KoboToolbox / ODK Central, the project's own table) on the shared `tabular`
-layer; scoring never parses an answer. The names below are the stage's entry points for later stages and
-the clients; they load on first use, so importing the stage costs nothing.
+layer; scoring never parses an answer. What a person types one answer at a time -- at the terminal (`fill`)
+or in a browser -- is read by `typed.read_typed` (3个, 第二个, 百分之九十). The names below are the stage's
+entry points for later stages and the clients; they load on first use, so importing the stage costs nothing.
 """
 
 from __future__ import annotations

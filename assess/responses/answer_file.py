@@ -148,6 +148,7 @@ def load_answer_file(path: Path | str, pack_ref: str | Path | None = None) -> Lo
     canonical: dict[str, Any] = {}
     if loaded_pack is not None:
         canonical = canonical_answers(raw, loaded_pack.pack, located, problems)
+        check_community_kind(raw, loaded_pack.pack, located, problems)
     # One model check, on the canonical values: they keep the file's structure (answer values are `Any` to
     # the model), so its errors point at the same lines, and a survey is not validated twice.
     try:
@@ -180,6 +181,24 @@ def refuse_other_kinds(path: Path) -> None:
             "table, not an answer file: the answer file (.yaml) comes from assess fill; give residents' data with "
             f"--respondents, e.g. assess score answers.yaml --respondents {path.name}"
         )
+
+
+def check_community_kind(raw: dict, pack: Pack, located: Located, problems: list[Problem]) -> None:
+    """A `community.type` the pack does not know is a problem: its kind-specific countermeasures would
+    otherwise be left out without a word."""
+    community = raw.get("community")
+    kind = community.get("type") if isinstance(community, dict) else None
+    if isinstance(kind, str) and kind.strip() and pack.kind_of(kind) is None:
+        problems.append(located.problem(("community", "type"), unknown_kind_message(pack, kind)))
+
+
+def unknown_kind_message(pack: Pack, kind: str) -> str:
+    """Why `kind` is refused, with the pack's kinds and the other names each may be given by."""
+    zh = "；".join(k.label.zh + (f"（也可写 {'、'.join(k.aliases)}）" if k.aliases else "")
+                  for k in pack.community_kinds)
+    en = "; ".join(k.label.en for k in pack.community_kinds)
+    return (f"没有这种社区类型 “{kind}”，可填：{zh}；不确定时留空 / '{kind}' is not a kind of community this pack "
+            f"knows; use one of: {en} (or leave it out)")
 
 
 def resolve_pack(

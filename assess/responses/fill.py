@@ -27,27 +27,21 @@ from assess.packs.building import DEFAULT_PACK, bundled_packs, pack_path
 from assess.packs.loading import LoadedPack, load_pack
 from assess.packs.model import Dimension, Indicator, NumberQuestion, Pack, Question, Respondent
 from assess.responses.answer_file import AnswerFile, Community, RespondentEntry, load_answer_file
-from assess.responses.values import AnswerValueError, coerce_answer
+from assess.responses.typed import Typed, read_typed
+from assess.responses.values import coerce_answer
 
 BACK = "<"
 BACK_KEYS = frozenset({"<", "＜", "《", "〈"})  # a Chinese input method types the full-width forms
 ID_PREFIX = {"resident": "R", "party_member": "P"}
-YES_WORDS = frozenset({"y", "yes", "是", "是的", "对", "对的", "有", "好", "同意", "✓"})
-NO_WORDS = frozenset({"n", "no", "否", "不是", "不", "没有", "无", "不对", "没"})
-NONE_WORDS = frozenset({"无", "没有", "都没有", "都不", "0", "０", "none"})  # a multi-choice of nothing chosen
-CHINESE_NUMERALS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-                    "九": 9, "十": 10}
-PERCENT_UNITS = frozenset({"%", "％"})
-FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
-class ConfirmPercent(Exception):  # noqa: N818 - a question back to the person, not an error
-    """A share typed as a fraction (0.9) for a percent question: ask whether 90 % was meant."""
+class NeedsConfirmation(Exception):  # noqa: N818 - a question back to the person, not an error
+    """A rounded figure (约15, 一半) or 0.9 for a percent question: ask before recording (`typed.confirm`)."""
 
-    def __init__(self, typed: float):
+    def __init__(self, typed: Typed):
         self.typed = typed
-        self.suggested = round(typed * 100, 6)
-        super().__init__(f"{typed}")
+        assert typed.confirm is not None
+        super().__init__(typed.confirm.zh)
 
 
 @dataclass(frozen=True)
@@ -141,19 +135,26 @@ class FillSession:
         )
 
     def answer(self, raw: str, confirmed: bool = False) -> Any:
-        """Validate and store the answer to the current question, save, and move on.
+        """Read, store and save the answer to the current question, and move on.
 
-        Raises `AnswerValueError` (saying what is allowed) and stays on the question for a bad answer, and
-        `ConfirmPercent` for 0.9 typed for a percent question (unless `confirmed`), so the caller can ask.
+        Raises `AnswerValueError` (saying what may be typed) and stays on the question for a bad answer,
+        and `NeedsConfirmation` for a rounded figure such as 约15 (unless `confirmed`), so the caller can ask
+        and then call `record` with the value the person confirmed.
         """
         step = self.next_question()
         if step is None:
             raise AssessError("题目已全部问完 / all questions have been asked")
-        typed = terminal_value(step.question, raw)
-        if not confirmed and is_percent(step.question) and isinstance(fraction := number_or_none(typed), float) \
-                and 0 < fraction < 1:
-            raise ConfirmPercent(fraction)
-        value = coerce_answer(step.question, typed)
+        typed = read_typed(step.question, raw)
+        if typed.confirm is not None and not confirmed:
+            raise NeedsConfirmation(typed)
+        return self.record(typed.value)
+
+    def record(self, value: Any) -> Any:
+        """Store a canonical value for the current question (None skips it), save, and move on."""
+        step = self.next_question()
+        if step is None:
+            raise AssessError("题目已全部问完 / all questions have been asked")
+        value = coerce_answer(step.question, value)
         if value is None:
             self.skip()
             return None
@@ -181,63 +182,6 @@ class FillSession:
     def unanswered(self) -> list[Question]:
         answers = self.answers()
         return [q for _, _, q in self.all if answers.get(q.id) is None]
-
-
-def terminal_value(question: Question, text: str) -> Any:
-    """What was typed, read as a person means it: 是的/对/有 and 不是/没有 for yes–no, a scale's own labels
-    (非常同意) and Chinese numerals (一 … 十) on a likert scale, 90% or ９０％ for a percent, option numbers or
-    labels for options, and 无 or 0 for "none of these" on a multi-choice (chosen nothing, not unanswered).
-
-    Raises `AnswerValueError` for an option number that does not exist: the prompt asked for a number,
-    so the message says which numbers there are.
-    """
-    text = text.strip()
-    if question.type == "yes_no":
-        word = text.lower()
-        return "yes" if word in YES_WORDS else "no" if word in NO_WORDS else text
-    if question.type == "likert":
-        labels = {v.zh: k for k, v in question.scale.labels.items()} | {
-            v.en.lower(): k for k, v in question.scale.labels.items()}
-        if text in labels or text.lower() in labels:
-            return str(labels.get(text, labels.get(text.lower())))
-        return str(CHINESE_NUMERALS[text]) if text in CHINESE_NUMERALS else text
-    if question.type == "choice":
-        return option_by_number(question, text)
-    if question.type == "multi_choice":
-        if text.lower() in NONE_WORDS:
-            return []
-        return " ".join(option_by_number(question, part) for part in re.split(r"[\s,，、]+", text) if part)
-    if question.type == "number" and is_percent(question):
-        return text.rstrip("%％").strip()
-    return text
-
-
-def is_percent(question: Question) -> bool:
-    return isinstance(question, NumberQuestion) and question.unit is not None and question.unit.zh in PERCENT_UNITS
-
-
-def number_or_none(text: Any) -> float | int | None:
-    from assess.responses.values import number_value
-
-    return number_value(text) if isinstance(text, str) else None
-
-
-def option_by_number(question: Question, text: str) -> str:
-    """An option by its number, its id or its label as shown (Chinese or English)."""
-    ids = [o.id for o in question.options]
-    by_label = {o.label.zh: o.id for o in question.options} | {o.label.en.lower(): o.id for o in question.options}
-    if text in by_label or text.lower() in by_label:
-        return by_label.get(text, by_label.get(text.lower()))
-    text = text.translate(FULL_WIDTH_DIGITS)
-    if text in ids or not text.isdigit():
-        return text
-    number = int(text)
-    if not 1 <= number <= len(ids):
-        raise AnswerValueError(
-            f"没有第 {number} 项：请输入 1–{len(ids)} 的序号或选项编号 / "
-            f"there is no option {number}: enter 1–{len(ids)} or an option id"
-        )
-    return ids[number - 1]
 
 
 # -- opening the file ------------------------------------------------------------------------------
@@ -360,8 +304,10 @@ def allowed_lines(question: Question, lang: Lang) -> list[str]:
     if question.type == "yes_no":
         return ["请输入 是 或 否" if zh else "Enter yes or no (y/n)"]
     if question.type in ("choice", "multi_choice"):
-        how = ("可多选，用空格分隔编号" if zh else "several allowed, separated by spaces") if (
-            question.type == "multi_choice") else ("输入编号" if zh else "enter the number")
+        how = ("可多选：输入编号或选项文字，用空格或、分隔" if zh else
+               "several allowed: numbers or words, separated by spaces or commas") if (
+            question.type == "multi_choice") else (
+            "输入编号或选项文字" if zh else "enter the number or the option's words")
         none = ("；都没有请输入 无" if zh else "; for none of these enter 0") if question.type == "multi_choice" else ""
         return [how + none] + [f"  {n}. {o.label.get(lang)}" for n, o in enumerate(question.options, 1)]
     if isinstance(question, NumberQuestion):
@@ -401,6 +347,12 @@ def shown_value(question: Question, value: Any, lang: Lang = "zh") -> str:
     return str(value)
 
 
+def short_title(question: Question, lang: Lang, limit: int = 24) -> str:
+    """A question named by its title, cut short for a one-line list."""
+    title = question.title.get(lang)
+    return title if len(title) <= limit else title[: limit - 1] + "…"
+
+
 def resume_text(session: FillSession, path: Path, command: str, lang: Lang) -> str:
     """Said on Ctrl-C or end of input: what is saved and the exact command that continues."""
     done, total = session.answered_count(), len(session.all)
@@ -414,7 +366,9 @@ def resume_text(session: FillSession, path: Path, command: str, lang: Lang) -> s
 def summary_text(session: FillSession, path: Path, lang: Lang) -> str:
     done, total = session.answered_count(), len(session.all)
     missing = session.unanswered()
-    listed = ", ".join(q.id for q in missing[:8]) + (("…" if lang == "zh" else ", ...") if len(missing) > 8 else "")
+    sep = "；" if lang == "zh" else "; "
+    listed = sep.join(short_title(q, lang) for q in missing[:5]) + (
+        ("…" if lang == "zh" else "; ...") if len(missing) > 5 else "")
     if lang == "zh":
         lines = [f"本轮完成，已保存到 {path}：已答 {done}/{total} 题。"]
         if missing:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assess.errors import AssessError
 from assess.packs.judgments import Judgment, JudgmentSet, load_ahp_file
+from assess.scoring.output import display_width, pad
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -264,11 +265,14 @@ def result_lines(name: str, result: AhpResult, lang: str, titles: dict[str, str]
         heading = f"{name}（{count} 位专家，按几何平均合并）" if zh else f"{name} ({count} experts, geometric mean)"
     else:
         heading = name
-    width = max(len(i) for i in result.items)
+    titles = titles or {}
+    # Chinese output names each item by its title where the pack has one; English gives the id and the title
+    labels = [titles.get(i, i) if zh else i for i in result.items]
+    width = max(display_width(label) for label in labels)
     lines = [heading]
-    for item, weight in zip(result.items, result.weights, strict=True):
-        title = f"  {titles[item]}" if titles and item in titles else ""
-        lines.append(f"  {item:<{width}}  {weight:6.3f}  {'█' * round(weight * 40):<40}{title}".rstrip())
+    for item, label, weight in zip(result.items, labels, result.weights, strict=True):
+        title = f"  {titles[item]}" if item in titles and not zh else ""
+        lines.append(f"  {pad(label, width)}  {weight:6.3f}  {'█' * round(weight * 40):<40}{title}".rstrip())
     if result.consistent:
         verdict = "≤ 0.10，一致性可接受" if zh else "≤ 0.10, consistent enough"
     else:
@@ -276,7 +280,8 @@ def result_lines(name: str, result: AhpResult, lang: str, titles: dict[str, str]
             "> 0.10, inconsistent; used because of --allow-inconsistent"
         )
     lines.append(f"  λmax = {result.lambda_max:.3f}   CI = {result.ci:.3f}   CR = {result.cr:.3f} ({verdict})")
-    table = f"{result.ri_table}: {RI_TABLE_TEXT[result.ri_table][0 if zh else 1]}"
+    text = RI_TABLE_TEXT[result.ri_table]
+    table = text[0] if zh else f"{result.ri_table}: {text[1]}"
     lines.append(f"  RI = {result.ri:.2f}   {'随机一致性指标表' if zh else 'RI table'} {table}")
     if count > 1:
         separator = "；" if zh else "; "

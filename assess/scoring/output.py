@@ -9,6 +9,7 @@ import csv
 import io
 import unicodedata
 from collections.abc import Mapping
+from pathlib import Path
 
 from assess.i18n import Lang, Vocabulary
 from assess.scoring.reliability import weak_items
@@ -46,6 +47,9 @@ WORDS = Vocabulary({
     "complete": ("完整作答", "complete respondents"),
     "not_reported": ("不报告", "not reported"),
     "warnings": ("提示", "Warnings"),
+    "groups": ("分组得分", "Scores by group"),
+    "respondents_n": ("人数", "Residents"),
+    "too_few": ("人数太少，不计分", "too few to score"),
     "none": ("—", "—"),
 })
 
@@ -71,6 +75,8 @@ def score_table(result: ScoreResult, lang: Lang, question_titles: Mapping[str, s
     its weak items (by their titles, when `question_titles` gives them), then the warnings."""
     lines = header_lines(result, lang)
     lines += ["", *dimension_lines(result, lang)]
+    if result.groups:
+        lines += ["", *group_lines(result, lang)]
     if result.reliability:
         lines += ["", *reliability_lines(result, lang, question_titles or {})]
     if result.warnings:
@@ -85,7 +91,8 @@ def header_lines(result: ScoreResult, lang: Lang) -> list[str]:
     title = f"{word('heading', lang)}: {community.name}" + (f" ({place})" if place else "")
     if result.assessed_on:
         title += f"  {result.assessed_on}"
-    method = f"{word('pack', lang)} {result.pack.id} {result.pack.version} [{result.pack.hash}], "
+    pack = Path(result.pack.file).name if lang == "zh" else result.pack.id  # Chinese output names no pack id
+    method = f"{word('pack', lang)} {pack} {result.pack.version} [{result.pack.hash}], "
     method += f"{word('weights', lang)}: {word(result.method.weights, lang)}"
     if result.respondents:
         method += f", {result.respondents} {word('respondents', lang)}"
@@ -148,6 +155,24 @@ def dimension_lines(result: ScoreResult, lang: Lang) -> list[str]:
     if any(ind.gap for ind in result.indicators):
         lines.append(word("below_target", lang))
     return lines
+
+
+def group_lines(result: ScoreResult, lang: Lang) -> list[str]:
+    """One table per --group-by column: each group's overall and dimension scores, groups in natural order."""
+    lines: list[str] = []
+    dims = [(d.id, d.title.get(lang)) for d in result.dimensions]
+    for column in dict.fromkeys(g.column for g in result.groups):
+        groups = [g for g in result.groups if g.column == column]
+        width = max(display_width(column), *(display_width(g.value) for g in groups)) + 2
+        lines += [f"{word('groups', lang)}: {column}",
+                  pad(column, width) + "\t".join([word("respondents_n", lang), word("overall", lang)]
+                                                   + [title for _, title in dims])]
+        for g in groups:
+            cells = [str(g.respondents)] + ([word("too_few", lang)] if g.too_few else
+                                            [number(g.overall), *(number(g.dimensions.get(d)) for d, _ in dims)])
+            lines.append(pad(g.value, width) + "\t".join(cells))
+        lines.append("")
+    return lines[:-1]
 
 
 def table_row(title: str, width: int, cells: list[str], note: str) -> str:

@@ -432,7 +432,7 @@ def score_warnings(pack: Pack, tallies: dict[str, QuestionTally], result: ScoreR
         if dim.insufficient_data:
             warnings.append(
                 bilingual(
-                    f"维度 {dim.id}（{dim.title.zh}）数据不足：覆盖率 {dim.coverage:.0%}，"
+                    f"维度“{dim.title.zh}”数据不足：覆盖率 {dim.coverage:.0%}，"
                     f"低于 {INSUFFICIENT_COVERAGE:.0%}",
                     f"dimension {dim.id}: insufficient data, coverage {dim.coverage:.0%} is under "
                     f"{INSUFFICIENT_COVERAGE:.0%}",
@@ -443,7 +443,7 @@ def score_warnings(pack: Pack, tallies: dict[str, QuestionTally], result: ScoreR
         if q.required and tally.sources == 0:
             warnings.append(
                 bilingual(
-                    f"必答题 {q.id}（{q.title.zh}）未作答",
+                    f"必答题“{q.title.zh}”未作答",
                     f"required question {q.id} ({q.title.en}) is unanswered",
                 )
             )
@@ -466,7 +466,7 @@ def off_type_warning(question: Question, tally: QuestionTally) -> Notice:
             en=f"is a {who} question but was answered in the committee block (counted)",
         )
     return Notice(
-        zh=f"{question.id}（{question.title.zh}）{detail.zh}",
+        zh=f"“{question.title.zh}”{detail.zh}",
         en=f"{question.id} ({question.title.en}) {detail.en}",
         question=question.id,
         detail=detail,

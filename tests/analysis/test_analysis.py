@@ -189,6 +189,8 @@ def test_xlsx_has_every_table(runner, tmp_path):
     factors = book["因子载荷"].max_column - 1
     assert len(variance) == factors and variance[-1][3] == pytest.approx(sum(r[2] for r in variance), abs=2e-4)
     assert [r[3] for r in variance] == sorted(r[3] for r in variance)
+    methods = {row[4] for row in book["信度"].iter_rows(min_row=2, values_only=True)}
+    assert methods == {"两两可用"}  # the Chinese workbook names the method in words, not `pairwise`
 
 
 def test_table_output_names_things_by_chinese_titles(runner):

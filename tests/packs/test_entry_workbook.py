@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 
 import pytest
 from openpyxl import load_workbook
@@ -123,23 +122,6 @@ def test_the_xlsform_writes_a_formula_looking_title_as_text(tmp_path):
     book = load_workbook(io.BytesIO(xlsform_bytes(build_xlsform(load_pack(pack)))))
     cells = [c for row in book["survey"].iter_rows() for c in row if str(c.value).startswith("=cmd")]
     assert cells and all(c.data_type == "s" for c in cells)
-
-
-def test_the_word_questionnaire_holds_the_text_forms_lines_in_a_song_face(all_types, runner, tmp_path):  # noqa: F811
-    import docx
-
-    out = tmp_path / "问卷.docx"
-    result = runner.invoke(main, ["indicators", "questionnaire", "--pack", all_types.file, "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    document = docx.Document(str(out))
-    lines = [p.text for p in document.paragraphs]
-    assert lines == [line for line in questionnaire_text(all_types).splitlines() if line]
-    assert document.paragraphs[0].style.name == "Heading 1"
-    assert "宋体" in zipfile.ZipFile(out).read("word/styles.xml").decode("utf-8")
-    again = tmp_path / "again.docx"
-    runner.invoke(main, ["indicators", "questionnaire", "--pack", all_types.file, "-o", str(again)])
-    assert again.read_bytes() == out.read_bytes()  # no clock time inside
-
 
 
 def test_the_word_questionnaire_drops_characters_a_docx_cannot_hold(tmp_path):

@@ -272,7 +272,8 @@ def test_method_cites_the_five_theses_by_place_and_the_pack_version(example):
     method = html[html.index('id="method"'):]
     for thesis in load_register().theses:
         assert thesis.place.zh in method
-    assert example.score.pack.hash in method and example.score.pack.version in method
+    quality = html[html.index('id="quality"'):html.index('id="method"')]  # what was used, beside the data files
+    assert example.score.pack.hash in quality and example.score.pack.version in quality
 
 
 # -- escaping, templates and the fetcher ------------------------------------------------------------------
@@ -683,15 +684,15 @@ def test_report_scores_the_csv_exactly_as_score_does(write):
     assert data.score == score_file(answers, empty)
 
 
-def test_method_section_names_a_district_pack_and_its_parent(write):
+def test_quality_section_names_a_district_pack_and_its_parent(write):
     answers = write(
         "answers.yaml", "pack: kuangqu-demo\ncommunity: {name: 矿区示例社区}\nanswers: {q-grid-party-coverage: 80}\n"
     )
     data = build_report(answers)
-    for lang in ("zh", "en"):
-        method = render_html(data, lang).split('id="method"', 1)[1]
-        assert "kuangqu-demo" in method and "core@1.0.0" in method
-        assert data.score.pack.hash in method
+    zh, en = (render_html(data, lang).split('id="quality"', 1)[1].split('id="method"')[0] for lang in ("zh", "en"))
+    assert "kuangqu-demo.yaml（由上级指标体系调整而来）" in zh and "core@1.0.0" not in zh  # a file, no pack id
+    assert "kuangqu-demo" in en and "core@1.0.0" in en
+    assert data.score.pack.hash in zh and data.score.pack.hash in en
 
 
 @pytest.mark.parametrize("content", [b"{{ 1/0 }}\n", b"caf\xe9 {{ 1 }}\n"])

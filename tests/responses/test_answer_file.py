@@ -333,6 +333,21 @@ def test_the_readme_example_is_a_valid_answer_file(write):
     assert data.respondents[0].answers["q-know-party-group"] == 5
 
 
+def test_an_unknown_community_type_names_its_line_and_the_known_types_with_their_aliases(write):
+    readme = (Path(__file__).parents[2] / "docs" / "reference.md").read_text(encoding="utf-8")
+    example = readme.split("## Answer files", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = write("typed.yaml", example.replace("type: 老旧小区", "type: 老社区"))
+    with pytest.raises(ProblemsError) as refused:
+        load_answer_file(path)
+    line = 1 + example.splitlines().index(next(x for x in example.splitlines() if "type: 老旧小区" in x))
+    message = str(refused.value)
+    assert f"typed.yaml:{line}: community.type: 没有这种社区类型 “老社区”，可填：老旧小区（也可写 老旧社区、老小区）" \
+        in message
+    assert "村改居/安置社区（也可写 村改居" in message and "Old estate" in message
+    for alias in ("老小区", "old estate", "old-estate", "单位大院"):
+        assert load_answer_file(write("alias.yaml", example.replace("type: 老旧小区", f"type: {alias}"))).data
+
+
 def test_csv_saved_as_gbk_is_read_and_a_broken_one_is_a_message_not_a_traceback(write):
     gbk = write("gbk.csv", "respondent_id,q-note\nc1,很好\n".encode("gbk"))  # Excel's "CSV" on Chinese Windows
     assert [(e.id, e.answers) for e in read_respondents(gbk, LOADED)] == [("c1", {"q-note": "很好"})]

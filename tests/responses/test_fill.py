@@ -12,7 +12,8 @@ from assess.cli import main
 from assess.errors import AssessError
 from assess.packs.loading import load_pack
 from assess.responses.answer_file import AnswerFile, RespondentEntry, load_answer_file
-from assess.responses.fill import FillSession, new_answer_file, next_respondent_id, terminal_value
+from assess.responses.fill import FillSession, new_answer_file, next_respondent_id
+from assess.responses.typed import read_typed
 from assess.responses.values import AnswerValueError
 
 SEED = "004_6627220e668f044e.txt"
@@ -129,7 +130,7 @@ def test_a_bad_answer_is_refused_with_what_is_allowed_and_the_question_stays(pac
         session.answer("2.5")
     assert session.next_question().question.id == "q-meetings" and saved == []
     session.answer("3")
-    with pytest.raises(AnswerValueError, match="allowed: three, two"):
+    with pytest.raises(AnswerValueError, match="请输入 1–2 或选项文字 / .four. is not an option: enter 1–2"):
         session.answer("four")
 
 
@@ -187,11 +188,11 @@ def test_next_respondent_id_is_always_a_new_person_even_when_the_last_one_has_bl
 def test_an_out_of_range_option_number_says_which_numbers_exist(pack):
     tiers = next(q for _, _, q in pack.questions() if q.id == "q-tiers")
     channels = next(q for _, _, q in pack.questions() if q.id == "q-channels")
-    with pytest.raises(AnswerValueError, match="请输入 1–2 的序号或选项编号 / there is no option 4: enter 1–2 or an"):
-        terminal_value(tiers, "4")
-    with pytest.raises(AnswerValueError, match="there is no option 0: enter 1–3 or an option id"):
-        terminal_value(channels, "1 0")
-    assert terminal_value(channels, "3 council") == "hotline council"
+    with pytest.raises(AnswerValueError, match="没有第 4 项：请输入 1–2 或选项文字 / there is no option 4: enter"):
+        read_typed(tiers, "4")
+    with pytest.raises(AnswerValueError, match="there is no option 0: enter 1–3 or the option's words"):
+        read_typed(channels, "1 0")
+    assert read_typed(channels, "3 council").value == ["hotline", "council"]
 
 
 def test_a_respondent_type_without_questions_is_refused(pack_file, write):
@@ -200,17 +201,17 @@ def test_a_respondent_type_without_questions_is_refused(pack_file, write):
         session_for(pack, respondent="party_member", respondent_id="P-001")
 
 
-@pytest.mark.parametrize(("typed", "expected"), [("y", "yes"), ("N", "no"), ("是", "yes"), ("是的", "yes"),
-                                                 ("对", "yes"), ("有", "yes"), ("不是", "no"), ("没有", "no"),
-                                                 ("无", "no"), ("否", "no")])
+@pytest.mark.parametrize(("typed", "expected"), [("y", True), ("N", False), ("是", True), ("是的", True),
+                                                 ("对", True), ("有", True), ("不是", False), ("没有", False),
+                                                 ("无", False), ("否", False)])
 def test_terminal_shortcuts_for_yes_no(pack, typed, expected):
     question = next(q for _, _, q in pack.questions() if q.id == "q-night-talks")
-    assert terminal_value(question, typed) == expected
+    assert read_typed(question, typed).value is expected
 
 
 def test_multi_choice_numbers_may_be_separated_by_commas(pack):
     question = next(q for _, _, q in pack.questions() if q.id == "q-channels")
-    assert terminal_value(question, "1，2、3") == "council online hotline"
+    assert read_typed(question, "1，2、3").value == ["council", "online", "hotline"]
 
 
 # -- the command --------------------------------------------------------------------------------------
@@ -238,11 +239,11 @@ def test_fill_creates_a_valid_answer_file(runner, pack_file, tmp_path):
 
 def test_bad_answers_are_asked_again_with_the_allowed_values(runner, pack_file, tmp_path):
     answers = tmp_path / "answers.yaml"
-    outcome = fill(runner, answers, pack_file, ["社区", "很多", "8", "5", "thre", "1", "", "", ""])
+    outcome = fill(runner, answers, pack_file, ["社区", "很多", "8", "5", "thee", "1", "", "", ""])
     assert outcome.exit_code == 0, outcome.output
-    assert "应为数字" in outcome.output and "must be a number" in outcome.output
-    assert "没有第 5 项：请输入 1–2 的序号或选项编号" in outcome.output
-    assert "'thre' is not an option" in outcome.output and "did you mean 'three'" in outcome.output
+    assert "请输入整数（0–100 次），如 12、十二、12次" in outcome.output and "enter a whole number" in outcome.output
+    assert "没有第 5 项：请输入 1–2 或选项文字" in outcome.output
+    assert "'thee' is not an option" in outcome.output and "did you mean 1. Three?" in outcome.output
     assert load_answer_file(answers).data.answers == {"q-meetings": 8, "q-tiers": "three"}
 
 
@@ -457,3 +458,24 @@ def test_the_resume_command_keeps_revisit(tmp_path):
 
     command = resume_command(tmp_path / "a.yaml", "resident", "R-001", None, "zh", revisit=True)
     assert "--revisit" in command and "--respondent resident" in command and "--respondent-id R-001" in command
+
+
+def test_numbers_and_options_typed_as_people_say_them_with_rounded_figures_confirmed(runner, pack_file, tmp_path):
+    """约十二次 is asked about (按 12 记录？): 否 asks again; 第二个 picks the second option; the end names the
+    unanswered questions by their titles, never by id."""
+    answers = tmp_path / "answers.yaml"
+    outcome = fill(runner, answers, pack_file, ["社区", "约十二次", "否", "十二次", "第二个", "", "", ""])
+    assert outcome.exit_code == 0, outcome.output
+    assert "按 12 记录？（是/否）" in outcome.output and "请重新输入" in outcome.output
+    assert load_answer_file(answers).data.answers == {"q-meetings": 12, "q-tiers": "two"}
+    assert "还有 3 题未答（是否开展居民夜话；参与渠道有哪些；典型做法）" in outcome.output
+    assert "q-" not in outcome.output.replace(str(tmp_path), "")
+
+
+def test_an_unknown_community_type_is_asked_again_with_the_known_types(runner, pack_file, tmp_path):
+    answers = tmp_path / "answers.yaml"
+    typed = ["阳光社区", "", "", "老社区", "老小区"]
+    outcome = runner.invoke(main, ["fill", "-o", str(answers), "--pack", str(pack_file)],
+                            input="".join(f"{line}\n" for line in typed))
+    assert "没有这种社区类型 “老社区”，可填：老旧小区（也可写 老旧社区、老小区）" in outcome.output
+    assert load_answer_file(answers).data.community.type == "老小区"

@@ -344,7 +344,9 @@ def test_command_reports_file_problems_with_lines(runner, write):
 def test_command_shows_a_packs_judgments_with_titles(runner, write):
     outcome = runner.invoke(main, ["ahp", "--pack", str(write("pack.yaml", PACK_AHP))])
     assert outcome.exit_code == 0, outcome.output
-    assert "dimensions" in outcome.output and "党建引领" in outcome.output
+    assert "各维度" in outcome.output and "党建引领" in outcome.output and "dimensions" not in outcome.output
+    english = runner.invoke(main, ["ahp", "--pack", str(write("pack.yaml", PACK_AHP)), "--lang", "en"]).output
+    assert "Dimensions" in english and "lead" in english  # English keeps the id beside the title
 
 
 def test_command_wants_a_file_or_a_pack_with_judgments(runner, write):

@@ -153,7 +153,7 @@ def test_golden_dimensions_and_overall(golden):
     assert (golden.pack.id, golden.pack.version, golden.pack.hash) == ("golden", "1", LOADED.hash)
     assert [(w.zh, w.en) for w in golden.warnings] == [
         (
-            "维度 innovate（创新）数据不足：覆盖率 0%，低于 50%",
+            "维度“创新”数据不足：覆盖率 0%，低于 50%",
             "dimension innovate: insufficient data, coverage 0% is under 50%",
         )
     ]
@@ -190,7 +190,7 @@ def test_partial_answers_renormalize_and_report_coverage():
     assert (dimensions["lead"].score, dimensions["lead"].coverage) == (66.88, 0.625)
     assert (dimensions["innovate"].score, dimensions["innovate"].coverage) == (100.0, 0.5)
     assert dimensions["innovate"].insufficient_data is False
-    required = ("必答题 q-yes（是否建立网格党支部）未作答",
+    required = ("必答题“是否建立网格党支部”未作答",
                 "required question q-yes (Are there grid Party branches) is unanswered")
     assert required in [(w.zh, w.en) for w in result.warnings]
 
@@ -417,7 +417,7 @@ def test_cli_table_shows_weak_reliability_items(runner, write):
 def test_a_required_question_left_unanswered_is_named_with_its_title():
     result = score(LOADED, community_answers({"q-likert": 3}))
     warning = next(w for w in result.warnings if "q-yes" in w.en)
-    assert warning.zh == "必答题 q-yes（是否建立网格党支部）未作答"
+    assert warning.zh == "必答题“是否建立网格党支部”未作答"
     assert warning.en == "required question q-yes (Are there grid Party branches) is unanswered"
 
 
