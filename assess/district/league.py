@@ -92,7 +92,7 @@ def score_member(member: Member, pack_ref: str | None, mode: str) -> Scored | Un
     from assess.scoring.score import score_file_with_sample
 
     if member.problem is not None:
-        return member.problem
+        return Unscored(member.problem)
     try:
         return Scored(*score_file_with_sample(member.answers, member.respondents, pack_ref, mode))
     except AssessError as exc:
