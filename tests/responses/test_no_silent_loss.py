@@ -7,6 +7,8 @@ import pytest
 from openpyxl import Workbook
 
 from assess.cli import main
+from assess.packs.loading import load_pack
+from assess.responses.respondents import read_respondents
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "examples" / "old-community"
@@ -70,7 +72,10 @@ def test_a_quoted_cell_over_several_lines_is_still_one_cell(runner, tmp_path):
     out = tmp_path / "m.yaml"
     result = runner.invoke(main, ["import", str(path), "-o", str(out), "--community-name", "x"])
     assert result.exit_code == 0, result.output
-    assert "再加几张桌子" in out.read_text(encoding="utf-8")
+    table = tmp_path / "m.residents.csv"  # the residents' table the answer file names
+    assert [e.answers for e in read_respondents(out, load_pack("core"))] == [
+        {"q-resident-suggestions": "多建活动室\n再加几张桌子"}, {"q-resident-suggestions": "无"}]
+    assert "再加几张桌子" in table.read_text(encoding="utf-8-sig")
 
 
 @pytest.mark.parametrize("header", [LINES[0], "start;end;_uuid;q_know_party_group"])
