@@ -67,6 +67,13 @@ def check_sqlite_file(url: str, database: str, query: dict) -> None:
             "an in-memory database keeps nothing once the command ends; give a file, e.g. --db assess-history.db"
         )
     path = Path(database)
+    try:
+        check_sqlite_path(shown, path)
+    except OSError as exc:  # a name too long for the system, a loop of links …
+        raise AssessError(f"{shown}: 无法使用这个文件名 / cannot use this file name: {exc.strerror}") from None
+
+
+def check_sqlite_path(shown: str, path: Path) -> None:
     if path.is_dir():
         raise AssessError(
             f"{shown}: 这是文件夹，需要数据库文件，如 {path / 'assess-history.db'} / is a folder; give a file in it, "

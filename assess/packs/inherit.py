@@ -26,16 +26,7 @@ from assess.errors import AssessError, Problem, ProblemsError
 from assess.packs.building import NotAYamlFile, build_pack, pack_path, pack_rule_violations
 from assess.packs.judgments import AhpSpec
 from assess.packs.model import ID_PATTERN, Dimension, GradeBand, Id, Indicator, Pack, Question, Strict, Text
-from assess.packs.yamlio import (
-    MAX_PACK_BYTES,
-    Located,
-    PathKey,
-    data_path,
-    fields_at,
-    friendly_message,
-    load_yaml,
-    validation_problems,
-)
+from assess.packs.yamlio import Located, PathKey, data_path, fields_at, friendly_message, load_yaml, validation_problems
 
 # Top-level fields a child sets outright; `ahp` too, where `ahp: null` drops the inherited judgments.
 REPLACED_FIELDS = ("id", "version", "title", "description", "grade_bands", "default_target", "ahp", "fuzzy_values",
@@ -163,6 +154,8 @@ def is_child_pack(data: object) -> bool:
 def resolve_file(path: Path, chain: tuple[Path, ...] = ()) -> Resolution:
     """The pack in `path` with its `extends` chain applied; `ProblemsError` names the file of each problem.
     A pack file is at most MAX_PACK_BYTES: 25 times the core pack, far more than a framework needs."""
+    from assess.packs.yamlio import MAX_PACK_BYTES
+
     located = load_yaml(path, MAX_PACK_BYTES)
     if not is_child_pack(located.data):
         pack = build_pack(located)
