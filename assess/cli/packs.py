@@ -190,10 +190,12 @@ def ahp_weights_command(paths: tuple[Path, ...], pack_ref: str | None, allow_inc
         write_ahp_pack(workbooks, loaded, output, force)
     composite = composite_rows(loaded.pack, results) if loaded is not None else []
     if fmt == "json":
-        print_json({**results_export(file, results),
-                    "composite": [{"dimension": d, "indicator": i, "dimension_weight": round(dw, 6),
-                                   "indicator_weight": round(iw, 6), "composite": round(c, 6)}
-                                  for d, i, dw, iw, c in composite]})
+        data = results_export(file, results)
+        if loaded is not None:  # the composite weights need the pack's tree
+            data["composite"] = [{"dimension": d, "indicator": i, "dimension_weight": round(dw, 6),
+                                  "indicator_weight": round(iw, 6), "composite": round(c, 6)}
+                                 for d, i, dw, iw, c in composite]
+        print_json(data)
         return
     click.echo(f"{'AHP 权重' if lang == 'zh' else 'AHP weights'} — {file}")
     for name, result in results.items():

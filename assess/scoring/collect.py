@@ -97,6 +97,7 @@ class Collector:
         self.scores_of = {q.id: remembered_normalize(q) for q in self.questions}
         self.reliability = reliability_accumulators(pack, self.column)
         self.keep = keep
+        self.scored_columns = [j for j, q in enumerate(self.questions) if q.type in SCORED_TYPES]
         self.strata_columns = strata
         self.kept: list[np.ndarray] = []
         self.strata: list[tuple[str | None, ...]] = []
@@ -163,7 +164,7 @@ class Collector:
         for accumulator, items in self.reliability:
             accumulator.add_rows(block[:, items])
         if self.keep:
-            self.kept.append(block.copy())
+            self.kept.append(block[:, self.scored_columns].astype(np.float32))  # 4 bytes a kept answer
         self.block[: self.filled] = np.nan
         self.answered[: self.filled] = False
         self.filled = 0
@@ -187,8 +188,9 @@ class Collector:
     def sample(self, population: int | None) -> Sample:
         """The respondents kept (`keep`), as resampling needs them: scored questions only."""
         self.fold_block()
-        scored = [j for j, q in enumerate(self.questions) if q.type in SCORED_TYPES]
-        residents = np.concatenate(self.kept)[:, scored] if self.kept else np.empty((0, len(scored)))
+        scored = self.scored_columns
+        residents = (np.concatenate(self.kept).astype(np.float64) if self.kept
+                     else np.empty((0, len(scored))))
         codes = {key: n for n, key in enumerate(dict.fromkeys(self.strata))}
         committee = [self.committee.get(self.questions[j].id) for j in scored]
         return Sample(
