@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
@@ -117,8 +118,9 @@ def cross_site(headers: dict[str, str], scope: dict) -> bool:
     return origin not in (f"http://{host}", f"https://{host}")
 
 
-async def viewer(request: Request) -> Viewer:
-    """The signed-in person, with the CSRF token checked on unsafe requests; else `NotSignedIn` / 403."""
+async def viewer(request: Request) -> AsyncIterator[Viewer]:
+    """The signed-in person, with the CSRF token checked on unsafe requests; else `NotSignedIn` / 403.
+    Once the response is sent, files of a form the request sent are closed (removed from disk)."""
     site: Site = request.app.state.site
     token = request.cookies.get(COOKIE)
 
@@ -137,7 +139,10 @@ async def viewer(request: Request) -> Viewer:
         if not isinstance(sent, str) or not secrets.compare_digest(sent, row.csrf):
             raise Refused(403, "缺少有效的安全令牌，请刷新页面后重试 / missing or wrong CSRF token: reload the page")
     request.state.csrf = row.csrf
-    return person
+    try:
+        yield person
+    finally:
+        await request.close()
 
 
 Person = Annotated[Viewer, Depends(viewer)]
