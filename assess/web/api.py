@@ -20,7 +20,7 @@ from assess.web.accounts import LoginRefused, NewSession, sign_in, sign_out
 from assess.web.answers import answer_file, question_of, save_answer, stored_answers
 from assess.web.app import COOKIE, Person, Refused, address, set_session_cookie
 from assess.web.jobs import job_json, order_report
-from assess.web.residents import check_upload, record_upload, score_unit, store_upload
+from assess.web.residents import TooLarge, check_upload, record_upload, score_unit, store_upload
 from assess.web.roles import FILL, REPORT, UPLOAD, VIEW
 from assess.web.store import Site, jobs
 from assess.web.units import Viewer, unit_json, visible_units
@@ -121,7 +121,11 @@ async def receive_upload(request: Request, person: Viewer, unit_id: int) -> dict
     if not isinstance(sent, UploadFile) or not sent.filename:
         raise Refused(422, "请选择要上传的文件 / choose a file to upload (form field 'file')")
     group_by = tuple(g.strip() for g in str(form.get("group_by") or "").split(",") if g.strip())
-    stored, size, digest = await run_in_threadpool(store_upload, site.uploads, sent.filename, sent.file)
+    try:
+        stored, size, digest = await run_in_threadpool(store_upload, site.uploads, sent.filename, sent.file,
+                                                       site.max_upload)
+    except TooLarge as exc:
+        raise Refused(413, str(exc)) from None
 
     def work(connection, unit, rnd):
         return unit, rnd, check_upload(connection, unit, rnd, stored, sent.filename, group_by)

@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from assess.errors import AssessError
 from assess.web.accounts import session_of
-from assess.web.residents import MAX_UPLOAD_BYTES, too_large_message
+from assess.web.residents import too_large_message
 from assess.web.store import Site
 from assess.web.texts import word
 from assess.web.units import Viewer, viewer_for
@@ -86,9 +86,11 @@ class GuardMiddleware:
         if cross_site(headers, scope):
             refusal = JSONResponse({"detail": "拒绝跨站请求 / cross-site request refused"}, 403)
             return await refusal(scope, receive, send)
-        limit = MAX_UPLOAD_BYTES + 64 * 1024 if is_upload(scope["path"]) else MAX_BODY_BYTES
+        upload = is_upload(scope["path"])
+        max_upload = scope["app"].state.site.max_upload
+        limit = max_upload + 64 * 1024 if upload else MAX_BODY_BYTES  # room for the form's other fields
+        message = too_large_message(max_upload) if upload else "请求过大 / the request is too large"
         if int(headers.get("content-length") or 0) > limit:
-            message = too_large_message(MAX_UPLOAD_BYTES) if limit > MAX_BODY_BYTES else "请求过大 / request too large"
             return await JSONResponse({"detail": message}, 413)(scope, receive, send)
         seen = 0
 
@@ -97,7 +99,7 @@ class GuardMiddleware:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > limit:
-                raise Refused(413, too_large_message(MAX_UPLOAD_BYTES))
+                raise Refused(413, message)
             return message
 
         return await self.app(scope, bounded_receive, send)

@@ -25,7 +25,6 @@ from assess.web.accounts import audit_event
 from assess.web.answers import write_answers_yaml
 from assess.web.store import as_json, now, uploads
 
-MAX_UPLOAD_BYTES = 50 * 1024**2
 CHUNK = 1024**2
 UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
@@ -34,8 +33,9 @@ class TooLarge(AssessError):
     pass
 
 
-def too_large_message(limit: int = MAX_UPLOAD_BYTES) -> str:
-    return f"文件太大：最多 {limit // 1024**2} MB / the file is too large: at most {limit // 1024**2} MB"
+def too_large_message(limit: int) -> str:
+    shown = f"{limit / 1024**2:g} MB" if limit >= 1024**2 else f"{limit} B"
+    return f"文件太大：最多 {shown} / the file is too large: at most {shown}"
 
 
 def safe_file_name(name: str | None) -> str:
@@ -44,8 +44,7 @@ def safe_file_name(name: str | None) -> str:
     return base[-120:] or "upload.csv"
 
 
-def store_upload(folder: Path, name: str | None, source: IO[bytes], limit: int = MAX_UPLOAD_BYTES) -> tuple[Path, int,
-                                                                                                          str]:
+def store_upload(folder: Path, name: str | None, source: IO[bytes], limit: int) -> tuple[Path, int, str]:
     """Copy `source` into a new folder under `folder` in chunks; (path, size, sha256), `TooLarge` past `limit`."""
     target_dir = folder / secrets.token_hex(8)
     target_dir.mkdir(mode=0o700)

@@ -176,6 +176,7 @@ class Site:
     root: Path
     engine: Engine
     secret: bytes
+    max_upload: int = 50 * 1024**2  # bytes of one residents' file sent from the browser
 
     @property
     def uploads(self) -> Path:
