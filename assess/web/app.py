@@ -11,8 +11,8 @@ filtered by the units the person may see in every query (`units.Viewer`); a unit
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request

@@ -143,13 +143,15 @@ async def unlock_post(request: Request, unit_id: int, person: Person) -> Respons
     return RedirectResponse(f"/units/{unit_id}", 303)
 
 
+def uploads_view(connection, unit: Any, rnd: Any) -> dict[str, Any]:
+    in_use = latest_upload(connection, unit.id, rnd.id)
+    return {"unit": unit, "uploads": [upload_view(u, in_use) for u in unit_uploads(connection, unit.id, rnd.id)]}
+
+
 @router.get("/units/{unit_id}/residents")
 def residents_page(request: Request, unit_id: int, person: Person) -> HTMLResponse:
-    def work(connection, unit, rnd):
-        in_use = latest_upload(connection, unit.id, rnd.id)
-        return {"unit": unit, "uploads": [upload_view(u, in_use) for u in unit_uploads(connection, unit.id, rnd.id)]}
-
-    return page(request, "residents.html", person, **in_unit(request.app.state.site, person, unit_id, VIEW, work))
+    values = in_unit(request.app.state.site, person, unit_id, VIEW, uploads_view)
+    return page(request, "residents.html", person, **values)
 
 
 def upload_view(row: Any, in_use: Any) -> dict[str, Any]:
@@ -161,7 +163,8 @@ def upload_view(row: Any, in_use: Any) -> dict[str, Any]:
 @router.post("/units/{unit_id}/residents")
 async def residents_post(request: Request, unit_id: int, person: Person) -> Response:
     checked = await api.receive_upload(request, person, unit_id)
-    return page(request, "upload_result.html", person, checked=checked)
+    values = await run_in_threadpool(in_unit, request.app.state.site, person, unit_id, VIEW, uploads_view)
+    return page(request, "upload_result.html", person, checked=checked, **values)
 
 
 @router.get("/units/{unit_id}/scores")

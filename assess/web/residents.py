@@ -96,7 +96,10 @@ def check_upload(connection, unit: Any, round_row: Any, stored: Path, shown_name
     except AssessError as exc:
         text = str(exc).replace(str(stored), shown_name)
         return {"respondents": 0, "notes": [], "problems": [line for line in text.splitlines() if line.strip()]}
-    notes = [f"{w.zh} / {w.en}".replace(str(stored), shown_name) for w in result.warnings]
+    # what the file added to the warnings of the answers alone: its own notes (columns left out, …)
+    before = {(w.zh, w.en) for w in score_with(connection, unit, round_row, None, ReadOptions()).warnings}
+    notes = [f"{w.zh} / {w.en}".replace(str(stored), shown_name) for w in result.warnings
+             if (w.zh, w.en) not in before]
     return {"respondents": result.respondents, "notes": notes, "problems": []}
 
 

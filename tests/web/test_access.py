@@ -24,7 +24,7 @@ MAY = {
     "root": {"view", "fill", "upload", "report"},
 }
 QUESTION = "q-grid-party-coverage"
-RESIDENTS_CSV = "respondent_id,q-know-party-group\nr1,4\nr2,5\n".encode()
+RESIDENTS_CSV = b"respondent_id,q-know-party-group\nr1,4\nr2,5\n"
 ROUTES = [
     ("GET", "/units/{u}", "view", None),
     ("GET", "/units/{u}/questionnaire/1", "view", None),

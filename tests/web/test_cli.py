@@ -11,7 +11,8 @@ from assess.cli import main
 from assess.web.store import open_site
 from tests.web.conftest import client_for
 
-LIST = "城市,区（县）,街道,社区\n示例市,青石区,东关街道,槐荫里社区\n示例市,青石区,东关街道,新华社区\n示例市,青石区,西城街道,南苑社区\n"
+LIST = ("城市,区（县）,街道,社区\n示例市,青石区,东关街道,槐荫里社区\n示例市,青石区,东关街道,新华社区\n"
+        "示例市,青石区,西城街道,南苑社区\n")
 
 
 def run(*args: str, input: str | None = None):
@@ -46,7 +47,8 @@ def test_units_import_reads_xlsx_and_names_missing_columns(tmp_path):
     (tmp_path / "bad.csv").write_text("区,社区名称\n青石区,槐荫里\n", encoding="utf-8")
     bad = run("units", "import", str(tmp_path / "bad.csv"), "--data", str(tmp_path / "d"))
     assert bad.exit_code == 1 and "缺少列 街道、社区" in bad.output and "Traceback" not in bad.output
-    (tmp_path / "slash.csv").write_text("区（县）,街道,社区\n青石区,东关/街道,甲\n青石区,东关,\x1b乙\n", encoding="utf-8")
+    hostile = "区（县）,街道,社区\n青石区,东关/街道,甲\n青石区,东关,\x1b乙\n"
+    (tmp_path / "slash.csv").write_text(hostile, encoding="utf-8")
     slash = run("units", "import", str(tmp_path / "slash.csv"), "--data", str(tmp_path / "d"))
     assert slash.exit_code == 1 and "第 2 行" in slash.output and "第 3 行" in slash.output
 
