@@ -70,7 +70,7 @@ def serve_command(data: Path, host: str, port: int, db: str | None, report_worke
 
 @click.group("units", cls=Group)
 def units_group() -> None:
-    """单位（区、街道、社区）/ Units: districts, sub-districts, communities."""
+    """单位（区、街道、社区） / Units: districts, sub-districts, communities."""
 
 
 @units_group.command("import")
@@ -78,7 +78,7 @@ def units_group() -> None:
 @data_option
 @db_option
 def units_import(file: Path, data: Path, db: str | None) -> None:
-    """从 CSV 或 Excel 导入社区名单（列：区（县）、街道、社区，可选 城市）/ Import the list of communities.
+    """从 CSV 或 Excel 导入社区名单（列：区（县）、街道、社区，可选 城市） / Import the list of communities.
 
     示例 / Example: assess units import 社区名单.xlsx --data assess-data
     """
@@ -137,7 +137,7 @@ def users_add(name: str, role: str, unit_path: str | None, password_file: Path |
 @data_option
 @db_option
 def users_passwd(name: str, password_file: Path | None, data: Path, db: str | None) -> None:
-    """修改密码（并结束其所有登录）/ Set a new password (and end the person's sessions)."""
+    """修改密码（并结束其所有登录） / Set a new password (and end the person's sessions)."""
     from assess.web.accounts import set_password
 
     site = open_data(data, db)
