@@ -59,10 +59,9 @@ def test_every_route_on_every_unit(world, clients, name):
         for method, route, needs, body in ROUTES:
             url = route.format(u=world.units[unit])
             status = client.request(method, url, **(body or {})).status_code
-            if unit not in SEES[name] or unit == "S1":
-                expected = "404"  # not theirs, or not a community: the same answer, so nothing is revealed
-            else:
-                expected = "ok" if needs in MAY[name] else "403"
+            # not theirs, or not a community: the same 404, so nothing is revealed
+            hidden = unit not in SEES[name] or unit == "S1"
+            expected = "404" if hidden else "ok" if needs in MAY[name] else "403"
             got = "ok" if status < 400 else str(status)
             if got != expected:
                 failures.append(f"{method} {url} ({unit}): {status}, expected {expected}")
