@@ -200,9 +200,11 @@ def sign_out(site, token: str, who: str, address: str | None) -> None:
 
 
 def first_admin(site) -> str | None:
-    """On a new site: the account `admin` with a one-time password, returned to be printed once."""
+    """On a site without an administrator (a new one, or one whose units and users were made from the shell):
+    the account `admin` with a one-time password, returned to be printed once."""
     with site.write() as connection:
-        if connection.execute(select(users.c.id).limit(1)).first() is not None:
+        if connection.execute(select(assignments.c.id).where(assignments.c.role == "admin").limit(1)).first() \
+                or connection.execute(select(users.c.id).where(users.c.name == "admin")).first():
             return None
         password = new_password()
         add_user(connection, "admin", password, "admin", None, by=None)
