@@ -72,7 +72,11 @@ def order_report(site: Site, connection, unit: Any, round_row: Any, lang: str, f
 
 
 def claim(site: Site, worker: int) -> Any | None:
-    """The oldest queued job, now running under `worker`; None when there is none."""
+    """The oldest queued job, now running under `worker`; None when there is none. An idle poll only reads,
+    so the workers' polling never takes the write lock from the people saving answers."""
+    with site.read() as connection:
+        if connection.execute(select(jobs.c.id).where(jobs.c.state == "queued").limit(1)).first() is None:
+            return None
     with site.write() as connection:
         row = connection.execute(select(jobs).where(jobs.c.state == "queued").order_by(jobs.c.id).limit(1)
                                  .with_for_update(skip_locked=True)).first()
