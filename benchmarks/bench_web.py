@@ -56,9 +56,9 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def in_process_saves(data: Path, count: int) -> list[float]:
+    from assess.web.accounts import user_by_name
     from assess.web.answers import question_of, save_answer
     from assess.web.store import current_round, open_site
-    from assess.web.accounts import user_by_name
     from assess.web.units import unit_by_path, viewer_for
 
     site = open_site(data)

@@ -45,7 +45,8 @@ def open_data(data: Path, db: str | None):
 @db_option
 @click.option("--workers", "report_workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="生成报告的后台进程数 / Report worker processes")
-def serve_command(data: Path, host: str, port: int, db: str | None, report_workers: int) -> None:
+@click.option("--demo", is_flag=True, help="载入虚构示例社区 / Load the fictional example communities")
+def serve_command(data: Path, host: str, port: int, db: str | None, report_workers: int, demo: bool) -> None:
     """启动网页版：社区填报、上传居民问卷、查看得分、生成报告 / Serve the web application.
 
     示例 / Example: assess serve --data assess-data
@@ -60,6 +61,11 @@ def serve_command(data: Path, host: str, port: int, db: str | None, report_worke
                    f"password: {password}")
         click.echo(f"  登录后可用 assess users passwd admin --data {data} 修改 / change it with "
                    f"assess users passwd admin --data {data}")
+    if demo:
+        from assess.web.demo import load_demo
+
+        for path in load_demo(site):
+            click.echo(f"已载入示例社区（虚构）/ loaded the fictional example: {path}")
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"警告：监听 {host}，本机以外的电脑也能访问；请放在 HTTPS 之后 / warning: listening on {host}, "
                    "reachable from other machines: put it behind HTTPS", err=True)

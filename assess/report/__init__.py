@@ -21,6 +21,7 @@ PLACES = {
     "LayoutInBackground": "layout",
     "report_format": "pdf",
     "run_demo": "demo",
+    "bundled_examples": "demo",
     "radar_chart": "charts",
     "RadarAxis": "charts",
     "RadarLegend": "charts",

@@ -81,3 +81,23 @@ def test_users_add_passwd_revoke(tmp_path):
     assert nowhere.exit_code == 1 and "没有单位" in nowhere.output
     short = run("users", "add", "z", "--role", "community-staff", "--unit", "示例市", "--data", data, input="short\n")
     assert short.exit_code == 1 and "至少 8 位" in short.output
+
+
+def test_the_demo_communities_are_loaded_once_with_their_residents(tmp_path):
+    from assess.web.accounts import first_admin
+    from assess.web.demo import load_demo
+
+    site = open_site(tmp_path / "data")
+    first_admin(site)
+    added = load_demo(site)
+    assert len(added) == 3 and all("虚构" in path for path in added)
+    assert load_demo(site) == []  # a second start leaves them as they are
+    from assess.web.accounts import set_password
+    from tests.web.conftest import signed_in
+
+    with site.write() as connection:
+        set_password(connection, "admin", "admin-password", None)
+    client = signed_in(site, "admin", "admin-password")
+    communities = [u for u in client.get("/api/units").json() if u["kind"] == "community"]
+    scores = client.get(f"/api/units/{communities[0]['id']}/scores").json()
+    assert scores["respondents"] > 50 and scores["overall"]["score"] is not None
