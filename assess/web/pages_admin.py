@@ -14,8 +14,8 @@ from starlette.concurrency import run_in_threadpool
 
 from assess.errors import AssessError
 from assess.web.access import FORBIDDEN, allowed_unit
-from assess.web.accounts import add_user, new_password
-from assess.web.app import Person, Refused, render
+from assess.web.accounts import add_user, new_password, new_session, password_matches, set_password
+from assess.web.app import Person, Refused, render, set_session_cookie
 from assess.web.roles import AUDIT, MANAGE_UNITS, MANAGE_USERS, ROLES
 from assess.web.store import assignments, audit, units, users
 from assess.web.units import KIND_WORDS, KINDS, Viewer, clean_name, ensure_path, visible_units
@@ -144,3 +144,37 @@ def audit_csv(request: Request, person: Person) -> Response:
                              json.dumps(json.loads(row.detail), ensure_ascii=False)])
     return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=audit.csv"})
+
+
+@router.get("/account/password")
+def password_page(request: Request, person: Person) -> HTMLResponse:
+    return page(request, "password.html", person, error=None, done=False)
+
+
+@router.post("/account/password")
+async def password_post(request: Request, person: Person) -> Response:
+    """A person's own new password (an account made by a manager starts with a generated one): the old one
+    is checked, every session ends, and this browser gets a new one."""
+    form = await request.form()
+    old, new, again = (str(form.get(k, "")) for k in ("old", "new", "again"))
+    site = request.app.state.site
+
+    def change():
+        with site.read() as connection:
+            stored = connection.execute(select(users.c.password_hash).where(users.c.id == person.user_id)).scalar()
+        if not password_matches(stored, old):
+            raise Refused(422, "原密码不正确 / the current password is wrong")
+        if new != again:
+            raise Refused(422, "两次输入的新密码不一致 / the new passwords differ")
+        with site.write() as connection:
+            set_password(connection, person.name, new, person.name)
+            return new_session(connection, person.user_id, person.name)
+
+    try:
+        session = await run_in_threadpool(change)
+    except AssessError as exc:
+        return page(request, "password.html", person, 422, error=str(exc), done=False)
+    request.state.csrf = session.csrf
+    response = page(request, "password.html", person, error=None, done=True)
+    set_session_cookie(response, request, session.token)
+    return response

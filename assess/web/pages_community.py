@@ -107,10 +107,17 @@ def section_page(request: Request, unit_id: int, number: int, person: Person) ->
     if not 1 <= number <= len(values["sections"]):
         raise Refused(404, "没有这一部分 / no such part of the questionnaire")
     lang = lang_of(request)
-    shown = {q.id: shown_value(q, v, lang) for s in values["sections"] for q in s.questions
+    shown = {q.id: shown_with_unit(q, v, lang) for s in values["sections"] for q in s.questions
              if (v := values["given"].get(q.id)) is not None}
     return page(request, "section.html", person, section=values["sections"][number - 1], shown=shown,
                 can_fill=person.can(FILL, values["unit"]) and not values["submitted"], **values)
+
+
+def shown_with_unit(question: Any, value: Any, lang: str) -> str:
+    """An answer as `assess fill` shows it, a number with its unit (90 %, 12 学时)."""
+    unit = getattr(question, "unit", None)
+    return f"{shown_value(question, value, lang)} {unit.get(lang)}" if unit is not None else \
+        shown_value(question, value, lang)
 
 
 @router.put("/units/{unit_id}/answers/{question_id}")
@@ -125,7 +132,7 @@ async def answer_put(request: Request, unit_id: int, question_id: str, person: P
         raw = "无"  # every box cleared: chosen none of them
     value = await run_in_threadpool(api.put_answer, site, person, unit_id, question_id, raw)
     values = await run_in_threadpool(in_unit, site, person, unit_id, VIEW, workspace)
-    shown = shown_value(question, value, lang_of(request)) if value is not None else ""
+    shown = shown_with_unit(question, value, lang_of(request)) if value is not None else ""
     return page(request, "saved.html", person, question=question, shown=shown, **values)
 
 

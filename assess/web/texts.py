@@ -16,7 +16,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "reports": ("报告", "Reports"),
     "users": ("账号", "Accounts"),
     "audit": ("操作记录", "Audit log"),
-    "answered": ("已答", "answered"),
+    "answered": ("已答", "Answered"),
     "unanswered": ("未答", "Unanswered"),
     "all_answered": ("全部题目已作答。", "Every question is answered."),
     "section": ("第 {n} 部分，共 {total} 部分", "Part {n} of {total}"),
@@ -79,6 +79,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "back_home": ("返回首页", "Back to the start"),
     "radar": ("各维度得分", "Scores by dimension"),
     "status": ("状态", "State"),
+    "change_password": ("修改密码", "Change password"),
+    "password_changed": ("密码已修改，其他设备上的登录已退出。", "Password changed; sessions elsewhere have ended."),
+    "old_password": ("原密码", "Current password"),
+    "new_password": ("新密码（至少 8 位）", "New password (8 characters or more)"),
+    "again": ("再输入一次新密码", "New password again"),
     "password_once": ("初始密码（只显示这一次）", "Initial password (shown this once)"),
 }
 

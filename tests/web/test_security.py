@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assess.web.accounts import MAX_ACCOUNT_FAILURES, add_user
@@ -145,3 +147,21 @@ def test_hostile_names_are_shown_as_text(world):
     listed = root.get(f"/units/{unit}/residents").text
     assert "<script>alert" not in listed and "&lt;script&gt;" in listed
     assert list(world.site.uploads.rglob("*")) and not any("/" in p.name for p in world.site.uploads.rglob("*"))
+
+
+def test_a_person_changes_their_own_password_and_other_sessions_end(tmp_path):
+    world = build_world(tmp_path / "data")
+    here, elsewhere = signed_in(world.site, "staff_a"), signed_in(world.site, "staff_a")
+    wrong = here.post("/account/password", data={"old": "not-it-at-all", "new": "new-password-1",
+                                                 "again": "new-password-1"})
+    assert wrong.status_code == 422 and "原密码不正确" in wrong.text
+    differ = here.post("/account/password", data={"old": PASSWORD, "new": "new-password-1", "again": "other-one-2"})
+    assert differ.status_code == 422
+    changed = here.post("/account/password", data={"old": PASSWORD, "new": "new-password-1",
+                                                   "again": "new-password-1"})
+    assert changed.status_code == 200 and "密码已修改" in changed.text
+    here.csrf = re.search(r'name="csrf_token" value="([^"]+)"', changed.text).group(1)
+    assert here.get("/api/units").status_code == 200  # this browser has its new session
+    assert elsewhere.get("/api/units").status_code == 401
+    assert client_for(world.site).post("/api/login", json={"username": "staff_a",
+                                                           "password": "new-password-1"}).status_code == 200
