@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
+import signal
 import sys
 import tempfile
 import time
@@ -137,34 +139,46 @@ def requeue_abandoned(site: Site) -> int:
                                   .values(state="queued", progress=0.0, worker=None)).rowcount
 
 
-def worker_main(root: str, db: str | None, worker: int, stop: Any) -> None:
-    """One worker process: claim, run, repeat until `stop` is set."""
+STOPPING: list[bool] = []  # set in a worker by SIGTERM: finish the job at hand, then end
+
+
+def worker_main(root: str, db: str | None, worker: int, parent: int) -> None:
+    """One worker process: claim, run, repeat until told to stop (SIGTERM) or the server that started it is
+    gone (it then has a new parent: a server killed outright leaves no worker behind).
+
+    Ctrl-C reaches the whole process group; a worker leaves it to the server, which stops its workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: STOPPING.append(True))
     site = Site(Path(root), engine_for(site_database_url(Path(root), db)), secret_key(Path(root) / "secret.key"))
-    while not stop.is_set():
-        if run_queued(site, worker) == 0:
-            stop.wait(POLL_SECONDS)
+    while not STOPPING and os.getppid() == parent:
+        job = claim(site, worker)
+        if job is None:
+            time.sleep(POLL_SECONDS)
+        else:
+            run_job(site, job)
 
 
 @dataclass
 class Workers:
     processes: list[Any]
-    stop: Any
 
-    def close(self, timeout: float = 10.0) -> None:
-        self.stop.set()
+    def close(self, timeout: float = 30.0) -> None:
+        """Stop every worker: each finishes the report at hand (up to `timeout`), else it is killed and its
+        job is queued again at the next start."""
+        for process in self.processes:
+            process.terminate()
         deadline = time.monotonic() + timeout
         for process in self.processes:
             process.join(max(0.1, deadline - time.monotonic()))
             if process.is_alive():
-                process.terminate()
-                process.join(2)
+                process.kill()
+                process.join(5)
 
 
 def start_workers(site: Site, count: int, db: str | None) -> Workers:
     context = multiprocessing.get_context("spawn")
-    stop = context.Event()
-    processes = [context.Process(target=worker_main, args=(str(site.root), db, n + 1, stop), daemon=True,
+    processes = [context.Process(target=worker_main, args=(str(site.root), db, n + 1, os.getpid()), daemon=True,
                                  name=f"assess-worker-{n + 1}") for n in range(count)]
     for process in processes:
         process.start()
-    return Workers(processes, stop)
+    return Workers(processes)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import sys
+
 from assess.web.jobs import requeue_abandoned, start_workers
 from assess.web.store import Site
 
@@ -13,7 +16,12 @@ def run(site: Site, host: str, port: int, db: str | None, report_workers: int = 
 
     requeue_abandoned(site)
     workers = start_workers(site, report_workers, db)
+    server = uvicorn.Server(uvicorn.Config(create_app(site), host=host, port=port, log_level="warning",
+                                           proxy_headers=False))
+    # uvicorn answers open requests on Ctrl-C or SIGTERM, then raises the signal again: SIGTERM then ends
+    # this process as SIGINT does, through the `finally` that stops the workers
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        uvicorn.run(create_app(site), host=host, port=port, log_level="warning", proxy_headers=False)
+        server.run()
     finally:
         workers.close()
