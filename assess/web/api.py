@@ -17,10 +17,26 @@ from starlette.datastructures import UploadFile
 
 from assess.web.access import NOT_FOUND, allowed_unit, in_unit
 from assess.web.accounts import LoginRefused, NewSession, sign_in, sign_out
-from assess.web.answers import answer_file, question_of, save_answer, stored_answers
+from assess.web.answers import (
+    answer_file,
+    coverage,
+    is_submitted,
+    question_of,
+    questionnaire,
+    save_answer,
+    stored_answers,
+)
 from assess.web.app import COOKIE, Person, Refused, address, set_session_cookie
 from assess.web.jobs import job_json, order_report
-from assess.web.residents import TooLarge, check_upload, record_upload, score_unit, store_upload
+from assess.web.residents import (
+    TooLarge,
+    check_upload,
+    latest_upload,
+    record_upload,
+    score_unit,
+    store_upload,
+    unit_uploads,
+)
 from assess.web.roles import FILL, REPORT, UPLOAD, VIEW
 from assess.web.store import Site, jobs
 from assess.web.units import Viewer, unit_json, visible_units
@@ -70,6 +86,18 @@ async def logout(request: Request, person: Person) -> Response:
 def units_list(request: Request, person: Person) -> list[dict[str, Any]]:
     with site_of(request).read() as connection:
         return [unit_json(row) for row in visible_units(connection, person)]
+
+
+@router.get("/units/{unit_id}")
+def unit_get(request: Request, unit_id: int, person: Person) -> dict[str, Any]:
+    """The workspace's overview: the unit, how much is answered, what is not, whether it is submitted."""
+    def work(connection, unit, rnd):
+        answered, total, missing = coverage(questionnaire(rnd.pack), stored_answers(connection, unit.id, rnd.id))
+        submitted = is_submitted(connection, unit.id, rnd.id)
+        return {**unit_json(unit), "round": rnd.label, "answered": answered, "total": total,
+                "unanswered": [q.id for _, q in missing], "submitted": submitted.at if submitted else None}
+
+    return in_unit(site_of(request), person, unit_id, VIEW, work)
 
 
 @router.get("/units/{unit_id}/answers")
@@ -143,6 +171,32 @@ async def receive_upload(request: Request, person: Viewer, unit_id: int) -> dict
 @router.post("/units/{unit_id}/residents")
 async def residents_post(request: Request, unit_id: int, person: Person) -> dict[str, Any]:
     return await receive_upload(request, person, unit_id)
+
+
+@router.get("/units/{unit_id}/residents")
+def residents_get(request: Request, unit_id: int, person: Person) -> list[dict[str, Any]]:
+    """The residents' files sent for this community, newest first, and which one scoring uses."""
+    def work(connection, unit, rnd):
+        in_use = latest_upload(connection, unit.id, rnd.id)
+        return [{"id": row.id, "file": row.name, "at": row.at, "size": row.size, "respondents": row.respondents,
+                 "notes": json.loads(row.notes), "problems": json.loads(row.problems),
+                 "in_use": in_use is not None and in_use.id == row.id}
+                for row in unit_uploads(connection, unit.id, rnd.id)]
+
+    return in_unit(site_of(request), person, unit_id, VIEW, work)
+
+
+@router.get("/units/{unit_id}/reports")
+def reports_get(request: Request, unit_id: int, person: Person) -> list[dict[str, Any]]:
+    return in_unit(site_of(request), person, unit_id, VIEW, lambda c, unit, rnd: unit_jobs(c, person, unit))
+
+
+def unit_jobs(connection, person: Viewer, unit: Any, limit: int = 50) -> list[dict[str, Any]]:
+    from sqlalchemy import select
+
+    rows = connection.execute(select(jobs).where(jobs.c.unit_id == unit.id, jobs.c.unit_id.in_(person.visible()))
+                              .order_by(jobs.c.id.desc()).limit(limit)).all()
+    return [job_json(row) | {"created_at": row.created_at} for row in rows]
 
 
 @router.get("/units/{unit_id}/scores")

@@ -131,6 +131,15 @@ def audit_page(request: Request, person: Person) -> HTMLResponse:
         return page(request, "audit.html", person, rows=audit_rows(connection, person))
 
 
+@router.get("/api/audit")
+def audit_json(request: Request, person: Person) -> list[dict[str, Any]]:
+    if not person.can(AUDIT):
+        raise Refused(403, FORBIDDEN)
+    with request.app.state.site.read() as connection:
+        return [{"at": row.at, "who": row.who, "address": row.address, "action": row.action, "unit": row.unit_id,
+                 "detail": json.loads(row.detail)} for row in audit_rows(connection, person)]
+
+
 @router.get("/admin/audit.csv")
 def audit_csv(request: Request, person: Person) -> Response:
     if not person.can(AUDIT):

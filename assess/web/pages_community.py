@@ -12,7 +12,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -35,7 +34,6 @@ from assess.web.app import COOKIE, Person, Refused, address, lang_of, render, se
 from assess.web.jobs import job_json
 from assess.web.residents import latest_upload, safe_file_name, score_unit, unit_uploads
 from assess.web.roles import FILL, REPORT, SUBMIT, UNLOCK, VIEW
-from assess.web.store import jobs
 from assess.web.units import Viewer, visible_units
 
 router = APIRouter()
@@ -199,9 +197,7 @@ def radar(result: Any, lang: str) -> Any:
 @router.get("/units/{unit_id}/reports")
 def reports_page(request: Request, unit_id: int, person: Person) -> HTMLResponse:
     def work(connection, unit, rnd):
-        rows = connection.execute(select(jobs).where(jobs.c.unit_id == unit.id, jobs.c.unit_id.in_(person.visible()))
-                                  .order_by(jobs.c.id.desc()).limit(20)).all()
-        return {"unit": unit, "jobs": [job_json(r) | {"created_at": r.created_at} for r in rows],
+        return {"unit": unit, "jobs": api.unit_jobs(connection, person, unit, 20),
                 "can_order": person.can(REPORT, unit)}
 
     return page(request, "reports.html", person, **in_unit(request.app.state.site, person, unit_id, VIEW, work))

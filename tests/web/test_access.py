@@ -35,6 +35,9 @@ ROUTES = [
     ("GET", "/api/units/{u}/answers", "view", None),
     ("GET", f"/api/units/{{u}}/answers/{QUESTION}", "view", None),
     ("GET", "/api/units/{u}/scores", "view", None),
+    ("GET", "/api/units/{u}", "view", None),
+    ("GET", "/api/units/{u}/residents", "view", None),
+    ("GET", "/api/units/{u}/reports", "view", None),
     ("PUT", f"/api/units/{{u}}/answers/{QUESTION}", "fill", {"json": {"value": "80"}}),
     ("PUT", f"/units/{{u}}/answers/{QUESTION}", "fill", {"data": {"value": "70%"}}),
     ("POST", "/api/units/{u}/residents", "upload", {"files": {"file": ("residents.csv", RESIDENTS_CSV)}}),
@@ -88,6 +91,29 @@ def test_administration_pages_by_role(clients):
     for name, codes in expected.items():
         got = tuple(clients[name].get(p).status_code for p in ("/admin/users", "/admin/units", "/admin/audit"))
         assert got == codes, name
+        assert clients[name].get("/api/audit").status_code == codes[2], name
+
+
+def test_the_audit_log_shows_only_events_of_ones_own_units(world, clients):
+    clients["secretary_c"].put(f"/api/units/{world.units['C']}/answers/q-training-hours", json={"value": 3})
+    clients["secretary_a"].put(f"/api/units/{world.units['A']}/answers/q-training-hours", json={"value": 4})
+    seen = {row["unit"] for row in clients["manager_s1"].get("/api/audit").json()}
+    assert world.units["A"] in seen and world.units["C"] not in seen and None not in seen
+    everything = {row["unit"] for row in clients["root"].get("/api/audit").json()}
+    assert {world.units["A"], world.units["C"], None} <= everything
+
+
+def test_units_are_created_below_ones_own(world, clients):
+    made = clients["manager_d"].post("/admin/units", data={"parent": world.units["S2"], "kind": "community",
+                                                           "name": "戊社区"})
+    assert made.status_code == 200 and "示例区/二街道/戊社区" in made.text
+    outside = clients["manager_d"].post("/admin/units", data={"parent": "", "kind": "district", "name": "外区"})
+    assert outside.status_code == 403
+    assert clients["manager_s1"].post("/admin/units", data={"parent": world.units["S1"], "kind": "community",
+                                                            "name": "己社区"}).status_code == 403
+    bad = clients["root"].post("/admin/units", data={"parent": world.units["S2"], "kind": "community",
+                                                     "name": "a/b"})
+    assert bad.status_code == 422 and "不能含 /" in bad.text
 
 
 def test_a_manager_creates_accounts_only_below_and_only_lesser_roles(world, clients):
