@@ -5,7 +5,8 @@ answer is written), `secret.key` (readable by its owner only), `uploads/` (resid
 `reports/` (rendered reports, named by the hash of their inputs so an unchanged input is not rendered
 twice). `--db URL` puts the tables in another database (PostgreSQL) while files stay in DIR.
 
-The schema is SQLAlchemy Core; the database records its version in `web_meta` and a newer one is refused.
+The schema is SQLAlchemy Core, every table named `web_…` so that the district history can share the database;
+the database records its version in `web_meta` and a newer one is refused.
 Every write is one transaction (`Site.write`).
 """
 
@@ -49,16 +50,16 @@ DEFAULT_PACK = "core"
 meta = MetaData()
 web_meta = Table("web_meta", meta, Column("key", String(64), primary_key=True), Column("value", String(256)))
 units = Table(
-    "units", meta,
+    "web_units", meta,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(200), nullable=False),
     Column("kind", String(20), nullable=False),  # city | district | subdistrict | community
-    Column("parent_id", Integer, ForeignKey("units.id")),
+    Column("parent_id", Integer, ForeignKey("web_units.id")),
     Column("path", String(1000), nullable=False, unique=True),  # 区/街道/社区, as people name it
     Column("lineage", String(400), nullable=False),  # /1/5/9/: ids only, so a prefix query needs no escaping
 )
 users = Table(
-    "users", meta,
+    "web_users", meta,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(100), nullable=False, unique=True),
     Column("password_hash", String(200), nullable=False),
@@ -66,30 +67,30 @@ users = Table(
     Column("revoked_at", String(40)),
 )
 assignments = Table(
-    "assignments", meta,
+    "web_assignments", meta,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("user_id", Integer, ForeignKey("web_users.id"), nullable=False),
     Column("role", String(40), nullable=False),
-    Column("unit_id", Integer, ForeignKey("units.id")),  # None: everything (the administrator's)
+    Column("unit_id", Integer, ForeignKey("web_units.id")),  # None: everything (the administrator's)
 )
 sessions = Table(
-    "sessions", meta,
+    "web_sessions", meta,
     Column("token_hash", String(64), primary_key=True),
-    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("user_id", Integer, ForeignKey("web_users.id"), nullable=False),
     Column("csrf", String(64), nullable=False),
     Column("created_at", String(40), nullable=False),
     Column("expires_at", String(40), nullable=False),
     Column("revoked_at", String(40)),
 )
 login_failures = Table(
-    "login_failures", meta,
+    "web_login_failures", meta,
     Column("key", String(300), primary_key=True),  # "user:NAME" or "address:IP"
     Column("count", Integer, nullable=False),
     Column("first_at", String(40), nullable=False),
     Column("locked_until", String(40)),
 )
 rounds = Table(
-    "rounds", meta,
+    "web_rounds", meta,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("label", String(200), nullable=False),
     Column("pack", String(200), nullable=False),
@@ -97,26 +98,26 @@ rounds = Table(
     Column("closed_at", String(40)),
 )
 answers = Table(
-    "answers", meta,
-    Column("unit_id", Integer, ForeignKey("units.id"), primary_key=True),
-    Column("round_id", Integer, ForeignKey("rounds.id"), primary_key=True),
+    "web_answers", meta,
+    Column("unit_id", Integer, ForeignKey("web_units.id"), primary_key=True),
+    Column("round_id", Integer, ForeignKey("web_rounds.id"), primary_key=True),
     Column("question_id", String(100), primary_key=True),
     Column("value", Text, nullable=False),  # JSON of the canonical value
-    Column("who", Integer, ForeignKey("users.id")),
+    Column("who", Integer, ForeignKey("web_users.id")),
     Column("at", String(40), nullable=False),
 )
 submissions = Table(
-    "submissions", meta,
-    Column("unit_id", Integer, ForeignKey("units.id"), primary_key=True),
-    Column("round_id", Integer, ForeignKey("rounds.id"), primary_key=True),
-    Column("who", Integer, ForeignKey("users.id")),
+    "web_submissions", meta,
+    Column("unit_id", Integer, ForeignKey("web_units.id"), primary_key=True),
+    Column("round_id", Integer, ForeignKey("web_rounds.id"), primary_key=True),
+    Column("who", Integer, ForeignKey("web_users.id")),
     Column("at", String(40), nullable=False),
 )
 uploads = Table(
-    "uploads", meta,
+    "web_uploads", meta,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
-    Column("round_id", Integer, ForeignKey("rounds.id"), nullable=False),
+    Column("unit_id", Integer, ForeignKey("web_units.id"), nullable=False),
+    Column("round_id", Integer, ForeignKey("web_rounds.id"), nullable=False),
     Column("name", String(300), nullable=False),  # the file's name as sent, shown escaped
     Column("stored", String(300), nullable=False),  # the file under uploads/, named by the server
     Column("size", Integer, nullable=False),
@@ -125,15 +126,15 @@ uploads = Table(
     Column("respondents", Integer),
     Column("notes", Text, nullable=False, default="[]"),
     Column("problems", Text, nullable=False, default="[]"),
-    Column("who", Integer, ForeignKey("users.id")),
+    Column("who", Integer, ForeignKey("web_users.id")),
     Column("at", String(40), nullable=False),
 )
 jobs = Table(
-    "jobs", meta,
+    "web_jobs", meta,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("kind", String(40), nullable=False),
-    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
-    Column("round_id", Integer, ForeignKey("rounds.id"), nullable=False),
+    Column("unit_id", Integer, ForeignKey("web_units.id"), nullable=False),
+    Column("round_id", Integer, ForeignKey("web_rounds.id"), nullable=False),
     Column("params", Text, nullable=False),
     Column("input_hash", String(64), nullable=False),
     Column("state", String(20), nullable=False),  # queued | running | done | failed
@@ -141,12 +142,12 @@ jobs = Table(
     Column("messages", Text, nullable=False, default="[]"),
     Column("output", String(300)),
     Column("worker", Integer),
-    Column("who", Integer, ForeignKey("users.id")),
+    Column("who", Integer, ForeignKey("web_users.id")),
     Column("created_at", String(40), nullable=False),
     Column("finished_at", String(40)),
 )
 audit = Table(
-    "audit", meta,
+    "web_audit", meta,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", String(40), nullable=False),
     Column("who", String(100)),
@@ -155,9 +156,9 @@ audit = Table(
     Column("unit_id", Integer),
     Column("detail", Text, nullable=False),
 )
-Index("jobs_state", jobs.c.state)
-Index("jobs_input", jobs.c.input_hash, jobs.c.state)
-Index("audit_unit", audit.c.unit_id)
+Index("web_jobs_state", jobs.c.state)
+Index("web_jobs_input", jobs.c.input_hash, jobs.c.state)
+Index("web_audit_unit", audit.c.unit_id)
 UniqueConstraint(assignments.c.user_id, assignments.c.role, assignments.c.unit_id, name="assignment_once")
 
 
