@@ -38,7 +38,7 @@ def accounts_view(connection, person: Viewer) -> dict[str, Any]:
         .select_from(users.join(assignments).outerjoin(units))
         .where(where)
         .order_by(users.c.name)).all()
-    return {"accounts": rows, "roles": ROLES.values(), "units": visible_units(connection, person)}
+    return {"accounts": rows, "roles": ROLES.values(), "role_names": ROLES, "units": visible_units(connection, person)}
 
 
 @router.get("/admin/users")

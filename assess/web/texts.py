@@ -65,6 +65,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "role": ("角色", "Role"),
     "unit": ("单位", "Unit"),
     "create": ("创建", "Create"),
+    "everywhere": ("全部单位", "every unit"),
+    "manage_units": ("单位管理", "Units"),
     "add_unit": ("新建单位", "New unit"),
     "parent": ("上级单位", "Parent unit"),
     "name": ("名称", "Name"),

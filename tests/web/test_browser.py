@@ -201,6 +201,25 @@ def test_the_questionnaire_on_a_phone(server, browser, secretary, lang):
     context.close()
 
 
+def test_an_answer_given_offline_is_kept_and_saved_when_the_network_returns(server, browser, secretary):
+    base, _ = server
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, base, *secretary)
+    unit = unit_id(page, base)
+    page.goto(f"{base}/units/{unit}/questionnaire/4")
+    context.set_offline(True)
+    page.fill("#q-q-response-hours input[name=value]", "36")
+    page.press("#q-q-response-hours input[name=value]", "Tab")
+    page.wait_for_selector("#status-q-response-hours.offline")
+    assert "未联网" in page.inner_text("#status-q-response-hours")
+    context.set_offline(False)
+    page.wait_for_selector("#status-q-response-hours .saved")
+    answers = page.request.get(f"{base}/api/units/{unit}/answers").json()["answers"]
+    assert answers["q-response-hours"] == 36
+    context.close()
+
+
 def test_another_community_is_not_shown(server, browser, secretary):
     base, _ = server
     context = browser.new_context()
