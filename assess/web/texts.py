@@ -28,6 +28,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "submit_note": ("提交后问卷锁定，修改需街道解锁。", "Once submitted the answers are locked until the "
                     "sub-district unlocks them."),
     "submitted": ("已提交，问卷已锁定", "Submitted: the answers are locked"),
+    "submitted_short": ("已提交", "submitted"),
     "unlock": ("解锁", "Unlock"),
     "reason": ("原因", "Reason"),
     "upload": ("上传", "Upload"),
