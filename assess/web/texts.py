@@ -84,6 +84,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "status": ("状态", "State"),
     "change_password": ("修改密码", "Change password"),
     "password_changed": ("密码已修改，其他设备上的登录已退出。", "Password changed; sessions elsewhere have ended."),
+    "first_password": ("首次登录请把初始密码改成您自己的密码。", "First sign-in: replace the one-time password with "
+                       "your own."),
     "old_password": ("原密码", "Current password"),
     "new_password": ("新密码（至少 8 位）", "New password (8 characters or more)"),
     "again": ("再输入一次新密码", "New password again"),
