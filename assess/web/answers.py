@@ -21,7 +21,6 @@ from assess.errors import AssessError
 from assess.packs import load_pack
 from assess.responses import (
     AnswerFile,
-    AnswerValueError,
     Community,
     coerce_answer,
     dump_answer_file,
