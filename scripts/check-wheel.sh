@@ -7,6 +7,13 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 "$repo/.venv/bin/python" -m pip wheel -q --no-deps -w "$work/dist" "$repo"
+"$repo/.venv/bin/python" - "$work"/dist/*.whl <<'PY'
+import sys, zipfile
+names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+for needed in ("assess/web/static/htmx.min.js", "assess/web/static/app.css", "assess/web/templates/base.html"):
+    assert needed in names, f"{needed} is not in the wheel"
+print("wheel web assets OK")
+PY
 python3 -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install -q "$work"/dist/*.whl
 cd "$work"

@@ -25,7 +25,7 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[test]"
+.venv/bin/python -m pip install -q -e ".[test,web]"
 
 # `assess` on the PATH, so that the README's commands work as typed in any folder: a link in the first folder
 # of the PATH that may hold it (/usr/local/bin as root or with sudo, else ~/.local/bin when it is on the PATH).

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "assess"
-# Shared foundations first, then the pipeline stages in the order data flows, then the command line.
+# Shared foundations first, then the pipeline stages in the order data flows, then the web and command line.
 ORDER = [
     "errors", "i18n", "resources", "files", "packs", "responses", "scoring", "analysis", "cases", "actions", "report",
-    "district", "cli",
+    "district", "web", "cli",
 ]
 MAX_LINES = 620
 
@@ -108,3 +108,35 @@ def test_no_modules_import_each_other_in_a_circle():
 
 def test_the_circle_finder_finds_a_circle():
     assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+STAGES = ("packs", "responses", "scoring", "analysis", "cases", "actions", "report", "district")
+WEB = sorted((PACKAGE / "web").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", WEB, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_the_web_calls_only_the_stages_declared_entry_points(path):
+    """`assess.web` imports a stage as `from assess.<stage> import name`, with `name` in the stage's `__all__`."""
+    import importlib
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    wrong = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("assess.")):
+            continue
+        parts = node.module.split(".")
+        if parts[1] not in STAGES:
+            continue
+        declared = importlib.import_module(f"assess.{parts[1]}").__all__
+        if len(parts) > 2 or any(alias.name not in declared for alias in node.names):
+            wrong.append(f"line {node.lineno}: from {node.module} import {', '.join(a.name for a in node.names)}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_declared_entry_point_exists(stage):
+    import importlib
+
+    module = importlib.import_module(f"assess.{stage}")
+    missing = [name for name in module.__all__ if not hasattr(module, name)]
+    assert missing == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from assess.cli import actions, analysis, cases, district, packs, report, responses, scoring
+from assess.cli import actions, analysis, cases, district, packs, report, responses, scoring, web
 from assess.cli.options import CONTEXT, Group
 
 
@@ -33,6 +33,6 @@ for command in (
     packs.indicators, packs.ahp_command, responses.fill_command, responses.import_command, scoring.score_command,
     scoring.plan_sample_command,
     cases.cases, cases.benchmark_command, actions.recommend_command, report.report_command, report.demo_command,
-    district.district, analysis.analyze_command,
+    district.district, analysis.analyze_command, web.serve_command, web.units_group, web.users_group,
 ):
     main.add_command(command)

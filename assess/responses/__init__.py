@@ -24,6 +24,8 @@ HOMES = {
     "FORMATS": "formats", "format_of": "formats", "SurveyFormat": "survey_format",
     "AnswerValueError": "values", "coerce_answer": "values",
     "CodedRows": "columnar",
+    "read_typed": "typed",
+    "shown_value": "fill",
 }
 __all__ = sorted(HOMES)
 

@@ -1,0 +1,184 @@
+"""Long work out of the web process: job rows, and worker processes that take them one at a time.
+
+A report is ordered as a job row (queued → running → done | failed, with progress and messages) holding
+a snapshot of its inputs: the answer file as it stood and the residents' file in use. Workers are
+single-threaded processes started with "spawn" (a fork of a running web server is unsafe) that claim the
+oldest queued job in one write transaction, so no job starts twice. A job whose inputs hash the same as a
+finished one (same answers, residents' file, language, format, assess version) is done at once with the
+stored report: nothing is rendered twice. On start, jobs left running by a stopped server are queued again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from assess.errors import AssessError
+from assess.files import write_atomic
+from assess.report import build_report, render_html, report_pdf
+from assess.responses import ReadOptions
+from assess.web.accounts import audit_event
+from assess.web.answers import answers_yaml
+from assess.web.residents import latest_upload
+from assess.web.store import Site, as_json, engine_for, jobs, now, secret_key
+from assess.web.store import database_url as site_database_url
+
+POLL_SECONDS = 0.3
+FORMATS = ("pdf", "html")
+REUSED = "输入未改动，直接使用已生成的报告 / the input is unchanged: the report made before is given again"
+
+
+def job_json(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "state": row.state, "progress": row.progress, "messages": json.loads(row.messages),
+            "download": f"/api/jobs/{row.id}/download" if row.state == "done" else None,
+            "format": json.loads(row.params)["format"], "lang": json.loads(row.params)["lang"]}
+
+
+def order_report(site: Site, connection, unit: Any, round_row: Any, lang: str, fmt: str, who: Any) -> int:
+    """A report job for the community's answers as they stand now; done at once when nothing changed."""
+    if lang not in ("zh", "en") or fmt not in FORMATS:
+        raise AssessError("语言应为 zh 或 en，格式应为 pdf 或 html / lang must be zh or en, format pdf or html")
+    upload = latest_upload(connection, unit.id, round_row.id)
+    params = {"lang": lang, "format": fmt, "answers": answers_yaml(connection, unit, round_row),
+              "residents": upload.stored if upload else None, "residents_name": upload.name if upload else None,
+              "group_by": json.loads(upload.group_by) if upload else []}
+    digest = hashlib.sha256(as_json([params["answers"], upload.sha256 if upload else None, params["group_by"], lang,
+                                     fmt, version("assess")]).encode()).hexdigest()
+    done = connection.execute(select(jobs).where(jobs.c.input_hash == digest, jobs.c.state == "done")
+                              .order_by(jobs.c.id.desc()).limit(1)).first()
+    reused = done is not None and (site.reports / done.output).is_file()
+    job_id = connection.execute(insert(jobs).values(
+        kind="report", unit_id=unit.id, round_id=round_row.id, params=as_json(params), input_hash=digest,
+        state="done" if reused else "queued", progress=1.0 if reused else 0.0,
+        messages=as_json([REUSED] if reused else []), output=done.output if reused else None, who=who.user_id,
+        created_at=now(), finished_at=now() if reused else None)).inserted_primary_key[0]
+    audit_event(connection, who.name, "report", {"job": job_id, "lang": lang, "format": fmt, "reused": reused},
+                unit.id)
+    return job_id
+
+
+# -- the worker side ----------------------------------------------------------------------------------------
+
+
+def claim(site: Site, worker: int) -> Any | None:
+    """The oldest queued job, now running under `worker`; None when there is none. An idle poll only reads,
+    so the workers' polling never takes the write lock from the people saving answers."""
+    with site.read() as connection:
+        if connection.execute(select(jobs.c.id).where(jobs.c.state == "queued").limit(1)).first() is None:
+            return None
+    with site.write() as connection:
+        row = connection.execute(select(jobs).where(jobs.c.state == "queued").order_by(jobs.c.id).limit(1)
+                                 .with_for_update(skip_locked=True)).first()
+        if row is None:
+            return None
+        connection.execute(update(jobs).where(jobs.c.id == row.id, jobs.c.state == "queued")
+                           .values(state="running", worker=worker, progress=0.05))
+        return row
+
+
+def note(site: Site, job_id: int, progress: float, message: str | None = None, **values: Any) -> None:
+    with site.write() as connection:
+        row = connection.execute(select(jobs.c.messages).where(jobs.c.id == job_id)).one()
+        messages = json.loads(row.messages) + ([message] if message else [])
+        connection.execute(update(jobs).where(jobs.c.id == job_id).values(progress=progress,
+                                                                          messages=as_json(messages), **values))
+
+
+def run_job(site: Site, job: Any) -> None:
+    """Render one report as `assess report` does, from the job's snapshot; the outcome goes to its row."""
+    params = json.loads(job.params)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            answers = Path(folder) / "answers.yaml"
+            answers.write_text(params["answers"], encoding="utf-8")
+            residents = site.uploads / params["residents"] if params["residents"] else None
+            note(site, job.id, 0.1, "正在计分和比较案例 / scoring and comparing with the cases")
+            data = build_report(answers, residents, reading=ReadOptions(group_by=tuple(params["group_by"])))
+            note(site, job.id, 0.4, "正在排版 / laying out the report")
+            if params["format"] == "html":
+                content: str | bytes = render_html(data, params["lang"])
+            else:
+                content = report_pdf(data, params["lang"]).pdf
+        name = f"{job.input_hash}.{params['format']}"
+        write_atomic(site.reports / name, content, force=True)
+        note(site, job.id, 1.0, "已完成 / done", state="done", output=name, finished_at=now())
+    except AssessError as exc:
+        note(site, job.id, 1.0, str(exc), state="failed", finished_at=now())
+    except Exception:
+        traceback.print_exc(file=sys.stderr)
+        note(site, job.id, 1.0, "生成报告出错，详见服务器日志 / the report failed: the server's log has the details",
+             state="failed", finished_at=now())
+
+
+def run_queued(site: Site, worker: int = 0) -> int:
+    """Run jobs until none is queued; how many ran (the worker's loop, and tests, call this)."""
+    count = 0
+    while (job := claim(site, worker)) is not None:
+        run_job(site, job)
+        count += 1
+    return count
+
+
+def requeue_abandoned(site: Site) -> int:
+    """Jobs left running when the server stopped go back to the queue (embedded mode: every worker was ours)."""
+    with site.write() as connection:
+        return connection.execute(update(jobs).where(jobs.c.state == "running")
+                                  .values(state="queued", progress=0.0, worker=None)).rowcount
+
+
+STOPPING: list[bool] = []  # set in a worker by SIGTERM: finish the job at hand, then end
+
+
+def worker_main(root: str, db: str | None, worker: int, parent: int) -> None:
+    """One worker process: claim, run, repeat until told to stop (SIGTERM) or the server that started it is
+    gone (it then has a new parent: a server killed outright leaves no worker behind).
+
+    Ctrl-C reaches the whole process group; a worker leaves it to the server, which stops its workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: STOPPING.append(True))
+    site = Site(Path(root), engine_for(site_database_url(Path(root), db)), secret_key(Path(root) / "secret.key"))
+    while not STOPPING and os.getppid() == parent:
+        job = claim(site, worker)
+        if job is None:
+            time.sleep(POLL_SECONDS)
+        else:
+            run_job(site, job)
+
+
+@dataclass
+class Workers:
+    processes: list[Any]
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Stop every worker: each finishes the report at hand (up to `timeout`), else it is killed and its
+        job is queued again at the next start."""
+        for process in self.processes:
+            process.terminate()
+        deadline = time.monotonic() + timeout
+        for process in self.processes:
+            process.join(max(0.1, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join(5)
+
+
+def start_workers(site: Site, count: int, db: str | None) -> Workers:
+    context = multiprocessing.get_context("spawn")
+    processes = [context.Process(target=worker_main, args=(str(site.root), db, n + 1, os.getpid()), daemon=True,
+                                 name=f"assess-worker-{n + 1}") for n in range(count)]
+    for process in processes:
+        process.start()
+    return Workers(processes)
