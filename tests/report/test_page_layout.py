@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from assess import files
 from assess.packs.loading import load_pack
 from assess.report.community import render_html
 from assess.report.data import build_report
@@ -44,6 +45,7 @@ def district_html(tmp_path_factory):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(demo, "district_pdf", keep_html)
+        patch.setattr(files, "created_folders", [])  # the demo's folders are not for a later command to name
         demo.run_district_demo(tmp_path_factory.mktemp("demo"))
     return written
 
