@@ -19,6 +19,7 @@ PLACES = {
     "load_answer_file": "answer_file",
     "dump_answer_file": "answer_file",
     "ReadOptions": "reading",
+    "read_respondents": "respondents",
     "AnswerValueError": "values",
     "coerce_answer": "values",
     "terminal_value": "fill",
