@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from assess.errors import AssessError
 from assess.packs import csv_text, load_pack, table_rows, workbook_bytes
 from assess.web.survey_rows import phone_table
 
@@ -51,9 +52,12 @@ def workbook(header: list[str], rows: list[list[str]], pack_ref: str) -> bytes:
 
 def sav(header: list[str], rows: list[list[str]], pack_ref: str, community: str) -> bytes:
     """Variables as `assess analyze` names and codes them (labels: the questions' Chinese titles)."""
-    import pandas as pd
-    import pyreadstat
-
+    try:
+        import pandas as pd
+        import pyreadstat
+    except ImportError:
+        raise AssessError("导出 SPSS 文件需要 pyreadstat：pip install 'assess[research]' / the .sav export needs "
+                          "pyreadstat: pip install 'assess[research]'") from None
     from assess.analysis import sav_cells, sav_columns
     from assess.responses import coerce_answer
 
