@@ -290,3 +290,30 @@ def test_precision_follows_cochran():
     assert margin_of_error(385, None) == 5.0
     assert margin_of_error(278, 1000) == 5.0
     assert margin_of_error(0, 1000) is None
+
+
+def test_a_report_ordered_after_phone_answers_reads_them(fresh):
+    from assess.web.jobs import run_queued
+    from assess.web.store import jobs
+
+    staff, link = opened(fresh)
+    phone = client_for(fresh.site)
+    for n in range(7):
+        assert send(phone, link["token"], answers=resident_answers(n), attributes={"楼栋": "1号楼"}).status_code == 201
+    unit = fresh.units["A"]
+    job = staff.post(f"/api/units/{unit}/reports", json={"lang": "zh", "format": "html"}).json()["job"]
+    with fresh.site.read() as c:
+        params = json.loads(c.execute(select(jobs.c.params).where(jobs.c.id == job)).scalar())
+    assert params["residents"].startswith("phone-") and params["group_by"] == ["楼栋", "年龄段"]
+    snapshot = fresh.site.uploads / params["residents"]
+    assert snapshot.read_text(encoding="utf-8").count("手机-") == 7
+    assert run_queued(fresh.site) == 1
+    assert staff.get(f"/api/jobs/{job}").json()["state"] == "done"
+    html = staff.get(f"/api/jobs/{job}/download").text
+    assert "7" in html and "1号楼" in html
+    # nothing changed: the same input, done at once; one more phone answer: a new job
+    again = staff.post(f"/api/units/{unit}/reports", json={"lang": "zh", "format": "html"}).json()["job"]
+    assert staff.get(f"/api/jobs/{again}").json()["state"] == "done"
+    send(phone, link["token"])
+    changed = staff.post(f"/api/units/{unit}/reports", json={"lang": "zh", "format": "html"}).json()["job"]
+    assert staff.get(f"/api/jobs/{changed}").json()["state"] == "queued"
