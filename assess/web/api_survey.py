@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -47,7 +48,9 @@ def site_of(request: Request) -> Site:
 
 
 def base_url(request: Request) -> str:
-    return str(request.base_url)
+    """Where phones reach the site: ASSESS_PUBLIC_URL when set (an https name behind a reverse proxy),
+    else the address the staff's browser used."""
+    return os.environ.get("ASSESS_PUBLIC_URL", "").strip() or str(request.base_url)
 
 
 def refusal(exc: SurveyRefused) -> Refused:

@@ -317,3 +317,12 @@ def test_a_report_ordered_after_phone_answers_reads_them(fresh):
     send(phone, link["token"])
     changed = staff.post(f"/api/units/{unit}/reports", json={"lang": "zh", "format": "html"}).json()["job"]
     assert staff.get(f"/api/jobs/{changed}").json()["state"] == "queued"
+
+
+def test_links_use_the_public_address_when_one_is_set(fresh, monkeypatch):
+    staff, link = opened(fresh)
+    assert "只在本机能打开" in staff.get(f"/units/{fresh.units['A']}/survey").text  # 127.0.0.1: phones cannot
+    monkeypatch.setenv("ASSESS_PUBLIC_URL", "https://assess.example.gov.cn/")
+    shown = staff.get(f"/api/units/{fresh.units['A']}/survey").json()
+    assert shown["url"] == f"https://assess.example.gov.cn/s/{link['token']}"
+    assert "只在本机能打开" not in staff.get(f"/units/{fresh.units['A']}/survey").text
