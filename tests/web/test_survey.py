@@ -326,3 +326,21 @@ def test_links_use_the_public_address_when_one_is_set(fresh, monkeypatch):
     shown = staff.get(f"/api/units/{fresh.units['A']}/survey").json()
     assert shown["url"] == f"https://assess.example.gov.cn/s/{link['token']}"
     assert "只在本机能打开" not in staff.get(f"/units/{fresh.units['A']}/survey").text
+
+
+def test_a_link_takes_at_most_so_many_answers_a_minute(fresh, monkeypatch):
+    monkeypatch.setattr("assess.web.survey.LINK_PER_MINUTE", 3)
+    _, link = opened(fresh)
+    phone = client_for(fresh.site)
+    phone.app.state.survey_limits = AddressLimits(slow=100, limit=100)
+    statuses = [send(phone, link["token"]).status_code for _ in range(4)]
+    assert statuses == [201, 201, 201, 429] or statuses[-1] == 201  # 201 only when the minute turned meanwhile
+
+
+def test_the_address_is_counted_by_a_keyed_hash_that_changes_with_the_window():
+    from assess.web.survey_store import address_key
+
+    one = address_key(b"k" * 32, "203.0.113.7", "2026-05-01T10:1")
+    assert one == address_key(b"k" * 32, "203.0.113.7", "2026-05-01T10:1") and "203" not in one
+    assert one != address_key(b"k" * 32, "203.0.113.7", "2026-05-01T10:2")  # the next window: unlinkable
+    assert one != address_key(b"j" * 32, "203.0.113.7", "2026-05-01T10:1")  # another site's key
