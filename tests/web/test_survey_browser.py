@@ -30,15 +30,16 @@ LIST = "区（县）,街道,社区\n青石区,东关街道,槐荫里社区\n青�
 WECHAT_UA = ("Mozilla/5.0 (Linux; Android 13; V2148A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like "
              "Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 "
              "MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN")
+PASSWORD = "phones-test-password"
 PHONES = {"small": {"width": 360, "height": 640}, "large": {"width": 390, "height": 844}}
 
 
 class Staff:
-    """The administrator over the JSON API: opens, closes and counts a community's survey."""
+    """The district's manager over the JSON API: opens, closes and counts a community's survey."""
 
-    def __init__(self, base: str, password: str):
+    def __init__(self, base: str):
         self.http = httpx.Client(base_url=base, headers={"Origin": base})
-        token = self.http.post("/api/login", json={"username": "admin", "password": password}).json()["csrf_token"]
+        token = self.http.post("/api/login", json={"username": "区管理", "password": PASSWORD}).json()["csrf_token"]
         self.http.headers["X-CSRF-Token"] = token
         self.unit = next(u["id"] for u in self.http.get("/api/units").json() if u["name"] == "槐荫里社区")
 
@@ -59,8 +60,12 @@ def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("phones")
     (root / "list.csv").write_text(LIST, encoding="utf-8")
     data = root / "data"
-    subprocess.run([sys.executable, "-m", "assess", "units", "import", str(root / "list.csv"), "--data", str(data)],
-                   check=True, capture_output=True)
+    (root / "pw").write_text(PASSWORD, encoding="utf-8")
+    assess = [sys.executable, "-m", "assess"]
+    subprocess.run([*assess, "units", "import", str(root / "list.csv"), "--data", str(data)], check=True,
+                   capture_output=True)
+    subprocess.run([*assess, "users", "add", "区管理", "--role", "district-manager", "--unit", "青石区",
+                    "--password-file", str(root / "pw"), "--data", str(data)], check=True, capture_output=True)
     port = free_port()
     log = root / "serve.log"
     with open(log, "w") as out:
@@ -69,7 +74,7 @@ def site(tmp_path_factory):
     try:
         wait_for_port(port, time.monotonic() + 60)
         base = f"http://127.0.0.1:{port}"
-        staff = Staff(base, re.search(r"one-time password: (\S+)", log.read_text()).group(1))
+        staff = Staff(base)
         yield base, staff
         staff.http.close()
     finally:
@@ -167,6 +172,12 @@ def test_scan_answer_submit_on_a_small_phone_in_wechat(site, browser):
             fits(page)
             shot(page, "phone-zh-survey-question-large-text")
             page.get_by_role("button", name="标准字", exact=True).tap()
+            # the phone's own text size at 200% (as Android's or WeChat's setting scales text): still one column
+            zoom = page.add_style_tag(content="html { font-size: 225% !important; }")
+            fits(page)
+            assert page.locator(".nav button.main").is_visible()
+            shot(page, "phone-zh-survey-question-phone-text-200")
+            zoom.evaluate("node => node.remove()")
         next_screen(page)
     assert f"您已回答 {total} 题" in page.inner_text("main")
     accessible(page, "review")
