@@ -10,7 +10,8 @@ trap 'rm -rf "$work"' EXIT
 "$repo/.venv/bin/python" - "$work"/dist/*.whl <<'PY'
 import sys, zipfile
 names = set(zipfile.ZipFile(sys.argv[1]).namelist())
-for needed in ("assess/web/static/htmx.min.js", "assess/web/static/app.css", "assess/web/templates/base.html"):
+for needed in ("assess/web/static/htmx.min.js", "assess/web/static/app.css", "assess/web/templates/base.html",
+               "assess/web/static/survey.js", "assess/web/templates/survey_poster.html"):
     assert needed in names, f"{needed} is not in the wheel"
 print("wheel web assets OK")
 PY

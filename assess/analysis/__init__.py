@@ -15,6 +15,8 @@ PLACES = {
     "analysis_table": "tables",
     "analysis_workbook": "export",
     "write_sav": "export",
+    "sav_columns": "export",
+    "sav_cells": "export",
 }
 __all__ = list(PLACES)
 

@@ -125,6 +125,9 @@ def survey_table(result: Analysis) -> tuple[list[str], list[str], dict[str, dict
     return names, labels, values, rows
 
 
+sav_columns, sav_cells = columns_of, cells_of  # one question's variables, for other tables of respondents
+
+
 def write_sav(result: Analysis, path: Path, force: bool = False) -> None:
     """The `.sav`: pyreadstat writes it to a file of its own, which is then written atomically to `path`
     like every other output (nothing overwritten without --force, nothing half-written)."""

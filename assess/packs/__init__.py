@@ -40,6 +40,8 @@ PLACES = {
     "template_workbook": "ahp_workbook",
     "template_bytes": "entry_workbook",
     "csv_text": "sheets",
+    "table_rows": "sheets",
+    "workbook_bytes": "sheets",
 }
 __all__ = list(PLACES)
 

@@ -20,6 +20,7 @@ PLACES = {
     "report_pdf": "community",
     "LayoutInBackground": "layout",
     "report_format": "pdf",
+    "render_pdf": "pdf",
     "run_demo": "demo",
     "bundled_examples": "demo",
     "radar_chart": "charts",

@@ -55,7 +55,7 @@ PASSWORD_PAGES = ("/account/password", "/logout", "/api/logout")
 
 
 def create_app(site: Site) -> FastAPI:
-    from assess.web import api, pages_admin, pages_community
+    from assess.web import api, api_survey, pages_admin, pages_community, pages_survey
 
     app = FastAPI(title="assess", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.site = site
@@ -65,6 +65,8 @@ def create_app(site: Site) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages_community.router)
     app.include_router(pages_admin.router)
+    app.include_router(api_survey.router)
+    app.include_router(pages_survey.router)
     app.add_exception_handler(Refused, refused_handler)
     app.add_exception_handler(AssessError, assess_error_handler)
     app.add_exception_handler(NotSignedIn, not_signed_in_handler)

@@ -32,9 +32,10 @@ from assess.report import build_report, render_html, report_pdf
 from assess.responses import ReadOptions
 from assess.web.accounts import audit_event
 from assess.web.answers import answers_yaml
-from assess.web.residents import latest_upload
+from assess.web.residents import latest_upload, reading_of
 from assess.web.store import Site, as_json, engine_for, jobs, now, secret_key
 from assess.web.store import database_url as site_database_url
+from assess.web.survey_rows import residents_snapshot
 
 POLL_SECONDS = 0.3
 FORMATS = ("pdf", "html")
@@ -55,7 +56,13 @@ def order_report(site: Site, connection, unit: Any, round_row: Any, lang: str, f
     params = {"lang": lang, "format": fmt, "answers": answers_yaml(connection, unit, round_row),
               "residents": upload.stored if upload else None, "residents_name": upload.name if upload else None,
               "group_by": json.loads(upload.group_by) if upload else []}
-    digest = hashlib.sha256(as_json([params["answers"], upload.sha256 if upload else None, params["group_by"], lang,
+    residents_hash = upload.sha256 if upload else None
+    snapshot = residents_snapshot(site.uploads, connection, unit, round_row,
+                                  site.uploads / upload.stored if upload else None, reading_of(upload))
+    if snapshot is not None:  # answers from phones: the table they make (with any upload) is the input
+        params.update(residents=snapshot.stored, residents_name="手机问卷", group_by=snapshot.group_by)
+        residents_hash = snapshot.sha256
+    digest = hashlib.sha256(as_json([params["answers"], residents_hash, params["group_by"], lang,
                                      fmt, version("assess")]).encode()).hexdigest()
     done = connection.execute(select(jobs).where(jobs.c.input_hash == digest, jobs.c.state == "done")
                               .order_by(jobs.c.id.desc()).limit(1)).first()

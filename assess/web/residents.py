@@ -75,10 +75,14 @@ def reading_of(upload: Any | None) -> ReadOptions:
 
 
 def score_unit(site, connection, unit: Any, round_row: Any) -> ScoreResult:
-    """The community's scores exactly as `assess score answers.yaml --respondents FILE` computes them."""
+    """The community's scores exactly as `assess score answers.yaml --respondents FILE` computes them (FILE:
+    the latest upload, with the phone survey's answers when there are any; see `survey_rows`)."""
+    from assess.web.survey_rows import residents_for_scoring
+
     upload = latest_upload(connection, unit.id, round_row.id)
     residents = site.uploads / upload.stored if upload is not None else None
-    return score_with(connection, unit, round_row, residents, reading_of(upload))
+    with residents_for_scoring(connection, unit, round_row, residents, reading_of(upload)) as (path, reading):
+        return score_with(connection, unit, round_row, path, reading)
 
 
 def score_with(connection, unit: Any, round_row: Any, residents: Path | None, reading: ReadOptions) -> ScoreResult:

@@ -249,8 +249,11 @@ def secret_key(path: Path) -> bytes:
 
 def migrate(site: Site) -> None:
     """Create the schema in an empty database (with the first round), refuse one newer than this assess."""
+    from assess.web.survey_store import create_tables as create_survey_tables
+
     with site.write() as connection:
         meta.create_all(connection)
+        create_survey_tables(connection)
         version = connection.execute(select(web_meta.c.value).where(web_meta.c.key == "schema")).scalar()
         if version is None:
             connection.execute(insert(web_meta).values(key="schema", value=str(SCHEMA_VERSION)))

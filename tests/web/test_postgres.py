@@ -55,3 +55,17 @@ def test_the_workflow_on_postgresql(world):
     assert secretary.get(f"/api/jobs/{job['job']}").json()["state"] == "done"
     viewer = signed_in(world.site, "viewer_s1")
     assert {u["name"] for u in viewer.get("/api/units").json()} == {"一街道", "甲社区", "乙社区"}
+
+
+def test_phone_answers_on_postgresql_are_taken_once(world):
+    from tests.web.conftest import client_for
+
+    secretary = signed_in(world.site, "secretary_a")
+    token = secretary.post(f"/api/units/{world.units['A']}/survey").json()["token"]
+    phone = client_for(world.site)
+    body = {"client_id": "0123456789abcdef", "answers": {"q-know-party-group": 4}, "attributes": {"楼栋": "2号楼"}}
+    assert [phone.post(f"/api/survey/{token}/responses", json=body).status_code for _ in range(2)] == [201, 200]
+    assert secretary.get(f"/api/units/{world.units['A']}/survey").json()["responses"] == 1
+    assert secretary.get(f"/api/units/{world.units['A']}/scores").json()["respondents"] == 1
+    secretary.post(f"/api/units/{world.units['A']}/survey/close")
+    assert phone.post(f"/api/survey/{token}/responses", json=body).status_code == 410
