@@ -48,7 +48,7 @@ class NotSignedIn(Exception):
 
 
 def create_app(site: Site) -> FastAPI:
-    from assess.web import api, pages_admin, pages_community
+    from assess.web import api, api_rounds, pages_admin, pages_community, pages_rounds
 
     app = FastAPI(title="assess", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.site = site
@@ -56,6 +56,8 @@ def create_app(site: Site) -> FastAPI:
     app.add_middleware(GuardMiddleware)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
+    app.include_router(api_rounds.router)
+    app.include_router(pages_rounds.router)
     app.include_router(pages_community.router)
     app.include_router(pages_admin.router)
     app.add_exception_handler(Refused, refused_handler)

@@ -44,7 +44,8 @@ REUSED = "输入未改动，直接使用已生成的报告 / the input is unchan
 def job_json(row: Any) -> dict[str, Any]:
     return {"id": row.id, "state": row.state, "progress": row.progress, "messages": json.loads(row.messages),
             "download": f"/api/jobs/{row.id}/download" if row.state == "done" else None,
-            "format": json.loads(row.params)["format"], "lang": json.loads(row.params)["lang"]}
+            "format": json.loads(row.params).get("format"), "lang": json.loads(row.params).get("lang"),
+            "kind": row.kind}
 
 
 def order_report(site: Site, connection, unit: Any, round_row: Any, lang: str, fmt: str, who: Any) -> int:
@@ -101,6 +102,10 @@ def run_job(site: Site, job: Any) -> None:
     """Render one report as `assess report` does, from the job's snapshot; the outcome goes to its row."""
     params = json.loads(job.params)
     try:
+        if job.kind != "report":
+            from assess.web.round_jobs import run_round_job
+
+            return run_round_job(site, job, note)
         with tempfile.TemporaryDirectory() as folder:
             answers = Path(folder) / "answers.yaml"
             answers.write_text(params["answers"], encoding="utf-8")

@@ -267,3 +267,6 @@ def migrate(site: Site) -> None:
 def current_round(connection) -> Any:
     """The open round answers go to (the latest one opened)."""
     return connection.execute(select(rounds).order_by(rounds.c.id.desc()).limit(1)).one()
+
+
+import assess.web.round_tables  # noqa: E402, F401  (the rounds' tables join the schema)
