@@ -115,7 +115,7 @@ def close(site: Site, person: Viewer, round_id: int) -> int:
         row = round_for(connection, person, round_id, ROUNDS)
         close_round(connection, row, person)
         row = round_for(connection, person, round_id, ROUNDS)
-        return queue_round_job(connection, row, "round-score", {}, person)
+        return queue_round_job(site, connection, row, "round-score", {}, person)
 
 
 @router.post("/rounds/{round_id}/close")
@@ -170,9 +170,10 @@ def trend_get(request: Request, round_id: int, since: str, person: Person) -> di
 
 @router.post("/rounds/{round_id}/reports")
 def reports_post(request: Request, round_id: int, body: RoundReport, person: Person) -> dict[str, int]:
-    with site_of(request).write() as connection:
+    site = site_of(request)
+    with site.write() as connection:
         row = round_for(connection, person, round_id, REPORT)
-        return {"job": order_round_report(connection, row, body.kind, body.lang, body.format, person)}
+        return {"job": order_round_report(site, connection, row, body.kind, body.lang, body.format, person)}
 
 
 @router.get("/rounds/{round_id}/jobs")

@@ -103,8 +103,9 @@ async def report_page(request: Request, round_id: int, person: Person) -> Respon
     from assess.web.round_jobs import order_round_report
 
     form = await request.form()
-    with request.app.state.site.write() as connection:
+    site = request.app.state.site
+    with site.write() as connection:
         row = api_rounds.round_for(connection, person, round_id, "report")
-        job = order_round_report(connection, row, str(form.get("kind")), str(form.get("lang") or "zh"),
+        job = order_round_report(site, connection, row, str(form.get("kind")), str(form.get("lang") or "zh"),
                                  str(form.get("format") or "") or None, person)
     return RedirectResponse(f"/jobs/{job}", 303)

@@ -15,6 +15,7 @@ from sqlalchemy import insert
 from assess.errors import AssessError
 from assess.files import write_atomic
 from assess.web.accounts import audit_event
+from assess.web.queue import after_commit
 from assess.web.rounds import load_scope, score_closed_round, store_league_json
 from assess.web.store import Site, as_json, jobs, now
 
@@ -22,16 +23,17 @@ KINDS = ("round-score", "district-report", "community-reports")
 FORMATS = {"district": ("pdf", "html"), "communities": ("zip",)}
 
 
-def queue_round_job(connection, round_row: Any, kind: str, params: dict[str, Any], who: Any) -> int:
+def queue_round_job(site: Site, connection, round_row: Any, kind: str, params: dict[str, Any], who: Any) -> int:
     job_id = connection.execute(insert(jobs).values(
         kind=kind, unit_id=round_row.unit_id, round_id=round_row.id, params=as_json(params),
         input_hash=f"{kind}:{round_row.id}:{now()}", state="queued", progress=0.0, messages="[]", who=who.user_id,
         created_at=now())).inserted_primary_key[0]
     audit_event(connection, who.name, kind, {"job": job_id, "round": round_row.id, **params}, round_row.unit_id)
+    after_commit(connection, job_id, site)
     return job_id
 
 
-def order_round_report(connection, round_row: Any, kind: str, lang: str, fmt: str | None, who: Any) -> int:
+def order_round_report(site: Site, connection, round_row: Any, kind: str, lang: str, fmt: str | None, who: Any) -> int:
     """A district report (`kind` district, pdf or html) or every community's report (a zip of PDFs)."""
     if kind not in FORMATS or lang not in ("zh", "en"):
         raise AssessError("kind 应为 district 或 communities，lang 为 zh 或 en / kind must be district or "
@@ -42,7 +44,7 @@ def order_round_report(connection, round_row: Any, kind: str, lang: str, fmt: st
     if round_row.closed_at is None:
         raise AssessError("请先结束这一轮再生成报告 / close the round before ordering its reports")
     job_kind = "district-report" if kind == "district" else "community-reports"
-    return queue_round_job(connection, round_row, job_kind, {"lang": lang, "format": fmt}, who)
+    return queue_round_job(site, connection, round_row, job_kind, {"lang": lang, "format": fmt}, who)
 
 
 def run_round_job(site: Site, job: Any, note) -> None:

@@ -198,6 +198,8 @@ class Site:
             connection.info["write"] = True
             with connection.begin():
                 yield connection
+            for callback in connection.info.pop("after_commit", []):  # e.g. a job handed to the queue
+                callback()
 
     @contextmanager
     def read(self) -> Iterator[Any]:
@@ -237,6 +239,9 @@ def open_site(root: Path, db: str | None = None) -> Site:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     site = Site(root, engine_for(database_url(root, db)), secret_key(root / SECRET_FILE))
     migrate(site)
+    from assess.web.queue import prepare
+
+    prepare(site)  # on PostgreSQL, the job queue's tables
     return site
 
 
