@@ -171,6 +171,7 @@ def poll_forever(site: Site, worker: int, parent: int | None) -> None:
         if job is None:
             time.sleep(POLL_SECONDS)
         else:
+            print(f"[worker {worker} pid {os.getpid()}] job {job.id} ({job.kind}) started", file=sys.stderr, flush=True)
             run_job(site, job)
 
 
