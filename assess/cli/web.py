@@ -63,8 +63,7 @@ def serve_command(data: Path, host: str, port: int, db: str | None, web_workers:
     if password is not None:
         click.echo(f"已创建管理员 admin，初始密码（只显示这一次）/ created the administrator admin, one-time "
                    f"password: {password}")
-        click.echo(f"  登录后可用 assess users passwd admin --data {data} 修改 / change it with "
-                   f"assess users passwd admin --data {data}")
+        click.echo("  首次登录时须改成自己的密码 / it is replaced at the first sign-in")
     if demo:
         from assess.web.demo import load_demo
 

@@ -54,7 +54,10 @@ def checked_password(password: str) -> str:
     return password
 
 
-def add_user(connection, name: str, password: str, role: str, unit_id: int | None, by: str | None) -> int:
+def add_user(connection, name: str, password: str, role: str, unit_id: int | None, by: str | None,
+             must_change: bool = False) -> int:
+    """A new account with its role on a unit; `must_change` for a generated password the person must replace
+    at the first sign-in."""
     name = name.strip()
     if not name or len(name) > 100 or any(ord(c) < 32 for c in name):
         raise AssessError(f"用户名不可用：{name!r} / not a usable user name")
@@ -62,7 +65,8 @@ def add_user(connection, name: str, password: str, role: str, unit_id: int | Non
     if connection.execute(select(users.c.id).where(users.c.name == name)).first() is not None:
         raise AssessError(f"用户 {name} 已存在 / the user {name} exists already")
     user_id = connection.execute(insert(users).values(
-        name=name, password_hash=HASHER.hash(checked_password(password)), created_at=now())).inserted_primary_key[0]
+        name=name, password_hash=HASHER.hash(checked_password(password)), created_at=now(),
+        must_change=must_change)).inserted_primary_key[0]
     connection.execute(insert(assignments).values(user_id=user_id, role=role, unit_id=unit_id))
     audit_event(connection, by, "user.add", {"user": name, "role": role}, unit_id)
     return user_id
@@ -78,7 +82,7 @@ def user_by_name(connection, name: str) -> Any:
 def set_password(connection, name: str, password: str, by: str | None) -> None:
     row = user_by_name(connection, name)
     connection.execute(update(users).where(users.c.id == row.id).values(
-        password_hash=HASHER.hash(checked_password(password)), revoked_at=None))
+        password_hash=HASHER.hash(checked_password(password)), revoked_at=None, must_change=False))
     end_sessions(connection, row.id)
     audit_event(connection, by, "user.password", {"user": name})
 
@@ -188,7 +192,7 @@ def session_of(connection, token: str | None) -> Any | None:
     if not token:
         return None
     return connection.execute(
-        select(sessions, users.c.name).select_from(sessions.join(users))
+        select(sessions, users.c.name, users.c.must_change).select_from(sessions.join(users))
         .where(sessions.c.token_hash == token_hash(token), sessions.c.revoked_at.is_(None),
                sessions.c.expires_at > now(), users.c.revoked_at.is_(None))).first()
 
@@ -207,5 +211,5 @@ def first_admin(site) -> str | None:
                 or connection.execute(select(users.c.id).where(users.c.name == "admin")).first():
             return None
         password = new_password()
-        add_user(connection, "admin", password, "admin", None, by=None)
+        add_user(connection, "admin", password, "admin", None, by=None, must_change=True)
         return password

@@ -47,6 +47,13 @@ class NotSignedIn(Exception):
     pass
 
 
+class MustChangePassword(Exception):
+    """Signed in with a generated one-time password: nothing but changing it (or signing out) until then."""
+
+
+PASSWORD_PAGES = ("/account/password", "/logout", "/api/logout")
+
+
 def create_app(site: Site) -> FastAPI:
     from assess.web import api, api_rounds, pages_admin, pages_community, pages_rounds
 
@@ -63,6 +70,7 @@ def create_app(site: Site) -> FastAPI:
     app.add_exception_handler(Refused, refused_handler)
     app.add_exception_handler(AssessError, assess_error_handler)
     app.add_exception_handler(NotSignedIn, not_signed_in_handler)
+    app.add_exception_handler(MustChangePassword, must_change_handler)
     return app
 
 
@@ -136,6 +144,9 @@ async def viewer(request: Request) -> AsyncIterator[Viewer]:
     row, person = await run_in_threadpool(lookup)
     if row is None:
         raise NotSignedIn()
+    person.must_change = bool(row.must_change)
+    if person.must_change and request.url.path not in PASSWORD_PAGES:
+        raise MustChangePassword()
     if request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token")
         if sent is None and request.headers.get("content-type", "").startswith(("multipart/", "application/x-www")):
@@ -199,6 +210,15 @@ async def not_signed_in_handler(request: Request, exc: NotSignedIn) -> Response:
     if request.headers.get("hx-request"):
         return Response(status_code=401, headers={"HX-Redirect": "/login"})
     return RedirectResponse("/login", 303)
+
+
+async def must_change_handler(request: Request, exc: MustChangePassword) -> Response:
+    if wants_json(request):
+        return JSONResponse({"detail": "请先修改初始密码（/account/password）/ change the one-time password first "
+                                       "(/account/password)"}, 403)
+    if request.headers.get("hx-request"):
+        return Response(status_code=403, headers={"HX-Redirect": "/account/password"})
+    return RedirectResponse("/account/password", 303)
 
 
 def escape(text: str) -> str:

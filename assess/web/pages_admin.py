@@ -61,7 +61,7 @@ async def users_post(request: Request, person: Person) -> HTMLResponse:
             if role not in ROLES or ROLES[role].rank >= person.top_rank(unit):
                 raise Refused(403, "只能分配低于自己的角色 / you can give only roles below your own")
             password = new_password()
-            add_user(connection, name, password, role, unit.id, person.name)
+            add_user(connection, name, password, role, unit.id, person.name, must_change=True)
             return password
 
     created, error = None, None
@@ -157,7 +157,7 @@ def audit_csv(request: Request, person: Person) -> Response:
 
 @router.get("/account/password")
 def password_page(request: Request, person: Person) -> HTMLResponse:
-    return page(request, "password.html", person, error=None, done=False)
+    return page(request, "password.html", person, error=None, done=False, first=person.must_change)
 
 
 @router.post("/account/password")
@@ -182,8 +182,8 @@ async def password_post(request: Request, person: Person) -> Response:
     try:
         session = await run_in_threadpool(change)
     except AssessError as exc:
-        return page(request, "password.html", person, 422, error=str(exc), done=False)
+        return page(request, "password.html", person, 422, error=str(exc), done=False, first=person.must_change)
     request.state.csrf = session.csrf
-    response = page(request, "password.html", person, error=None, done=True)
+    response = page(request, "password.html", person, error=None, done=True, first=False)
     set_session_cookie(response, request, session.token)
     return response

@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -34,6 +35,7 @@ from assess.web.app import COOKIE, Person, Refused, address, lang_of, render, se
 from assess.web.jobs import job_json
 from assess.web.residents import latest_upload, safe_file_name, score_unit, unit_uploads
 from assess.web.roles import FILL, REPORT, SUBMIT, UNLOCK, VIEW
+from assess.web.store import answers, current_round, submissions
 from assess.web.units import Viewer, visible_units
 
 router = APIRouter()
@@ -80,9 +82,19 @@ def switch_language(request: Request, code: str) -> Response:
 
 @router.get("/")
 def home(request: Request, person: Person) -> HTMLResponse:
+    """The person's units; for each community, how much of the questionnaire is answered and whether it is
+    submitted (one grouped query each, filtered by the units the person may see)."""
     with request.app.state.site.read() as connection:
         listed = visible_units(connection, person)
-    return page(request, "home.html", person, units=listed)
+        rnd = current_round(connection)
+        counts = dict(connection.execute(
+            select(answers.c.unit_id, func.count()).where(answers.c.round_id == rnd.id,
+                                                          answers.c.unit_id.in_(person.visible()))
+            .group_by(answers.c.unit_id)).all())
+        locked = set(connection.execute(select(submissions.c.unit_id).where(
+            submissions.c.round_id == rnd.id, submissions.c.unit_id.in_(person.visible()))).scalars())
+    total = sum(len(s.questions) for s in questionnaire(rnd.pack))
+    return page(request, "home.html", person, units=listed, counts=counts, locked=locked, total=total)
 
 
 def workspace(connection, unit, rnd) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Engine,
     Float,
@@ -65,6 +66,7 @@ users = Table(
     Column("password_hash", String(200), nullable=False),
     Column("created_at", String(40), nullable=False),
     Column("revoked_at", String(40)),
+    Column("must_change", Boolean, nullable=False, default=False),  # a generated password, shown once
 )
 assignments = Table(
     "web_assignments", meta,

@@ -28,6 +28,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "submit_note": ("提交后问卷锁定，修改需街道解锁。", "Once submitted the answers are locked until the "
                     "sub-district unlocks them."),
     "submitted": ("已提交，问卷已锁定", "Submitted: the answers are locked"),
+    "submitted_short": ("已提交", "submitted"),
     "unlock": ("解锁", "Unlock"),
     "reason": ("原因", "Reason"),
     "upload": ("上传", "Upload"),
@@ -83,6 +84,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "status": ("状态", "State"),
     "change_password": ("修改密码", "Change password"),
     "password_changed": ("密码已修改，其他设备上的登录已退出。", "Password changed; sessions elsewhere have ended."),
+    "first_password": ("首次登录请把初始密码改成您自己的密码。", "First sign-in: replace the one-time password with "
+                       "your own."),
     "old_password": ("原密码", "Current password"),
     "new_password": ("新密码（至少 8 位）", "New password (8 characters or more)"),
     "again": ("再输入一次新密码", "New password again"),

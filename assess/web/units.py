@@ -129,6 +129,7 @@ class Viewer:
     user_id: int
     name: str
     grants: list[tuple[str, str | None]] = field(default_factory=list)
+    must_change: bool = False  # signed in with a one-time password not yet replaced
 
     def visible(self) -> Select:
         """The ids of the units this person may see: every query of unit data is filtered by this."""

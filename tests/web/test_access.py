@@ -6,9 +6,11 @@ do), not derived from the code under test.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from tests.web.conftest import PEOPLE
+from tests.web.conftest import PEOPLE, signed_in
 
 # The units each person sees, as keys of the world's units.
 SEES = {
@@ -121,6 +123,14 @@ def test_a_manager_creates_accounts_only_below_and_only_lesser_roles(world, clie
     made = manager.post("/admin/users", data={"name": "new_staff_b", "role": "community-staff",
                                               "unit": world.units["B"]})
     assert made.status_code == 200 and 'id="new-password"' in made.text
+    one_time = re.search(r'id="new-password">([^<]+)<', made.text).group(1)
+    newcomer = signed_in(world.site, "new_staff_b", one_time)
+    assert newcomer.get("/api/units").status_code == 403  # the one-time password is replaced first
+    assert newcomer.get("/", follow_redirects=False).headers["location"] == "/account/password"
+    assert newcomer.post("/account/password", data={"old": one_time, "new": "my-own-password",
+                                                    "again": "my-own-password"}).status_code == 200
+    newcomer = signed_in(world.site, "new_staff_b", "my-own-password")
+    assert [u["name"] for u in newcomer.get("/api/units").json()] == ["乙社区"]
     assert manager.post("/admin/users", data={"name": "x1", "role": "community-staff",
                                               "unit": world.units["C"]}).status_code == 404
     assert manager.post("/admin/users", data={"name": "x2", "role": "district-manager",

@@ -98,6 +98,17 @@ def sign_in(page, base: str, name: str, password: str) -> None:
     page.click("button[type=submit]")
 
 
+def replace_password(page, old: str, new: str) -> None:
+    """The first sign-in with a one-time password lands on the page that replaces it."""
+    assert page.url.endswith("/account/password"), page.url
+    assert "首次登录" in page.inner_text("main")
+    page.fill("input[name=old]", old)
+    page.fill("input[name=new]", new)
+    page.fill("input[name=again]", new)
+    page.click("form[action='/account/password'] button")
+    assert "密码已修改" in page.inner_text("main")
+
+
 @pytest.fixture(scope="module")
 def secretary(server, browser):
     """The administrator, in the browser alone, creates the secretary's account: (name, password)."""
@@ -109,15 +120,21 @@ def secretary(server, browser):
     sign_in(page, base, "admin", "wrong-password")
     assert "用户名或密码不正确" in page.inner_text("main")
     sign_in(page, base, "admin", admin_password)
+    replace_password(page, admin_password, "admin-own-password")
     page.goto(f"{base}/admin/users")
     page.fill("input[name=name]", "书记")
     page.select_option("select[name=role]", "community-secretary")
     page.select_option("select[name=unit]", label="青石区/东关街道/槐荫里社区")
     page.click("form[action='/admin/users'] button")
-    password = page.inner_text("#new-password")
+    one_time = page.inner_text("#new-password")
     shot(page, "desktop-zh-accounts")
     context.close()
-    return "书记", password
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, base, "书记", one_time)
+    replace_password(page, one_time, "secretary-own-password")
+    context.close()
+    return "书记", "secretary-own-password"
 
 
 def test_a_community_fills_uploads_scores_and_downloads_its_report(server, browser, secretary, tmp_path):
