@@ -118,10 +118,12 @@ def sign_in(base: str, name: str) -> httpx.Client:
     return client
 
 
-def autosave(clients: list[tuple[int, httpx.Client]], saves: int) -> tuple[list[float], dict, float]:
-    """Every community saving at once; (latencies, last values sent, seconds)."""
+def autosave(clients: list[tuple[int, httpx.Client]], saves: int) -> tuple[list[float], dict, float, Counter]:
+    """Every community saving at once; (latencies, last values acknowledged, seconds, refusals by status).
+    A refused save is one the person sees refused (the page keeps it to send again), not one lost."""
     latencies: list[float] = []
     sent: dict[tuple[int, str], int] = {}
+    refused: Counter = Counter()
     lock = threading.Lock()
 
     def one_community(item: tuple[int, httpx.Client]) -> None:
@@ -132,15 +134,17 @@ def autosave(clients: list[tuple[int, httpx.Client]], saves: int) -> tuple[list[
             began = time.perf_counter()
             reply = client.put(f"/api/units/{unit}/answers/{question}", json={"value": value})
             took = time.perf_counter() - began
-            reply.raise_for_status()
             with lock:
                 latencies.append(took)
-                sent[(unit, question)] = value
+                if reply.status_code == 200:
+                    sent[(unit, question)] = value
+                else:
+                    refused[reply.status_code] += 1
 
     began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
         list(pool.map(one_community, clients))
-    return latencies, sent, time.perf_counter() - began
+    return latencies, sent, time.perf_counter() - began, refused
 
 
 def lost(clients: list[tuple[int, httpx.Client]], sent: dict) -> int:
@@ -242,11 +246,12 @@ def run(db: str | None, communities: int, saves: int, web: int, workers: int, fm
         try:
             wait_up(base)
             clients = [(unit, sign_in(base, name)) for unit, name in made]
-            latencies, sent, seconds = autosave(clients, saves)
+            latencies, sent, seconds, refused = autosave(clients, saves)
             print(f"autosave: {len(latencies)} saves from {communities} communities at once, {web} web "
                   f"processes: p50 {percentile(latencies, .5) * 1000:.1f} ms, p95 "
-                  f"{percentile(latencies, .95) * 1000:.1f} ms, {len(latencies) / seconds:.0f} saves/s; "
-                  f"lost {lost(clients, sent)} of {len(sent)} final values", flush=True)
+                  f"{percentile(latencies, .95) * 1000:.1f} ms, {len(latencies) / seconds:.0f} saves/s; refused "
+                  f"{dict(refused) or 0}; lost {lost(clients, sent)} of {len(sent)} final values acknowledged",
+                  flush=True)
             reference = in_process(data, db, [u for u, _ in made], max(1, min(saves, 1000 // communities or 1)))
             print(f"  reference, in-process saves (no HTTP, one at a time): p50 "
                   f"{statistics.median(reference) * 1000:.1f} ms, p95 {percentile(reference, .95) * 1000:.1f} ms",

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from assess.web import api_rounds
-from assess.web.app import Person, Refused, render
+from assess.web.app import Person, Refused, lang_of, render
 from assess.web.roles import ROUNDS
 from assess.web.rounds import stored_league, visible_rounds
 from assess.web.store import jobs
@@ -59,14 +59,30 @@ def round_page_values(request: Request, person: Viewer, round_id: int) -> dict[s
     with site.read() as connection:
         round_jobs = connection.execute(select(jobs).where(jobs.c.round_id == round_id, jobs.c.kind != "report")
                                         .order_by(jobs.c.id.desc()).limit(10)).all()
-    return {"round": row, "communities": communities, "league": stored_league(row), "jobs": round_jobs,
+    league = stored_league(row)
+    return {"round": row, "communities": communities, "league": league, "jobs": round_jobs,
+            "standings": standings(league, row.pack, lang_of(request)) if league else [],
             "started": sum(1 for c in communities if c["answered"]),
             "submitted": sum(1 for c in communities if c["submitted"]), "manage": person.can(ROUNDS)}
 
 
+JOB_KINDS = {"round-score": ("计分与排名", "scoring and ranking"), "district-report": ("汇总报告", "district report"),
+             "community-reports": ("全部社区报告", "every community's report")}
+
+
+def standings(league: dict[str, Any], pack_ref: str, lang: str) -> list[dict[str, Any]]:
+    """The league's rows by rank, each grade in words (never its id)."""
+    from assess.packs import load_pack
+
+    pack = load_pack(pack_ref).pack
+    rows = sorted(league["communities"], key=lambda c: (c["rank"] is None, c["rank"] or 0, c["name"]))
+    return [c | {"grade_label": pack.grade(c["overall"]).label.get(lang) if c["overall"] is not None else "—"}
+            for c in rows]
+
+
 @router.get("/rounds/{round_id}")
 def round_page(request: Request, round_id: int, person: Person) -> HTMLResponse:
-    return page(request, "round.html", person, **round_page_values(request, person, round_id))
+    return page(request, "round.html", person, job_kinds=JOB_KINDS, **round_page_values(request, person, round_id))
 
 
 @router.get("/rounds/{round_id}/board")
