@@ -77,10 +77,17 @@ def round_json(row: Any) -> dict[str, Any]:
 
 
 def create_round(site: Site, person: Viewer, body: NewRound) -> int:
+    from assess.web.pages_packs import pack_choices
+
     if not person.can(ROUNDS):
         raise Refused(403, "您的角色不能开启评估轮次 / your role cannot open rounds")
+    refs = {str(c["id"]): c["ref"] for c in pack_choices(site) if c["id"]} | {
+        c["ref"]: c["ref"] for c in pack_choices(site)}
+    if body.pack not in refs:
+        raise AssessError(f"没有指标包 {body.pack}：请用 core 或在“指标包”页上传的包 / no pack {body.pack}: use core or "
+                          "a pack uploaded on the packs page")
     with site.write() as connection:
-        round_id = open_round(connection, person, body.label, body.pack, body.units, body.residents_needed,
+        round_id = open_round(connection, person, body.label, refs[body.pack], body.units, body.residents_needed,
                               body.starts_on, body.ends_on)
         round_for(connection, person, round_id, ROUNDS)  # the owner unit, too, must be within the role's reach
         return round_id

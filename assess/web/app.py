@@ -55,7 +55,7 @@ PASSWORD_PAGES = ("/account/password", "/logout", "/api/logout")
 
 
 def create_app(site: Site) -> FastAPI:
-    from assess.web import api, api_rounds, pages_admin, pages_audit, pages_community, pages_rounds
+    from assess.web import api, api_rounds, pages_admin, pages_audit, pages_community, pages_packs, pages_rounds
 
     app = FastAPI(title="assess", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.site = site
@@ -66,6 +66,7 @@ def create_app(site: Site) -> FastAPI:
     app.include_router(api_rounds.router)
     app.include_router(pages_rounds.router)
     app.include_router(pages_audit.router)
+    app.include_router(pages_packs.router)
     app.include_router(pages_community.router)
     app.include_router(pages_admin.router)
     app.add_exception_handler(Refused, refused_handler)

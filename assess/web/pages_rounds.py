@@ -35,7 +35,9 @@ def rounds_page(request: Request, person: Person) -> HTMLResponse:
         found = visible_rounds(connection, person.visible())
         owners = [u for u in visible_units(connection, person, ("district", "subdistrict"))
                   if person.can(ROUNDS, u)]
-    return page(request, "rounds.html", person, rounds=found, owners=owners, error=None)
+    from assess.web.pages_packs import pack_choices
+
+    return page(request, "rounds.html", person, rounds=found, owners=owners, error=None, packs=pack_choices(site))
 
 
 @router.post("/rounds")

@@ -23,3 +23,14 @@ round_members = Table(
     Column("round_id", Integer, ForeignKey("web_rounds.id"), primary_key=True),
     Column("unit_id", Integer, ForeignKey("web_units.id"), primary_key=True),
 )
+packs_uploaded = Table(
+    "web_packs", meta,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(300), nullable=False),  # the file's name as sent, shown escaped
+    Column("stored", String(300), nullable=False),  # under packs/ in the data folder
+    Column("sha256", String(64), nullable=False),
+    Column("pack_id", String(200), nullable=False),
+    Column("version", String(100)),
+    Column("who", String(100)),
+    Column("at", String(40), nullable=False),
+)
