@@ -84,8 +84,8 @@ def create_round(site: Site, person: Viewer, body: NewRound) -> int:
     refs = {str(c["id"]): c["ref"] for c in pack_choices(site) if c["id"]} | {
         c["ref"]: c["ref"] for c in pack_choices(site)}
     if body.pack not in refs:
-        raise AssessError(f"没有指标包 {body.pack}：请用 core 或在“指标包”页上传的包 / no pack {body.pack}: use core or "
-                          "a pack uploaded on the packs page")
+        raise AssessError(f"没有指标包 {body.pack}：请用 core 或在“指标包”页上传的包 / no pack {body.pack}: "
+                          "use core or a pack uploaded on the packs page")
     with site.write() as connection:
         round_id = open_round(connection, person, body.label, refs[body.pack], body.units, body.residents_needed,
                               body.starts_on, body.ends_on)
