@@ -96,10 +96,10 @@ def check_upload(connection, unit: Any, round_row: Any, stored: Path, shown_name
     except AssessError as exc:
         text = str(exc).replace(str(stored), shown_name)
         return {"respondents": 0, "notes": [], "problems": [line for line in text.splitlines() if line.strip()]}
-    # what the file added to the warnings of the answers alone: its own notes (columns left out, …)
-    before = {(w.zh, w.en) for w in score_with(connection, unit, round_row, None, ReadOptions()).warnings}
-    notes = [f"{w.zh} / {w.en}".replace(str(stored), shown_name) for w in result.warnings
-             if (w.zh, w.en) not in before]
+    # the reading's own notes (columns set aside, rejected submissions, no rows) name the file; the score's
+    # other warnings (coverage …) are the scores page's
+    notes = [f"{w.zh} / {w.en}".replace(str(stored), shown_name).replace(stored.name, shown_name)
+             for w in result.warnings if stored.name in w.zh or stored.name in w.en]
     return {"respondents": result.respondents, "notes": notes, "problems": []}
 
 

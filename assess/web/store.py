@@ -189,10 +189,6 @@ class Site:
     def reports(self) -> Path:
         return self.root / "reports"
 
-    @property
-    def url(self) -> str:
-        return self.engine.url.render_as_string(hide_password=False)
-
     @contextmanager
     def write(self) -> Iterator[Any]:
         """One transaction that writes (SQLite: BEGIN IMMEDIATE, so two writers queue instead of failing)."""

@@ -121,6 +121,10 @@ def test_a_wjx_download_gives_the_scores_the_cli_gives(world, tmp_path):
     assert sent.status_code == 200, sent.text
     body = sent.json()
     assert body["problems"] == [] and body["respondents"] > 100
+    assert not any("维度" in note for note in body["notes"])  # coverage warnings belong to the scores page
+    root, empty = signed_in(world.site, "root"), b"respondent_id,q-know-party-group\n"
+    header_only = root.post(f"/api/units/{world.units['B']}/residents", files={"file": ("空表.csv", empty)})
+    assert any("空表.csv" in note and "只有表头" in note for note in header_only.json()["notes"]), header_only.json()
     answers = tmp_path / "answers.yaml"
     answers.write_bytes(client.get(f"/units/{unit}/answers.yaml").content)
     cli = CliRunner().invoke(main, ["score", str(answers), "--respondents", str(download), "--format", "json"])
