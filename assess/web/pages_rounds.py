@@ -69,7 +69,7 @@ def round_page_values(request: Request, person: Viewer, round_id: int) -> dict[s
 
 
 JOB_KINDS = {"round-score": ("计分与排名", "scoring and ranking"), "district-report": ("汇总报告", "district report"),
-             "community-reports": ("全部社区报告", "every community's report")}
+             "community-reports": ("全部社区报告", "every community's report"), "workbook": ("排名工作簿", "workbook")}
 
 
 def standings(league: dict[str, Any], pack_ref: str, lang: str) -> list[dict[str, Any]]:

@@ -19,8 +19,8 @@ from assess.web.queue import after_commit
 from assess.web.rounds import load_scope, score_closed_round, store_league_json
 from assess.web.store import Site, as_json, jobs, now
 
-KINDS = ("round-score", "district-report", "community-reports")
-FORMATS = {"district": ("pdf", "html"), "communities": ("zip",)}
+FORMATS = {"district": ("pdf", "html"), "communities": ("zip",), "workbook": ("xlsx",)}
+JOB_KINDS = {"district": "district-report", "communities": "community-reports", "workbook": "workbook"}
 
 
 def queue_round_job(site: Site, connection, round_row: Any, kind: str, params: dict[str, Any], who: Any) -> int:
@@ -36,21 +36,20 @@ def queue_round_job(site: Site, connection, round_row: Any, kind: str, params: d
 def order_round_report(site: Site, connection, round_row: Any, kind: str, lang: str, fmt: str | None, who: Any) -> int:
     """A district report (`kind` district, pdf or html) or every community's report (a zip of PDFs)."""
     if kind not in FORMATS or lang not in ("zh", "en"):
-        raise AssessError("kind 应为 district 或 communities，lang 为 zh 或 en / kind must be district or "
-                          "communities, lang zh or en")
+        raise AssessError("kind 应为 district、communities 或 workbook，lang 为 zh 或 en / kind must be district, "
+                          "communities or workbook, lang zh or en")
     fmt = fmt or FORMATS[kind][0]
     if fmt not in FORMATS[kind]:
         raise AssessError(f"格式应为 {' 或 '.join(FORMATS[kind])} / format must be {' or '.join(FORMATS[kind])}")
     if round_row.closed_at is None:
         raise AssessError("请先结束这一轮再生成报告 / close the round before ordering its reports")
-    job_kind = "district-report" if kind == "district" else "community-reports"
-    return queue_round_job(site, connection, round_row, job_kind, {"lang": lang, "format": fmt}, who)
+    return queue_round_job(site, connection, round_row, JOB_KINDS[kind], {"lang": lang, "format": fmt}, who)
 
 
 def run_round_job(site: Site, job: Any, note) -> None:
     """Run one of a round's jobs; `note(site, job_id, progress, message, **values)` records its progress."""
     params = json.loads(job.params)
-    name = {"round-score": run_score, "district-report": run_district_report,
+    name = {"round-score": run_score, "district-report": run_district_report, "workbook": run_workbook,
             "community-reports": run_community_reports}[job.kind](site, job, params, note)
     note(site, job.id, 1.0, "已完成 / done", state="done", output=name, finished_at=now())
 
@@ -75,6 +74,19 @@ def run_district_report(site: Site, job: Any, params: dict, note) -> str:
                             else district_pdf(report, params["lang"]).pdf)
     name = f"round-{job.round_id}-district-{job.id}.{params['format']}"
     write_atomic(site.reports / name, content, force=True)
+    return name
+
+
+def run_workbook(site: Site, job: Any, params: dict, note) -> str:
+    """The workbook `assess district score --format xlsx` writes: league, dimensions, indicators, trend."""
+    from assess.district import league_workbook, trend_since
+    from assess.web.rounds import history_url
+
+    note(site, job.id, 0.1, "正在计分和排名 / scoring and ranking")
+    league, _ = score_closed_round(site, job.round_id)
+    name = f"round-{job.round_id}-workbook-{job.id}.xlsx"
+    write_atomic(site.reports / name, league_workbook(league, params["lang"], trend_since(history_url(site), league,
+                                                                                          None)), force=True)
     return name
 
 

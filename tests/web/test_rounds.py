@@ -105,7 +105,14 @@ def test_district_report_and_community_reports_are_jobs(world):
     manager.post(f"/api/rounds/{round_id}/close")
     html = manager.post(f"/api/rounds/{round_id}/reports", json={"kind": "district", "lang": "en", "format": "html"})
     zipped = manager.post(f"/api/rounds/{round_id}/reports", json={"kind": "communities", "lang": "zh"})
-    assert run_queued(world.site) == 3
+    book = manager.post(f"/api/rounds/{round_id}/reports", json={"kind": "workbook", "lang": "zh"})
+    assert run_queued(world.site) == 4
+    job = manager.get(f"/api/jobs/{book.json()['job']}").json()
+    assert job["state"] == "done", job
+    from openpyxl import load_workbook
+
+    sheets = load_workbook(io.BytesIO(manager.get(job["download"]).content)).sheetnames
+    assert len(sheets) >= 3
     job = manager.get(f"/api/jobs/{html.json()['job']}").json()
     assert job["state"] == "done", job
     page = manager.get(job["download"]).text
