@@ -50,6 +50,8 @@ class NewRound(BaseModel):
     residents_needed: int = Field(default=30, ge=0, le=100_000)
     starts_on: str | None = None
     ends_on: str | None = None
+    weights: str = "declared"
+    rank_by: str = "score"
 
 
 class RoundReport(BaseModel):
@@ -88,7 +90,7 @@ def create_round(site: Site, person: Viewer, body: NewRound) -> int:
                           "use core or a pack uploaded on the packs page")
     with site.write() as connection:
         round_id = open_round(connection, person, body.label, refs[body.pack], body.units, body.residents_needed,
-                              body.starts_on, body.ends_on)
+                              body.starts_on, body.ends_on, body.weights, body.rank_by)
         round_for(connection, person, round_id, ROUNDS)  # the owner unit, too, must be within the role's reach
         return round_id
 

@@ -48,7 +48,9 @@ async def rounds_open(request: Request, person: Person) -> Response:
                                    units=[str(u) for u in form.getlist("units")],
                                    residents_needed=int(form.get("residents_needed") or 30),
                                    starts_on=str(form.get("starts_on") or "") or None,
-                                   ends_on=str(form.get("ends_on") or "") or None)
+                                   ends_on=str(form.get("ends_on") or "") or None,
+                                   weights=str(form.get("weights") or "declared"),
+                                   rank_by=str(form.get("rank_by") or "score"))
     except (ValidationError, ValueError):
         raise Refused(422, "请填写轮次名称并选择单位 / give a label and choose the units") from None
     round_id = api_rounds.create_round(request.app.state.site, person, body)

@@ -17,6 +17,8 @@ round_scopes = Table(
     Column("residents_needed", Integer, nullable=False),
     Column("opened_by", String(100)),
     Column("league", Text),  # `assess district score --format json`, once the closed round is scored
+    Column("weights", String(20), nullable=False, default="declared"),  # as `assess district score --weights`
+    Column("rank_by", String(20), nullable=False, default="score"),  # score | topsis
 )
 round_members = Table(
     "web_round_members", meta,

@@ -78,14 +78,22 @@ def common_owner(members: list[Any]) -> int:
     return int(shared[-1])
 
 
+WEIGHTS = ("declared", "equal", "ahp", "entropy", "critic", "combined")
+RANK_BY = ("score", "topsis")
+
+
 def open_round(connection, person: Any, label: str, pack: str, unit_refs: list[Any], residents_needed: int = 30,
-               starts_on: str | None = None, ends_on: str | None = None) -> int:
+               starts_on: str | None = None, ends_on: str | None = None, weights: str = "declared",
+               rank_by: str = "score") -> int:
     """A new round for the communities named, owned by the unit above them all; its id."""
     from assess.packs import load_pack
 
     label = str(label).strip()
     if not label or len(label) > 100:
         raise AssessError("请填写轮次名称（最多 100 字）/ give the round a label (at most 100 characters)")
+    if weights not in WEIGHTS or rank_by not in RANK_BY:
+        raise AssessError(f"权重应为 {'、'.join(WEIGHTS)} 之一，排序依据为 score 或 topsis / weights must be one of "
+                          f"{', '.join(WEIGHTS)}; rank_by score or topsis")
     load_pack(pack)  # an unknown pack is refused now, with the packs stage's message
     members = member_units(connection, person.visible(), unit_refs)
     owner = common_owner(members)
@@ -93,7 +101,7 @@ def open_round(connection, person: Any, label: str, pack: str, unit_refs: list[A
                                   ).inserted_primary_key[0]
     connection.execute(insert(round_scopes).values(round_id=round_id, unit_id=owner, starts_on=starts_on,
                                                    ends_on=ends_on, residents_needed=residents_needed,
-                                                   opened_by=person.name))
+                                                   opened_by=person.name, weights=weights, rank_by=rank_by))
     connection.execute(insert(round_members), [{"round_id": round_id, "unit_id": m.id} for m in members])
     audit_event(connection, person.name, "round.open", {"round": round_id, "label": label, "pack": pack,
                                                          "communities": len(members)}, owner)
@@ -104,7 +112,7 @@ def visible_round(connection, visible, round_id: int) -> Any | None:
     """The round with its scope, if its owner unit is one this person may see."""
     return connection.execute(
         select(rounds, round_scopes.c.unit_id, round_scopes.c.residents_needed, round_scopes.c.starts_on,
-               round_scopes.c.ends_on, round_scopes.c.league)
+               round_scopes.c.ends_on, round_scopes.c.league, round_scopes.c.weights, round_scopes.c.rank_by)
         .join(round_scopes, round_scopes.c.round_id == rounds.c.id)
         .where(rounds.c.id == round_id, round_scopes.c.unit_id.in_(visible))).first()
 
@@ -220,7 +228,8 @@ def score_closed_round(site: Site, round_id: int, uncertainty: int = 1000) -> tu
         shutil.rmtree(folder)
     with site.read() as connection:
         export_round(site, connection, row, folder)
-    options = RoundOptions(pack=row.pack, label=row.label, uncertainty=uncertainty, db=history_url(site))
+    options = RoundOptions(pack=row.pack, label=row.label, uncertainty=uncertainty, db=history_url(site),
+                           weights=row.weights, rank_by=row.rank_by)
     league, _ = score_and_store(folder / "round.yaml", options)
     return league, folder
 

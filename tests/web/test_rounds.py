@@ -125,6 +125,23 @@ def test_district_report_and_community_reports_are_jobs(world):
     assert secretary.get(f"/api/jobs/{html.json()['job']}").status_code == 404
 
 
+def test_weights_and_ranking_chosen_for_the_round(world):
+    manager = signed_in(world.site, "manager_s1")
+    root = signed_in(world.site, "root")
+    opened = manager.post("/api/rounds", json={"label": "等权", "pack": "core", "units": ["示例区/一街道"],
+                                               "weights": "equal", "rank_by": "topsis"})
+    assert opened.status_code == 200, opened.text
+    fill(root, world.units["A"], EXAMPLES["A"])
+    fill(root, world.units["B"], EXAMPLES["B"])
+    job = manager.post(f"/api/rounds/{opened.json()['id']}/close").json()["job"]
+    run_queued(world.site)
+    assert manager.get(f"/api/jobs/{job}").json()["state"] == "done", manager.get(f"/api/jobs/{job}").json()
+    league = manager.get(f"/api/rounds/{opened.json()['id']}/league").json()
+    assert league["weights"]["method"] == "equal" and league["rank_by"] == "topsis"
+    assert manager.post("/api/rounds", json={"label": "x", "pack": "core", "units": ["示例区/一街道"],
+                                             "weights": "guess"}).status_code == 422
+
+
 def test_trend_since_an_earlier_round(world):
     manager = signed_in(world.site, "manager_s1")
     root = signed_in(world.site, "root")
