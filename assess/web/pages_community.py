@@ -6,6 +6,7 @@ Each page calls what its JSON twin in `api` calls, with the same checks.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from assess.errors import AssessError
+from assess.packs import load_pack
 from assess.report import RadarAxis, RadarLegend, radar_chart
 from assess.responses import shown_value
 from assess.web import api
@@ -191,9 +193,31 @@ def scores_page(request: Request, unit_id: int, person: Person) -> HTMLResponse:
 
     def work(connection, unit, rnd):
         result = score_unit(site, connection, unit, rnd)
-        return {"unit": unit, "result": result, "radar": radar(result, lang_of(request))}
+        pack = load_pack(rnd.pack).pack
+        titles = {q.id: q.title for _, _, q in pack.questions()}
+        warnings = [shown_warning(w, titles, pack_ids(pack), lang_of(request)) for w in result.warnings]
+        return {"unit": unit, "result": result, "radar": radar(result, lang_of(request)), "warnings": warnings}
 
     return page(request, "scores.html", person, **in_unit(site, person, unit_id, VIEW, work))
+
+
+PACK_ID = re.compile(r" ?(?<![\w-])([a-z0-9][a-z0-9_-]*)\s*（")
+
+
+def pack_ids(pack: Any) -> set[str]:
+    return {element.id for d in pack.dimensions for element in (d, *d.indicators)} | \
+        {q.id for _, _, q in pack.questions()}
+
+
+def shown_warning(notice: Any, titles: dict[str, Any], ids: set[str], lang: str) -> str:
+    """A score warning in the page's language; in Chinese without the pack's ids (`维度 resources（资源整合与共享）`
+    reads `维度（资源整合与共享）`), as Chinese output never shows one."""
+    if notice.question in titles and notice.detail is not None:
+        return f"{titles[notice.question].get(lang)}{'：' if lang == 'zh' else ': '}{notice.detail.get(lang)}"
+    text = notice.get(lang)
+    if lang == "zh":
+        text = PACK_ID.sub(lambda m: "（" if m.group(1) in ids else m.group(0), text)
+    return text
 
 
 def radar(result: Any, lang: str) -> Any:

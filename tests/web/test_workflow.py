@@ -184,3 +184,14 @@ def test_progress_streams_as_server_sent_events(world):
         first = next(stream.iter_lines())
     assert first.startswith("data: ") and json.loads(first[6:])["state"] == "done"
     assert 'hx-trigger="every 2s"' not in client.get(f"/jobs/{job}/progress").text  # finished: polling stops
+
+
+def test_the_chinese_scores_page_shows_no_pack_id(world, secretary):
+    from assess.packs import load_pack
+
+    pack = load_pack("core").pack
+    page = secretary.get(f"/units/{world.units['A']}/scores").text
+    warnings = page.split('class="notes"', 1)[1]
+    assert "必答题（" in warnings
+    ids = [q.id for _, _, q in pack.questions()] + [d.id for d in pack.dimensions]
+    assert [i for i in ids if f"{i}（" in warnings or f" {i} " in warnings] == []
