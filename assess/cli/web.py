@@ -48,9 +48,12 @@ def open_data(data: Path, db: str | None):
 @click.option("--report-workers", type=click.IntRange(0, 64), default=1, show_default=True,
               help="本机生成报告的后台进程数（0：只用 assess worker）/ Report worker processes on this machine "
                    "(0: only those of assess worker)")
+@click.option("--behind-proxy", is_flag=True,
+              help="在本机 nginx 之后：信任来自 127.0.0.1 的 X-Forwarded-For/-Proto / Behind nginx on this machine: "
+                   "trust X-Forwarded-For/-Proto from 127.0.0.1")
 @click.option("--demo", is_flag=True, help="载入虚构示例社区 / Load the fictional example communities")
 def serve_command(data: Path, host: str, port: int, db: str | None, web_workers: int, report_workers: int,
-                  demo: bool) -> None:
+                  behind_proxy: bool, demo: bool) -> None:
     """启动网页版：社区填报、上传居民问卷、查看得分、生成报告 / Serve the web application.
 
     示例 / Example: assess serve --data assess-data
@@ -74,7 +77,7 @@ def serve_command(data: Path, host: str, port: int, db: str | None, web_workers:
                    "reachable from other machines: put it behind HTTPS", err=True)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     click.echo(f"请在浏览器打开 / open in a browser: http://{shown_host}:{port}/  (Ctrl-C 停止 / stops)")
-    run(site, host, port, db, report_workers, web_workers)
+    run(site, host, port, db, report_workers, web_workers, behind_proxy)
 
 
 @click.command("worker")

@@ -30,7 +30,10 @@ def app_from_environment():
     return create_app(open_site(Path(os.environ[DATA_VARIABLE]), os.environ.get(DB_VARIABLE) or None))
 
 
-def run(site: Site, host: str, port: int, db: str | None, report_workers: int = 1, web_workers: int = 1) -> None:
+def run(site: Site, host: str, port: int, db: str | None, report_workers: int = 1, web_workers: int = 1,
+        behind_proxy: bool = False) -> None:
+    """Serve until stopped. `behind_proxy`: trust X-Forwarded-For/-Proto from 127.0.0.1 only (nginx on this
+    machine), so throttling counts each person's address and cookies are Secure under https."""
     import uvicorn
 
     from assess.web.app import create_app
@@ -47,9 +50,10 @@ def run(site: Site, host: str, port: int, db: str | None, report_workers: int = 
             os.environ[DATA_VARIABLE] = str(site.root.resolve())
             os.environ[DB_VARIABLE] = db or ""
             uvicorn.run("assess.web.serve:app_from_environment", factory=True, host=host, port=port,
-                        workers=web_workers, log_level="warning", proxy_headers=False)
+                        workers=web_workers, log_level="warning", proxy_headers=behind_proxy,
+                        forwarded_allow_ips="127.0.0.1")
         else:
             uvicorn.Server(uvicorn.Config(create_app(site), host=host, port=port, log_level="warning",
-                                          proxy_headers=False)).run()
+                                          proxy_headers=behind_proxy, forwarded_allow_ips="127.0.0.1")).run()
     finally:
         workers.close()
