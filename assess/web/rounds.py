@@ -205,7 +205,7 @@ def export_round(site: Site, connection, round_row: Any, target: Path) -> Path:
 def history_url(site: Site) -> str:
     """The history database: the site's own PostgreSQL database (tables apart), or history.db beside it."""
     if site.engine.url.get_backend_name() == "postgresql":
-        return site.url.replace("postgresql+psycopg://", "postgresql://", 1)
+        return site.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     return f"sqlite:///{(site.root / HISTORY_FILE).resolve()}"
 
 
