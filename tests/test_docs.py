@@ -78,8 +78,9 @@ def test_recommend_follows_the_weights_option(runner):
 # -- the examples in the docs run ---------------------------------------------------------------------------
 
 # fill is interactive (driven through stdin in tests/responses/test_fill.py); demo writes some twenty PDFs and
-# is run by tests/report/test_demo.py; serve runs until stopped, and it, units and users are run by tests/web.
-NOT_RUN = {"fill", "demo", "serve", "units", "users"}
+# is run by tests/report/test_demo.py; serve and worker run until stopped, and they, units and users are run by
+# tests/web.
+NOT_RUN = {"fill", "demo", "serve", "worker", "units", "users"}
 
 
 def example_commands(doc) -> list[list[str]]:

@@ -43,10 +43,17 @@ def open_data(data: Path, db: str | None):
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址 / Address to listen on")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="端口 / Port")
 @db_option
-@click.option("--workers", "report_workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="生成报告的后台进程数 / Report worker processes")
+@click.option("--workers", "web_workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="网页进程数 / Web processes")
+@click.option("--report-workers", type=click.IntRange(0, 64), default=1, show_default=True,
+              help="本机生成报告的后台进程数（0：只用 assess worker）/ Report worker processes on this machine "
+                   "(0: only those of assess worker)")
+@click.option("--behind-proxy", is_flag=True,
+              help="在本机 nginx 之后：信任来自 127.0.0.1 的 X-Forwarded-For/-Proto / Behind nginx on this machine: "
+                   "trust X-Forwarded-For/-Proto from 127.0.0.1")
 @click.option("--demo", is_flag=True, help="载入虚构示例社区 / Load the fictional example communities")
-def serve_command(data: Path, host: str, port: int, db: str | None, report_workers: int, demo: bool) -> None:
+def serve_command(data: Path, host: str, port: int, db: str | None, web_workers: int, report_workers: int,
+                  behind_proxy: bool, demo: bool) -> None:
     """启动网页版：社区填报、上传居民问卷、查看得分、生成报告 / Serve the web application.
 
     示例 / Example: assess serve --data assess-data
@@ -70,7 +77,29 @@ def serve_command(data: Path, host: str, port: int, db: str | None, report_worke
                    "reachable from other machines: put it behind HTTPS", err=True)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     click.echo(f"请在浏览器打开 / open in a browser: http://{shown_host}:{port}/  (Ctrl-C 停止 / stops)")
-    run(site, host, port, db, report_workers)
+    run(site, host, port, db, report_workers, web_workers, behind_proxy)
+
+
+@click.command("worker")
+@data_option
+@db_option
+@click.option("--concurrency", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="同时生成报告的进程数（建议每个 CPU 核一个）/ Worker processes (one per core is a good choice)")
+def worker_command(data: Path, db: str | None, concurrency: int) -> None:
+    """只运行后台任务（报告、轮次计分），可在另一台机器上 / Run report and round jobs, on this or another machine.
+
+    The data folder must be the one the web processes use (a shared mount on another machine): reports and
+    residents' files live there. On PostgreSQL the jobs come from procrastinate's queue; on SQLite this
+    machine's workers claim them from the database. Ctrl-C or SIGTERM: each worker finishes its job, then ends.
+
+    示例 / Example: assess worker --db postgresql://assess@db/assess --data /srv/assess --concurrency 2
+    """
+    from assess.web.worker import run_workers
+
+    site = open_data(data, db)
+    click.echo(f"{concurrency} 个后台进程已启动 / {concurrency} worker processes started (Ctrl-C 停止 / stops)",
+               err=True)
+    run_workers(site, db, concurrency)
 
 
 @click.group("units", cls=Group)

@@ -17,6 +17,7 @@ PLACES = {
     "database_url": "history",
     "league_json": "league",
     "league_table": "league",
+    "league_workbook": "workbook",
     "district_html": "report",
     "district_pdf": "report",
     "build_district_report": "report_data",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from assess.web.app import Refused
-from assess.web.store import Site, current_round
+from assess.web.roles import UNLOCK
+from assess.web.store import Site
 from assess.web.units import Viewer, visible_unit
 
 NOT_FOUND = "没有这个单位，或您无权查看 / no such unit, or not yours to see"
@@ -27,4 +28,9 @@ def in_unit(site: Site, person: Viewer, unit_id: int, permission: str, work, com
     """Run `work(connection, unit, round)` in one transaction once the unit is allowed."""
     with site.write() if write else site.read() as connection:
         unit = allowed_unit(connection, person, unit_id, permission, community)
-        return work(connection, unit, current_round(connection))
+        from assess.web.rounds import CLOSED, unit_round
+
+        round_row = unit_round(connection, unit)
+        if write and round_row.closed_at is not None and permission != UNLOCK:
+            raise Refused(409, CLOSED)
+        return work(connection, unit, round_row)

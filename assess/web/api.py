@@ -246,7 +246,9 @@ def job_download(request: Request, job_id: int, person: Person) -> Response:
     with site.read() as connection:
         unit = allowed_unit(connection, person, row.unit_id, VIEW)
     name = f"{unit.name}-报告-{params['lang']}.{params['format']}"
-    media = "application/pdf" if params["format"] == "pdf" else "text/html; charset=utf-8"
+    media = {"pdf": "application/pdf", "zip": "application/zip",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}.get(
+        params["format"], "text/html; charset=utf-8")
     return FileResponse(site.reports / row.output, media_type=media, filename=name)
 
 

@@ -55,7 +55,18 @@ PASSWORD_PAGES = ("/account/password", "/logout", "/api/logout")
 
 
 def create_app(site: Site) -> FastAPI:
-    from assess.web import api, api_survey, pages_admin, pages_community, pages_survey
+    from assess.web import (
+        api,
+        api_rounds,
+        api_survey,
+        pages_admin,
+        pages_audit,
+        pages_community,
+        pages_packs,
+        pages_rounds,
+        pages_survey,
+        round_import,
+    )
 
     app = FastAPI(title="assess", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.site = site
@@ -63,6 +74,11 @@ def create_app(site: Site) -> FastAPI:
     app.add_middleware(GuardMiddleware)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
+    app.include_router(round_import.router)
+    app.include_router(api_rounds.router)
+    app.include_router(pages_rounds.router)
+    app.include_router(pages_audit.router)
+    app.include_router(pages_packs.router)
     app.include_router(pages_community.router)
     app.include_router(pages_admin.router)
     app.include_router(api_survey.router)
@@ -116,7 +132,7 @@ class GuardMiddleware:
 
 
 def is_upload(path: str) -> bool:
-    return path.endswith("/residents") or path.endswith("/answers.yaml")
+    return path.endswith("/residents") or path.endswith("/answers.yaml") or path == "/api/rounds/import"
 
 
 def cross_site(headers: dict[str, str], scope: dict) -> bool:

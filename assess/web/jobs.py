@@ -32,6 +32,7 @@ from assess.report import build_report, render_html, report_pdf
 from assess.responses import ReadOptions
 from assess.web.accounts import audit_event
 from assess.web.answers import answers_yaml
+from assess.web.queue import after_commit
 from assess.web.residents import latest_upload, reading_of
 from assess.web.store import Site, as_json, engine_for, jobs, now, secret_key
 from assess.web.store import database_url as site_database_url
@@ -45,7 +46,8 @@ REUSED = "输入未改动，直接使用已生成的报告 / the input is unchan
 def job_json(row: Any) -> dict[str, Any]:
     return {"id": row.id, "state": row.state, "progress": row.progress, "messages": json.loads(row.messages),
             "download": f"/api/jobs/{row.id}/download" if row.state == "done" else None,
-            "format": json.loads(row.params)["format"], "lang": json.loads(row.params)["lang"]}
+            "format": json.loads(row.params).get("format"), "lang": json.loads(row.params).get("lang"),
+            "kind": row.kind}
 
 
 def order_report(site: Site, connection, unit: Any, round_row: Any, lang: str, fmt: str, who: Any) -> int:
@@ -72,6 +74,8 @@ def order_report(site: Site, connection, unit: Any, round_row: Any, lang: str, f
         state="done" if reused else "queued", progress=1.0 if reused else 0.0,
         messages=as_json([REUSED] if reused else []), output=done.output if reused else None, who=who.user_id,
         created_at=now(), finished_at=now() if reused else None)).inserted_primary_key[0]
+    if not reused:
+        after_commit(connection, job_id, site)
     audit_event(connection, who.name, "report", {"job": job_id, "lang": lang, "format": fmt, "reused": reused},
                 unit.id)
     return job_id
@@ -108,6 +112,10 @@ def run_job(site: Site, job: Any) -> None:
     """Render one report as `assess report` does, from the job's snapshot; the outcome goes to its row."""
     params = json.loads(job.params)
     try:
+        if job.kind != "report":
+            from assess.web.round_jobs import run_round_job
+
+            return run_round_job(site, job, note)
         with tempfile.TemporaryDirectory() as folder:
             answers = Path(folder) / "answers.yaml"
             answers.write_text(params["answers"], encoding="utf-8")
@@ -149,19 +157,28 @@ def requeue_abandoned(site: Site) -> int:
 STOPPING: list[bool] = []  # set in a worker by SIGTERM: finish the job at hand, then end
 
 
-def worker_main(root: str, db: str | None, worker: int, parent: int) -> None:
-    """One worker process: claim, run, repeat until told to stop (SIGTERM) or the server that started it is
-    gone (it then has a new parent: a server killed outright leaves no worker behind).
+def worker_main(root: str, db: str | None, worker: int, parent: int | None) -> None:
+    """One worker process, started by `assess serve` (`parent`: the server) or `assess worker` (None).
 
-    Ctrl-C reaches the whole process group; a worker leaves it to the server, which stops its workers."""
+    Ctrl-C reaches the whole process group; a worker leaves it to whoever started it, which stops its
+    workers. SIGTERM lets the job at hand finish."""
+    from assess.web.queue import worker_loop
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda *_: STOPPING.append(True))
     site = Site(Path(root), engine_for(site_database_url(Path(root), db)), secret_key(Path(root) / "secret.key"))
-    while not STOPPING and os.getppid() == parent:
+    worker_loop(site, f"assess-worker-{os.getpid()}", worker, parent)
+
+
+def poll_forever(site: Site, worker: int, parent: int | None) -> None:
+    """Claim, run, repeat until told to stop (SIGTERM) or the server that started it is gone (it then has a
+    new parent: a server killed outright leaves no worker behind)."""
+    signal.signal(signal.SIGTERM, lambda *_: STOPPING.append(True))
+    while not STOPPING and (parent is None or os.getppid() == parent):
         job = claim(site, worker)
         if job is None:
             time.sleep(POLL_SECONDS)
         else:
+            print(f"[worker {worker} pid {os.getpid()}] job {job.id} ({job.kind}) started", file=sys.stderr, flush=True)
             run_job(site, job)
 
 
@@ -183,8 +200,10 @@ class Workers:
 
 
 def start_workers(site: Site, count: int, db: str | None) -> Workers:
+    """Worker processes, not daemonic: a round's community reports are rendered with a pool of their own
+    (each worker is stopped by `Workers.close`, or notices that its parent is gone)."""
     context = multiprocessing.get_context("spawn")
-    processes = [context.Process(target=worker_main, args=(str(site.root), db, n + 1, os.getpid()), daemon=True,
+    processes = [context.Process(target=worker_main, args=(str(site.root), db, n + 1, os.getpid()), daemon=False,
                                  name=f"assess-worker-{n + 1}") for n in range(count)]
     for process in processes:
         process.start()

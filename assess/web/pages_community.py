@@ -37,6 +37,7 @@ from assess.web.app import COOKIE, Person, Refused, address, lang_of, render, se
 from assess.web.jobs import job_json
 from assess.web.residents import latest_upload, safe_file_name, score_unit, unit_uploads
 from assess.web.roles import FILL, REPORT, SUBMIT, UNLOCK, VIEW
+from assess.web.rounds import unit_round
 from assess.web.store import answers, current_round, submissions
 from assess.web.units import Viewer, visible_units
 
@@ -89,12 +90,12 @@ def home(request: Request, person: Person) -> HTMLResponse:
     with request.app.state.site.read() as connection:
         listed = visible_units(connection, person)
         rnd = current_round(connection)
-        counts = dict(connection.execute(
-            select(answers.c.unit_id, func.count()).where(answers.c.round_id == rnd.id,
-                                                          answers.c.unit_id.in_(person.visible()))
-            .group_by(answers.c.unit_id)).all())
-        locked = set(connection.execute(select(submissions.c.unit_id).where(
-            submissions.c.round_id == rnd.id, submissions.c.unit_id.in_(person.visible()))).scalars())
+        round_of = {u.id: unit_round(connection, u).id for u in listed if u.kind == "community"}
+        counts = {unit: count for unit, round_id, count in connection.execute(
+            select(answers.c.unit_id, answers.c.round_id, func.count()).where(answers.c.unit_id.in_(person.visible()))
+            .group_by(answers.c.unit_id, answers.c.round_id)).all() if round_of.get(unit) == round_id}
+        locked = {unit for unit, round_id in connection.execute(select(submissions.c.unit_id, submissions.c.round_id)
+                  .where(submissions.c.unit_id.in_(person.visible()))).all() if round_of.get(unit) == round_id}
     total = sum(len(s.questions) for s in questionnaire(rnd.pack))
     return page(request, "home.html", person, units=listed, counts=counts, locked=locked, total=total)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-VIEW, FILL, UPLOAD, SUBMIT, REPORT, UNLOCK, MANAGE_USERS, MANAGE_UNITS, AUDIT = (
-    "view", "fill", "upload", "submit", "report", "unlock", "manage_users", "manage_units", "audit",
+VIEW, FILL, UPLOAD, SUBMIT, REPORT, UNLOCK, MANAGE_USERS, MANAGE_UNITS, AUDIT, ROUNDS = (
+    "view", "fill", "upload", "submit", "report", "unlock", "manage_users", "manage_units", "audit", "rounds",
 )
 
 
@@ -31,11 +31,11 @@ ROLES: dict[str, Role] = {role.id: role for role in (
     Role("community-secretary", "社区书记", "community secretary", frozenset({VIEW, FILL, UPLOAD, SUBMIT, REPORT}), 2),
     Role("subdistrict-viewer", "街道查看", "sub-district viewer", frozenset({VIEW}), 2),
     Role("subdistrict-manager", "街道管理", "sub-district manager",
-         frozenset({VIEW, REPORT, UNLOCK, MANAGE_USERS, AUDIT}), 3),
+         frozenset({VIEW, REPORT, UNLOCK, MANAGE_USERS, AUDIT, ROUNDS}), 3),
     Role("district-manager", "区管理", "district manager",
-         frozenset({VIEW, REPORT, UNLOCK, MANAGE_USERS, MANAGE_UNITS, AUDIT}), 4),
+         frozenset({VIEW, REPORT, UNLOCK, MANAGE_USERS, MANAGE_UNITS, AUDIT, ROUNDS}), 4),
     Role("admin", "系统管理员", "administrator",
-         frozenset({VIEW, FILL, UPLOAD, SUBMIT, REPORT, UNLOCK, MANAGE_USERS, MANAGE_UNITS, AUDIT}), 5),
+         frozenset({VIEW, FILL, UPLOAD, SUBMIT, REPORT, UNLOCK, MANAGE_USERS, MANAGE_UNITS, AUDIT, ROUNDS}), 5),
 )}
 
 

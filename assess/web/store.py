@@ -196,6 +196,8 @@ class Site:
             connection.info["write"] = True
             with connection.begin():
                 yield connection
+            for callback in connection.info.pop("after_commit", []):  # e.g. a job handed to the queue
+                callback()
 
     @contextmanager
     def read(self) -> Iterator[Any]:
@@ -235,6 +237,9 @@ def open_site(root: Path, db: str | None = None) -> Site:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     site = Site(root, engine_for(database_url(root, db)), secret_key(root / SECRET_FILE))
     migrate(site)
+    from assess.web.queue import prepare
+
+    prepare(site)  # on PostgreSQL, the job queue's tables
     return site
 
 
@@ -268,3 +273,6 @@ def migrate(site: Site) -> None:
 def current_round(connection) -> Any:
     """The open round answers go to (the latest one opened)."""
     return connection.execute(select(rounds).order_by(rounds.c.id.desc()).limit(1)).one()
+
+
+import assess.web.round_tables  # noqa: E402, F401  (the rounds' tables join the schema)

@@ -1,0 +1,109 @@
+"""Jobs on a district's server: PostgreSQL with procrastinate's queue and `assess worker` processes.
+
+Each test has a PostgreSQL schema of its own (the server named by ASSESS_TEST_POSTGRES is shared), so the
+queue holds only its jobs. `.ci/run` provides the server; without one this is skipped off CI only.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from assess.web.jobs import start_workers
+from assess.web.store import jobs
+from tests.web.conftest import build_world, signed_in
+from tests.web.test_rounds import EXAMPLES, fill, open_s1_round
+
+POSTGRES = os.environ.get("ASSESS_TEST_POSTGRES")
+pytestmark = pytest.mark.skipif(not POSTGRES and not os.environ.get("CI"),
+                                reason="no PostgreSQL server (set ASSESS_TEST_POSTGRES)")
+
+
+@pytest.fixture
+def world(tmp_path, monkeypatch):
+    if not POSTGRES:
+        pytest.fail("CI must provide a PostgreSQL server: ASSESS_TEST_POSTGRES is not set")
+    schema = f"assess_queue_{os.getpid()}"
+    admin = create_engine(POSTGRES)
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    from assess.web import store
+
+    opened = store.open_site
+    monkeypatch.setattr("tests.web.conftest.open_site", lambda root: opened(root, url))
+    built = build_world(tmp_path / "data")
+    built.url = url
+    yield built
+    built.site.engine.dispose()
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    admin.dispose()
+
+
+def queue_rows(site) -> list:
+    with site.read() as connection:
+        return connection.execute(text("SELECT id, status, task_name, args, attempts FROM procrastinate_jobs "
+                                       "ORDER BY id")).all()
+
+
+def wait_for(site, job_id: int, states: tuple[str, ...], seconds: float) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with site.read() as connection:
+            state = connection.execute(select(jobs.c.state).where(jobs.c.id == job_id)).scalar()
+        if state in states:
+            return state
+        time.sleep(0.3)
+    raise AssertionError(f"job {job_id} still {state} after {seconds} s")
+
+
+def test_a_report_goes_through_procrastinate_to_a_worker(world):
+    secretary = signed_in(world.site, "secretary_a")
+    fill(secretary, world.units["A"], EXAMPLES["A"])
+    job = secretary.post(f"/api/units/{world.units['A']}/reports", json={"lang": "zh", "format": "html"}).json()["job"]
+    waiting = queue_rows(world.site)
+    assert [(r.status, r.task_name, r.args) for r in waiting] == [("todo", "assess.run_job", {"job_id": job})]
+    workers = start_workers(world.site, 1, world.url)
+    try:
+        assert wait_for(world.site, job, ("done", "failed"), 120) == "done"
+    finally:
+        workers.close()
+    assert [r.status for r in queue_rows(world.site)] == ["succeeded"]
+    assert secretary.get(f"/api/jobs/{job}/download").status_code == 200
+
+
+@pytest.mark.timeout(420)
+def test_a_worker_killed_mid_report_leaves_its_job_to_another(world):
+    manager = signed_in(world.site, "manager_s1")
+    root = signed_in(world.site, "root")
+    round_id = open_s1_round(manager)
+    fill(root, world.units["A"], EXAMPLES["A"])
+    fill(root, world.units["B"], EXAMPLES["B"])
+    scoring = manager.post(f"/api/rounds/{round_id}/close").json()["job"]
+    reports = manager.post(f"/api/rounds/{round_id}/reports", json={"kind": "communities", "lang": "zh"}).json()["job"]
+    first = start_workers(world.site, 1, world.url)
+    try:
+        assert wait_for(world.site, scoring, ("done", "failed"), 120) == "done"
+        wait_for(world.site, reports, ("running",), 60)
+        time.sleep(1.0)
+        first.processes[0].kill()  # SIGKILL mid-report: no goodbye, its heartbeat stops
+        first.processes[0].join(5)
+    finally:
+        first.close()
+    with world.site.read() as connection:
+        assert connection.execute(select(jobs.c.state).where(jobs.c.id == reports)).scalar() == "running"
+    second = start_workers(world.site, 1, world.url)
+    try:
+        assert wait_for(world.site, reports, ("done", "failed"), 240) == "done"
+    finally:
+        second.close()
+    rows = {r.args["job_id"]: r for r in queue_rows(world.site)}
+    assert rows[reports].status == "succeeded" and rows[reports].attempts >= 1
+    assert rows[scoring].status == "succeeded"
+    names = manager.get(f"/api/jobs/{reports}").json()
+    assert names["state"] == "done" and names["download"]
