@@ -101,3 +101,14 @@ def test_the_demo_communities_are_loaded_once_with_their_residents(tmp_path):
     communities = [u for u in client.get("/api/units").json() if u["kind"] == "community"]
     scores = client.get(f"/api/units/{communities[0]['id']}/scores").json()
     assert scores["respondents"] > 50 and scores["overall"]["score"] is not None
+
+
+def test_serve_prints_the_one_time_password_once_and_warns_off_localhost(tmp_path, monkeypatch):
+    started = []
+    monkeypatch.setattr("assess.web.serve.run", lambda site, host, port, db, workers: started.append((host, port)))
+    first = run("serve", "--data", str(tmp_path / "data"), "--host", "0.0.0.0", "--port", "8123")
+    assert first.exit_code == 0, first.output
+    assert "one-time password: " in first.output and "警告" in first.output and "http://127.0.0.1:8123/" in first.output
+    again = run("serve", "--data", str(tmp_path / "data"))
+    assert "one-time password" not in again.output and "警告" not in again.output
+    assert started == [("0.0.0.0", 8123), ("127.0.0.1", 8000)]
