@@ -105,6 +105,7 @@ def test_district_report_command_shows_the_trend_once_an_earlier_round_is_stored
     assert again.exit_code == 1 and "--force" in again.output
 
 
+@pytest.mark.timeout(600)  # a report per community of the round: past two minutes on a busy machine
 def test_district_reports_writes_every_communitys_report(round_folder, runner, tmp_path):
     result = runner.invoke(main, ["district", "reports", str(round_folder), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output

@@ -130,6 +130,7 @@ def test_demo_command_checks_every_output_before_writing_any(runner, tmp_path):
     assert last.read_text(encoding="utf-8") == "keep me"
 
 
+@pytest.mark.timeout(600)  # the whole demo twice: past two minutes on a busy machine
 def test_with_source_date_epoch_the_whole_district_demo_is_byte_identical(runner, tmp_path, monkeypatch):
     import time
 
