@@ -827,6 +827,7 @@ def test_a_block_built_before_output_is_bounded_too(small, tmp_path, template, m
     "{% set x %}{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{% endset %}",
 ])
 def test_a_loop_that_outputs_nothing_is_stopped_by_the_clock(small, tmp_path, template, monkeypatch):
+    """Stopped by whichever bound comes first: the clock, or the count of items the loops went through."""
     import time
 
     from assess.report import templates
@@ -836,7 +837,7 @@ def test_a_loop_that_outputs_nothing_is_stopped_by_the_clock(small, tmp_path, te
     district.mkdir()
     (district / "summary.html").write_text(f"<p>\n{template}</p>", encoding="utf-8")
     start = time.monotonic()
-    with pytest.raises(AssessError, match="rendering took more than 1 s"):
+    with pytest.raises(AssessError, match="rendering took more than 1 s|loops went through more than 5,000,000"):
         render_html(build_report(small()), "en", district)
     assert time.monotonic() - start < 10
 
