@@ -9,7 +9,7 @@ group, the size a thesis must report beside any comparison of groups.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
@@ -17,17 +17,15 @@ from assess.analysis.alpha import cronbach
 from assess.analysis.descriptives import stats_of
 from assess.scoring.groups import MIN_GROUP_SIZE, UNSAID
 
-if TYPE_CHECKING:
-    from assess.analysis.run import Analysis
-
 
 def group_columns(groups: list[dict[str, str]]) -> list[str]:
     """The group columns, in the order they first appear."""
     return list(dict.fromkeys(column for row in groups for column in row))
 
 
-def group_statistics(result: Analysis) -> list[dict]:
-    """Per column: its smallest group and every group's statistics (JSON-ready)."""
+def group_statistics(result: Any) -> list[dict]:
+    """Per column: its smallest group and every group's statistics (JSON-ready); `result` is an
+    `analysis.run.Analysis` (not imported: run imports this module)."""
     survey = result.survey
     ids = [q.id for q in survey.items]
     dims = [d.id for d in survey.pack.pack.dimensions]

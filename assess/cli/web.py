@@ -26,7 +26,7 @@ def data_option(func):
 
 def db_option(func):
     return click.option("--db", default=None, metavar="URL",
-                        help="数据库（默认在数据文件夹中）/ Database URL (default: SQLite in the data folder)")(func)
+                        help="数据库（默认在数据文件夹中） / Database URL (default: SQLite in the data folder)")(func)
 
 
 def open_data(data: Path, db: str | None):
@@ -46,7 +46,7 @@ def open_data(data: Path, db: str | None):
 @click.option("--workers", "web_workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="网页进程数 / Web processes")
 @click.option("--report-workers", type=click.IntRange(0, 64), default=1, show_default=True,
-              help="本机生成报告的后台进程数（0：只用 assess worker）/ Report worker processes on this machine "
+              help="本机生成报告的后台进程数（0：只用 assess worker） / Report worker processes on this machine "
                    "(0: only those of assess worker)")
 @click.option("--behind-proxy", is_flag=True,
               help="在本机 nginx 之后：信任来自 127.0.0.1 的 X-Forwarded-For/-Proto / Behind nginx on this machine: "
@@ -84,7 +84,7 @@ def serve_command(data: Path, host: str, port: int, db: str | None, web_workers:
 @data_option
 @db_option
 @click.option("--concurrency", type=click.IntRange(1, 256), default=1, show_default=True,
-              help="同时生成报告的进程数（建议每个 CPU 核一个）/ Worker processes (one per core is a good choice)")
+              help="同时生成报告的进程数（建议每个 CPU 核一个） / Worker processes (one per core is a good choice)")
 def worker_command(data: Path, db: str | None, concurrency: int) -> None:
     """只运行后台任务（报告、轮次计分），可在另一台机器上 / Run report and round jobs, on this or another machine.
 
@@ -139,8 +139,8 @@ def read_password(password_file: Path | None) -> str:
 
 @users_group.command("add")
 @click.argument("name")
-@click.option("--role", required=True, help="community-staff | community-secretary | subdistrict-viewer | "
-              "subdistrict-manager | district-manager | admin")
+@click.option("--role", required=True, help="角色 / Role: community-staff | community-secretary | "
+              "subdistrict-viewer | subdistrict-manager | district-manager | admin")
 @click.option("--unit", "unit_path", default=None, metavar="PATH", help="单位路径 区/街道/社区 / The unit's path")
 @click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
               help="从文件读取密码 / Read the password from a file (default: ask, or read standard input)")

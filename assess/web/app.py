@@ -15,9 +15,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
@@ -52,42 +51,6 @@ class MustChangePassword(Exception):
 
 
 PASSWORD_PAGES = ("/account/password", "/logout", "/api/logout")
-
-
-def create_app(site: Site) -> FastAPI:
-    from assess.web import (
-        api,
-        api_rounds,
-        api_survey,
-        pages_admin,
-        pages_audit,
-        pages_community,
-        pages_packs,
-        pages_rounds,
-        pages_survey,
-        round_import,
-    )
-
-    app = FastAPI(title="assess", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.site = site
-    app.state.templates = templates()
-    app.add_middleware(GuardMiddleware)
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.include_router(api.router)
-    app.include_router(round_import.router)
-    app.include_router(api_rounds.router)
-    app.include_router(pages_rounds.router)
-    app.include_router(pages_audit.router)
-    app.include_router(pages_packs.router)
-    app.include_router(pages_community.router)
-    app.include_router(pages_admin.router)
-    app.include_router(api_survey.router)
-    app.include_router(pages_survey.router)
-    app.add_exception_handler(Refused, refused_handler)
-    app.add_exception_handler(AssessError, assess_error_handler)
-    app.add_exception_handler(NotSignedIn, not_signed_in_handler)
-    app.add_exception_handler(MustChangePassword, must_change_handler)
-    return app
 
 
 def templates() -> Environment:

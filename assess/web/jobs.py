@@ -27,12 +27,12 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from assess.errors import AssessError
-from assess.files import write_atomic
+from assess.files import created_folders, write_atomic
 from assess.report import build_report, render_html, report_pdf
 from assess.responses import ReadOptions
 from assess.web.accounts import audit_event
 from assess.web.answers import answers_yaml
-from assess.web.queue import after_commit
+from assess.web.queue import after_commit, procrastinate_worker, uses_procrastinate
 from assess.web.residents import latest_upload, reading_of
 from assess.web.store import Site, as_json, engine_for, jobs, now, secret_key
 from assess.web.store import database_url as site_database_url
@@ -136,6 +136,8 @@ def run_job(site: Site, job: Any) -> None:
         traceback.print_exc(file=sys.stderr)
         note(site, job.id, 1.0, "生成报告出错，详见服务器日志 / the report failed: the server's log has the details",
              state="failed", finished_at=now())
+    finally:
+        created_folders.clear()  # folders made inside the job's temporary one: no command line to name them
 
 
 def run_queued(site: Site, worker: int = 0) -> int:
@@ -157,13 +159,32 @@ def requeue_abandoned(site: Site) -> int:
 STOPPING: list[bool] = []  # set in a worker by SIGTERM: finish the job at hand, then end
 
 
+def run_row(site: Site, job_id: int, worker: str) -> str:
+    """Run the row's job unless it is done; the claim is the row's move to running."""
+    with site.write() as connection:
+        row = connection.execute(select(jobs).where(jobs.c.id == job_id).with_for_update()).first()
+        if row is None or row.state in ("done", "failed"):
+            return "skipped"
+        connection.execute(update(jobs).where(jobs.c.id == job_id)
+                           .values(state="running", worker=os.getpid(), progress=0.05))
+    print(f"[{worker} pid {os.getpid()}] job {job_id} ({row.kind}) started", file=sys.stderr, flush=True)
+    run_job(site, row)
+    return "ran"
+
+
+def worker_loop(site: Site, name: str, worker: int, parent: int | None) -> None:
+    """The loop of one worker process, whichever the mode."""
+    if uses_procrastinate(site):
+        procrastinate_worker(site, name, parent, run_row)
+        return
+    poll_forever(site, worker, parent)
+
+
 def worker_main(root: str, db: str | None, worker: int, parent: int | None) -> None:
     """One worker process, started by `assess serve` (`parent`: the server) or `assess worker` (None).
 
     Ctrl-C reaches the whole process group; a worker leaves it to whoever started it, which stops its
     workers. SIGTERM lets the job at hand finish."""
-    from assess.web.queue import worker_loop
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     site = Site(Path(root), engine_for(site_database_url(Path(root), db)), secret_key(Path(root) / "secret.key"))
     worker_loop(site, f"assess-worker-{os.getpid()}", worker, parent)

@@ -22,9 +22,10 @@ import asyncio
 import contextlib
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from assess.web.store import Site, jobs
 
@@ -62,6 +63,7 @@ def conninfo(site: Site) -> str:
 
 
 SITES: dict[str, Site] = {}  # in a worker process: the site its jobs belong to
+RUNNERS: dict[str, Callable[[Site, int, str], str]] = {}  # in a worker process: what runs a row (jobs.run_row)
 
 
 def make_app(site: Site, sync: bool):
@@ -76,7 +78,7 @@ def make_app(site: Site, sync: bool):
     @app.task(name=TASK, queue=QUEUE, pass_context=True,
               retry=procrastinate.RetryStrategy(max_attempts=3, wait=5, retry_exceptions={ConnectionError}))
     def run_web_job(context, job_id: int) -> str:
-        return run_row(SITES[TASK], job_id, context.worker_name or "procrastinate")
+        return RUNNERS[TASK](SITES[TASK], job_id, context.worker_name or "procrastinate")
 
     return app
 
@@ -106,21 +108,6 @@ def defer(site: Site, job_ids: list[int]) -> None:
         for job_id in job_ids:
             with contextlib.suppress(AlreadyEnqueued):  # waiting already: once is enough
                 task.configure(queueing_lock=f"web-job-{job_id}").defer(job_id=job_id)
-
-
-def run_row(site: Site, job_id: int, worker: str) -> str:
-    """Run the row's job unless it is done; the claim is the row's move to running."""
-    from assess.web.jobs import run_job
-
-    with site.write() as connection:
-        row = connection.execute(select(jobs).where(jobs.c.id == job_id).with_for_update()).first()
-        if row is None or row.state in ("done", "failed"):
-            return "skipped"
-        connection.execute(update(jobs).where(jobs.c.id == job_id)
-                           .values(state="running", worker=os.getpid(), progress=0.05))
-    print(f"[{worker} pid {os.getpid()}] job {job_id} ({row.kind}) started", file=sys.stderr, flush=True)
-    run_job(site, row)
-    return "ran"
 
 
 async def orphan_watch(parent: int | None) -> None:
@@ -156,10 +143,12 @@ def defer_late(site: Site) -> None:
         defer(site, list(late))
 
 
-def procrastinate_worker(site: Site, name: str, parent: int | None) -> None:
+def procrastinate_worker(site: Site, name: str, parent: int | None, run_row: Callable[[Site, int, str], str]) -> None:
     """One worker process: one job at a time (reports are CPU-bound; one process per core keeps them busy).
     SIGTERM lets the job at hand finish (procrastinate's graceful stop); so does the end of the process
-    that started it, noticed as a new parent."""
+    that started it, noticed as a new parent. `run_row` runs one row's job (`jobs.run_row`)."""
+    RUNNERS[TASK] = run_row
+
     async def main():
         app = make_app(site, sync=False)
         async with app.open_async():
@@ -174,16 +163,6 @@ def procrastinate_worker(site: Site, name: str, parent: int | None) -> None:
                 await asyncio.gather(*helpers, return_exceptions=True)
 
     asyncio.run(main())
-
-
-def worker_loop(site: Site, name: str, worker: int, parent: int | None) -> None:
-    """The loop of one worker process, whichever the mode."""
-    if uses_procrastinate(site):
-        procrastinate_worker(site, name, parent)
-        return
-    from assess.web.jobs import poll_forever
-
-    poll_forever(site, worker, parent)
 
 
 def describe(site: Site) -> dict[str, Any]:

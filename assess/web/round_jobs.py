@@ -63,7 +63,7 @@ def run_score(site: Site, job: Any, params: dict, note) -> str | None:
 
 def run_district_report(site: Site, job: Any, params: dict, note) -> str:
     from assess.district import build_district_report, district_html, district_pdf, trend_since
-    from assess.web.rounds import history_url
+    from assess.web.store import history_url
 
     note(site, job.id, 0.1, "正在计分和排名 / scoring and ranking")
     league, _ = score_closed_round(site, job.round_id)
@@ -80,7 +80,7 @@ def run_district_report(site: Site, job: Any, params: dict, note) -> str:
 def run_workbook(site: Site, job: Any, params: dict, note) -> str:
     """The workbook `assess district score --format xlsx` writes: league, dimensions, indicators, trend."""
     from assess.district import league_workbook, trend_since
-    from assess.web.rounds import history_url
+    from assess.web.store import history_url
 
     note(site, job.id, 0.1, "正在计分和排名 / scoring and ranking")
     league, _ = score_closed_round(site, job.round_id)

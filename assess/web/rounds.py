@@ -25,10 +25,9 @@ from assess.web.accounts import audit_event
 from assess.web.answers import answers_yaml, coverage, questionnaire, stored_answers
 from assess.web.residents import latest_upload
 from assess.web.round_tables import round_members, round_scopes
-from assess.web.store import Site, as_json, now, rounds, submissions, units
+from assess.web.store import Site, as_json, history_url, now, rounds, submissions, units
 
 ROUNDS_FOLDER = "rounds"
-HISTORY_FILE = "history.db"
 CLOSED = "本轮已结束，答卷不能再修改 / the round is closed: its answers can no longer change"
 
 
@@ -200,13 +199,6 @@ def export_round(site: Site, connection, round_row: Any, target: Path) -> Path:
     (target / "round.yaml").write_text(comment + yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False),
                                        encoding="utf-8")
     return target
-
-
-def history_url(site: Site) -> str:
-    """The history database: the site's own PostgreSQL database (tables apart), or history.db beside it."""
-    if site.engine.url.get_backend_name() == "postgresql":
-        return site.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    return f"sqlite:///{(site.root / HISTORY_FILE).resolve()}"
 
 
 def round_folder(site: Site, round_id: int) -> Path:

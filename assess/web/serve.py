@@ -22,9 +22,61 @@ DATA_VARIABLE = "ASSESS_SERVE_DATA"
 DB_VARIABLE = "ASSESS_SERVE_DB"
 
 
+def create_app(site: Site):
+    """The app with every page and API router (here, above them all: the routers import `app`)."""
+    from fastapi import FastAPI
+    from fastapi.staticfiles import StaticFiles
+
+    from assess.errors import AssessError
+    from assess.web import (
+        api,
+        api_rounds,
+        api_survey,
+        pages_admin,
+        pages_audit,
+        pages_community,
+        pages_packs,
+        pages_rounds,
+        pages_survey,
+        round_import,
+    )
+    from assess.web.app import (
+        HERE,
+        GuardMiddleware,
+        MustChangePassword,
+        NotSignedIn,
+        Refused,
+        assess_error_handler,
+        must_change_handler,
+        not_signed_in_handler,
+        refused_handler,
+        templates,
+    )
+
+    app = FastAPI(title="assess", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.site = site
+    app.state.templates = templates()
+    app.add_middleware(GuardMiddleware)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(api.router)
+    app.include_router(round_import.router)
+    app.include_router(api_rounds.router)
+    app.include_router(pages_rounds.router)
+    app.include_router(pages_audit.router)
+    app.include_router(pages_packs.router)
+    app.include_router(pages_community.router)
+    app.include_router(pages_admin.router)
+    app.include_router(api_survey.router)
+    app.include_router(pages_survey.router)
+    app.add_exception_handler(Refused, refused_handler)
+    app.add_exception_handler(AssessError, assess_error_handler)
+    app.add_exception_handler(NotSignedIn, not_signed_in_handler)
+    app.add_exception_handler(MustChangePassword, must_change_handler)
+    return app
+
+
 def app_from_environment():
     """The app of one web process started by uvicorn's supervisor."""
-    from assess.web.app import create_app
     from assess.web.store import open_site
 
     return create_app(open_site(Path(os.environ[DATA_VARIABLE]), os.environ.get(DB_VARIABLE) or None))
@@ -36,7 +88,6 @@ def run(site: Site, host: str, port: int, db: str | None, report_workers: int = 
     machine), so throttling counts each person's address and cookies are Secure under https."""
     import uvicorn
 
-    from assess.web.app import create_app
 
     prepare(site)
     if not uses_procrastinate(site):

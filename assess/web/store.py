@@ -38,6 +38,7 @@ from sqlalchemy import (
     create_engine,
     event,
     insert,
+    inspect,
     select,
 )
 
@@ -46,6 +47,7 @@ from assess.errors import AssessError
 SCHEMA_VERSION = 1
 DATABASE_FILE = "assess.db"
 SECRET_FILE = "secret.key"
+HISTORY_FILE = "history.db"
 DEFAULT_PACK = "core"
 
 meta = MetaData()
@@ -236,10 +238,7 @@ def open_site(root: Path, db: str | None = None) -> Site:
     for folder in (root, root / "uploads", root / "reports"):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     site = Site(root, engine_for(database_url(root, db)), secret_key(root / SECRET_FILE))
-    migrate(site)
-    from assess.web.queue import prepare
-
-    prepare(site)  # on PostgreSQL, the job queue's tables
+    migrate(site)  # the job queue's tables on PostgreSQL: queue.prepare, by `assess serve` and `assess worker`
     return site
 
 
@@ -252,10 +251,22 @@ def secret_key(path: Path) -> bytes:
     return bytes.fromhex(path.read_text().strip())
 
 
+def history_url(site: Site) -> str:
+    """The history database: the site's own PostgreSQL database (tables apart), or history.db beside it."""
+    if site.engine.url.get_backend_name() == "postgresql":
+        return site.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return f"sqlite:///{(site.root / HISTORY_FILE).resolve()}"
+
+
 def migrate(site: Site) -> None:
     """Create the schema in an empty database (with the first round), refuse one newer than this assess."""
     from assess.web.survey_store import create_tables as create_survey_tables
 
+    if site.engine.dialect.name == "postgresql" and not inspect(site.engine).get_table_names():
+        # the district history shares this database (tables apart) and moves only into an empty one: first
+        from assess.district import open_history
+
+        open_history(history_url(site)).close()
     with site.write() as connection:
         meta.create_all(connection)
         create_survey_tables(connection)

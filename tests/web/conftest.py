@@ -13,7 +13,8 @@ pytest.importorskip("fastapi", reason="the web extra is not installed (pip insta
 from fastapi.testclient import TestClient  # noqa: E402
 
 from assess.web.accounts import add_user  # noqa: E402
-from assess.web.app import create_app  # noqa: E402
+from assess.web.queue import prepare  # noqa: E402
+from assess.web.serve import create_app  # noqa: E402
 from assess.web.store import Site, open_site  # noqa: E402
 from assess.web.units import ensure_path  # noqa: E402
 
@@ -31,6 +32,7 @@ class World:
 
 def build_world(root: Path) -> World:
     site = open_site(root)
+    prepare(site)  # on PostgreSQL, the job queue's tables (as `assess serve` does)
     with site.write() as c:
         a = ensure_path(c, ["示例区", "一街道", "甲社区"], TREE)
         b = ensure_path(c, ["示例区", "一街道", "乙社区"], TREE)

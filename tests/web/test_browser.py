@@ -154,7 +154,8 @@ def test_a_community_fills_uploads_scores_and_downloads_its_report(server, brows
     assert page.inner_text("#coverage") != coverage
     page.fill("#q-q-training-hours input[name=value]", "很多")
     page.press("#q-q-training-hours input[name=value]", "Tab")
-    assert "应为数字" in page.wait_for_selector("#status-q-training-hours .error").inner_text()
+    error = page.wait_for_selector("#status-q-training-hours .error").inner_text()
+    assert "请输入数字" in error and "如 12、十二、12学时" in error  # what may be typed instead
     shot(page, "desktop-zh-questionnaire")
     page.reload()
     assert page.input_value("#q-q-grid-party-coverage input[name=value]") == "90"

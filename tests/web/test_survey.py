@@ -108,7 +108,7 @@ def test_phone_answers_count_in_the_scores_as_the_same_rows_uploaded(fresh, tmp_
     cli = CliRunner().invoke(main, ["score", str(answers), "--respondents", str(exported), "--group-by", "楼栋",
                                     "--group-by", "年龄段", "--format", "json"])
     assert cli.exit_code == 0, cli.output
-    expected = json.loads(cli.output)
+    expected = json.loads(cli.stdout)  # notes go to stderr, which click 8.2+ mixes into output
     assert web["dimensions"] == expected["dimensions"] and web["overall"] == expected["overall"]
     assert web["groups"] == expected["groups"] and {g["value"] for g in web["groups"] if g["column"] == "楼栋"} == {
         "1号楼", "2号楼"}
