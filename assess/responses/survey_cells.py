@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assess.packs.model import Question
+from assess.responses.tabular import ProblemList
 from assess.responses.titles import labelled_value, normalized, option_labels
 from assess.responses.values import AnswerValueError, coerce_answer, remembering
 
@@ -97,3 +98,23 @@ def ticked_message(cell: Any, label: str | None = None) -> str:
     shown = f"、选项文字“{label}”" if label else ""
     return (f"应为 1（选中）{shown}或 0/空（未选），实际为 {str(cell)!r} / must be 1 (chosen) or 0 or empty (not "
             f"chosen), got {str(cell)!r}")
+
+
+def answer_cells(
+    row: list[Any], row_number: int, header: list[str], questions: dict[int, Question],
+    readers: dict[int, Callable[[Any], Any]], problems: ProblemList,
+) -> tuple[dict[str, Any], bool]:
+    """The answers of a row's one-question columns (`questions`: column index -> question), and whether every
+    cell was readable; each unreadable cell is a problem at its row and the column's header."""
+    answers: dict[str, Any] = {}
+    valid = True
+    for index, read in readers.items():
+        try:
+            value = read(row[index] if index < len(row) else "")
+        except AnswerValueError as exc:
+            problems.add(row_number, header[index], str(exc))
+            valid = False
+            continue
+        if value is not None:
+            answers[questions[index].id] = value
+    return answers, valid

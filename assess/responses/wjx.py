@@ -30,11 +30,10 @@ from assess.responses.reading import (
     left_out_problem,
     no_question_problem,
 )
-from assess.responses.survey_cells import MISSING, cell_reader, ticked, ticked_message
+from assess.responses.survey_cells import MISSING, answer_cells, cell_reader, ticked, ticked_message
 from assess.responses.survey_format import METADATA, OPTIONS, QUESTION, SET_ASIDE, SurveyFormat
 from assess.responses.tabular import ProblemList, Table, respondent_rows
 from assess.responses.titles import TitleIndex, normalized, option_labels, without_type
-from assess.responses.values import AnswerValueError
 
 ID_COLUMN = "序号"
 META_COLUMNS = frozenset({
@@ -187,20 +186,10 @@ def row_entry(
     row: list[Any], row_number: int, layout: Layout, readers: dict[int, Callable[[Any], Any]], problems: ProblemList
 ) -> RespondentEntry | None:
     rid = str(row[0]).strip() if row else ""
-    valid = bool(rid)
     if not rid:
         problems.add(row_number, ID_COLUMN, "序号为空 / empty 序号 (submission number)")
-    answers: dict[str, Any] = {}
-    for index, read in readers.items():
-        cell = row[index] if index < len(row) else ""
-        try:
-            value = read(cell)
-        except AnswerValueError as exc:
-            problems.add(row_number, layout.header[index], str(exc))
-            valid = False
-            continue
-        if value is not None:
-            answers[layout.answers[index].id] = value
+    answers, valid = answer_cells(row, row_number, layout.header, layout.answers, readers, problems)
+    valid = valid and bool(rid)
     for qid, columns in layout.options.items():
         chosen: list[str] = []
         for index, option in columns:
