@@ -174,14 +174,18 @@ def open_history(url: str, notice: Notice | None = None) -> History:
     return History(url, engine, meta, notice)
 
 
+WEB_SITE_MARK = "web_meta"  # the table `assess serve` keeps its schema version in
+
+
 def migrate(connection, meta, url: str = "") -> None:
     """Create the schema in an empty database, bring an older one up to `SCHEMA_VERSION`, refuse a newer one
-    and a database that holds other tables but no `assess_meta` (another application's, left untouched)."""
+    and a database that holds other tables but no `assess_meta` (another application's, left untouched). The
+    tables of an `assess serve` site (marked by `web_meta`) are assess's own: its history may live beside them."""
     from sqlalchemy import inspect
 
     known = inspect(connection).get_table_names()
     if "assess_meta" not in known:
-        if known:
+        if known and WEB_SITE_MARK not in known:
             shown = ", ".join(sorted(known)[:5]) + ("…" if len(known) > 5 else "")
             raise AssessError(
                 f"{safe_url(url)}: 这不是 assess 的历史数据库（其中已有其他表：{shown}），未作任何改动；"

@@ -283,6 +283,22 @@ def test_another_applications_database_is_refused_untouched(runner, tmp_path, no
     assert hashlib.sha256(other.read_bytes()).hexdigest() == before
 
 
+def test_an_assess_serve_sites_database_takes_its_history_beside_the_sites_tables(tmp_path):
+    """A site made before its history (its `web_meta` and other tables there) is assess's own, not another
+    application's; a table named like one of the site's, without `web_meta`, is still refused."""
+    site = tmp_path / "site.db"
+    with sqlite3.connect(site) as connection:
+        connection.execute("CREATE TABLE web_meta (key TEXT PRIMARY KEY, value TEXT)")
+        connection.execute("CREATE TABLE web_answers (id INTEGER PRIMARY KEY)")
+    with open_history(f"sqlite:///{site}") as history:
+        assert stored_rounds(history, "") == []
+    stranger = tmp_path / "stranger.db"
+    with sqlite3.connect(stranger) as connection:
+        connection.execute("CREATE TABLE web_answers (id INTEGER PRIMARY KEY)")
+    with pytest.raises(AssessError, match="not an assess history"):
+        open_history(f"sqlite:///{stranger}")
+
+
 @pytest.mark.parametrize("version", ["NULL", "'x'", "'1.5'", None])
 def test_a_missing_or_unreadable_schema_version_is_a_message(tmp_path, version):
     db = tmp_path / "h.db"
