@@ -82,6 +82,33 @@ def test_ahp_names_the_dimensions_by_their_titles(runner):
     assert "党组织引领与自身建设" in output and ids_in(output) == []
 
 
+CYCLE = {(0, 1): "5", (1, 2): "5", (0, 2): "1/5"}  # three dimensions each judged 5× the next, in a circle
+
+
+def refusal(runner, *args: str) -> str:
+    outcome = runner.invoke(main, [*args, "--lang", "zh"])
+    assert outcome.exit_code == 1 and "矛盾" in outcome.output, outcome.output
+    return outcome.output
+
+
+def test_an_ahp_refusal_names_the_items_by_their_titles_wherever_the_judgments_come_from(runner, write, tmp_path):
+    from tests.packs.test_ahp_workbook import filled
+
+    dims = [d.id for d in CORE.dimensions]
+    judged = [f"  - [{dims[i]}, {dims[j]}, {CYCLE.get((i, j), 1)}]" for i in range(8) for j in range(i + 1, 8)]
+    judgments = write("judgments.yaml", f"items: [{', '.join(dims)}]\njudgments:\n" + "\n".join(judged) + "\n")
+    pack = write("ahp-pack.yaml", "id: core-ahp\nversion: '1'\ntitle: {zh: 专家权重, en: Experts' weights}\n"
+                 "extends: core\nahp:\n  dimensions:\n    judgments:\n" + "\n".join(f"  {j}" for j in judged) + "\n")
+    workbook = filled(runner, tmp_path, "zhao", "赵老师", CYCLE)
+    outputs = [refusal(runner, "ahp", str(judgments)), refusal(runner, "ahp", str(workbook), "--pack", "core"),
+               refusal(runner, "ahp", "--pack", str(pack)),
+               refusal(runner, "score", str(EXAMPLE / "answers.yaml"), "--pack", str(pack), "--weights", "ahp")]
+    for output in outputs:
+        assert "「资源整合与共享」比「党组织引领与自身建设」重要 5 倍" in output
+        chinese = "\n".join(line.split(" / ")[0] for line in output.replace(str(tmp_path), "").splitlines())
+        assert ids_in(chinese) == []
+
+
 def test_analyze_names_no_id(runner):
     output = invoke(runner, "analyze", str(EXAMPLE / "answers.yaml"), "--respondents",
                     str(EXAMPLE / "residents.csv"), "--missing", "pairwise")

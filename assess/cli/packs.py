@@ -181,7 +181,7 @@ def ahp_weights_command(paths: tuple[Path, ...], pack_ref: str | None, allow_inc
         file = ", ".join(map(str, workbooks))
         results = workbook_ahp_weights(workbooks, loaded.pack if loaded else None, allow_inconsistent, ri_table)
     elif paths:
-        file, results = str(paths[0]), {"items": ahp_file_weights(paths[0], allow_inconsistent, ri_table)}
+        file, results = str(paths[0]), {"items": ahp_file_weights(paths[0], allow_inconsistent, ri_table, named.pack)}
     else:
         file, results = loaded.file, pack_ahp_weights(loaded.pack, allow_inconsistent, ri_table)
         if not results:

@@ -43,8 +43,8 @@ def ahp_pack_text(paths: list[Path], loaded: LoadedPack, output: Path) -> str:
     found = read_workbooks(paths, loaded.pack)
     block: dict = {}
     if "dimensions" in found:
-        block["dimensions"] = judgment_block(found["dimensions"][1])
-    indicators = {key: judgment_block(jset) for key, (_, jset) in found.items() if key != "dimensions"}
+        block["dimensions"] = judgment_block(found["dimensions"].judgments)
+    indicators = {key: judgment_block(read.judgments) for key, read in found.items() if key != "dimensions"}
     if indicators:
         block["indicators"] = indicators
     pack = loaded.pack

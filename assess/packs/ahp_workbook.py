@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assess.errors import AssessError, Problem, ProblemsError
@@ -115,13 +116,33 @@ def template_workbook(pack: Pack) -> bytes:
 # -- reading filled-in workbooks --------------------------------------------------------------------------
 
 
-def read_workbooks(paths: list[Path], pack: Pack | None = None) -> dict[str, tuple[list[str], JudgmentSet]]:
-    """Every judgment set of the workbooks: key -> (item ids, judgments of every expert). All problems of
-    all files are reported together, each at its sheet and cell."""
+@dataclass
+class SheetSet:
+    """One judgment set read from the workbooks: the items' ids and their titles as the sheets show them,
+    every expert's judgments, and where they sit (file and sheet), so that messages point at the cells."""
+
+    items: list[str]
+    titles: list[str]
+    experts: list[Expert] = field(default_factory=list)
+    places: list[tuple[str, str]] = field(default_factory=list)  # (file, sheet title) of each expert
+
+    @property
+    def judgments(self) -> JudgmentSet:
+        return JudgmentSet(experts=self.experts)
+
+
+def judgment_cell(row: int, column: int) -> str:
+    """The cell holding item `row` vs item `column` (0-based, row < column for the judged upper triangle)."""
+    return f"{column_letter(column + 2)}{FIRST_ROW + row}"
+
+
+def read_workbooks(paths: list[Path], pack: Pack | None = None) -> dict[str, SheetSet]:
+    """Every judgment set of the workbooks by its key. All problems of all files are reported together,
+    each at its sheet and cell."""
     from openpyxl import load_workbook
 
     problems: list[Problem] = []
-    found: dict[str, tuple[list[str], list[Expert]]] = {}
+    found: dict[str, SheetSet] = {}
     known = {key: [i for i, _ in items] for key, _, items in judgment_sets(pack)} if pack else None
     for path in paths:
         data = io.BytesIO(read_regular(path, MAX_WORKBOOK_BYTES))
@@ -144,7 +165,7 @@ def read_workbooks(paths: list[Path], pack: Pack | None = None) -> dict[str, tup
     if not found:
         raise AssessError(f"{', '.join(map(str, paths))}: 没有已填写的打分表（打分表由 assess ahp template 生成） / "
                           "no filled-in judgment sheets (write the workbook with assess ahp template)")
-    return {key: (items, JudgmentSet(experts=experts)) for key, (items, experts) in found.items()}
+    return found
 
 
 def hidden_message(title: str) -> str:
@@ -175,7 +196,7 @@ def bounded_rows(path: Path, sheet, problems: list[Problem]) -> list[list] | Non
 
 
 def read_sheet(path: Path, title: str, rows: list[list], known: dict[str, list[str]] | None,
-               found: dict[str, tuple[list[str], list[Expert]]], problems: list[Problem]) -> None:
+               found: dict[str, SheetSet], problems: list[Problem]) -> None:
     key = str(rows[0][0])
     items = [str(v) for v in rows[0][1:] if v not in (None, "")]
     where = f"{path} [{title}]"
@@ -192,7 +213,7 @@ def read_sheet(path: Path, title: str, rows: list[list], known: dict[str, list[s
     for i in range(len(items)):
         for j in range(i + 1, len(items)):
             value = cell_value(rows, i, j)
-            cell = f"{column_letter(j + 2)}{FIRST_ROW + i}"
+            cell = judgment_cell(i, j)
             number = cell_ratio(value, where, cell, problems)
             if number is None:
                 bad = True
@@ -207,10 +228,21 @@ def read_sheet(path: Path, title: str, rows: list[list], known: dict[str, list[s
                                             f"却填了 {as_written(lower)} / not the reciprocal of the cell above"))
     if bad:
         return
-    entry = found.setdefault(key, (items, []))
+    entry = found.setdefault(key, SheetSet(items, item_titles(rows, items)))
     label = name or f"{Path(path).stem}/{title}"
-    entry[1].append(Expert(name=label if label not in {e.name for e in entry[1]} else f"{label} ({title})",
-                           matrix=matrix))
+    entry.experts.append(Expert(name=label if label not in {e.name for e in entry.experts} else f"{label} ({title})",
+                                matrix=matrix))
+    entry.places.append((str(path), title))
+
+
+def item_titles(rows: list[list], items: list[str]) -> list[str]:
+    """Each item's name in the sheet's first column, as the expert read it (its id if the cell is empty)."""
+    titles = []
+    for n, item in enumerate(items):
+        row = rows[FIRST_ROW - 1 + n] if len(rows) > FIRST_ROW - 1 + n else []
+        title = str(row[0]).strip() if row and row[0] not in (None, "") else ""
+        titles.append(title or item)
+    return titles
 
 
 def cell_value(rows: list[list], i: int, j: int):

@@ -13,18 +13,18 @@ that commands which never weigh by AHP do not pay for importing it.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
 from assess.errors import AssessError
-from assess.packs.judgments import Judgment, JudgmentSet, load_ahp_file
+from assess.packs.judgments import Judgment, JudgmentSet, as_written, load_ahp_file
 from assess.scoring.output import display_width, pad
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
+    from assess.packs.ahp_workbook import SheetSet
     from assess.packs.model import Pack
 
 
@@ -93,11 +93,28 @@ class Disagreement:
         return max(self.judged / self.implied, self.implied / self.judged)
 
 
-def ahp_weights(items: list[str], jset: JudgmentSet, label: str, allow_inconsistent: bool = False,
+@dataclass(frozen=True)
+class SetNames:
+    """How a refusal names a judgment set and its items: by the titles the experts read (a workbook's row
+    and column titles, a pack's titles), and where the judgments sit, so nobody has to decode an id."""
+
+    zh: str  # the set, e.g. 专家打分表 张老师.xlsx 的工作表“维度”
+    en: str
+    titles: dict[str, tuple[str, str]] = field(default_factory=dict)  # item id -> (Chinese, English) title
+    cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (row item, column item) -> "D4"
+
+    def title(self, item: str, lang: str) -> str:
+        zh, en = self.titles.get(item, (item, item))
+        return zh if lang == "zh" else en
+
+
+
+def ahp_weights(items: list[str], jset: JudgmentSet, label: str | SetNames, allow_inconsistent: bool = False,
                 ri_table: str = RI_TABLE_NAME) -> AhpResult:
     """Weights of a validated judgment set; several experts are combined by the element-wise geometric mean.
 
-    Raises `AssessError` naming the most contradictory judgments when CR > 0.10, unless `allow_inconsistent`.
+    Raises `AssessError` naming the most contradictory judgments when CR > 0.10, unless `allow_inconsistent`;
+    `label` names the set (a file name, or `SetNames` with the items' titles and cells).
     """
     import numpy as np
 
@@ -170,17 +187,18 @@ def disagreements(result: AhpResult, matrix) -> list[Disagreement]:
     return sorted(found, key=lambda d: -d.factor)
 
 
-def inconsistency_message(result: AhpResult, matrix, label: str) -> str:
+def inconsistency_message(result: AhpResult, matrix, label: str | SetNames) -> str:
+    names = label if isinstance(label, SetNames) else SetNames(label, label)
     several = len(result.experts) > 1
     lines = [
-        f"{label}：成对比较判断前后矛盾较多（一致性比率 CR = {result.cr:.3f}，超过 {CR_LIMIT:.2f}），"
-        "据此得出的权重不可靠。",
-        f"{label}: the judgments contradict each other too much (CR = {result.cr:.3f}, above {CR_LIMIT:.2f}); "
+        f"{names.zh}：成对比较判断前后矛盾较多（一致性比率 CR = {result.cr:.3f}，超过 {CR_LIMIT:.2f}），"
+        f"据此得出的权重不可靠。 / {names.en}: the judgments contradict each other too much "
+        f"(CR = {result.cr:.3f}, above {CR_LIMIT:.2f}); "
         "weights from them would not be reliable.",
         "与其他判断最不相符的是 / The judgments that disagree most with all the others"
         + ("（专家综合判断 / the experts' combined judgment）" if several else "") + ":",
     ]
-    lines += [disagreement_line(d) for d in disagreements(result, matrix)[:SHOWN_DISAGREEMENTS]]
+    lines += [disagreement_line(d, names, several) for d in disagreements(result, matrix)[:SHOWN_DISAGREEMENTS]]
     by_expert = zip(result.experts, result.expert_cr, strict=True)
     shaky = [f"{name} (CR {cr:.2f})" for name, cr in by_expert if cr > CR_LIMIT]
     if several and shaky:
@@ -192,14 +210,29 @@ def inconsistency_message(result: AhpResult, matrix, label: str) -> str:
     return "\n".join(lines)
 
 
-def disagreement_line(d: Disagreement) -> str:
-    said = f"  - [{d.first}, {d.second}, {ratio_text(d.judged)}]: "
+def disagreement_line(d: Disagreement, names: SetNames, several: bool) -> str:
+    """One judgment in words, Chinese then English: 「甲」比「乙」重要 5 倍（D4 格填 1/5）：其他判断…"""
+    first_zh, second_zh = names.title(d.first, "zh"), names.title(d.second, "zh")
+    first_en, second_en = names.title(d.first, "en"), names.title(d.second, "en")
     judged = ratio_text(d.judged)
-    if d.implied >= 1:
-        return (said + f"判断为 {judged} 倍，其他判断合起来只支持约 {d.implied:.1f} 倍 / judged {judged}× as "
-                f"important, but the other judgments put it at about {d.implied:.1f}×")
-    return (said + f"判断为 {judged} 倍，其他判断却显示 {d.second} 更重要（约 {1 / d.implied:.1f} 倍） / judged "
-            f"{judged}× as important, but the other judgments put {d.second} ahead (about {1 / d.implied:.1f}×)")
+    zh = f"「{first_zh}」比「{second_zh}」重要 {judged} 倍"
+    en = f"“{first_en}” {judged}× as important as “{second_en}”"
+    cell = names.cells.get((d.first, d.second)) or names.cells.get((d.second, d.first))
+    if cell and several:
+        zh, en = zh + f"（{cell} 格）", en + f" (cell {cell})"
+    elif cell:  # the value as the expert wrote it: the cell holds row vs column
+        written = as_written(d.judged if (d.first, d.second) in names.cells else 1 / d.judged)
+        zh, en = zh + f"（{cell} 格填 {written}）", en + f" (cell {cell}: {written})"
+    if abs(d.implied - 1) < 0.05:
+        zh += "：其他判断合起来显示两者约同等重要"
+        en += ": the other judgments make them about equally important"
+    elif d.implied > 1:
+        zh += f"：其他判断合起来只支持约 {d.implied:.1f} 倍"
+        en += f": the other judgments put it at about {d.implied:.1f}×"
+    else:
+        zh += f"：其他判断却显示「{second_zh}」更重要（约 {1 / d.implied:.1f} 倍）"
+        en += f": the other judgments put “{second_en}” ahead (about {1 / d.implied:.1f}×)"
+    return f"  - {zh} / {en}"
 
 
 def ratio_text(value: float) -> str:
@@ -214,17 +247,24 @@ def pack_ahp_weights(pack: Pack, allow_inconsistent: bool, ri_table: str = RI_TA
     """
     if pack.ahp is None:
         return {}
-    sets: list[tuple[str, list[str], JudgmentSet, str]] = []
+    titles = {e.id: (e.title.zh, e.title.en) for e in [*pack.dimensions, *(i for _, i in pack.indicators())]}
+    sets: list[tuple[str, list[str], JudgmentSet, SetNames]] = []
     if pack.ahp.dimensions is not None:
-        sets.append(("dimensions", [d.id for d in pack.dimensions], pack.ahp.dimensions, "ahp.dimensions"))
-    indicator_ids = {d.id: [i.id for i in d.indicators] for d in pack.dimensions}
+        names = SetNames(f"指标包“{pack.title.zh}”中各维度之间的判断（ahp: 部分）",
+                         f"the judgments among the dimensions in the pack “{pack.title.en}” (its ahp: part)", titles)
+        sets.append(("dimensions", [d.id for d in pack.dimensions], pack.ahp.dimensions, names))
+    by_id = {d.id: d for d in pack.dimensions}
     for dim_id, jset in pack.ahp.indicators.items():
-        sets.append((dim_id, indicator_ids[dim_id], jset, f"ahp.indicators.{dim_id}"))
+        dim = by_id[dim_id]
+        names = SetNames(f"指标包“{pack.title.zh}”中“{dim.title.zh}”各指标之间的判断（ahp: 部分）",
+                         f"the judgments among the indicators of “{dim.title.en}” in the pack “{pack.title.en}” "
+                         "(its ahp: part)", titles)
+        sets.append((dim_id, [i.id for i in dim.indicators], jset, names))
     results: dict[str, AhpResult] = {}
     refused: list[str] = []
-    for key, items, jset, label in sets:
+    for key, items, jset, names in sets:
         try:
-            results[key] = ahp_weights(items, jset, f"pack '{pack.id}' {label}", allow_inconsistent, ri_table)
+            results[key] = ahp_weights(items, jset, names, allow_inconsistent, ri_table)
         except AssessError as exc:
             refused.append(str(exc))
     if refused:
@@ -235,14 +275,14 @@ def pack_ahp_weights(pack: Pack, allow_inconsistent: bool, ri_table: str = RI_TA
 def workbook_ahp_weights(paths: list[Path], pack: Pack | None, allow_inconsistent: bool,
                          ri_table: str = RI_TABLE_NAME) -> dict[str, AhpResult]:
     """AHP results of filled-in expert workbooks (`packs.ahp_workbook`), one per judgment set; every
-    inconsistent set reported in one error, as for a pack."""
+    inconsistent set reported in one error, as for a pack, naming items and cells as the sheets show them."""
     from assess.packs.ahp_workbook import read_workbooks
 
     results: dict[str, AhpResult] = {}
     refused: list[str] = []
-    for key, (items, jset) in read_workbooks(paths, pack).items():
+    for key, read in read_workbooks(paths, pack).items():
         try:
-            results[key] = ahp_weights(items, jset, f"{key}", allow_inconsistent, ri_table)
+            results[key] = ahp_weights(read.items, read.judgments, sheet_names(read), allow_inconsistent, ri_table)
         except AssessError as exc:
             refused.append(str(exc))
     if refused:
@@ -250,9 +290,28 @@ def workbook_ahp_weights(paths: list[Path], pack: Pack | None, allow_inconsisten
     return results
 
 
-def ahp_file_weights(path: Path | str, allow_inconsistent: bool, ri_table: str = RI_TABLE_NAME) -> AhpResult:
+def sheet_names(read: SheetSet) -> SetNames:
+    """A workbook's set named by its sheet(s), its items by their row titles, each judgment by its cell."""
+    from assess.packs.ahp_workbook import judgment_cell
+
+    sheets = list(dict.fromkeys(title for _, title in read.places))
+    files = list(dict.fromkeys(Path(file).name for file, _ in read.places))
+    sheet_zh = "、".join(f"“{t}”" for t in sheets)
+    sheet_en = ", ".join(sheets)
+    titles = {item: (title, title) for item, title in zip(read.items, read.titles, strict=True)}
+    cells = {(read.items[i], read.items[j]): judgment_cell(i, j)
+             for i, j in itertools.combinations(range(len(read.items)), 2)}
+    return SetNames(f"专家打分表 {'、'.join(files)} 的工作表{sheet_zh}",
+                    f"the experts' workbook {', '.join(files)}, sheet {sheet_en}", titles, cells)
+
+
+def ahp_file_weights(path: Path | str, allow_inconsistent: bool, ri_table: str = RI_TABLE_NAME,
+                     named_by: Pack | None = None) -> AhpResult:
+    """Weights of a judgment file; an item that `named_by` knows is named by its title in a refusal."""
     spec, name = load_ahp_file(path)
-    return ahp_weights(spec.items, spec, name, allow_inconsistent, ri_table)
+    titles = {e.id: (e.title.zh, e.title.en)
+              for e in [*named_by.dimensions, *(i for _, i in named_by.indicators())]} if named_by else {}
+    return ahp_weights(spec.items, spec, SetNames(name, name, titles), allow_inconsistent, ri_table)
 
 
 # -- terminal output -------------------------------------------------------------------------------

@@ -85,6 +85,16 @@ def test_a_missing_cell_and_a_lower_cell_that_is_not_the_reciprocal_are_named_by
     assert "[维度]:5: B5: 左下方应为右上方 3 的倒数 1/3" in result.output
 
 
+def test_inconsistent_judgments_are_named_by_the_sheet_s_titles_and_cells(runner, tmp_path):
+    # party leadership 5× participation, participation 5× resources, resources 5× party leadership (D4: 1/5)
+    path = filled(runner, tmp_path, "zhao", "赵老师", {(0, 1): "5", (1, 2): "5", (0, 2): "1/5"})
+    result = runner.invoke(main, ["ahp", str(path), "--pack", "core"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "专家打分表 zhao.xlsx 的工作表“维度”：成对比较判断前后矛盾较多" in result.output
+    assert "「资源整合与共享」比「党组织引领与自身建设」重要 5 倍（D4 格填 1/5）" in result.output
+    assert "「党组织引领与自身建设」比「居民参与与自治」重要 5 倍（C4 格填 5）" in result.output
+
+
 def zip_of(path, members: dict[str, str]):
     import zipfile
 

@@ -122,9 +122,10 @@ def test_inconsistent_judgments_are_refused_naming_the_worst_pairs():
     message = str(caught.value)
     assert "CR = " in message and "above 0.10" in message and "超过 0.10" in message
     assert "--allow-inconsistent" in message
-    first_listed = message.splitlines()[3]
-    assert first_listed.lstrip().startswith("- [") and "5" in first_listed
-    assert any(pair in first_listed for pair in ("[a, b, 5]", "[b, c, 5]", "[c, a, 5]"))
+    first_listed = message.splitlines()[2]
+    assert first_listed.lstrip().startswith("- 「") and "重要 5 倍" in first_listed
+    assert "5× as important" in first_listed
+    assert any(pair in first_listed for pair in ("「a」比「b」", "「b」比「c」", "「c」比「a」"))
 
 
 def test_allow_inconsistent_returns_the_weights_with_their_cr():
