@@ -16,7 +16,8 @@ from assess.report.charts import num, svg, text_lines, wrap
 
 WIDTH = 490.0
 NAME_WIDTH = 120.0
-HEADER = 46.0
+HEADER = 46.0  # at least: four lines of a column title
+HEADER_LINES = 6  # English titles need more lines than Chinese ones; the header grows to fit them
 ROW = 17.0
 SIZE = 7.5
 SHADES = {"excellent": "#1e6b34", "good": "#6f9e72", "fair": "#e0a84a", "weak": "#c9574f", None: "#e6e6e6"}
@@ -31,9 +32,12 @@ class HeatRow:
 
 def heat_map(columns: Sequence[str], rows: Sequence[HeatRow], title: str) -> Markup:
     cell_width = (WIDTH - NAME_WIDTH) / max(len(columns), 1)
-    body = [header(columns, cell_width)]
+    titles = [column_lines(column, cell_width - 4) for column in columns]
+    top = max(HEADER, max((len(lines) for lines in titles), default=0) * SIZE * 1.2 + 10)
+    body = [text_lines(lines, NAME_WIDTH + c * cell_width + cell_width / 2, top / 2, SIZE, "middle")
+            for c, lines in enumerate(titles)]
     for r, row in enumerate(rows):
-        y = HEADER + r * ROW
+        y = top + r * ROW
         name = wrap(row.name, NAME_WIDTH - 6, SIZE, max_lines=1)
         body.append(text_lines(name, NAME_WIDTH - 4, y + ROW / 2, SIZE, "end"))
         for c, (score, grade) in enumerate(row.cells):
@@ -44,12 +48,11 @@ def heat_map(columns: Sequence[str], rows: Sequence[HeatRow], title: str) -> Mar
             colour = "#ffffff" if grade in LIGHT_TEXT else "#222222"
             body.append(f'<text x="{num(x + cell_width / 2)}" y="{num(y + ROW / 2 + SIZE * 0.35)}" '
                         f'font-size="{num(SIZE)}" text-anchor="middle" fill="{colour}">{escape(label)}</text>')
-    return svg(WIDTH, HEADER + len(rows) * ROW + 4, "".join(body), title)
+    return svg(WIDTH, top + len(rows) * ROW + 4, "".join(body), title)
 
 
-def header(columns: Sequence[str], cell_width: float) -> str:
-    parts = []
-    for c, column in enumerate(columns):
-        lines = wrap(column, cell_width - 4, SIZE, max_lines=4)
-        parts.append(text_lines(lines, NAME_WIDTH + c * cell_width + cell_width / 2, HEADER / 2, SIZE, "middle"))
-    return "".join(parts)
+def column_lines(column: str, width: float) -> list[str]:
+    """A dimension's title in the narrow column: an English compound (self-governance) may break after its
+    hyphen, so that it neither runs into the next column nor is cut short."""
+    lines = wrap(column.replace("-", "- "), width, SIZE, max_lines=HEADER_LINES)
+    return [line.replace("- ", "-") for line in lines]

@@ -78,6 +78,28 @@ def overflowing_text(document) -> list[str]:
     return found
 
 
+def hyphenated_headings(document, tags: frozenset[str] = frozenset({"th"})) -> list[str]:
+    """Column headings broken inside a word with a hyphen the heading does not have (Cover‐|age: WeasyPrint
+    hyphenates with U+2010), as 'page N: Cover‐|age'; a heading may wrap between words, or after a hyphen of
+    its own (self-|building)."""
+    found = []
+    for number, page in enumerate(document.pages, 1):
+        for root in in_flow(page):
+            for label in root.descendants():
+                if getattr(label, "element_tag", None) not in tags:
+                    continue
+                lines = [line for line in label.descendants() if isinstance(line, boxes.LineBox)]
+                texts = ["".join(t.text for t in line.descendants() if isinstance(t, boxes.TextBox)) for line in lines]
+                written = " ".join("".join(label.element.itertext()).split())
+                for text, after in zip(texts, texts[1:], strict=False):
+                    words, following = text.split(), after.split()
+                    hyphenated = words and following and words[-1].endswith(("-", "\u2010"))
+                    if hyphenated and words[-1] + following[0] not in written:
+                        found.append(f"page {number}: {'|'.join(texts)}")
+                        break
+    return found
+
+
 def broken_labels(document, tags: frozenset[str] = frozenset({"dt", "th"})) -> list[str]:
     """Labels (dt, th) that wrap with a single character left on their last line, as 'page N: text'."""
     found = []

@@ -16,7 +16,13 @@ from assess.report.community import render_html
 from assess.report.data import build_report
 from assess.report.pdf import layout_pdf
 from assess.report.templates import template_dirs
-from tests.report.page_checks import broken_labels, overflowing_text, page_fills, underfilled_pages
+from tests.report.page_checks import (
+    broken_labels,
+    hyphenated_headings,
+    overflowing_text,
+    page_fills,
+    underfilled_pages,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "old-community"
@@ -71,6 +77,11 @@ def test_no_page_is_left_mostly_blank_by_the_tail_of_a_section(laid_out, kind, l
 @pytest.mark.parametrize(("kind", "lang"), CASES)
 def test_no_text_runs_out_of_its_cell(laid_out, kind, lang):
     assert overflowing_text(laid_out[kind, lang]) == []
+
+
+@pytest.mark.parametrize(("kind", "lang"), CASES)
+def test_no_column_heading_is_hyphenated_inside_a_word(laid_out, kind, lang):
+    assert sorted(set(hyphenated_headings(laid_out[kind, lang]))) == []
 
 
 @pytest.mark.parametrize(("kind", "lang"), CASES)
