@@ -120,6 +120,8 @@ def test_district_tables_name_no_id_with_local_times_and_the_database_as_typed(r
     scored = runner.invoke(main, ["district", "score", "2026", "--uncertainty", "0"])
     assert scored.exit_code == 0, scored.output
     assert "已存入历史数据库 assess-history.db" in scored.output and "%E" not in scored.output
+    again = runner.invoke(main, ["district", "score", "2026", "--uncertainty", "0"])
+    assert "替换已存的“2026”轮（" in again.output and "+00:00" not in again.output and "%E" not in again.output
     history = invoke(runner, "district", "history")
     assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d", history) and "+00:00" not in history
     assert ids_in(scored.output.replace("old-community", "").replace("new-commercial", "")) == []

@@ -52,7 +52,10 @@ class Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from assess.cli.terminal import safe_output, visible
+        from assess.files import created_folders
 
+        if ctx.parent is None:  # folders made before this command (by a caller in the same process) are not its own
+            created_folders.clear()
         try:
             with safe_output():
                 return super().invoke(ctx)

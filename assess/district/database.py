@@ -31,12 +31,14 @@ def stderr_notice(message: str) -> None:
 
 
 def safe_url(url: str) -> str:
-    """The URL without its password, for messages."""
+    """The URL without its password, for messages; a folder named 街道 reads as 街道, not %E8%A1%97%E9%81%93."""
+    from urllib.parse import unquote
+
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        return unquote(make_url(url).render_as_string(hide_password=True))
     except ArgumentError:
         return url.split("@")[-1]
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from assess.district.database import Notice, engine_for, guarded, postgres_write_lock, refuse_odd_value, safe_url
 from assess.errors import AssessError
 from assess.files import source_date
+from assess.i18n import local_time
 
 SCHEMA_VERSION = 2
 DEFAULT_FILE = "assess-history.db"
@@ -285,8 +286,9 @@ def check_store(history: History, district: str, label: str, communities: list[s
     communities_table = history.meta.tables["communities"]
     old = {r.community for r in connection.execute(
         communities_table.select().where(communities_table.c.round_id == same["id"]))}
-    when, count = same["stored_at"], len(old)
-    zh, en = f"“{label}”轮（{when} 存入，{count} 个社区）", f"round {label!r} (stored {when}, {count} communities)"
+    count = len(old)
+    zh = f"“{label}”轮（{local_time(same['stored_at'], 'zh')} 存入，{count} 个社区）"
+    en = f"round {label!r} (stored {local_time(same['stored_at'], 'en')}, {count} communities)"
     if old != set(communities) and not replace:
         gone = ", ".join(sorted(old - set(communities))[:10]) or "-"
         new = ", ".join(sorted(set(communities) - old)[:10]) or "-"
