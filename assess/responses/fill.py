@@ -373,23 +373,43 @@ def summary_text(session: FillSession, path: Path, lang: Lang) -> str:
         lines = [f"本轮完成，已保存到 {path}：已答 {done}/{total} 题。"]
         if missing:
             lines.append(f"还有 {len(missing)} 题未答（{listed}），再次运行可补答。")
-        lines.append(f"计算得分：assess score {path}")
+        lines.append(f"计算得分：assess score {shell_word(str(path))}")
     else:
         lines = [f"Done for now, saved to {path}: {done}/{total} answered."]
         if missing:
             lines.append(f"{len(missing)} still unanswered ({listed}); run again to answer them.")
-        lines.append(f"Score it: assess score {path}")
+        lines.append(f"Score it: assess score {shell_word(str(path))}")
+    lines.append(plan_sample_text(path, lang))
     return "\n".join(lines)
+
+
+def plan_sample_text(path: Path, lang: Lang) -> str:
+    """Where the residents' questionnaires are planned: how many to collect for a score precise to ±3 points
+    (`assess plan-sample`, with the community's population or households from this file or typed)."""
+    command = f"assess plan-sample {shell_word(str(path))}"
+    english = f"How many residents' questionnaires to collect (±3 points): {command} (add --households N)"
+    if lang == "zh":
+        return f"居民问卷要收多少份（总分精确到 ±3 分）：{command}（可加 --households 户数） / {english}"
+    return english
+
+
+SHELL_SPECIAL = re.compile(r"""[\s'"\\$`!*?&;|<>(){}\[\]#~]""")
+
+
+def shell_word(text: str) -> str:
+    """`text` as people type it at the prompt: 答卷.yaml bare (shlex.quote would quote every non-ASCII name),
+    quoted only where the shell would otherwise split or expand it, and an empty word as ''."""
+    return shlex.quote(text) if not text or SHELL_SPECIAL.search(text) else text
 
 
 def resume_command(path: Path, respondent: Respondent, respondent_id: str | None, pack_ref: str | None,
                    lang: Lang, revisit: bool = False) -> str:
     """The command that continues this file, as the user would type it, with the flags it was started with."""
-    parts = ["assess", "fill", "-o", shlex.quote(str(path))]
+    parts = ["assess", "fill", "-o", shell_word(str(path))]
     if pack_ref is not None:
-        parts += ["--pack", shlex.quote(pack_ref)]
+        parts += ["--pack", shell_word(pack_ref)]
     if respondent != "committee":
-        parts += ["--respondent", respondent, "--respondent-id", shlex.quote(respondent_id or "")]
+        parts += ["--respondent", respondent, "--respondent-id", shell_word(respondent_id or "")]
     if revisit:
         parts.append("--revisit")
     if lang != "zh":

@@ -479,3 +479,19 @@ def test_an_unknown_community_type_is_asked_again_with_the_known_types(runner, p
                             input="".join(f"{line}\n" for line in typed))
     assert "没有这种社区类型 “老社区”，可填：老旧小区（也可写 老旧社区、老小区）" in outcome.output
     assert load_answer_file(answers).data.community.type == "老小区"
+
+
+def test_the_end_names_plan_sample_and_every_command_as_people_type_it(runner, pack_file, tmp_path):
+    """答卷.yaml is written bare (not '答卷.yaml'); a name with a space is quoted; the residents' questionnaires
+    are planned with assess plan-sample, Chinese first, English after the slash."""
+    answers = tmp_path / "答卷.yaml"
+    done = fill(runner, answers, pack_file, ["阳光社区", "8", "1", "否", "2", "楼道议事"])
+    assert done.exit_code == 0, done.output
+    assert f"计算得分：assess score {answers}\n" in done.output
+    assert f"居民问卷要收多少份（总分精确到 ±3 分）：assess plan-sample {answers}" in done.output
+    assert f" / How many residents' questionnaires to collect (±3 points): assess plan-sample {answers}" in done.output
+    stopped = fill(runner, tmp_path / "新 答卷.yaml", pack_file, ["阳光社区", "8"])
+    assert f"assess fill -o '{tmp_path / '新 答卷.yaml'}' --pack {pack_file}" in stopped.output
+    english = fill(runner, tmp_path / "a.yaml", pack_file, ["Sunny", "8", "1", "n", "2", "talks"], "--lang", "en")
+    assert "How many residents' questionnaires to collect (±3 points): assess plan-sample" in english.output
+    assert "居民" not in english.output
