@@ -26,6 +26,7 @@ HOMES = {
     "CodedRows": "columnar",
     "read_typed": "typed",
     "shown_value": "fill",
+    "unknown_kind_message": "answer_file",
 }
 __all__ = sorted(HOMES)
 

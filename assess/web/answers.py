@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from assess.errors import AssessError
 from assess.packs import load_pack
@@ -104,7 +104,7 @@ def community_of(connection, unit: Any) -> Community:
     above = {row.kind: row.name for row in connection.execute(
         select(units).where(units.c.id.in_([int(i) for i in unit.lineage.strip("/").split("/")]))).all()}
     return Community(name=unit.name, district=above.get("district"), street=above.get("subdistrict"),
-                     city=above.get("city"))
+                     city=above.get("city"), type=unit.community_type)
 
 
 def answer_file(connection, unit: Any, round_row: Any) -> AnswerFile:
@@ -134,6 +134,9 @@ def import_answers_yaml(connection, unit: Any, round_row: Any, path: Path, who: 
     for qid, value in given.items():
         connection.execute(insert(answers).values(unit_id=unit.id, round_id=round_row.id, question_id=qid,
                                                   value=as_json(value), who=who.user_id, at=now()))
+    kind = loaded.pack.pack.kind_of(loaded.data.community.type)  # the loader refused a type the pack does not know
+    if kind is not None:
+        connection.execute(update(units).where(units.c.id == unit.id).values(community_type=kind.label.zh))
     audit_event(connection, who.name, "answers.import", {"answers": len(given)}, unit.id)
     return len(given)
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
+from pydantic import BaseModel
+from sqlalchemy import select, update
 from starlette.concurrency import run_in_threadpool
 
 from assess.errors import AssessError
@@ -17,8 +18,18 @@ from assess.web.access import FORBIDDEN, allowed_unit
 from assess.web.accounts import add_user, new_password, new_session, password_matches, set_password
 from assess.web.app import Person, Refused, render, set_session_cookie
 from assess.web.roles import AUDIT, MANAGE_UNITS, MANAGE_USERS, ROLES
-from assess.web.store import assignments, audit, units, users
-from assess.web.units import KIND_WORDS, KINDS, Viewer, clean_name, ensure_path, visible_units
+from assess.web.store import assignments, audit, current_round, units, users
+from assess.web.units import (
+    KIND_WORDS,
+    KINDS,
+    Viewer,
+    clean_name,
+    community_kinds,
+    community_type,
+    ensure_path,
+    unit_json,
+    visible_units,
+)
 
 router = APIRouter()
 AUDIT_SHOWN = 200
@@ -80,39 +91,68 @@ def units_page(request: Request, person: Person) -> HTMLResponse:
         raise Refused(403, FORBIDDEN)
     with request.app.state.site.read() as connection:
         return page(request, "units.html", person, units=visible_units(connection, person), kinds=KIND_WORDS,
-                    error=None)
+                    community_kinds=community_kinds(current_round(connection).pack), error=None, typed={})
 
 
 @router.post("/admin/units")
 async def units_post(request: Request, person: Person) -> HTMLResponse:
     form = await request.form()
     site = request.app.state.site
-    parent_id, kind = int(form.get("parent") or 0), str(form.get("kind", "community"))
-
-    def work():
-        with site.write() as connection:
-            if parent_id:
-                parent = allowed_unit(connection, person, parent_id, MANAGE_UNITS, community=False)
-                names = [*parent.path.split("/"), clean_name(str(form.get("name", "")))]
-                kinds = [*[row.kind for row in connection.execute(select(units).where(
-                    units.c.id.in_([int(i) for i in parent.lineage.strip("/").split("/")]))
-                    .order_by(units.c.lineage)).all()], kind]
-            elif person.can_all():
-                names, kinds = [clean_name(str(form.get("name", "")))], [kind]
-            else:
-                raise Refused(403, FORBIDDEN)
-            if kind not in KINDS:
-                raise Refused(422, "单位类型不对 / unknown kind of unit")
-            ensure_path(connection, names, kinds)
-
+    fields = {name: str(form.get(name) or "") for name in ("parent", "kind", "name", "community_type")}
     error = None
     try:
-        await run_in_threadpool(work)
+        await run_in_threadpool(add_unit, site, person, fields)
     except AssessError as exc:
         error = str(exc)
     with site.read() as connection:
         return page(request, "units.html", person, 422 if error else 200, units=visible_units(connection, person),
-                    kinds=KIND_WORDS, error=error)
+                    kinds=KIND_WORDS, community_kinds=community_kinds(current_round(connection).pack), error=error,
+                    typed=fields if error else {})
+
+
+class NewUnit(BaseModel):
+    parent: int | None = None
+    kind: str = "community"
+    name: str
+    community_type: str | None = None
+
+
+@router.post("/api/units")
+async def units_api_post(request: Request, body: NewUnit, person: Person) -> dict[str, Any]:
+    """The twin of the form above: the same checks, the unit made (or found) as `GET /api/units` lists it."""
+    fields = {"parent": str(body.parent or ""), "kind": body.kind, "name": body.name,
+              "community_type": body.community_type or ""}
+    site = request.app.state.site
+    try:
+        unit_id = await run_in_threadpool(add_unit, site, person, fields)
+    except AssessError as exc:
+        raise Refused(422, str(exc)) from None
+    with site.read() as connection:
+        return unit_json(connection.execute(select(units).where(units.c.id == unit_id)).one())
+
+
+def add_unit(site, person: Viewer, fields: dict[str, str]) -> int:
+    """A unit below one the person manages (a district at the top only for the administrator); a community
+    may be given its type, checked against the open round's pack."""
+    parent_id, kind = int(fields["parent"] or 0), fields["kind"] or "community"
+    with site.write() as connection:
+        if parent_id:
+            parent = allowed_unit(connection, person, parent_id, MANAGE_UNITS, community=False)
+            names = [*parent.path.split("/"), clean_name(fields["name"])]
+            kinds = [*[row.kind for row in connection.execute(select(units).where(
+                units.c.id.in_([int(i) for i in parent.lineage.strip("/").split("/")]))
+                .order_by(units.c.lineage)).all()], kind]
+        elif person.can_all():
+            names, kinds = [clean_name(fields["name"])], [kind]
+        else:
+            raise Refused(403, FORBIDDEN)
+        if kind not in KINDS:
+            raise Refused(422, "单位类型不对 / unknown kind of unit")
+        typed = community_type(current_round(connection).pack, kind, fields["community_type"])
+        unit_id = ensure_path(connection, names, kinds)
+        if typed is not None:
+            connection.execute(update(units).where(units.c.id == unit_id).values(community_type=typed))
+        return unit_id
 
 
 def audit_rows(connection, person: Viewer) -> list[Any]:

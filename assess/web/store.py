@@ -60,6 +60,7 @@ units = Table(
     Column("parent_id", Integer, ForeignKey("web_units.id")),
     Column("path", String(1000), nullable=False, unique=True),  # 区/街道/社区, as people name it
     Column("lineage", String(400), nullable=False),  # /1/5/9/: ids only, so a prefix query needs no escaping
+    Column("community_type", String(40)),  # a community's kind as the pack names it (老旧小区 …), for its advice
 )
 users = Table(
     "web_users", meta,
@@ -269,6 +270,7 @@ def migrate(site: Site) -> None:
         open_history(history_url(site)).close()
     with site.write() as connection:
         meta.create_all(connection)
+        add_missing_columns(connection)
         create_survey_tables(connection)
         version = connection.execute(select(web_meta.c.value).where(web_meta.c.key == "schema")).scalar()
         if version is None:
@@ -279,6 +281,13 @@ def migrate(site: Site) -> None:
         if connection.execute(select(rounds.c.id).limit(1)).first() is None:
             connection.execute(insert(rounds).values(label=str(datetime.now(UTC).year), pack=DEFAULT_PACK,
                                                      opened_at=now()))
+
+
+def add_missing_columns(connection) -> None:
+    """Columns added to a table after sites were made with it (nullable, so old rows stay valid)."""
+    have = {column["name"] for column in inspect(connection).get_columns(units.name)}
+    if "community_type" not in have:
+        connection.exec_driver_sql(f"ALTER TABLE {units.name} ADD COLUMN community_type VARCHAR(40)")
 
 
 def current_round(connection) -> Any:

@@ -72,6 +72,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "parent": ("上级单位", "Parent unit"),
     "name": ("名称", "Name"),
     "kind": ("类型", "Kind"),
+    "community_type": ("社区类型（社区填写，可不填）", "Type of community (communities only; optional)"),
+    "community_type_hint": ("对策会按社区类型推荐，可填：", "Countermeasures fit the type of community: "),
     "when": ("时间", "When"),
     "who": ("操作人", "Who"),
     "action": ("操作", "Action"),

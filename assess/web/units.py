@@ -171,4 +171,31 @@ def visible_unit(connection, viewer: Viewer, unit_id: int) -> Any | None:
 
 
 def unit_json(row: Any) -> dict[str, Any]:
-    return {"id": row.id, "name": row.name, "path": row.path, "kind": row.kind}
+    return {"id": row.id, "name": row.name, "path": row.path, "kind": row.kind,
+            "community_type": row.community_type}
+
+
+def community_kinds(pack_ref: str) -> list[Any]:
+    """The pack's types of community, offered by the form (each with the other names it may be typed as)."""
+    from assess.packs import load_pack
+
+    return list(load_pack(pack_ref).pack.community_kinds)
+
+
+def community_type(pack_ref: str, kind: str, typed: str) -> str | None:
+    """The community type as the pack names it (老小区 → 老旧小区), checked as `fill` and the answer file's
+    loader check it: an unknown type is refused with the pack's types and their aliases, so that advice
+    meant for that kind of community is never silently lost. Only a community has a type."""
+    from assess.packs import load_pack
+    from assess.responses import unknown_kind_message
+
+    typed = typed.strip()
+    if not typed:
+        return None
+    if kind != "community":
+        raise AssessError("只有社区填写社区类型 / only a community has a type of community")
+    pack = load_pack(pack_ref).pack
+    found = pack.kind_of(typed)
+    if found is None:
+        raise AssessError(unknown_kind_message(pack, typed))
+    return found.label.zh

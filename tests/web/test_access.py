@@ -53,7 +53,7 @@ def test_each_person_lists_exactly_their_units(world, clients):
     for name, _, _ in PEOPLE:
         listed = clients[name].get("/api/units").json()
         assert {names[u["id"]] for u in listed} == SEES[name], name
-        assert all(set(u) == {"id", "name", "path", "kind"} for u in listed)
+        assert all(set(u) == {"id", "name", "path", "kind", "community_type"} for u in listed)
 
 
 @pytest.mark.parametrize("name", [p[0] for p in PEOPLE])
