@@ -48,3 +48,17 @@ def test_the_api_refuses_what_the_form_refuses_to_someone_outside(world, clients
     api = manager.post("/api/units", json={"parent": world.units["S2"], "name": "壬社区"})
     assert form.status_code == api.status_code and api.status_code in (403, 404)
     assert "示例区/二街道/壬社区" not in paths(clients["root"])
+
+
+def test_a_site_made_before_the_column_gets_it_when_opened(tmp_path):
+    from sqlalchemy import inspect
+
+    from assess.web.store import open_site
+
+    site = open_site(tmp_path / "data")
+    with site.write() as connection:
+        connection.exec_driver_sql("ALTER TABLE web_units DROP COLUMN community_type")
+    site.engine.dispose()
+    site = open_site(tmp_path / "data")
+    assert "community_type" in {c["name"] for c in inspect(site.engine).get_columns("web_units")}
+    site.engine.dispose()
