@@ -52,7 +52,15 @@ def heat_map(columns: Sequence[str], rows: Sequence[HeatRow], title: str) -> Mar
 
 
 def column_lines(column: str, width: float) -> list[str]:
-    """A dimension's title in the narrow column: an English compound (self-governance) may break after its
-    hyphen, so that it neither runs into the next column nor is cut short."""
-    lines = wrap(column.replace("-", "- "), width, SIZE, max_lines=HEADER_LINES)
+    """A dimension's title in the narrow column, in lines of even length (多元主体 / 协同, not 多元主体协 / 同);
+    an English compound (self-governance) may break after its hyphen, so that it neither runs into the next
+    column nor is cut short."""
+    text = column.replace("-", "- ")
+    lines = wrap(text, width, SIZE, max_lines=HEADER_LINES)
+    while width > 2 * SIZE:  # narrow the lines while their number stays the same
+        width -= 1
+        narrower = wrap(text, width, SIZE, max_lines=HEADER_LINES)
+        if len(narrower) > len(lines) or any(line.endswith("…") for line in narrower):
+            break
+        lines = narrower
     return [line.replace("- ", "-") for line in lines]
