@@ -55,7 +55,7 @@ def analysis_json(result: Analysis) -> dict:
     return {
         "community": survey.community,
         "pack": {"id": pack.id, "version": pack.version, "hash": survey.pack.hash},
-        "respondents": len(survey.ids),
+        "respondents": survey.respondents,
         "items": [{"id": s.id, "title": titles[s.id].zh, "dimension": s.dimension, **asdict(s.stats),
                    "shares": s.shares} for s in result.items],
         "scores": {"overall": asdict(result.overall_stats),
