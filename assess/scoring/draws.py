@@ -123,7 +123,7 @@ class Sample:
     """What resampling needs of one community: each resident's score of every scored question (NaN where
     unanswered), the group each belongs to, the committee's sums, and the population when known."""
 
-    residents: np.ndarray  # n × Q
+    residents: np.ndarray  # n × Q, single precision as kept (a round's workers send them back: half the bytes)
     strata: np.ndarray  # n group codes (all 0 without --group-by)
     committee_total: np.ndarray  # Q
     committee_count: np.ndarray  # Q
@@ -153,7 +153,7 @@ class Sample:
     def observed(self) -> np.ndarray:
         """The question scores as scored (Q): committee and residents together."""
         answered = ~np.isnan(self.residents)
-        total = self.committee_total + np.where(answered, self.residents, 0.0).sum(axis=0)
+        total = self.committee_total + np.where(answered, self.residents, 0.0).sum(axis=0, dtype=np.float64)
         count = self.committee_count + answered.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(count > 0, total / count, np.nan)
