@@ -36,6 +36,7 @@ from assess.district.rounds import load_round
 from assess.district.workflow import community_reports
 from assess.packs.loading import load_pack
 from assess.responses.fictional import Profile
+from assess.scoring.options import ScoringOptions
 from assess.scoring.weights import effective_weights
 
 
@@ -82,9 +83,9 @@ def main() -> None:
         reference_wall, reference_cpu = reference(folder, Path(tmp) / "reference.db")
         print(f"reference (polars + NumPy + sqlite3, 1000 joint draws): {reference_wall:.1f} s wall, "
               f"{reference_cpu:.1f} s CPU")
-        one, _ = with_workers(1, lambda: score_round(round_, uncertainty=1000))
+        one, _ = with_workers(1, lambda: score_round(round_, options=ScoringOptions(uncertainty=1000)))
         cpu_before = cpu_seconds()
-        many, league = with_workers(cores, lambda: score_round(round_, uncertainty=1000))
+        many, league = with_workers(cores, lambda: score_round(round_, options=ScoringOptions(uncertainty=1000)))
         stored, _ = timed(lambda: store(Path(tmp) / "h.db", league))
         cpu = cpu_seconds() - cpu_before
         print(f"score_round, 1000 joint draws: 1 worker {one:.1f} s, {cores} workers {many:.1f} s, "
@@ -108,7 +109,7 @@ def main() -> None:
 
         small = Path(tmp) / "fifty"
         write_round(small, 50, args.residents)
-        fifty = score_round(load_round(small), uncertainty=1000)
+        fifty = score_round(load_round(small), options=ScoringOptions(uncertainty=1000))
         seconds, rendered = timed(lambda: district_pdf(build_district_report(fifty), "zh"))
         print(f"district report of 50 communities: {seconds:.1f} s, {rendered.pages} pages")
 

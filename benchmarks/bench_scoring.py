@@ -28,6 +28,7 @@ from assess.packs.loading import load_pack
 from assess.packs.model import Pack, Question
 from assess.packs.yamlio import load_yaml
 from assess.responses.answer_file import RespondentEntry, load_answer_file
+from assess.scoring.options import ScoringOptions
 from assess.scoring.score import score, score_file
 
 SURVEY = 2_000
@@ -130,7 +131,8 @@ def survey_figures(folder: Path) -> None:
     timed("score_file(): answer file with a respondents: block (YAML)", lambda: score_file(with_block))
     parsing, _ = best_of(lambda: load_yaml(with_block))
     print(f"  {'  of which parsing that YAML (yamlio.load_yaml)':<58} {parsing:7.3f} s")
-    timed("score_file() with --uncertainty 1000", lambda: score_file(answers_path, csv_path, uncertainty=1000))
+    timed("score_file() with --uncertainty 1000", lambda: score_file(answers_path, csv_path,
+                                                                         options=ScoringOptions(uncertainty=1000)))
 
 
 # Peak memory is read from /proc (VmHWM), not getrusage: Linux carries ru_maxrss over an exec, so a child

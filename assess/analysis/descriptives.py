@@ -50,28 +50,25 @@ def stats_of(values: np.ndarray) -> Stats:
 def item_stats(survey: Survey) -> list[ItemStats]:
     rows = []
     for j, item in enumerate(survey.items):
-        values = [a.get(item.id) for a in survey.answers]
         rows.append(ItemStats(item.id, survey.dimension_of[item.id], stats_of(survey.raw[:, j]),
-                              shares(item, [v for v in values if v is not None])))
+                              shares(item, survey.tallies[item.id], survey.answered[item.id])))
     return rows
 
 
-def shares(item: Question, values: list) -> dict[str, float]:
-    if not values:
+def shares(item: Question, tally: Counter, answered: int) -> dict[str, float]:
+    """Each likert point's, yes/no's or option's share of the respondents who answered the item (a
+    multi-choice item's shares may sum to more than 1)."""
+    if not answered:
         return {}
     if item.type == "likert":
         keys = [str(p) for p in range(item.scale.min, item.scale.max + 1)]
-        counted = [str(v) for v in values]
     elif item.type == "yes_no":
-        keys, counted = ["yes", "no"], ["yes" if v else "no" for v in values]
-    elif item.type == "choice":
-        keys, counted = [o.id for o in item.options], list(values)
-    elif item.type == "multi_choice":
-        keys, counted = [o.id for o in item.options], [o for v in values for o in v]
+        keys = ["yes", "no"]
+    elif item.type in ("choice", "multi_choice"):
+        keys = [o.id for o in item.options]
     else:
         return {}
-    tally = Counter(counted)
-    return {k: round(tally[k] / len(values), 4) for k in keys}
+    return {k: round(tally[k] / answered, 4) for k in keys}
 
 
 def respondent_scores(survey: Survey, weights: str = "declared") -> tuple[np.ndarray, np.ndarray]:
@@ -82,7 +79,7 @@ def respondent_scores(survey: Survey, weights: str = "declared") -> tuple[np.nda
     tree = pack_tree(pack)
     position = {q.id: n for n, q in enumerate(q for _, _, q in pack.questions())}
     column = {int(p): k for k, p in enumerate(tree.scored)}
-    scores = np.full((len(survey.ids), len(tree.scored)), np.nan)
+    scores = np.full((survey.respondents, len(tree.scored)), np.nan)
     for j, item in enumerate(survey.items):
         scores[:, column[position[item.id]]] = survey.scores[:, j]
     overall, dims = scores_up(scores, tree, weight_draws(pack, tree, used, 1, None))

@@ -115,6 +115,8 @@ def survey_table(result: Analysis) -> tuple[list[str], list[str], dict[str, dict
               for name, base, label, qid in zip(distinct, names, labels, ids, strict=True)]
     names = distinct
     values = {name: labelled for name, labelled in zip(names, value_sets, strict=True) if labelled}
+    if survey.ids is None or survey.answers is None:
+        raise ValueError("the data exports need the survey loaded with rows=True")
     rows = []
     for rid, answers, groups in zip(survey.ids, survey.answers, survey.groups, strict=True):
         row = [rid]

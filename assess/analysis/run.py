@@ -15,6 +15,7 @@ from assess.analysis.fuzzy import GRADE_NAMES, Fuzzy, fuzzy_evaluation, grade_va
 from assess.analysis.groups import group_statistics
 from assess.analysis.survey import Survey
 from assess.analysis.validity import Validity, validity
+from assess.scoring.draws import one_blas_thread
 
 
 @dataclass
@@ -35,6 +36,13 @@ class Analysis:
 
 def analyze(survey: Survey, missing: str = "listwise", factors: int | None = None,
             weights: str = "declared") -> Analysis:
+    """Every figure of the survey. BLAS runs on one thread: the matrices are items × items, where OpenBLAS's
+    threads cost more than they bring (see `scoring.draws.one_blas_thread`)."""
+    with one_blas_thread():
+        return analyzed(survey, missing, factors, weights)
+
+
+def analyzed(survey: Survey, missing: str, factors: int | None, weights: str) -> Analysis:
     pack = survey.pack.pack
     dims, overall = respondent_scores(survey, weights)
     ids = [q.id for q in survey.items]
@@ -55,7 +63,7 @@ def analysis_json(result: Analysis) -> dict:
     return {
         "community": survey.community,
         "pack": {"id": pack.id, "version": pack.version, "hash": survey.pack.hash},
-        "respondents": len(survey.ids),
+        "respondents": survey.respondents,
         "items": [{"id": s.id, "title": titles[s.id].zh, "dimension": s.dimension, **asdict(s.stats),
                    "shares": s.shares} for s in result.items],
         "scores": {"overall": asdict(result.overall_stats),

@@ -4,11 +4,20 @@
 choice, whose options have no order of their own, and for no answer); `scores` holds the 0–100 score the
 scoring method gives the answer (`scoring.collect.normalize`, reverse items turned), which reliability,
 validity and the fuzzy evaluation use, as the per-dimension alpha of `assess score` does.
+
+The residents' file is read as `assess score` reads it (`responses.fold_residents`): by column where the
+responses stage can, else row by row. Either way each item becomes codes into its few distinct answers, and
+only those distinct answers are converted in Python; the matrices are then one NumPy take per item. The
+respondents' ids and answers, which only the data exports need, are kept when asked (`rows=True`), which
+has every respondent read row by row.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +25,14 @@ import numpy as np
 
 from assess.packs.loading import LoadedPack
 from assess.packs.model import SCORED_TYPES, Pack, Question
+from assess.responses import CodedRows, fold_residents
 from assess.responses.answer_file import RespondentEntry, load_answer_file
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
-from assess.responses.respondents import read_respondents, residents_of
+from assess.responses.respondents import residents_of
 from assess.scoring.collect import remembered_normalize
 
 RESIDENT = "resident"
+BLOCK_ROWS = 8192  # respondents read row by row are coded this many at a time
 
 
 @dataclass(frozen=True)
@@ -30,13 +41,19 @@ class Survey:
     community: str
     items: list[Question]
     dimension_of: dict[str, str]  # item id -> dimension id
-    ids: list[str]  # respondent ids, in file order
-    answers: list[dict[str, Any]]  # canonical answers per respondent (for option shares)
     raw: np.ndarray  # respondents × items
     scores: np.ndarray  # respondents × items, 0–100
+    tallies: dict[str, Counter]  # item id -> answers counted by option (likert point, yes/no, option id)
+    answered: dict[str, int]  # item id -> respondents who answered it
     groups: list[dict[str, str]]
     warnings: list[tuple[str, str]]
     notes: list[tuple[str, str]]  # the columns the reading left out (`ReadNotes.summary`)
+    ids: list[str] | None = None  # respondent ids in file order, kept with `rows=True` (the exports)
+    answers: list[dict[str, Any]] | None = None  # each respondent's canonical answers to the items, likewise
+
+    @property
+    def respondents(self) -> int:
+        return int(self.raw.shape[0])
 
     def dimension_items(self) -> dict[str, list[int]]:
         """Column positions of each dimension's items, in pack order (dimensions without items left out)."""
@@ -63,21 +80,140 @@ def raw_value(question: Question, value: Any) -> float:
     return float(value)
 
 
+def share_keys(question: Question, value: Any) -> list[str]:
+    """What an answer counts for in the item's shares: its likert point, yes or no, or its options."""
+    if question.type == "likert":
+        return [str(value)]
+    if question.type == "yes_no":
+        return ["yes" if value else "no"]
+    if question.type == "choice":
+        return [value]
+    if question.type == "multi_choice":
+        return list(value)
+    return []
+
+
+@dataclass
+class ItemColumn:
+    """One item's answers as blocks of codes into tables of distinct canonical values (-1: unanswered).
+    A columnar block brings its own table (which later blocks may extend); rows read one by one are coded
+    into `own`."""
+
+    question: Question
+    blocks: list[tuple[np.ndarray, list[Any]]] = field(default_factory=list)
+    own: list[Any] = field(default_factory=list)
+    index: dict[Any, int] = field(default_factory=lambda: {None: -1})
+
+    def add_rows(self, answers: list[dict[str, Any]]) -> None:
+        """Code the item's answers of respondents read row by row: a few passes over the rows in C, and
+        Python only for each distinct answer."""
+        values = [a.get(self.question.id) for a in answers]
+        keys = [None if v is None else tuple(v) for v in values] if self.question.type == "multi_choice" else values
+        if set(keys) - self.index.keys():
+            for key, value in zip(keys, values, strict=True):
+                if key not in self.index:
+                    self.index[key] = len(self.own)
+                    self.own.append(value)
+        self.blocks.append((np.array([self.index[k] for k in keys], dtype=np.int64), self.own))
+
+    def matrices(self) -> tuple[np.ndarray, np.ndarray, Counter, int]:
+        """(raw, scores, tally, answered) of the item over every block, in order."""
+        score = remembered_normalize(self.question)
+        tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        raws, scores, tally, answered = [], [], Counter(), 0
+        for codes, values in self.blocks:
+            if id(values) not in tables:  # the table is complete now: every block has been read
+                tables[id(values)] = (
+                    np.array([raw_value(self.question, v) for v in values] + [np.nan]),
+                    np.array([np.nan if (s := score(v)) is None else s for v in values] + [np.nan]),
+                )
+            raw_table, score_table = tables[id(values)]
+            raws.append(raw_table[codes])  # code -1 takes the NaN at the end
+            scores.append(score_table[codes])
+            counts = np.bincount(codes[codes >= 0], minlength=len(values))
+            for value, count in zip(values, counts.tolist(), strict=True):
+                if count:
+                    answered += count
+                    for key in share_keys(self.question, value):
+                        tally[key] += count
+        return joined(raws), joined(scores), tally, answered
+
+    def values_at(self) -> list[Any]:
+        """Each respondent's canonical answer (None: unanswered), for the exports."""
+        return [None if c < 0 else values[c] for codes, values in self.blocks for c in codes.tolist()]
+
+
+def joined(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.empty(0)
+
+
+class SurveyFold:
+    """The fold `fold_residents` runs over the respondents: each item's column of codes, and the ids,
+    answers and groups of respondents read row by row."""
+
+    def __init__(self, items: list[Question]):
+        self.columns = [ItemColumn(q) for q in items]
+        self.ids: list[str] = []
+        self.groups: list[dict[str, str]] = []
+        self.count = 0
+        self.pending: list[dict[str, Any]] = []  # answers of respondents read row by row, not coded yet
+
+    def __call__(self, people: Iterable[RespondentEntry | CodedRows]) -> SurveyFold:
+        for entry in people:
+            if isinstance(entry, CodedRows):
+                self.add_coded(entry)
+            else:
+                self.pending.append(entry.answers)
+                self.ids.append(entry.id)
+                self.groups.append(entry.groups)
+                if len(self.pending) == BLOCK_ROWS:
+                    self.close_rows()
+        self.close_rows()
+        return self
+
+    def close_rows(self) -> None:
+        if self.pending:
+            for column in self.columns:
+                column.add_rows(self.pending)
+            self.count += len(self.pending)
+            self.pending = []
+
+    def add_coded(self, block: CodedRows) -> None:
+        self.close_rows()
+        coded = {qid: (codes, values) for qid, codes, values in block.columns}
+        for column in self.columns:
+            codes, values = coded.get(column.question.id, (None, []))
+            if codes is None:
+                codes = np.full(block.rows, -1, dtype=np.int64)
+            column.blocks.append((np.asarray(codes, dtype=np.int64), values))
+        self.groups += [{}] * block.rows  # a file read by column is read without groups (`columnar_options`)
+        self.count += block.rows
+
+
 def load_survey(answers: Path | str, respondents: Path | str | None = None, pack_ref: str | None = None,
-                reading: ReadOptions = DEFAULT_READING) -> Survey:
-    """The answer file's respondents and those of the residents' file, checked as `assess score` checks them."""
+                reading: ReadOptions = DEFAULT_READING, rows: bool = False) -> Survey:
+    """The answer file's respondents and those of the residents' file, checked as `assess score` checks them.
+    With `rows`, every respondent's id and answers are kept too (the SPSS and Excel data exports need them)."""
     loaded = load_answer_file(answers, pack_ref)
     notes = ReadNotes()
-    entries: list[RespondentEntry] = list(loaded.data.respondents)
-    respondents = residents_of(loaded, respondents)
-    if respondents is not None:
-        entries += list(read_respondents(respondents, loaded.pack, loaded.respondent_places(), reading, notes))
     items, dimension_of = resident_items(loaded.pack.pack)
-    raw = np.array([[raw_value(q, e.answers.get(q.id)) for q in items] for e in entries], dtype=float)
-    scored = [remembered_normalize(q) for q in items]  # the few values a closed question gets, scored once
-    scores = np.array([[np.nan if (s := score(e.answers.get(q.id))) is None else s
-                        for q, score in zip(items, scored, strict=True)] for e in entries], dtype=float)
-    shape = (len(entries), len(items))
-    return Survey(loaded.pack, loaded.data.community.name, items, dimension_of, [e.id for e in entries],
-                  [e.answers for e in entries], raw.reshape(shape), scores.reshape(shape),
-                  [e.groups for e in entries], notes.warnings, notes.summary())
+    respondents = residents_of(loaded, respondents)
+
+    def folded(people: Iterable[RespondentEntry | CodedRows]) -> SurveyFold:
+        """A fresh fold each time: a columnar reading that gives up is run again row by row."""
+        return SurveyFold(items)(itertools.chain(loaded.data.respondents, people))
+
+    every_row = (lambda entries: entries) if rows else None  # a watch sees every respondent: read row by row
+    fold, _ = fold_residents(respondents, loaded.pack, loaded.respondent_places(), folded, reading, notes, every_row)
+    shape = (fold.count, len(items))
+    raw, scores = np.full(shape, np.nan), np.full(shape, np.nan)
+    tallies, answered = {}, {}
+    for j, column in enumerate(fold.columns):
+        raw[:, j], scores[:, j], tallies[column.question.id], answered[column.question.id] = column.matrices()
+    kept = None
+    if rows:
+        by_item = [column.values_at() for column in fold.columns]
+        kept = [{q.id: by_item[j][n] for j, q in enumerate(items) if by_item[j][n] is not None}
+                for n in range(fold.count)]
+    return Survey(loaded.pack, loaded.data.community.name, items, dimension_of, raw, scores, tallies, answered,
+                  fold.groups, notes.warnings, notes.summary(), fold.ids if rows else None, kept)

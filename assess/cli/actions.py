@@ -47,9 +47,11 @@ def recommend_command(
     from assess.actions.library import load_library
     from assess.actions.recommend import plan_lines, recommend
     from assess.packs.loading import load_pack
+    from assess.scoring.options import ScoringOptions
     from assess.scoring.score import score_file
 
-    result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent, reading=reading)
+    options = ScoringOptions(weights, allow_inconsistent)
+    result = score_file(answers, respondents_csv, pack_ref, options, reading=reading)
     end_note(result.notes)
     loaded = load_pack(result.pack.file)
     plan = recommend(result, load_library([*loaded.libraries, *libraries], loaded.pack), loaded.pack, top)

@@ -44,7 +44,7 @@ def analyze_command(answers: Path, respondents_csv: Path | None, pack_ref: str |
         raise click.UsageError(f"--format {fmt} 需要 -o 文件名.{fmt} / --format {fmt} needs -o FILE.{fmt}")
     if output is not None:
         refuse_existing([output], force)
-    survey = load_survey(answers, respondents_csv, pack_ref, reading)
+    survey = load_survey(answers, respondents_csv, pack_ref, reading, rows=fmt in ("xlsx", "sav"))
     if fmt != "json":
         end_note(survey.notes)
     result = analyze(survey, missing, factors, weights)

@@ -79,9 +79,11 @@ def benchmark_command(
     from assess.cases.benchmark import benchmark, benchmark_lines
     from assess.cases.profiles import load_cases
     from assess.packs.loading import load_pack
+    from assess.scoring.options import ScoringOptions
     from assess.scoring.score import score_file
 
-    result = score_file(answers, respondents_csv, pack_ref, weights, allow_inconsistent, reading=reading)
+    options = ScoringOptions(weights, allow_inconsistent)
+    result = score_file(answers, respondents_csv, pack_ref, options, reading=reading)
     end_note(result.notes)
     outcome = benchmark(result, load_cases(), load_pack(result.pack.file).pack)
     if fmt == "json":

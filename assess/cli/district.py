@@ -62,10 +62,11 @@ def run_round(round_path: Path, **given):
     from assess.district.database import safe_url
     from assess.district.rounds import load_round
     from assess.district.workflow import RoundOptions, score_and_store
+    from assess.scoring.options import ScoringOptions
 
-    options = RoundOptions(pack=given["pack_ref"], label=given["label"], weights=given["weights"],
-                           rank_by=given["rank_by"], uncertainty=given["uncertainty"], seed=given["seed"],
-                           uncertainty_source=given["uncertainty_source"],
+    scoring = ScoringOptions(weights=given["weights"], uncertainty=given["uncertainty"], seed=given["seed"],
+                             source=given["uncertainty_source"])
+    options = RoundOptions(pack=given["pack_ref"], label=given["label"], scoring=scoring, rank_by=given["rank_by"],
                            strict=given["strict"], db=given["db"], store=not given["no_history"],
                            district=given["district_name"], replace=given["replace"])
     total = len(load_round(round_path, options.label, options.district).members)

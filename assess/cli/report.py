@@ -69,8 +69,10 @@ def report_command(
         from assess.report.data import DEFAULT_TOP_ACTIONS, build_report
 
         top = top or DEFAULT_TOP_ACTIONS
-        data = build_report(answers, respondents_csv, pack_ref, weights, allow_inconsistent, uncertainty, seed,
-                            top=top, library=libraries, reading=reading, source=uncertainty_source)
+        from assess.scoring import ScoringOptions
+
+        options = ScoringOptions(weights, allow_inconsistent, uncertainty, seed, uncertainty_source)
+        data = build_report(answers, respondents_csv, pack_ref, options, top=top, library=libraries, reading=reading)
         end_note(data.score.notes)
         note = dropped_note(data.plan) if data.plan is not None else None
         if note is not None:

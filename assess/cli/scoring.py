@@ -37,12 +37,13 @@ def score_command(
     示例 / Example: assess score answers.yaml --respondents residents.csv --uncertainty 1000 --format json
     """
     from assess.responses.answer_file import load_answer_file
+    from assess.scoring.options import ScoringOptions
     from assess.scoring.output import score_csv, score_table
     from assess.scoring.score import score_loaded
 
     loaded = load_answer_file(answers, pack_ref)
-    result = score_loaded(loaded, respondents_csv, weights, allow_inconsistent, uncertainty, seed, reading=reading,
-                          source=uncertainty_source)
+    options = ScoringOptions(weights, allow_inconsistent, uncertainty, seed, uncertainty_source)
+    result = score_loaded(loaded, respondents_csv, options, reading=reading)
     if fmt == "json":
         print_json(result.model_dump(mode="json"))
     elif fmt == "csv":

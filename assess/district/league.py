@@ -18,7 +18,7 @@ import math
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -32,6 +32,7 @@ from assess.i18n import WEIGHTINGS
 from assess.packs.loading import load_pack
 from assess.packs.model import Pack
 from assess.scoring.draws import LEVEL, Sample, sources_used
+from assess.scoring.options import DEFAULT_SCORING, ScoringOptions
 from assess.scoring.results import ScoreResult
 from assess.scoring.weights import Weights, effective_weights
 
@@ -87,20 +88,21 @@ class Unscored:
     message: str
 
 
-def score_member(member: Member, pack_ref: str | None, mode: str) -> Scored | Unscored:
-    """The community's score and sample, or the message of its problems."""
+def score_member(member: Member, pack_ref: str | None, options: ScoringOptions) -> Scored | Unscored:
+    """The community's score (without draws: the round draws its communities together) and sample, or the
+    message of its problems."""
     from assess.scoring.score import score_file_with_sample
 
     if member.problem is not None:
         return Unscored(member.problem)
     try:
-        return Scored(*score_file_with_sample(member.answers, member.respondents, pack_ref, mode))
+        return Scored(*score_file_with_sample(member.answers, member.respondents, pack_ref, options))
     except AssessError as exc:
         return Unscored(str(exc))
 
 
-def score_batch(members: list[Member], pack_ref: str | None, mode: str) -> list[Scored | Unscored]:
-    return [score_member(m, pack_ref, mode) for m in members]
+def score_batch(members: list[Member], pack_ref: str | None, options: ScoringOptions) -> list[Scored | Unscored]:
+    return [score_member(m, pack_ref, options) for m in members]
 
 
 def batches(members: list[Member], workers: int) -> list[list[Member]]:
@@ -113,7 +115,8 @@ BATCH = 8
 
 
 def score_members(
-    members: list[Member], pack_ref: str | None, mode: str, progress: Callable[[Member], None] | None = None
+    members: list[Member], pack_ref: str | None, options: ScoringOptions,
+    progress: Callable[[Member], None] | None = None,
 ) -> tuple[list[tuple[Member, Scored]], list[tuple[Member, str]]]:
     """Every member scored, in parallel where there is more than one; failures with their messages."""
     done: list[tuple[Member, Scored]] = []
@@ -130,11 +133,11 @@ def score_members(
 
     if workers <= 1:
         for member in members:
-            record(member, score_member(member, pack_ref, mode))
+            record(member, score_member(member, pack_ref, options))
     else:
-        record(members[0], score_member(members[0], pack_ref, mode))  # imports and the pack, before the fork
+        record(members[0], score_member(members[0], pack_ref, options))  # imports and the pack, before the fork
         with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker) as pool:
-            futures = {pool.submit(score_batch, batch, pack_ref, mode): batch
+            futures = {pool.submit(score_batch, batch, pack_ref, options): batch
                        for batch in batches(members[1:], workers)}
             for future in as_completed(futures):
                 for member, scored in zip(futures[future], future.result(), strict=True):
@@ -146,13 +149,15 @@ def score_members(
 
 
 def score_round(
-    round_: Round, pack_ref: str | None = None, weights: str = "declared", rank_by: str = "score",
-    uncertainty: int = 0, seed: int = 0, strict: bool = False, progress: Callable[[Member], None] | None = None,
-    source: str = "both",
+    round_: Round, pack_ref: str | None = None, options: ScoringOptions = DEFAULT_SCORING, rank_by: str = "score",
+    strict: bool = False, progress: Callable[[Member], None] | None = None,
 ) -> League:
+    """The round scored and ranked: `options.weights` may also be an objective method (`reweigh`), with
+    which each community is first scored with the declared weights; `options.uncertainty` joint draws."""
     pack_ref = pack_ref or round_.pack
+    weights = options.weights
     mode = weights if weights in SCORING_MODES else "declared"
-    scored, failed = score_members(round_.members, pack_ref, mode, progress)
+    scored, failed = score_members(round_.members, pack_ref, replace(options, weights=mode), progress)
     done = [(member, s.result) for member, s in scored]
     if failed and strict:
         raise AssessError("\n".join(f"{m.id}: {message}" for m, message in failed))
@@ -179,8 +184,8 @@ def score_round(
     standings = [Standing(member, result, result.overall.score, sample=s.sample)
                  for (member, result), (_, s) in zip(done, scored, strict=True)]
     league = League(round_, pack, weights, rank_by, dict(zip(dims, dim_weights.tolist(), strict=True)),
-                    within_dimensions(pack, used), standings, failed, uncertainty, notes, source)
-    rank(league, used, matrix, seed)
+                    within_dimensions(pack, used), standings, failed, options.uncertainty, notes, options.source)
+    rank(league, used, matrix, options.seed)
     return league
 
 

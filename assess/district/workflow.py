@@ -15,17 +15,17 @@ from assess.district.rounds import Member, load_round
 from assess.district.trend import Trend, compare
 from assess.errors import AssessError
 from assess.files import quiet_worker
+from assess.scoring.options import ScoringOptions
+
+ROUND_SCORING = ScoringOptions(uncertainty=1000)  # a round's ranks always come with their intervals
 
 
 @dataclass(frozen=True)
 class RoundOptions:
     pack: str | None = None
     label: str | None = None
-    weights: str = "declared"
+    scoring: ScoringOptions = ROUND_SCORING  # weights (also objective ones) and the joint draws
     rank_by: str = "score"
-    uncertainty: int = 1000
-    uncertainty_source: str = "both"
-    seed: int = 0
     strict: bool = False
     db: str | None = None
     store: bool = True
@@ -55,8 +55,7 @@ def score_and_store(round_path: Path, options: RoundOptions,
 
 
 def score(round_, options: RoundOptions, progress: Callable[[Member], None] | None) -> League:
-    return score_round(round_, options.pack, options.weights, options.rank_by, options.uncertainty,
-                       options.seed, options.strict, progress, options.uncertainty_source)
+    return score_round(round_, options.pack, options.scoring, options.rank_by, options.strict, progress)
 
 
 def trend_since(url: str | None, league: League, since: str | None) -> Trend | None:

@@ -18,6 +18,7 @@ from assess.packs.model import Pack
 from assess.responses.answer_file import LoadedAnswers, RespondentEntry, load_answer_file
 from assess.responses.reading import DEFAULT_READING, ReadOptions
 from assess.scoring.draws import Sample
+from assess.scoring.options import DEFAULT_SCORING, ScoringOptions
 from assess.scoring.planning import SamplePlan
 from assess.scoring.results import ScoreResult
 
@@ -86,12 +87,8 @@ def score_inputs(
     loaded: LoadedAnswers,
     respondents_csv: Path | str | None,
     free_text: FreeTextAnswers,
-    weights: str = "declared",
-    allow_inconsistent: bool = False,
-    uncertainty: int = 0,
-    seed: int = 0,
+    options: ScoringOptions = DEFAULT_SCORING,
     reading: ReadOptions = DEFAULT_READING,
-    source: str = "both",
     sample_into: list[Sample] | None = None,
 ) -> ScoreResult:
     """The score, computed exactly as `assess score` does, while free-text answers are collected on the way."""
@@ -100,8 +97,7 @@ def score_inputs(
     free_text.add(loaded.data.answers)
     for entry in loaded.data.respondents:
         free_text.add(entry.answers)
-    return score_loaded(loaded, respondents_csv, weights, allow_inconsistent, uncertainty, seed, free_text.watch,
-                        reading, source, sample_into)
+    return score_loaded(loaded, respondents_csv, options, free_text.watch, reading, sample_into)
 
 
 def benchmark_cases(result: ScoreResult, pack: Pack) -> BenchmarkResult:
@@ -124,21 +120,16 @@ def build_report(
     answers_path: Path | str,
     respondents_csv: Path | str | None = None,
     pack_ref: str | Path | None = None,
-    weights: str = "declared",
-    allow_inconsistent: bool = False,
-    uncertainty: int = 0,
-    seed: int = 0,
+    options: ScoringOptions = DEFAULT_SCORING,
     top: int | None = DEFAULT_TOP_ACTIONS,
     library: Sequence[Path] = (),
     reading: ReadOptions = DEFAULT_READING,
-    source: str = "both",
 ) -> ReportData:
     """Score an answer file (and residents' CSV), compare it with the cases and rank actions."""
     loaded = load_inputs(answers_path, pack_ref)
     free_text = FreeTextAnswers(loaded.pack.pack)
     samples: list[Sample] = []
-    result = score_inputs(loaded, respondents_csv, free_text, weights, allow_inconsistent, uncertainty, seed, reading,
-                          source, samples)
+    result = score_inputs(loaded, respondents_csv, free_text, options, reading, samples)
     pack = loaded.pack.pack
     plan = recommend_actions(result, pack, top, [*loaded.pack.libraries, *library])
     return ReportData(
@@ -149,15 +140,14 @@ def build_report(
         free_text=free_text,
         answers_file=Path(answers_path).name,
         respondents_file=Path(respondents_csv).name if respondents_csv is not None else None,
-        precision=precision_reached(pack, weights, allow_inconsistent, samples[-1], result.community.name)
+        precision=precision_reached(pack, options, samples[-1], result.community.name)
         if samples and samples[-1].size else None,
     )
 
 
-def precision_reached(pack: Pack, weights: str, allow_inconsistent: bool, sample: Sample,
-                      community: str) -> SamplePlan:
+def precision_reached(pack: Pack, options: ScoringOptions, sample: Sample, community: str) -> SamplePlan:
     """Whether the residents' sample reached the default target precision of the overall score."""
     from assess.scoring.planning import sample_plan
     from assess.scoring.weights import effective_weights
 
-    return sample_plan(pack, effective_weights(pack, weights, allow_inconsistent), sample, community)
+    return sample_plan(pack, effective_weights(pack, options.weights, options.allow_inconsistent), sample, community)

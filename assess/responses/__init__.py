@@ -17,7 +17,7 @@ from typing import Any
 HOMES = {
     "AnswerFile": "answer_file", "Community": "answer_file", "LoadedAnswers": "answer_file",
     "RespondentEntry": "answer_file", "load_answer_file": "answer_file", "dump_answer_file": "answer_file",
-    "read_respondents": "respondents", "opened_table": "respondents",
+    "read_respondents": "respondents", "opened_table": "respondents", "fold_residents": "respondents",
     "ReadOptions": "reading", "ReadNotes": "reading", "DEFAULT_READING": "reading",
     "import_file": "importing", "ImportResult": "importing",
     "suggest_map": "column_map", "map_text": "column_map",

@@ -1,8 +1,9 @@
 """Stage 3, scoring: checked answers and a pack in, a `ScoreResult` out.
 
 Answers become 0-100 on fixed goalposts and are aggregated up the pack with the chosen weights (declared,
-equal, AHP; with weight uncertainty), with coverage, Cronbach's alpha per dimension and warnings
-(`score.score`). A new weighting method is one module here, chosen in `weights.effective_weights`.
+equal, AHP; with joint draws of the residents' sample and the weights), with coverage, Cronbach's alpha per
+dimension and warnings (`score.score`). How to score is chosen once, in the `ScoringOptions` the clients build
+and hand down. A new weighting method is one module here, chosen in `weights.effective_weights`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ PLACES = {
     "score_file": "score",
     "score_loaded": "score",
     "ScoreResult": "results",
+    "ScoringOptions": "options",
     "score_csv": "output",
     "score_table": "output",
 }

@@ -189,8 +189,8 @@ class Collector:
         """The respondents kept (`keep`), as resampling needs them: scored questions only."""
         self.fold_block()
         scored = self.scored_columns
-        residents = (np.concatenate(self.kept).astype(np.float64) if self.kept
-                     else np.empty((0, len(scored))))
+        residents = (np.concatenate(self.kept) if self.kept
+                     else np.empty((0, len(scored)), dtype=np.float32))
         codes = {key: n for n, key in enumerate(dict.fromkeys(self.strata))}
         committee = [self.committee.get(self.questions[j].id) for j in scored]
         return Sample(

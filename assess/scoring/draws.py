@@ -60,10 +60,20 @@ def pack_tree(pack: Pack) -> PackTree:
 
 def weighted_up(scores: np.ndarray, weights: np.ndarray, membership: np.ndarray) -> np.ndarray:
     """Each parent's weighted mean of its answered children (NaN where none was answered); `weights`
-    broadcasts against `scores` (one row of weights per draw, or one for all)."""
-    answered = ~np.isnan(scores)
-    numerator = (np.where(answered, scores, 0.0) * weights) @ membership
-    denominator = (answered * weights) @ membership
+    broadcasts against `scores` (one row of weights per draw, or one for all).
+
+    The products are in the scores' precision (single for the draws: a parent's sum of some hundred terms
+    is then good to about 2e-5 of a point, and the product six times faster than in double). Where every
+    child is answered, as in most draws of most communities, the denominators are the weights' alone."""
+    membership = membership.astype(scores.dtype, copy=False)
+    weights = weights.astype(scores.dtype, copy=False)
+    gaps = np.isnan(scores)
+    if not gaps.any():
+        numerator = (scores * weights) @ membership
+        denominator = weights @ membership
+    else:
+        numerator = (np.where(gaps, 0.0, scores) * weights) @ membership
+        denominator = (~gaps * weights) @ membership
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(denominator > 0, numerator / denominator, np.nan)
 
@@ -113,7 +123,7 @@ class Sample:
     """What resampling needs of one community: each resident's score of every scored question (NaN where
     unanswered), the group each belongs to, the committee's sums, and the population when known."""
 
-    residents: np.ndarray  # n × Q
+    residents: np.ndarray  # n × Q, single precision as kept (a round's workers send them back: half the bytes)
     strata: np.ndarray  # n group codes (all 0 without --group-by)
     committee_total: np.ndarray  # Q
     committee_count: np.ndarray  # Q
@@ -143,7 +153,7 @@ class Sample:
     def observed(self) -> np.ndarray:
         """The question scores as scored (Q): committee and residents together."""
         answered = ~np.isnan(self.residents)
-        total = self.committee_total + np.where(answered, self.residents, 0.0).sum(axis=0)
+        total = self.committee_total + np.where(answered, self.residents, 0.0).sum(axis=0, dtype=np.float64)
         count = self.committee_count + answered.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(count > 0, total / count, np.nan)

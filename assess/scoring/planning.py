@@ -110,7 +110,7 @@ def plan_for_files(answers, respondents, pack_ref, population: int | None, margi
         pack = load_pack(pack_ref or "core").pack
         return sample_plan(pack, effective_weights(pack, "declared"), None, margin=margin, level=level,
                            population=population)
-    result, sample = score_file_with_sample(answers, respondents, pack_ref, "declared")
+    result, sample = score_file_with_sample(answers, respondents, pack_ref)
     pack = load_pack(result.pack.file).pack
     return sample_plan(pack, effective_weights(pack, "declared"), sample, result.community.name, margin, level,
                        population)

@@ -91,11 +91,12 @@ class ReliabilityAccumulator:
                                item_stats=stats, note=note)
         covariance = self._m2 / (n - 1)
         alpha = alpha_from_covariance(covariance)
+        deleted, rests = alphas_if_deleted(covariance), rest_variances(covariance)
         stats = [
             ItemReliability(
                 question=q,
-                alpha_if_deleted=alpha_from_covariance(without(covariance, i)) if k > MIN_ITEMS else None,
-                item_total_correlation=corrected_item_total(covariance, i),
+                alpha_if_deleted=deleted[i] if k > MIN_ITEMS else None,
+                item_total_correlation=corrected_item_total(covariance, i, float(rests[i])),
             )
             for i, q in enumerate(self.item_ids)
         ]
@@ -135,18 +136,28 @@ def alpha_from_covariance(covariance) -> float | None:
     return k / (k - 1) * (1 - float(covariance.trace()) / total_variance)
 
 
-def without(covariance, index: int):
-    """The covariance matrix of the other items (a deleted item's row and column removed)."""
-    import numpy as np
-
-    keep = np.arange(len(covariance)) != index
-    return covariance[np.ix_(keep, keep)]
+def rest_variances(covariance):
+    """For each item, the variance of the sum of the other items: the whole covariance matrix's sum less
+    the item's row and column (Σ_{j,l≠i} c_jl = Σ c − 2 Σ_j c_ij + c_ii), for every item at once."""
+    return covariance.sum() - 2 * covariance.sum(axis=1) + covariance.diagonal()
 
 
-def corrected_item_total(covariance, index: int) -> float | None:
-    """Correlation of item `index` with the sum of the other items (not the full total, which contains it)."""
+def alphas_if_deleted(covariance) -> list[float | None]:
+    """`alpha_from_covariance` of the other items, for each item deleted in turn: (k−1)/(k−2) · (1 − (trace −
+    c_ii) / rest variance), None where the rest's total never varies (or fewer than two items are left)."""
+    k = len(covariance)
+    rests = rest_variances(covariance).tolist()
+    traces = (float(covariance.trace()) - covariance.diagonal()).tolist()
+    if k - 1 < MIN_ITEMS:
+        return [None] * k
+    return [(k - 1) / (k - 2) * (1 - trace / rest) if rest > 0 else None
+            for trace, rest in zip(traces, rests, strict=True)]
+
+
+def corrected_item_total(covariance, index: int, rest_variance: float) -> float | None:
+    """Correlation of item `index` with the sum of the other items (not the full total, which contains it),
+    whose variance is `rest_variance` (`rest_variances`)."""
     item_variance = float(covariance[index, index])
-    rest_variance = float(without(covariance, index).sum())
     if item_variance <= 0 or rest_variance <= 0:
         return None
     with_rest = float(covariance[index].sum() - item_variance)

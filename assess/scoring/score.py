@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assess.packs.loading import LoadedPack
@@ -25,6 +25,7 @@ from assess.responses.respondents import fold_residents, residents_of
 from assess.scoring.collect import Collector, QuestionTally
 from assess.scoring.draws import HIGH_PERCENT, LOW_PERCENT, Sample, community_draws, sources_used
 from assess.scoring.groups import group_scores
+from assess.scoring.options import DEFAULT_SCORING, ScoringOptions
 from assess.scoring.results import (
     Band,
     DimensionScore,
@@ -127,11 +128,7 @@ def score(
     pack_loaded: LoadedPack,
     answers: AnswerFile,
     respondents: Iterable[RespondentEntry] = (),
-    weights: str = "declared",
-    allow_inconsistent: bool = False,
-    uncertainty: int = 0,
-    seed: int = 0,
-    source: str = "both",
+    options: ScoringOptions = DEFAULT_SCORING,
 ) -> ScoreResult:
     """Score answers given in code: the committee block, the file's respondents, then `respondents`.
 
@@ -141,32 +138,28 @@ def score(
     """
     checked = CheckedAnswers(pack_loaded.pack, answers, respondents)
     committee = answers.model_copy(update={"answers": checked.committee, "respondents": []})
-    return score_checked(pack_loaded, committee, checked.respondents(), weights, allow_inconsistent, uncertainty, seed,
-                         source)
+    return score_checked(pack_loaded, committee, checked.respondents(), options)
 
 
 def score_checked(
     pack_loaded: LoadedPack,
     answers: AnswerFile,
     respondents: Iterable[RespondentEntry] = (),
-    weights: str = "declared",
-    allow_inconsistent: bool = False,
-    uncertainty: int = 0,
-    seed: int = 0,
-    source: str = "both",
+    options: ScoringOptions = DEFAULT_SCORING,
     strata: tuple[str, ...] = (),
     sample_into: list[Sample] | None = None,
 ) -> ScoreResult:
     """Score canonical answers, as the readers of `assess.responses` give them: the committee block, the
     file's respondents, then `respondents` (e.g. a CSV stream, whose reader raises on bad rows at its end).
 
-    With `uncertainty` draws, the residents are resampled (within their groups in the `strata` columns)
-    and/or the weights perturbed, as `source` says (see `assess.scoring.draws`). With `sample_into`, the
-    residents as resampling needs them are appended to it (a round draws all its communities together).
+    With `options.uncertainty` draws, the residents are resampled (within their groups in the `strata`
+    columns) and/or the weights perturbed, as `options.source` says (see `assess.scoring.draws`). With
+    `sample_into`, the residents as resampling needs them are appended to it (a round draws all its
+    communities together).
     """
     pack = pack_loaded.pack
-    used = effective_weights(pack, weights, allow_inconsistent)
-    collector = Collector(pack, keep=bool(uncertainty) or sample_into is not None, strata=strata)
+    used = effective_weights(pack, options.weights, options.allow_inconsistent)
+    collector = Collector(pack, keep=bool(options.uncertainty) or sample_into is not None, strata=strata)
     collector.add_committee(answers.answers)
     for entry in itertools.chain(answers.respondents, respondents):
         if isinstance(entry, CodedRows):
@@ -195,9 +188,10 @@ def score_checked(
     )
     if sample_into is not None:
         sample_into.append(collector.sample(answers.community.population))
-    if uncertainty and overall.score is not None:
+    if options.uncertainty and overall.score is not None:
         sample = collector.sample(answers.community.population)
-        result.uncertainty = joint_uncertainty(pack, used, sample, result, Drawing(uncertainty, seed, source, strata))
+        drawing = Drawing(options.uncertainty, options.seed, options.source, strata)
+        result.uncertainty = joint_uncertainty(pack, used, sample, result, drawing)
     result.warnings = score_warnings(pack, tallies, result)
     return result
 
@@ -206,38 +200,29 @@ def score_file(
     answers_path: Path | str,
     respondents_csv: Path | str | None = None,
     pack_ref: str | Path | None = None,
-    weights: str = "declared",
-    allow_inconsistent: bool = False,
-    uncertainty: int = 0,
-    seed: int = 0,
+    options: ScoringOptions = DEFAULT_SCORING,
     reading: ReadOptions = DEFAULT_READING,
-    source: str = "both",
 ) -> ScoreResult:
     """Score an answer file (and a residents' file); the pack is `pack_ref`, else the file's `pack:`."""
     loaded = load_answer_file(answers_path, pack_ref)
-    return score_loaded(loaded, respondents_csv, weights, allow_inconsistent, uncertainty, seed, reading=reading,
-                        source=source)
+    return score_loaded(loaded, respondents_csv, options, reading=reading)
 
 
 def score_file_with_sample(answers_path: Path | str, respondents_csv: Path | str | None, pack_ref: str | Path | None,
-                           weights: str) -> tuple[ScoreResult, Sample]:
+                           options: ScoringOptions = DEFAULT_SCORING) -> tuple[ScoreResult, Sample]:
     """`score_file` without draws, and the community's residents as a round's joint draws resample them."""
     loaded = load_answer_file(answers_path, pack_ref)
     found: list[Sample] = []
-    result = score_loaded(loaded, respondents_csv, weights, sample_into=found)
+    result = score_loaded(loaded, respondents_csv, replace(options, uncertainty=0), sample_into=found)
     return result, found[-1]
 
 
 def score_loaded(
     loaded: LoadedAnswers,
     respondents_csv: Path | str | None = None,
-    weights: str = "declared",
-    allow_inconsistent: bool = False,
-    uncertainty: int = 0,
-    seed: int = 0,
+    options: ScoringOptions = DEFAULT_SCORING,
     watch: Callable[[Iterator[RespondentEntry]], Iterable[RespondentEntry]] | None = None,
     reading: ReadOptions = DEFAULT_READING,
-    source: str = "both",
     sample_into: list[Sample] | None = None,
 ) -> ScoreResult:
     """Score a loaded answer file and stream the residents' file through `watch` on the way, so a caller can
@@ -251,8 +236,7 @@ def score_loaded(
     respondents_csv = residents_of(loaded, respondents_csv)
 
     def scored(people: Iterable[RespondentEntry | CodedRows]) -> ScoreResult:
-        return score_checked(loaded.pack, loaded.data, people, weights, allow_inconsistent, uncertainty, seed,
-                             source, reading.group_by, sample_into)
+        return score_checked(loaded.pack, loaded.data, people, options, reading.group_by, sample_into)
 
     result, rows = fold_residents(respondents_csv, loaded.pack, loaded.respondent_places(), scored, reading, notes,
                                   watch, keep=bool(reading.group_by))
@@ -267,7 +251,7 @@ def score_loaded(
         committee = loaded.data.model_copy(update={"respondents": []})
         result.groups = group_scores(
             reading.group_by, [*loaded.data.respondents, *rows.kept],
-            lambda people: score_checked(loaded.pack, committee, people, weights, allow_inconsistent),
+            lambda people: score_checked(loaded.pack, committee, people, replace(options, uncertainty=0)),
         )
     return result
 

@@ -213,6 +213,7 @@ def load_scope(site: Site, round_id: int) -> Any:
 def score_closed_round(site: Site, round_id: int, uncertainty: int = 1000) -> tuple[Any, Path]:
     """Export, score and store the round as `assess district score` does; (league, folder)."""
     from assess.district import RoundOptions, score_and_store
+    from assess.scoring import ScoringOptions
 
     row = load_scope(site, round_id)
     folder = round_folder(site, round_id)
@@ -220,8 +221,8 @@ def score_closed_round(site: Site, round_id: int, uncertainty: int = 1000) -> tu
         shutil.rmtree(folder)
     with site.read() as connection:
         export_round(site, connection, row, folder)
-    options = RoundOptions(pack=row.pack, label=row.label, uncertainty=uncertainty, db=history_url(site),
-                           weights=row.weights, rank_by=row.rank_by)
+    options = RoundOptions(pack=row.pack, label=row.label, db=history_url(site), rank_by=row.rank_by,
+                           scoring=ScoringOptions(weights=row.weights, uncertainty=uncertainty))
     league, _ = score_and_store(folder / "round.yaml", options)
     return league, folder
 

@@ -15,6 +15,7 @@ from assess.district.league import score_round
 from assess.district.report import district_html, district_pdf
 from assess.district.report_data import build_district_report
 from assess.district.rounds import load_round
+from assess.scoring.options import ScoringOptions
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{4,}\b")
@@ -30,7 +31,7 @@ def round_folder(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def report(round_folder):
-    return build_district_report(score_round(load_round(round_folder), uncertainty=200))
+    return build_district_report(score_round(load_round(round_folder), options=ScoringOptions(uncertainty=200)))
 
 
 def pdf_text(pdf: bytes) -> tuple[str, PdfReader]:
@@ -84,7 +85,8 @@ def test_names_are_escaped_in_the_html(round_folder, tmp_path):
     answers = folder / "old-community" / "answers.yaml"
     answers.write_text(answers.read_text(encoding="utf-8").replace(
         "name: 槐荫里社区（虚构示例）", "name: '<script>alert(1)</script>社区'"), encoding="utf-8")
-    html = district_html(build_district_report(score_round(load_round(folder), uncertainty=0)), "zh")
+    league = score_round(load_round(folder), options=ScoringOptions(uncertainty=0))
+    html = district_html(build_district_report(league), "zh")
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;社区" in html
 
 

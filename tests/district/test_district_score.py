@@ -13,6 +13,7 @@ from assess.cli import main
 from assess.district.league import score_round
 from assess.district.objective import entropy_weights
 from assess.district.rounds import load_round
+from assess.scoring.options import ScoringOptions
 from assess.scoring.score import score_file
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -44,7 +45,7 @@ def test_every_community_scores_as_assess_score_and_ranks_follow_the_scores(roun
 
 
 def test_entropy_weights_come_from_the_dimension_scores(round_folder):
-    league = score_round(load_round(round_folder), weights="entropy", uncertainty=0)
+    league = score_round(load_round(round_folder), options=ScoringOptions(weights="entropy", uncertainty=0))
     matrix = np.array([[d.score for d in s.result.dimensions] for s in league.standings])
     expected = entropy_weights(matrix, [str(j) for j in range(matrix.shape[1])])
     assert list(league.dimension_weights.values()) == pytest.approx(expected.tolist())
@@ -58,7 +59,7 @@ def test_entropy_weights_are_found_among_each_dimensions_indicators_first(round_
     from assess.packs.loading import load_pack
     from assess.scoring.score import score_file
 
-    league = score_round(load_round(round_folder), weights="entropy", uncertainty=0)
+    league = score_round(load_round(round_folder), options=ScoringOptions(weights="entropy", uncertainty=0))
     pack = load_pack("core").pack
     alone = [score_file(round_folder / s.member.id / "answers.yaml", round_folder / s.member.id / "residents.csv")
              for s in league.standings]
@@ -141,9 +142,10 @@ def test_one_community_s_score_interval_is_the_one_assess_score_prints(round_fol
     `score` prints for the same seed (up to the single precision the round keeps its draws in)."""
     from assess.scoring.score import score_file
 
-    league = score_round(load_round(round_folder), uncertainty=400, seed=7)
+    league = score_round(load_round(round_folder), options=ScoringOptions(uncertainty=400, seed=7))
     for standing in league.standings:
-        alone = score_file(standing.member.answers, standing.member.respondents, uncertainty=400, seed=7)
+        alone = score_file(standing.member.answers, standing.member.respondents,
+                           options=ScoringOptions(uncertainty=400, seed=7))
         assert standing.overall_interval == pytest.approx((alone.uncertainty.low, alone.uncertainty.high), abs=0.011)
         assert standing.overall_se == pytest.approx(alone.uncertainty.se, abs=0.011)
         low, high = standing.dimension_intervals["party-leadership"]

@@ -22,6 +22,7 @@ from assess.report.texts import load_texts, local_texts
 from assess.responses.answer_file import AnswerFile, Community, dump_answer_file
 from assess.responses.fictional import Profile, committee_answers
 from assess.scoring.draws import Sample
+from assess.scoring.options import ScoringOptions
 from assess.scoring.weights import effective_weights
 
 PACK = load_pack("core").pack
@@ -49,7 +50,7 @@ def league(tmp_path_factory):
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return score_round(load_round(folder), uncertainty=600, seed=3)
+    return score_round(load_round(folder), options=ScoringOptions(uncertainty=600, seed=3))
 
 
 def by_size(league, size: int):

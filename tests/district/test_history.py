@@ -25,6 +25,7 @@ from assess.district.rounds import load_round
 from assess.district.trend import beyond, change_se, compare
 from assess.errors import AssessError
 from assess.packs.loading import load_pack
+from assess.scoring.options import ScoringOptions
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 POSTGRES = os.environ.get("ASSESS_TEST_POSTGRES")
@@ -91,7 +92,8 @@ def rounds(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def leagues(rounds):
-    return {label: score_round(load_round(rounds / label), uncertainty=200) for label in ("2025", "2026")}
+    options = ScoringOptions(uncertainty=200)
+    return {label: score_round(load_round(rounds / label), options=options) for label in ("2025", "2026")}
 
 
 PACK = load_pack("core").pack
@@ -160,7 +162,7 @@ def test_an_older_schema_is_migrated(opened, monkeypatch):
 
 def store_in_process(url: str, folder: str, label: str, queue) -> None:
     try:
-        league = score_round(load_round(folder, label), uncertainty=50)
+        league = score_round(load_round(folder, label), options=ScoringOptions(uncertainty=50))
         for _ in range(3):
             with open_history(url) as history:
                 store_league(history, league, PACK)

@@ -19,6 +19,7 @@ from assess.district import database, workflow
 from assess.district.history import load_stored, open_history, stored_rounds
 from assess.district.workflow import RoundOptions, score_and_store
 from assess.errors import AssessError
+from assess.scoring.options import ScoringOptions
 from tests.district.test_history import POSTGRES, needs_postgres, postgres_schema_url
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -58,7 +59,8 @@ def make_round(base: Path, folders: list[str], district: str | None = None, labe
 def store(path: Path, url: str, **options) -> list[str]:
     """Score and store the round with few draws; the notices it gives."""
     notices: list[str] = []
-    score_and_store(path, RoundOptions(uncertainty=20, db=url, **options), notice=notices.append)
+    options = RoundOptions(scoring=ScoringOptions(uncertainty=20), db=url, **options)
+    score_and_store(path, options, notice=notices.append)
     return notices
 
 

@@ -35,6 +35,7 @@ from assess.report.view import page_counter_css
 from assess.report.view_plan import printed_source
 from assess.report.view_quality import grade_band_texts, weak_items
 from assess.resources import examples_dir, templates_dir
+from assess.scoring.options import ScoringOptions
 from assess.scoring.score import score_file
 
 EXAMPLE = examples_dir() / "old-community"
@@ -255,7 +256,8 @@ def test_weak_indicators_are_flagged_in_their_dimension_table(example):
 
 
 def test_data_quality_lists_alpha_and_the_uncertainty_band(example, tmp_path):
-    with_band = build_report(EXAMPLE / "answers.yaml", EXAMPLE / "residents.csv", uncertainty=50)
+    with_band = build_report(EXAMPLE / "answers.yaml", EXAMPLE / "residents.csv",
+                             options=ScoringOptions(uncertainty=50))
     html = render_html(with_band, "en")
     quality = html[html.index('id="quality"'):html.index('id="method"')]
     alphas = [rel.alpha for rel in with_band.score.reliability if rel.alpha is not None]
@@ -639,7 +641,7 @@ def test_help_does_not_import_weasyprint():
 def test_method_names_ahp_weights_and_their_consistency_ratio(write):
     write("pack.yaml", SMALL_PACK + "ahp:\n  dimensions: {judgments: [[lead, serve, 3]]}\n")
     answers = write("answers.yaml", small_answers())
-    data = build_report(answers, weights="ahp")
+    data = build_report(answers, options=ScoringOptions(weights="ahp"))
     html = render_html(data, "en")
     method = html[html.index('id="method"'):]
     assert "Analytic Hierarchy Process" in method

@@ -19,6 +19,7 @@ from assess.packs.loading import load_pack
 from assess.responses.answer_file import AnswerFile, Community, RespondentEntry
 from assess.scoring import draws as draws_module
 from assess.scoring.draws import Sample, community_draws, pack_tree, resample_counts
+from assess.scoring.options import ScoringOptions
 from assess.scoring.score import score
 from assess.scoring.weights import effective_weights
 
@@ -27,6 +28,7 @@ LOADED = load_pack(DATA / "pack.yaml")
 PACK = LOADED.pack
 RESIDENT_ITEMS = ("q-likert-rev", "q-trust", "q-trust-2")
 COMMITTEE = {"q-likert": 4, "q-yes": True, "q-choice": "most", "q-hours": 13, "q-platform": True}
+SAMPLING_4000 = ScoringOptions(uncertainty=4000, seed=1, source="sampling")
 
 
 def residents(n: int, seed: int = 0) -> list[dict]:
@@ -58,7 +60,7 @@ def textbook_se(answers: AnswerFile, result) -> float:
 
 def test_the_sampling_error_of_the_overall_score_is_the_textbook_standard_error():
     answers = community(200)
-    result = score(LOADED, answers, uncertainty=4000, seed=1, source="sampling")
+    result = score(LOADED, answers, options=SAMPLING_4000)
     u = result.uncertainty
     assert u.sources == ["sampling"] and u.spread == 0.0 and u.sampling == "resampled"
     assert u.se == pytest.approx(textbook_se(answers, result), rel=0.06)
@@ -67,25 +69,26 @@ def test_the_sampling_error_of_the_overall_score_is_the_textbook_standard_error(
 
 
 def test_a_known_population_shrinks_the_sampling_error_by_the_finite_population_correction():
-    alone = score(LOADED, community(200), uncertainty=4000, seed=1, source="sampling").uncertainty
-    half = score(LOADED, community(200, population=400), uncertainty=4000, seed=1, source="sampling").uncertainty
+    alone = score(LOADED, community(200), options=SAMPLING_4000).uncertainty
+    half = score(LOADED, community(200, population=400), options=SAMPLING_4000).uncertainty
     assert half.se == pytest.approx(alone.se * math.sqrt(1 - 200 / 400), rel=0.02)
     assert half.population == 400 and "有限总体校正" in half.sampling_note.zh
 
 
 def test_a_census_or_no_residents_has_no_sampling_error_and_says_so():
-    census = score(LOADED, community(50, population=50), uncertainty=200, source="sampling").uncertainty
+    census = score(LOADED, community(50, population=50),
+                   options=ScoringOptions(uncertainty=200, source="sampling")).uncertainty
     assert (census.sampling, census.se, census.low, census.high) == ("census", 0.0, census.low, census.low)
     assert "普查" in census.sampling_note.zh and "census" in census.sampling_note.en
-    nobody = score(LOADED, community(0), uncertainty=200, source="both").uncertainty
+    nobody = score(LOADED, community(0), options=ScoringOptions(uncertainty=200, source="both")).uncertainty
     assert nobody.sampling == "no_residents" and "no residents' answers" in nobody.sampling_note.en
-    weights_only = score(LOADED, community(0), uncertainty=200, source="weights").uncertainty
+    weights_only = score(LOADED, community(0), options=ScoringOptions(uncertainty=200, source="weights")).uncertainty
     assert nobody.se == pytest.approx(weights_only.se, abs=0.01)  # only the weights move
 
 
 def test_twenty_residents_give_a_wider_interval_than_five_hundred():
-    few = score(LOADED, community(20), uncertainty=1000, source="sampling").uncertainty
-    many = score(LOADED, community(500), uncertainty=1000, source="sampling").uncertainty
+    few = score(LOADED, community(20), options=ScoringOptions(uncertainty=1000, source="sampling")).uncertainty
+    many = score(LOADED, community(500), options=ScoringOptions(uncertainty=1000, source="sampling")).uncertainty
     assert few.se > 3 * many.se  # sqrt(500 / 20) = 5, up to the samples' own spread
     assert few.high - few.low > 3 * (many.high - many.low)
 
@@ -96,7 +99,8 @@ def test_residents_are_resampled_within_their_groups():
     assert times.shape == (500, 50)
     for code, size in ((0, 7), (1, 3), (2, 40)):
         assert np.all(times[:, strata == code].sum(axis=1) == size)
-    grouped = score(LOADED, community(60, groups=["甲"] * 30 + ["乙"] * 30), uncertainty=300, source="sampling")
+    grouped = score(LOADED, community(60, groups=["甲"] * 30 + ["乙"] * 30),
+                    options=ScoringOptions(uncertainty=300, source="sampling"))
     assert grouped.uncertainty.se > 0
 
 

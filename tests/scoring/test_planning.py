@@ -34,7 +34,7 @@ def test_small_communities_and_loose_targets():
 
 def test_a_last_round_gives_the_spread_and_says_whether_its_sample_was_enough():
     pack = load_pack("core").pack
-    result, sample = score_file_with_sample(EXAMPLE / "answers.yaml", EXAMPLE / "residents.csv", None, "declared")
+    result, sample = score_file_with_sample(EXAMPLE / "answers.yaml", EXAMPLE / "residents.csv", None)
     weights = effective_weights(pack, "declared")
     plan = sample_plan(pack, weights, sample, result.community.name, margin=3.0)
     assert plan.spread_from == "last_round" and plan.respondents == 124 and plan.population == 6800

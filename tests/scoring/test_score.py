@@ -19,6 +19,7 @@ from assess.packs.loading import LoadedPack, load_pack
 from assess.packs.model import Pack
 from assess.responses.answer_file import AnswerFile, Community, RespondentEntry, load_answer_file
 from assess.scoring.collect import normalize
+from assess.scoring.options import ScoringOptions
 from assess.scoring.score import score, score_file
 from tests.strategies import answer_value
 
@@ -197,14 +198,14 @@ def test_partial_answers_renormalize_and_report_coverage():
 
 def test_equal_weights():
     # lead-org = (75 + 50 + 100) / 3 = 75; lead = (75 + 80) / 2 = 77.5; overall = (77.5 + 81.5217) / 2 = 79.5109
-    result = score_file(GOLDEN, weights="equal")
+    result = score_file(GOLDEN, options=ScoringOptions(weights="equal"))
     assert by_id(result.dimensions)["lead"].score == 77.5
     assert result.overall.score == 79.51
     assert result.method.weights == "equal"
 
 
 def test_nothing_answered_has_no_score_and_says_so():
-    result = score(LOADED, community_answers({}), uncertainty=50)
+    result = score(LOADED, community_answers({}), options=ScoringOptions(uncertainty=50))
     assert (result.overall.score, result.overall.grade, result.overall.coverage) == (None, None, 0.0)
     assert result.uncertainty is None
     assert result.warnings[0].zh.startswith("没有可计分的回答")
@@ -281,9 +282,9 @@ def test_no_reliability_without_respondents():
 
 
 def test_weight_uncertainty_is_seeded_and_brackets_the_spread():
-    first = score_file(GOLDEN, uncertainty=300, seed=3, source="weights").uncertainty
-    again = score_file(GOLDEN, uncertainty=300, seed=3, source="weights").uncertainty
-    other = score_file(GOLDEN, uncertainty=300, seed=4, source="weights").uncertainty
+    first = score_file(GOLDEN, options=ScoringOptions(uncertainty=300, seed=3, source="weights")).uncertainty
+    again = score_file(GOLDEN, options=ScoringOptions(uncertainty=300, seed=3, source="weights")).uncertainty
+    other = score_file(GOLDEN, options=ScoringOptions(uncertainty=300, seed=4, source="weights")).uncertainty
     assert first == again
     assert first != other
     assert (first.draws, first.seed, first.spread) == (300, 3, 0.25)
@@ -294,7 +295,7 @@ def test_weight_uncertainty_is_seeded_and_brackets_the_spread():
 
 def test_uncertainty_is_zero_when_every_answer_scores_the_same():
     answers = {"q-likert": 5, "q-yes": True, "q-choice": "all", "q-hours": 2, "q-platform": True}
-    u = score(LOADED, community_answers(answers), uncertainty=100, seed=1).uncertainty
+    u = score(LOADED, community_answers(answers), options=ScoringOptions(uncertainty=100, seed=1)).uncertainty
     assert (u.p5, u.p95, u.grade_stability) == (100.0, 100.0, 1.0)
 
 

@@ -11,6 +11,7 @@ from assess.errors import AssessError
 from assess.packs.loading import load_pack
 from assess.responses.answer_file import load_answer_file
 from assess.scoring.draws import pack_tree, weight_draws, weight_streams
+from assess.scoring.options import ScoringOptions
 from assess.scoring.score import score
 from assess.scoring.weights import effective_weights
 
@@ -79,7 +80,7 @@ def test_ahp_weights_flow_into_the_score(write):
     # overall = (3/7 × 80.3125 + 3/7 × 81.52174) / (6/7) = 80.91712   (innovate unanswered)
     loaded = pack_with(write, AHP_BLOCK)
     answers = load_answer_file(DATA / "golden.yaml", pack_ref=loaded.file).data
-    result = score(loaded, answers, weights="ahp")
+    result = score(loaded, answers, options=ScoringOptions(weights="ahp"))
     assert {d.id: d.score for d in result.dimensions} == {"lead": 80.31, "serve": 81.52, "innovate": None}
     assert result.overall.score == 80.92
     assert {d.id: d.weight for d in result.dimensions} == {"lead": 0.5, "serve": 0.5, "innovate": 0.0}
