@@ -133,7 +133,8 @@ def sign_in(base: str, name: str) -> httpx.Client:
 
 def autosave(clients: list[tuple[int, httpx.Client]], saves: int) -> tuple[list[float], dict, float, Counter]:
     """Every community saving at once; (latencies, last values acknowledged, seconds, refusals by status).
-    A refused save is one the person sees refused (the page keeps it to send again), not one lost."""
+    A refused save is one the person sees refused (the page keeps it to send again), not one lost; after a
+    network error or a 5xx it is sent again, as the page does."""
     latencies: list[float] = []
     sent: dict[tuple[int, str], int] = {}
     refused: Counter = Counter()
@@ -144,15 +145,24 @@ def autosave(clients: list[tuple[int, httpx.Client]], saves: int) -> tuple[list[
         for n in range(saves):
             question = NUMBERS[n % len(NUMBERS)]
             value = (unit * 7 + n) % 90 + 5
-            began = time.perf_counter()
-            reply = client.put(f"/api/units/{unit}/answers/{question}", json={"value": value})
-            took = time.perf_counter() - began
-            with lock:
-                latencies.append(took)
-                if reply.status_code == 200:
-                    sent[(unit, question)] = value
-                else:
-                    refused[reply.status_code] += 1
+            for _attempt in range(5):  # the page keeps an unsent answer and sends it again
+                began = time.perf_counter()
+                try:
+                    reply = client.put(f"/api/units/{unit}/answers/{question}", json={"value": value})
+                except httpx.TransportError as exc:  # e.g. a kept-alive connection the server had just closed
+                    with lock:
+                        refused[type(exc).__name__] += 1
+                    continue
+                took = time.perf_counter() - began
+                with lock:
+                    latencies.append(took)
+                    if reply.status_code == 200:
+                        sent[(unit, question)] = value
+                    else:
+                        refused[reply.status_code] += 1
+                if reply.status_code < 500:
+                    break
+                time.sleep(0.5 + random.random())
 
     began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:

@@ -77,6 +77,21 @@ def test_a_report_goes_through_procrastinate_to_a_worker(world):
     assert secretary.get(f"/api/jobs/{job}/download").status_code == 200
 
 
+def test_a_cancelled_report_is_withdrawn_from_procrastinate_and_never_runs(world):
+    secretary = signed_in(world.site, "secretary_a")
+    fill(secretary, world.units["A"], EXAMPLES["A"])
+    job = secretary.post(f"/api/units/{world.units['A']}/reports", json={"lang": "zh", "format": "html"}).json()["job"]
+    assert [r.status for r in queue_rows(world.site)] == ["todo"]
+    assert secretary.post(f"/api/jobs/{job}/cancel").json()["state"] == "cancelled"
+    assert [r.status for r in queue_rows(world.site)] == ["cancelled"]
+    workers = start_workers(world.site, 1, world.url)
+    try:
+        time.sleep(3.0)  # a worker that looked would find nothing to do
+    finally:
+        workers.close()
+    assert secretary.get(f"/api/jobs/{job}").json()["state"] == "cancelled"
+
+
 @pytest.mark.timeout(420)
 def test_a_worker_killed_mid_report_leaves_its_job_to_another(world):
     manager = signed_in(world.site, "manager_s1")
