@@ -7,13 +7,15 @@ SQLite one. Each community's secretary opens its residents' phone survey first (
 
 1. Autosave and residents at once: every community's secretary saves answers concurrently (a thread each,
    `--saves` per community, numbers that change each time) while `--residents` residents send their phone
-   answers through the survey links (asyncio, every one at once, up to 200 connections; each with an
+   answers through the survey links (asyncio, each at a random moment of the first `--resident-seconds`,
+   up to 200 connections; each with an
    address of its own in X-Forwarded-For, as nginx passes it; every 10th sends twice at once, a retry
    racing the original; a 5xx, 429 or network error is sent again, as the survey page does). p50/p95
    latency of each and requests per second; then nothing lost: every stored answer is read back and
    compared with the last value acknowledged, and the residents' rows are counted — exactly one per
    acknowledged resident, none twice. The reference in the same run: the same number of saves made
-   in-process through `save_answer` (the database work alone, no HTTP).
+   in-process through `save_answer`, and 200 residents' answers through `take_response` (the database
+   work alone, no HTTP).
 2. Report drain: one report per community (or `--reports N`) ordered at once; the time until all are
    done, reports per minute, how many jobs each worker process started (none twice: the workers' log names
    each start), and the worker processes' CPU sampled from /proc every half second: cores busy on
@@ -23,7 +25,8 @@ The machine's load average is printed beside the figures: on a shared machine la
 for CPU, and CPU seconds are the fairer measure.
 
 Run: .venv/bin/python benchmarks/bench_server.py [--db URL | --sqlite] [--communities 200] [--saves 10]
-     [--residents 1000] [--web 4] [--workers 2] [--reports-format html|pdf] [--reports N]
+     [--residents 1000] [--resident-seconds 30] [--web 4] [--workers 2] [--reports-format html|pdf] [--reports N]
+     [--full-answers]
 """
 
 from __future__ import annotations
@@ -83,6 +86,33 @@ def prepare(data: Path, db: str | None, communities: int) -> list[tuple[int, str
         assert connection.execute(select(units.c.id)).all()
     site.engine.dispose()
     return made
+
+
+def fill_questionnaires(data: Path, db: str | None, made: list[tuple[int, str]]) -> None:
+    """Every community's whole questionnaire, from the two example communities' answer files in turn (one
+    transaction a community, before the server starts): reports then have a full questionnaire to lay out."""
+    import yaml
+    from sqlalchemy import select
+
+    from assess.web.accounts import user_by_name
+    from assess.web.answers import question_of, save_answer
+    from assess.web.rounds import unit_round
+    from assess.web.store import open_site
+    from assess.web.store import units as units_table
+    from assess.web.units import viewer_for
+
+    examples = [yaml.safe_load((REPO / "examples" / name / "answers.yaml").read_text(encoding="utf-8"))["answers"]
+                for name in ("old-community", "mining-district")]
+    site = open_site(data, db)
+    for n, (unit_id, name) in enumerate(made):
+        with site.write() as connection:
+            person = viewer_for(connection, user_by_name(connection, name).id, name)
+            unit = connection.execute(select(units_table).where(units_table.c.id == unit_id)).one()
+            rnd = unit_round(connection, unit)
+            for qid, value in examples[n % 2].items():
+                if value is not None:
+                    save_answer(connection, unit, rnd, question_of(rnd.pack, qid), value, person)
+    site.engine.dispose()
 
 
 def own_schema(db: str, schema: str = "assess_bench") -> str:
@@ -214,7 +244,8 @@ class Residents:
         self.seconds = 0.0
 
 
-async def one_resident(client, seen: Residents, unit: int, token: str, n: int, twice: bool) -> None:
+async def one_resident(client, seen: Residents, unit: int, token: str, n: int, twice: bool, at: float) -> None:
+    await asyncio.sleep(at)
     client_id = uuid.uuid4().hex
     body = {"client_id": client_id, "answers": resident_answers(n), "attributes": {"楼栋": f"{n % 7 + 1}号楼"}}
     headers = {"X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"}
@@ -241,21 +272,44 @@ async def one_resident(client, seen: Residents, unit: int, token: str, n: int, t
         await asyncio.sleep(0.5 + random.random())  # the page waits, then sends the same answers again
 
 
-def residents_submit(base: str, tokens: dict[int, str], residents: int) -> Residents:
-    """Every resident at once (200 connections at most); returns when every one is acknowledged."""
+def residents_submit(base: str, tokens: dict[int, str], residents: int, spread: float) -> Residents:
+    """Every resident sends at a random moment of the first `spread` seconds (200 connections at most);
+    returns when every one is acknowledged."""
     seen = Residents()
     units = list(tokens)
+    moments = random.Random(1).choices(range(int(spread * 1000) + 1), k=residents)
 
     async def everyone() -> None:
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
         async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
             await asyncio.gather(*(one_resident(client, seen, units[n % len(units)], tokens[units[n % len(units)]],
-                                                n, n % 10 == 0) for n in range(residents)))
+                                                n, n % 10 == 0, moments[n] / 1000) for n in range(residents)))
 
     began = time.perf_counter()
     asyncio.run(everyone())
     seen.seconds = time.perf_counter() - began
     return seen
+
+
+def residents_in_process(data: Path, db: str | None, token: str, count: int = 200) -> list[float]:
+    """The reference: residents' answers stored by `take_response` directly, one transaction each."""
+    from sqlalchemy import select
+
+    from assess.web.store import open_site, rounds
+    from assess.web.survey import link_by_token, take_response
+
+    site = open_site(data, db)
+    with site.read() as connection:
+        pack = connection.execute(select(rounds.c.pack)).scalar()
+    took = []
+    for n in range(count):
+        began = time.perf_counter()
+        with site.write() as connection:
+            take_response(connection, link_by_token(connection, token), pack, uuid.uuid4().hex, resident_answers(n),
+                          {"楼栋": "1号楼"})
+        took.append(time.perf_counter() - began)
+    site.engine.dispose()
+    return took
 
 
 def residents_stored(data: Path, db: str | None) -> Counter:
@@ -429,15 +483,16 @@ def print_residents(seen: Residents, stored: Counter, residents: int) -> None:
     missing, twice, stranger = residents_lost(seen, stored)
     first = seen.latencies or [0.0]
     print(f"  residents: {len(seen.acknowledged)} of {residents} acknowledged in {seen.seconds:.0f} s "
-          f"({len(seen.acknowledged) / seen.seconds:.0f}/s); first attempt p50 "
+          f"({len(seen.acknowledged) / seen.seconds:.1f}/s); first attempt p50 "
           f"{percentile(first, .5) * 1000:.0f} ms, p95 {percentile(first, .95) * 1000:.0f} ms ("
-          f"{len(seen.latencies)} acknowledged at once); sent again after {dict(seen.retried) or 'nothing'}; "
+          f"{len(seen.latencies)} acknowledged at the first attempt); sent again after "
+          f"{dict(seen.retried) or 'nothing'}; "
           f"rows {sum(stored.values())}: lost {missing}, stored twice {twice}, never acknowledged {stranger}",
           flush=True)
 
 
-def run(db: str | None, communities: int, saves: int, residents: int, web: int, workers: int, fmt: str,
-        reports: int) -> None:
+def run(db: str | None, communities: int, saves: int, residents: int, spread: float, web: int, workers: int,
+        fmt: str, reports: int, full: bool = False) -> None:
     from assess.web.store import open_site
 
     with tempfile.TemporaryDirectory() as folder:
@@ -445,6 +500,8 @@ def run(db: str | None, communities: int, saves: int, residents: int, web: int, 
         if db:
             db = own_schema(db)
         made = prepare(data, db, communities)
+        if full:
+            fill_questionnaires(data, db, made)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         db_args = ["--db", db] if db else []
@@ -458,7 +515,7 @@ def run(db: str | None, communities: int, saves: int, residents: int, web: int, 
             tokens = open_links(clients)
             print(f"load average before: {load_average()}", flush=True)
             with ThreadPoolExecutor(max_workers=1) as background:
-                phones = background.submit(residents_submit, base, tokens, residents)
+                phones = background.submit(residents_submit, base, tokens, residents, spread)
                 latencies, sent, seconds, refused = autosave(clients, saves)
                 seen = phones.result()
             print(f"autosave and residents at once (load average after: {load_average()}):", flush=True)
@@ -468,6 +525,10 @@ def run(db: str | None, communities: int, saves: int, residents: int, web: int, 
             print(f"  reference, in-process saves (no HTTP, one at a time): p50 "
                   f"{statistics.median(reference) * 1000:.1f} ms, p95 {percentile(reference, .95) * 1000:.1f} ms",
                   flush=True)
+            phones_reference = residents_in_process(data, db, next(iter(tokens.values())))
+            print(f"  reference, in-process residents' answers (no HTTP, one at a time): p50 "
+                  f"{statistics.median(phones_reference) * 1000:.1f} ms, p95 "
+                  f"{percentile(phones_reference, .95) * 1000:.1f} ms", flush=True)
             if reports:
                 site = open_site(data, db)
                 figures = drain(clients[:reports], fmt, worker, worker_log, site)
@@ -509,16 +570,20 @@ def main() -> None:
     parser.add_argument("--communities", type=int, default=200)
     parser.add_argument("--saves", type=int, default=10)
     parser.add_argument("--residents", type=int, default=1000)
+    parser.add_argument("--resident-seconds", type=float, default=30.0, help="residents arrive over this time")
     parser.add_argument("--web", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--reports-format", default="html", choices=["html", "pdf"])
+    parser.add_argument("--full-answers", action="store_true", help="every community's whole questionnaire "
+                        "answered first (from the example communities), so reports are full ones")
     parser.add_argument("--reports", type=int, default=None, help="reports in the drain (default: one a community;"
                         " 0: none)")
     args = parser.parse_args()
     db = None if args.sqlite else args.db
     print(f"{'PostgreSQL + procrastinate' if db else 'SQLite (embedded)'}; {os.cpu_count()} cores", flush=True)
     reports = args.communities if args.reports is None else min(args.reports, args.communities)
-    run(db, args.communities, args.saves, args.residents, args.web, args.workers, args.reports_format, reports)
+    run(db, args.communities, args.saves, args.residents, args.resident_seconds, args.web, args.workers,
+        args.reports_format, reports, args.full_answers)
 
 
 if __name__ == "__main__":
