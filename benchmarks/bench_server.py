@@ -469,6 +469,22 @@ def drain(clients: list[tuple[int, httpx.Client]], fmt: str, worker: subprocess.
             "machine": (busy_after[0] - busy_before[0]) / max(1, busy_after[1] - busy_before[1]) * os.cpu_count()}
 
 
+def postgres_pids() -> list[int]:
+    """The PostgreSQL server's processes on this machine (its CPU is part of what a save costs)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found
+
+
+def cpu_of(pids: list[int]) -> float:
+    return sum(cpu_seconds(pid) for pid in pids)
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -514,11 +530,19 @@ def run(db: str | None, communities: int, saves: int, residents: int, spread: fl
             clients = [(unit, sign_in(base, name)) for unit, name in made]
             tokens = open_links(clients)
             print(f"load average before: {load_average()}", flush=True)
+            web_pids, database = group_pids(server), postgres_pids() if db else []
+            web_before, database_before = cpu_of(web_pids), cpu_of(database)
             with ThreadPoolExecutor(max_workers=1) as background:
                 phones = background.submit(residents_submit, base, tokens, residents, spread)
                 latencies, sent, seconds, refused = autosave(clients, saves)
                 seen = phones.result()
-            print(f"autosave and residents at once (load average after: {load_average()}):", flush=True)
+            web_cpu, database_cpu = cpu_of(web_pids) - web_before, cpu_of(database) - database_before
+            requests = len(latencies) + len(seen.acknowledged) + sum(seen.retried.values()) + residents // 10
+            print(f"autosave and residents at once (load average after: {load_average()}); CPU of the "
+                  f"{len(web_pids)} web processes {web_cpu:.0f} s"
+                  + (f", of PostgreSQL (its processes present at the start) {database_cpu:.0f} s" if db else "")
+                  + f": {(web_cpu + database_cpu) / requests * 1000:.0f} ms a request ({requests} requests)",
+                  flush=True)
             print_saves(latencies, seconds, refused, lost(clients, sent), sent, web)
             print_residents(seen, residents_stored(data, db), residents)
             reference = in_process(data, db, [u for u, _ in made], max(1, min(saves, 1000 // communities or 1)))
