@@ -117,12 +117,14 @@ def note(site: Site, job_id: int, progress: float, message: str | None = None, *
     here (raised once that is committed)."""
     with site.write() as connection:
         row = connection.execute(select(jobs.c.messages, jobs.c.state).where(jobs.c.id == job_id)).one()
-        cancelled = row.state == "cancelling"
-        if cancelled:
-            values = {"state": "cancelled", "finished_at": now()}
-        messages = json.loads(row.messages) + ([CANCELLED] if cancelled else [message] if message else [])
-        connection.execute(update(jobs).where(jobs.c.id == job_id).values(
-            messages=as_json(messages), **({} if cancelled else {"progress": progress}), **values))
+        cancelled = row.state in ("cancelling", "cancelled")  # cancelled: a step swallowed the first stop
+        if row.state == "cancelling":
+            connection.execute(update(jobs).where(jobs.c.id == job_id).values(
+                state="cancelled", finished_at=now(), messages=as_json([*json.loads(row.messages), CANCELLED])))
+        elif not cancelled:
+            messages = json.loads(row.messages) + ([message] if message else [])
+            connection.execute(update(jobs).where(jobs.c.id == job_id).values(
+                progress=progress, messages=as_json(messages), **values))
     if cancelled:
         raise JobCancelled(job_id)
 

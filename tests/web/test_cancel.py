@@ -21,8 +21,8 @@ def world(tmp_path_factory):
     return built
 
 
-def order(client, unit: int, fmt: str = "html") -> int:
-    reply = client.post(f"/api/units/{unit}/reports", json={"lang": "zh", "format": fmt})
+def order(client, unit: int, fmt: str = "html", lang: str = "zh") -> int:
+    reply = client.post(f"/api/units/{unit}/reports", json={"lang": lang, "format": fmt})
     assert reply.status_code == 200, reply.text
     return reply.json()["job"]
 
@@ -92,3 +92,17 @@ def test_the_job_page_has_the_button_for_those_who_may_cancel(world):
     after = secretary.get(f"/jobs/{job}").text
     assert "已取消" in after and 'id="cancel-job"' not in after
     assert secretary.post(f"/jobs/{job}/cancel", headers={"X-CSRF-Token": "wrong"}).status_code == 403
+
+
+def test_a_cancelled_job_is_never_marked_done_afterwards(world):
+    """A step that swallowed the first stop (a library catching every exception) cannot finish the job."""
+    from assess.web.jobs import JobCancelled, note
+
+    secretary = signed_in(world.site, "secretary_a")
+    job = order(secretary, world.units["A"], "pdf", "en")  # inputs no other test's report had: a new job
+    assert claim(world.site, 1).id == job
+    assert secretary.post(f"/api/jobs/{job}/cancel").json()["state"] == "cancelling"
+    for _ in range(2):
+        with pytest.raises(JobCancelled):
+            note(world.site, job, 1.0, "已完成 / done", state="done", output="x.html")
+    assert state_of(world, job) == "cancelled"
