@@ -2,7 +2,7 @@
 and as its JSON twin (`/api/units/{id}/history`).
 
 The scores are those of each closed round's stored league (`assess district score --format json`), found
-by the folder name the round gave the community when it was scored (`rounds.folder_names`). A community's
+by the folder name the round gave the community when it was scored (`rounds.scored_folder_of`). A community's
 own scores are shown to whoever may see the community; its rank among the others only to those who may
 see the round itself (the sub-district or district that opened it), as the league is.
 """
@@ -20,8 +20,8 @@ from assess.web.access import in_unit
 from assess.web.app import Person, lang_of, render
 from assess.web.roles import VIEW
 from assess.web.round_tables import round_members, round_scopes
-from assess.web.rounds import folder_names, round_communities
-from assess.web.store import rounds, units
+from assess.web.rounds import scored_folder_of
+from assess.web.store import Site, rounds, units
 from assess.web.units import Viewer
 
 router = APIRouter()
@@ -32,7 +32,7 @@ NOT_SCORED = {"open": ("本轮尚未结束", "the round is still open"),
               "failed": ("本轮计分未成功", "could not be scored in this round")}
 
 
-def community_history(connection, person: Viewer, unit: Any) -> dict[str, Any]:
+def community_history(site: Site, connection, person: Viewer, unit: Any) -> dict[str, Any]:
     """{unit, name, path, rounds: [...]}, oldest round first. Each round: its label, dates and state, and
     when scored the overall score with its interval, grade, respondents, each dimension's score with its
     interval, and the rank with its interval when the person may see the round (else `rank` is None and
@@ -44,11 +44,11 @@ def community_history(connection, person: Viewer, unit: Any) -> dict[str, Any]:
         .where(round_members.c.unit_id == unit.id).order_by(rounds.c.opened_at, rounds.c.id)).all()
     seen_owners = set(connection.execute(person.visible().where(
         units.c.id.in_([row.owner for row in taken]))).scalars().all()) if taken else set()
-    history = [one_round(connection, row, unit, row.owner in seen_owners) for row in taken]
+    history = [one_round(site, connection, row, unit, row.owner in seen_owners) for row in taken]
     return {"unit": unit.id, "name": unit.name, "path": unit.path, "rounds": history}
 
 
-def one_round(connection, row: Any, unit: Any, rank_shown: bool) -> dict[str, Any]:
+def one_round(site: Site, connection, row: Any, unit: Any, rank_shown: bool) -> dict[str, Any]:
     entry: dict[str, Any] = {"round": row.id, "label": row.label, "opened_at": row.opened_at,
                              "closed_at": row.closed_at, "pack": row.pack, "scored": False, "state": "open"}
     if row.closed_at is None:
@@ -56,7 +56,7 @@ def one_round(connection, row: Any, unit: Any, rank_shown: bool) -> dict[str, An
     if not row.league:
         return entry | {"state": "scoring"}
     league = json.loads(row.league)
-    name = folder_names(round_communities(connection, row.id, select(units.c.id)))[unit.id]
+    name = scored_folder_of(site, connection, row.id, unit.id)
     found = next((c for c in league["communities"] if c["id"] == name), None)
     if found is None:
         failed = next((f["message"] for f in league.get("failed", []) if f["id"] == name), None)
@@ -116,8 +116,9 @@ def chart(entries: list[dict[str, Any]], width: int = 560, height: int = 200) ->
 
 
 def history_of(request: Request, person: Viewer, unit_id: int) -> dict[str, Any]:
-    return in_unit(request.app.state.site, person, unit_id, VIEW,
-                   lambda connection, unit, _: community_history(connection, person, unit))
+    site = request.app.state.site
+    return in_unit(site, person, unit_id, VIEW, lambda connection, unit, _: community_history(site, connection, person,
+                                                                                              unit))
 
 
 @router.get("/api/units/{unit_id}/history")

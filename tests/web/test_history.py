@@ -99,3 +99,21 @@ def test_a_community_without_rounds_says_so(world):
     secretary = signed_in(world.site, "secretary_c")
     assert secretary.get(f"/api/units/{world.units['C']}/history").json()["rounds"] == []
     assert 'id="no-rounds"' in secretary.get(f"/units/{world.units['C']}/history").text
+
+
+def test_a_community_renamed_after_its_rounds_keeps_its_history(world):
+    from sqlalchemy import update
+
+    from assess.web.store import units
+
+    before = signed_in(world.site, "manager_s1").get(f"/api/units/{world.units['B']}/history").json()
+    with world.site.write() as connection:
+        connection.execute(update(units).where(units.c.id == world.units["B"]).values(name="乙社区（新名）"))
+    try:
+        after = signed_in(world.site, "manager_s1").get(f"/api/units/{world.units['B']}/history").json()
+        assert after["name"] == "乙社区（新名）"
+        assert [(r["state"], r.get("overall")) for r in after["rounds"]] == [
+            (r["state"], r.get("overall")) for r in before["rounds"]]
+    finally:
+        with world.site.write() as connection:
+            connection.execute(update(units).where(units.c.id == world.units["B"]).values(name="乙社区"))
