@@ -6,7 +6,9 @@ queue holds only its jobs. `.ci/run` provides the server; without one this is sk
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import time
 
 import pytest
@@ -43,6 +45,20 @@ def world(tmp_path, monkeypatch):
     with admin.begin() as connection:
         connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
     admin.dispose()
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, and theirs (from /proc)."""
+    from pathlib import Path
+
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found += [int(entry.name), *children_of(int(entry.name))]
+        except (OSError, IndexError, ValueError):
+            pass
+    return found
 
 
 def queue_rows(site) -> list:
@@ -106,8 +122,12 @@ def test_a_worker_killed_mid_report_leaves_its_job_to_another(world):
         assert wait_for(world.site, scoring, ("done", "failed"), 120) == "done"
         wait_for(world.site, reports, ("running",), 60)
         time.sleep(1.0)
+        helpers = children_of(first.processes[0].pid)  # its report pool's processes
         first.processes[0].kill()  # SIGKILL mid-report: no goodbye, its heartbeat stops
         first.processes[0].join(5)
+        for pid in helpers:  # as systemd stops a unit's whole control group; else they outlive the test
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
     finally:
         first.close()
     with world.site.read() as connection:
