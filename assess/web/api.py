@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from assess.errors import AssessError
 from assess.web.access import NOT_FOUND, allowed_unit, in_unit
 from assess.web.accounts import LoginRefused, NewSession, sign_in, sign_out
 from assess.web.answers import (
@@ -27,7 +28,7 @@ from assess.web.answers import (
     stored_answers,
 )
 from assess.web.app import COOKIE, Person, Refused, address, set_session_cookie
-from assess.web.jobs import job_json, order_report
+from assess.web.jobs import FINISHED, job_json, order_report
 from assess.web.residents import (
     TooLarge,
     check_upload,
@@ -236,6 +237,26 @@ def job_get(request: Request, job_id: int, person: Person) -> dict[str, Any]:
     return job_json(visible_job(site_of(request), person, job_id))
 
 
+@router.post("/jobs/{job_id}/cancel")
+def job_cancel(request: Request, job_id: int, person: Person) -> dict[str, Any]:
+    """Cancel a queued or running report: {state: cancelled | cancelling, job}. Whoever may order the unit's
+    reports may cancel them; 409 for a finished job or a round's scoring."""
+    from sqlalchemy import select
+
+    from assess.web.jobs import cancel_job
+
+    site = site_of(request)
+    visible_job(site, person, job_id)
+    with site.write() as connection:
+        row = connection.execute(select(jobs).where(jobs.c.id == job_id)).one()
+        allowed_unit(connection, person, row.unit_id, REPORT)
+        try:
+            state = cancel_job(site, connection, row, person)
+        except AssessError as exc:
+            raise Refused(409, str(exc)) from None
+    return {"state": state, "job": job_json(visible_job(site, person, job_id))}
+
+
 @router.get("/jobs/{job_id}/download")
 def job_download(request: Request, job_id: int, person: Person) -> Response:
     site = site_of(request)
@@ -266,7 +287,7 @@ async def job_events(request: Request, job_id: int, person: Person) -> Streaming
             if state != last:
                 yield f"data: {json.dumps(state, ensure_ascii=False)}\n\n"
                 last = state
-            if row.state in ("done", "failed"):
+            if row.state in FINISHED:
                 return
             await asyncio.sleep(0.4)
 

@@ -6,6 +6,10 @@ single-threaded processes started with "spawn" (a fork of a running web server i
 oldest queued job in one write transaction, so no job starts twice. A job whose inputs hash the same as a
 finished one (same answers, residents' file, language, format, assess version) is done at once with the
 stored report: nothing is rendered twice. On start, jobs left running by a stopped server are queued again.
+
+A job can be cancelled (`cancel_job`): a queued one at once (no worker claims it), a running one at its next
+step (the worker reads the row at every progress note; a step under way, such as a PDF's layout, ends
+first and what it made is not kept).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from assess.report import build_report, render_html, report_pdf
 from assess.responses import ReadOptions
 from assess.web.accounts import audit_event
 from assess.web.answers import answers_yaml
-from assess.web.queue import after_commit, procrastinate_worker, uses_procrastinate
+from assess.web.queue import after_commit, procrastinate_worker, uses_procrastinate, withdraw_after_commit
 from assess.web.residents import latest_upload, reading_of
 from assess.web.store import Site, as_json, engine_for, jobs, now, secret_key
 from assess.web.store import database_url as site_database_url
@@ -40,6 +44,10 @@ from assess.web.survey_rows import residents_snapshot
 
 POLL_SECONDS = 0.3
 FORMATS = ("pdf", "html")
+FINISHED = ("done", "failed", "cancelled")
+CANCELLABLE = ("report", "district-report", "community-reports", "workbook")  # not a round's scoring: the
+# round is closed and its league is what every page of it waits for
+CANCELLED = "已取消 / cancelled"
 REUSED = "输入未改动，直接使用已生成的报告 / the input is unchanged: the report made before is given again"
 
 
@@ -100,12 +108,25 @@ def claim(site: Site, worker: int) -> Any | None:
         return row
 
 
+class JobCancelled(Exception):
+    """Raised in a worker when the job's row asks it to stop; the row is already marked cancelled."""
+
+
 def note(site: Site, job_id: int, progress: float, message: str | None = None, **values: Any) -> None:
+    """Record a job's progress; when someone asked to cancel it, mark it cancelled instead and stop the job
+    here (raised once that is committed)."""
     with site.write() as connection:
-        row = connection.execute(select(jobs.c.messages).where(jobs.c.id == job_id)).one()
-        messages = json.loads(row.messages) + ([message] if message else [])
-        connection.execute(update(jobs).where(jobs.c.id == job_id).values(progress=progress,
-                                                                          messages=as_json(messages), **values))
+        row = connection.execute(select(jobs.c.messages, jobs.c.state).where(jobs.c.id == job_id)).one()
+        cancelled = row.state in ("cancelling", "cancelled")  # cancelled: a step swallowed the first stop
+        if row.state == "cancelling":
+            connection.execute(update(jobs).where(jobs.c.id == job_id).values(
+                state="cancelled", finished_at=now(), messages=as_json([*json.loads(row.messages), CANCELLED])))
+        elif not cancelled:
+            messages = json.loads(row.messages) + ([message] if message else [])
+            connection.execute(update(jobs).where(jobs.c.id == job_id).values(
+                progress=progress, messages=as_json(messages), **values))
+    if cancelled:
+        raise JobCancelled(job_id)
 
 
 def run_job(site: Site, job: Any) -> None:
@@ -130,6 +151,8 @@ def run_job(site: Site, job: Any) -> None:
         name = f"{job.input_hash}.{params['format']}"
         write_atomic(site.reports / name, content, force=True)
         note(site, job.id, 1.0, "已完成 / done", state="done", output=name, finished_at=now())
+    except JobCancelled:
+        print(f"job {job.id} cancelled", file=sys.stderr, flush=True)
     except AssessError as exc:
         note(site, job.id, 1.0, str(exc), state="failed", finished_at=now())
     except Exception:
@@ -150,10 +173,35 @@ def run_queued(site: Site, worker: int = 0) -> int:
 
 
 def requeue_abandoned(site: Site) -> int:
-    """Jobs left running when the server stopped go back to the queue (embedded mode: every worker was ours)."""
+    """Jobs left running when the server stopped go back to the queue, those being cancelled end cancelled
+    (embedded mode: every worker was ours)."""
     with site.write() as connection:
+        connection.execute(update(jobs).where(jobs.c.state == "cancelling")
+                           .values(state="cancelled", finished_at=now()))
         return connection.execute(update(jobs).where(jobs.c.state == "running")
                                   .values(state="queued", progress=0.0, worker=None)).rowcount
+
+
+def cancel_job(site: Site, connection, row: Any, who: Any) -> str:
+    """Cancel a queued or running job (audited): queued → cancelled, never started; running → cancelling,
+    stopped by its worker at the next step. On PostgreSQL the waiting procrastinate job is cancelled too,
+    once this transaction commits. Finished jobs and a round's scoring are refused."""
+    if row.kind not in CANCELLABLE:
+        raise AssessError("计分与排名不能取消：轮次已结束，排名在此之后才有 / a round's scoring cannot be cancelled: "
+                          "the round is closed and its league comes from it")
+    if row.state not in ("queued", "running"):
+        raise AssessError("这项任务已结束，无需取消 / this job has finished: nothing to cancel")
+    state = "cancelled" if row.state == "queued" else "cancelling"
+    changed = connection.execute(update(jobs).where(jobs.c.id == row.id, jobs.c.state == row.state).values(
+        state=state, finished_at=now() if state == "cancelled" else None,
+        messages=as_json([*json.loads(row.messages), CANCELLED if state == "cancelled" else
+                          "正在取消，当前步骤完成后停止 / cancelling: stops after the step under way"]))).rowcount
+    if not changed:  # a worker took it (or finished it) meanwhile: the caller may try again
+        raise AssessError("任务状态刚刚改变，请刷新后再试 / the job changed meanwhile: reload and try again")
+    if state == "cancelled":
+        withdraw_after_commit(connection, row.id, site)
+    audit_event(connection, who.name, "job.cancel", {"job": row.id, "kind": row.kind, "was": row.state}, row.unit_id)
+    return state
 
 
 STOPPING: list[bool] = []  # set in a worker by SIGTERM: finish the job at hand, then end
@@ -163,7 +211,10 @@ def run_row(site: Site, job_id: int, worker: str) -> str:
     """Run the row's job unless it is done; the claim is the row's move to running."""
     with site.write() as connection:
         row = connection.execute(select(jobs).where(jobs.c.id == job_id).with_for_update()).first()
-        if row is None or row.state in ("done", "failed"):
+        if row is None or row.state in FINISHED:
+            return "skipped"
+        if row.state == "cancelling":  # cancelled while a worker that then stopped had it
+            connection.execute(update(jobs).where(jobs.c.id == job_id).values(state="cancelled", finished_at=now()))
             return "skipped"
         connection.execute(update(jobs).where(jobs.c.id == job_id)
                            .values(state="running", worker=os.getpid(), progress=0.05))

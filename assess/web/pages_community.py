@@ -22,7 +22,7 @@ from assess.packs import load_pack
 from assess.report import RadarAxis, RadarLegend, radar_chart
 from assess.responses import shown_value
 from assess.web import api
-from assess.web.access import in_unit
+from assess.web.access import allowed_unit, in_unit
 from assess.web.answers import (
     answers_yaml,
     coverage,
@@ -34,7 +34,7 @@ from assess.web.answers import (
     unlock,
 )
 from assess.web.app import COOKIE, Person, Refused, address, lang_of, render, set_session_cookie
-from assess.web.jobs import job_json
+from assess.web.jobs import CANCELLABLE, job_json
 from assess.web.residents import latest_upload, safe_file_name, score_unit, unit_uploads
 from assess.web.roles import FILL, REPORT, SUBMIT, UNLOCK, VIEW
 from assess.web.rounds import unit_round
@@ -248,17 +248,31 @@ async def reports_post(request: Request, unit_id: int, person: Person) -> Respon
     return RedirectResponse(f"/jobs/{job['job']}", 303)
 
 
+def job_values(request: Request, person: Viewer, job_id: int) -> dict[str, Any]:
+    """The job as its page shows it, and whether this person may cancel it (who may order the unit's reports)."""
+    site = request.app.state.site
+    row = api.visible_job(site, person, job_id)
+    with site.read() as connection:
+        unit = allowed_unit(connection, person, row.unit_id, VIEW)
+    return {"job": job_json(row), "unit_id": row.unit_id, "can_cancel": person.can(REPORT, unit)
+            and row.kind in CANCELLABLE}
+
+
 @router.get("/jobs/{job_id}")
 def job_page(request: Request, job_id: int, person: Person) -> HTMLResponse:
-    row = api.visible_job(request.app.state.site, person, job_id)
-    return page(request, "job.html", person, job=job_json(row), unit_id=row.unit_id)
+    return page(request, "job.html", person, **job_values(request, person, job_id))
+
+
+@router.post("/jobs/{job_id}/cancel")
+def job_cancel_page(request: Request, job_id: int, person: Person) -> Response:
+    api.job_cancel(request, job_id, person)
+    return RedirectResponse(f"/jobs/{job_id}", 303)
 
 
 @router.get("/jobs/{job_id}/progress")
 def job_progress(request: Request, job_id: int, person: Person) -> HTMLResponse:
     """The progress block alone: the polling fallback where server-sent events do not arrive."""
-    row = api.visible_job(request.app.state.site, person, job_id)
-    return page(request, "job_progress.html", person, job=job_json(row))
+    return page(request, "job_progress.html", person, **job_values(request, person, job_id))
 
 
 @router.get("/units/{unit_id}/answers.yaml")

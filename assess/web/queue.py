@@ -9,7 +9,7 @@ it depends on the database:
 - **PostgreSQL (a district's server).** Each job row is also a job of procrastinate, a maintained
   PostgreSQL job queue, deferred once the row is committed; `assess worker` processes on any machine run
   them. procrastinate hands a job to one worker (row locks), retries a job whose worker crashed or was
-  killed (its heartbeat stops: the job is found stalled and retried), and lets a job be cancelled. Our task
+  killed (its heartbeat stops: the job is found stalled and retried), and cancels a job still waiting. Our task
   moves the row from queued (or running, when retried after a crash) to running before it works and does
   nothing for a row already done, so a retried job is not rendered twice once it finished. Rows still
   queued a minute after they were made (the deferral lost with a connection) are deferred again by the
@@ -53,6 +53,27 @@ def defer_or_leave(site: Site, job_id: int) -> None:
         defer(site, [job_id])
     except Exception as exc:  # the job is kept as a row: the request that made it has succeeded
         print(f"job {job_id}: not handed to the queue yet ({exc}); the workers' sweep will", file=sys.stderr)
+
+
+def withdraw_after_commit(connection, job_id: int, site: Site) -> None:
+    """Once a cancelled row is committed, cancel its procrastinate job if it still waits (else the worker
+    that takes it finds the row cancelled and skips it)."""
+    if uses_procrastinate(site):
+        connection.info.setdefault("after_commit", []).append(lambda: withdraw(site, job_id))
+
+
+def withdraw(site: Site, job_id: int) -> None:
+    from sqlalchemy import text
+
+    with site.read() as connection:
+        waiting = connection.execute(text("SELECT id FROM procrastinate_jobs WHERE task_name = :task AND status = "
+                                          "'todo' AND (args->>'job_id')::int = :job"),
+                                     {"task": TASK, "job": job_id}).scalars().all()
+    if waiting:
+        app = make_app(site, sync=True)
+        with app.open():
+            for queued in waiting:
+                app.job_manager.cancel_job_by_id(queued)
 
 
 def conninfo(site: Site) -> str:

@@ -21,6 +21,7 @@ import yaml
 from sqlalchemy import func, insert, select, update
 
 from assess.errors import AssessError
+from assess.files import write_atomic
 from assess.web.accounts import audit_event
 from assess.web.answers import answers_yaml, coverage, questionnaire, stored_answers
 from assess.web.residents import latest_upload
@@ -224,7 +225,26 @@ def score_closed_round(site: Site, round_id: int, uncertainty: int = 1000) -> tu
     options = RoundOptions(pack=row.pack, label=row.label, db=history_url(site), rank_by=row.rank_by,
                            scoring=ScoringOptions(weights=row.weights, uncertainty=uncertainty))
     league, _ = score_and_store(folder / "round.yaml", options)
+    with site.read() as connection:
+        names = folder_names(round_communities(connection, round_id, select(units.c.id)))
+    write_atomic(members_file(site, round_id), as_json({name: unit for unit, name in names.items()}), force=True)
     return league, folder
+
+
+def members_file(site: Site, round_id: int) -> Path:
+    """Beside the round's folder (not in it: the exported folder stays what `assess district` reads): which
+    unit each community folder was, as scored, so a community renamed later is still found in the league."""
+    return site.root / ROUNDS_FOLDER / f"{round_id}.members.json"
+
+
+def scored_folder_of(site: Site, connection, round_id: int, unit_id: int) -> str | None:
+    """The folder name the round gave this community when it was scored (today's names for rounds scored
+    before the members file was kept)."""
+    stored = members_file(site, round_id)
+    if stored.is_file():
+        return next((name for name, unit in json.loads(stored.read_text(encoding="utf-8")).items()
+                     if unit == unit_id), None)
+    return folder_names(round_communities(connection, round_id, select(units.c.id))).get(unit_id)
 
 
 def store_league_json(site: Site, round_id: int, league: Any) -> dict[str, Any]:

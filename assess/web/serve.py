@@ -35,6 +35,7 @@ def create_app(site: Site):
         pages_admin,
         pages_audit,
         pages_community,
+        pages_history,
         pages_packs,
         pages_rounds,
         pages_survey,
@@ -65,6 +66,7 @@ def create_app(site: Site):
     app.include_router(pages_audit.router)
     app.include_router(pages_packs.router)
     app.include_router(pages_community.router)
+    app.include_router(pages_history.router)
     app.include_router(pages_admin.router)
     app.include_router(api_survey.router)
     app.include_router(pages_survey.router)

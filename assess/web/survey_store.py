@@ -22,10 +22,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     delete,
-    insert,
-    select,
-    update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 survey_meta = MetaData()
 links = Table(
@@ -76,13 +75,14 @@ def address_key(secret: bytes, address: str | None, window: str) -> str:
 
 
 def count_once(connection, key: str, lifetime: timedelta) -> int:
-    """Add one to the counter `key` (created to expire after `lifetime`); its new value. Expired counters
-    of any key are deleted first, so the table holds the last hour's only."""
+    """Add one to the counter `key` (created to expire after `lifetime`); its new value. One upsert, so two
+    requests counting the same key at once on PostgreSQL both count (a read then a write would let one
+    overwrite the other, or both insert and one fail). Expired counters of any key are deleted first, so
+    the table holds the last hour's only."""
     moment = datetime.now(UTC)
     connection.execute(delete(counters).where(counters.c.expires_at < moment.isoformat()))
-    current = connection.execute(select(counters.c.count).where(counters.c.key == key)).scalar()
-    if current is None:
-        connection.execute(insert(counters).values(key=key, count=1, expires_at=(moment + lifetime).isoformat()))
-        return 1
-    connection.execute(update(counters).where(counters.c.key == key).values(count=current + 1))
-    return current + 1
+    upsert = (postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert)(counters).values(
+        key=key, count=1, expires_at=(moment + lifetime).isoformat())
+    upsert = upsert.on_conflict_do_update(index_elements=[counters.c.key],
+                                          set_={"count": counters.c.count + 1}).returning(counters.c.count)
+    return connection.execute(upsert).scalar_one()

@@ -123,6 +123,25 @@ def test_a_sub_district_runs_a_round_in_the_browser(server, tmp_path):
         assert page.locator("#league tbody tr").count() == 12
         shot(page, "desktop-zh-round-league")
 
+        page.click("#order-district-pdf")  # ordered again, then cancelled from its page
+        page.wait_for_selector("#cancel-job")
+        page.click("#cancel-job")
+        page.wait_for_function("() => ['cancelled'].includes(document.querySelector('#job-progress')?.dataset.state)",
+                               timeout=300_000)
+        assert "已取消" in page.inner_text("#job-progress") and page.locator("#download").count() == 0
+
+        first = units["东关01社区"]
+        page.goto(f"{server}/units/{first}")
+        page.click(f"a[href='/units/{first}/history']")
+        page.wait_for_selector("#history")
+        assert page.locator("#history tbody tr[data-state=scored]").count() == 1
+        assert "2026年上半年" in page.inner_text("#history") and page.locator(".history-chart svg").count() == 1
+        shot(page, "desktop-zh-community-history")
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+        sign_in(phone, server, "dongguan", PASSWORD)
+        phone.goto(f"{server}/units/{first}/history")
+        shot(phone, "phone-zh-community-history")
+
         other = browser.new_context().new_page()
         sign_in(other, server, "xicheng", PASSWORD)
         reply = other.goto(f"{server}/rounds/{round_id}")

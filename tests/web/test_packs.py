@@ -48,3 +48,58 @@ def test_pack_uploaded_checked_compared_and_chosen(tmp_path):
     refused = manager_s1.post("/api/rounds", json={"label": "x", "pack": "/etc/passwd", "units": ["示例区/一街道"]})
     assert refused.status_code == 422
     assert signed_in(world.site, "secretary_a").get("/api/packs").status_code == 403
+
+
+def zipped(files: dict[str, str | bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_a_pack_with_its_countermeasure_library_uploaded_as_a_zip(tmp_path):
+    """The example district pack whole, with the companion library its `countermeasures:` names, in one zip
+    made by compressing its folder: validated as the command line validates the folder, chosen for a round."""
+    world = build_world(tmp_path / "data")
+    manager_d = signed_in(world.site, "manager_d")
+    library = EXAMPLE.parent / "kuangqu-demo-countermeasures.yaml"
+    alone = manager_d.post("/api/packs", files={"file": (EXAMPLE.name, EXAMPLE.read_bytes(), "text/yaml")})
+    assert alone.status_code == 422 and "kuangqu-demo-countermeasures.yaml" in alone.json()["detail"]
+    archive = zipped({f"本区指标包/{EXAMPLE.name}": EXAMPLE.read_bytes(),
+                      f"本区指标包/{library.name}": library.read_bytes()})
+    sent = manager_d.post("/api/packs", files={"file": ("本区指标包.zip", archive, "application/zip")})
+    assert sent.status_code == 200, sent.text
+    pack = sent.json()
+    cli = CliRunner().invoke(main, ["indicators", "validate", pack["ref"]])
+    assert cli.exit_code == 0, cli.output
+    diff = manager_d.get(f"/api/packs/{pack['id']}/diff", params={"against": "core"}).json()
+    cli = CliRunner().invoke(main, ["indicators", "diff", "core", str(EXAMPLE), "--format", "json"])
+    assert diff["diff"]["summary"] == json.loads(cli.stdout)["summary"]
+    opened = signed_in(world.site, "manager_s1").post("/api/rounds", json={
+        "label": "本区指标（含对策库）", "pack": str(pack["id"]), "units": ["示例区/一街道"]})
+    assert opened.status_code == 200, opened.text
+
+
+def test_zipped_packs_that_are_refused_say_why(tmp_path):
+    world = build_world(tmp_path / "data")
+    manager_d = signed_in(world.site, "manager_d")
+
+    def refused(files: dict, name: str = "包.zip") -> str:
+        reply = manager_d.post("/api/packs", files={"file": (name, zipped(files), "application/zip")})
+        assert reply.status_code == 422, reply.text
+        return reply.json()["detail"]
+
+    assert "unsafe path" in refused({"../evil.yaml": "dimensions: []\n"})
+    assert "only .yaml" in refused({"pack.yaml": "dimensions: []\n", "run.sh": "rm -rf /\n"})
+    assert "exactly one pack file" in refused({"a.yaml": "dimensions: []\n", "b.yaml": "dimensions: []\n"})
+    assert "exactly one pack file" in refused({"notes.yaml": "title: x\n"})
+    assert "too large" in refused({f"f{n}.yaml": "x: 1\n" for n in range(60)})
+    bomb = refused({"pack.yaml": "dimensions: []\n", "big.yaml": "#" * (5 * 1024 * 1024)})
+    assert "too large" in bomb
+    broken = refused({"本区.yaml": "id: x\ndimensions: [\n"}, "坏的.zip")
+    assert "坏的.zip" in broken
+    assert manager_d.post("/api/packs", files={"file": ("x.zip", b"not a zip", "application/zip")}).status_code == 422

@@ -69,3 +69,20 @@ def test_phone_answers_on_postgresql_are_taken_once(world):
     assert secretary.get(f"/api/units/{world.units['A']}/scores").json()["respondents"] == 1
     secretary.post(f"/api/units/{world.units['A']}/survey/close")
     assert phone.post(f"/api/survey/{token}/responses", json=body).status_code == 410
+
+
+def test_counters_counted_at_once_on_postgresql_all_count(world):
+    """Residents of one community answering in the same minute count against the same rate counter at once:
+    every request counts, none fails on the counter's key (a read then an insert would, on PostgreSQL)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import timedelta
+
+    from assess.web.survey_store import count_once
+
+    def count(_: int) -> int:
+        with world.site.write() as connection:
+            return count_once(connection, "link:1:the-same-minute", timedelta(minutes=2))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        values = list(pool.map(count, range(40)))
+    assert sorted(values) == list(range(1, 41))

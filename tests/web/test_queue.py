@@ -6,7 +6,9 @@ queue holds only its jobs. `.ci/run` provides the server; without one this is sk
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import time
 
 import pytest
@@ -45,6 +47,20 @@ def world(tmp_path, monkeypatch):
     admin.dispose()
 
 
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, and theirs (from /proc)."""
+    from pathlib import Path
+
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found += [int(entry.name), *children_of(int(entry.name))]
+        except (OSError, IndexError, ValueError):
+            pass
+    return found
+
+
 def queue_rows(site) -> list:
     with site.read() as connection:
         return connection.execute(text("SELECT id, status, task_name, args, attempts FROM procrastinate_jobs "
@@ -77,6 +93,21 @@ def test_a_report_goes_through_procrastinate_to_a_worker(world):
     assert secretary.get(f"/api/jobs/{job}/download").status_code == 200
 
 
+def test_a_cancelled_report_is_withdrawn_from_procrastinate_and_never_runs(world):
+    secretary = signed_in(world.site, "secretary_a")
+    fill(secretary, world.units["A"], EXAMPLES["A"])
+    job = secretary.post(f"/api/units/{world.units['A']}/reports", json={"lang": "zh", "format": "html"}).json()["job"]
+    assert [r.status for r in queue_rows(world.site)] == ["todo"]
+    assert secretary.post(f"/api/jobs/{job}/cancel").json()["state"] == "cancelled"
+    assert [r.status for r in queue_rows(world.site)] == ["cancelled"]
+    workers = start_workers(world.site, 1, world.url)
+    try:
+        time.sleep(3.0)  # a worker that looked would find nothing to do
+    finally:
+        workers.close()
+    assert secretary.get(f"/api/jobs/{job}").json()["state"] == "cancelled"
+
+
 @pytest.mark.timeout(420)
 def test_a_worker_killed_mid_report_leaves_its_job_to_another(world):
     manager = signed_in(world.site, "manager_s1")
@@ -91,8 +122,12 @@ def test_a_worker_killed_mid_report_leaves_its_job_to_another(world):
         assert wait_for(world.site, scoring, ("done", "failed"), 120) == "done"
         wait_for(world.site, reports, ("running",), 60)
         time.sleep(1.0)
+        helpers = children_of(first.processes[0].pid)  # its report pool's processes
         first.processes[0].kill()  # SIGKILL mid-report: no goodbye, its heartbeat stops
         first.processes[0].join(5)
+        for pid in helpers:  # as systemd stops a unit's whole control group; else they outlive the test
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
     finally:
         first.close()
     with world.site.read() as connection:
