@@ -12,6 +12,7 @@ import errno
 import glob
 import os
 import stat
+import sys
 import tempfile
 import zipfile
 import zlib
@@ -236,7 +237,25 @@ def quiet_worker() -> None:
     """The initializer of every process pool. Ctrl-C reaches every process of the terminal's process group,
     and a worker would print its own KeyboardInterrupt traceback: here SIGINT ends it at once and silently,
     and the command says it was interrupted. Files are written atomically, so a worker ended mid-write
-    leaves no half file (its temporary file is removed by the next write of the same file)."""
+    leaves no half file (its temporary file is removed by the next write of the same file).
+
+    A pool's parent killed outright (a district server's worker stopped with SIGKILL mid-report) would
+    leave its workers waiting forever on a queue nobody feeds: on Linux each worker asks the kernel to end
+    it when its parent dies, and ends at once if that has already happened."""
     import signal
 
     signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+    _end_with_parent()
+
+
+def _end_with_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() == 1:
+        os._exit(1)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
 import pytest
 
 from assess.cli import main
@@ -90,3 +94,44 @@ def test_a_folder_named_by_extends_is_a_message(tmp_path):
         "extends: parent.yaml\nid: child\nversion: \"1\"\ntitle: {zh: 子, en: child}\n", encoding="utf-8")
     with pytest.raises(AssessError, match="is a folder"):
         load_pack(tmp_path / "pack.yaml")
+
+
+POOL_THAT_WAITS = """
+import os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from assess.files import quiet_worker
+
+with ProcessPoolExecutor(max_workers=2, initializer=quiet_worker) as pool:
+    futures = [pool.submit(time.sleep, 60) for _ in range(2)]
+    time.sleep(1.5)
+    print(" ".join(str(pid) for pid in pool._processes), flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_pools_workers_end_when_its_parent_is_killed(tmp_path):
+    """A district server's worker killed mid-report must not leave its report processes behind."""
+    import signal
+    import subprocess
+    import time
+
+    with subprocess.Popen([sys.executable, "-c", POOL_THAT_WAITS], stdout=subprocess.PIPE, text=True) as parent:
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert len(workers) == 2
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+            time.sleep(0.1)
+        left = [pid for pid in workers if _alive(pid)]
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)
+        assert not left
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
