@@ -80,6 +80,13 @@ class TableLayout:
     width: int
     groups: dict[int, str]
     ignored: list[str]  # headers of columns of no question, left out (and still there for --group-by)
+    title_texts: list[set[str]]  # each question column's titles, normalized, to tell a row of titles
+
+
+# Layouts by pack and header, worked out once (a district round reads hundreds of files of one header against
+# one pack): key -> (the pack, its layout), the pack kept so that a reused id is never mistaken for it.
+LAYOUTS: dict[tuple[int, tuple[str, ...], tuple[str, ...], bool], tuple[Pack, TableLayout]] = {}
+MAX_LAYOUTS = 1024  # a long-running process that meets many headers starts afresh past this
 
 
 def table_layout(
@@ -88,7 +95,21 @@ def table_layout(
     """The question columns, the position of the id column and the group columns; a mistake in the header
     is fatal. A column of no question (性别, 备注, a building) is left out in `ignored`, or refused when
     `strict`; one whose header comes close to an unanswered question's title or id is taken for that question
-    mistyped, and refused with the question named."""
+    mistyped, and refused with the question named. A header read well once is not worked out again for the
+    same pack (a refused one is, so that its problems name each file)."""
+    key = (id(pack), tuple(header), tuple(group_by), strict)
+    found = LAYOUTS.get(key)
+    if found is None or found[0] is not pack:
+        if len(LAYOUTS) >= MAX_LAYOUTS:
+            LAYOUTS.clear()
+        found = LAYOUTS[key] = (pack, worked_out_layout(header, pack, name, group_by, strict))
+    return found[1]
+
+
+def worked_out_layout(
+    header: list[str], pack: Pack, name: str, group_by: tuple[str, ...], strict: bool
+) -> TableLayout:
+    """`table_layout` worked out afresh."""
     groups = group_columns(header, group_by, name)
     questions = {q.id: q for _, _, q in pack.questions()}
     titles = TitleIndex(pack)
@@ -137,7 +158,8 @@ def table_layout(
     if problems:
         raise ProblemsError(problems)
     id_header = header[id_column] if id_column is not None else RESPONDENT_ID_COLUMN
-    return TableLayout(columns, id_column, id_header, len(header), groups, ignored)
+    title_texts = [{normalized(c.question.title.zh), normalized(c.question.title.en)} for c in columns]
+    return TableLayout(columns, id_column, id_header, len(header), groups, ignored, title_texts)
 
 
 def mistyped_question(column: str, pack: Pack, titles: TitleIndex, claimed: Mapping[str, str]) -> bool:
@@ -166,8 +188,8 @@ def is_title_row(row: list[Any], layout: TableLayout) -> bool:
 
     Most titles must be there, not all: the user may have retyped one (the hidden id row still maps it).
     """
-    cells = [(normalized(str(row[c.index])) if c.index < len(row) else "", c.question) for c in layout.columns]
-    titled = sum(cell in {normalized(q.title.zh), normalized(q.title.en)} for cell, q in cells)
+    cells = [normalized(str(row[c.index])) if c.index < len(row) else "" for c in layout.columns]
+    titled = sum(cell in titles for cell, titles in zip(cells, layout.title_texts, strict=True))
     return bool(cells) and titled * 2 > len(cells)
 
 
