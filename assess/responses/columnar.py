@@ -1,4 +1,4 @@
-"""Large residents' CSVs read by column: a million rows in seconds, every cell checked exactly as before.
+"""Residents' tables read by column: a million rows in seconds, every cell checked exactly as before.
 
 A district survey can have a million rows, and checking them one cell at a time in Python is what made
 scoring slow (about 19,000 rows/s). Here the file is read in blocks by pyarrow's CSV reader (chosen after
@@ -7,11 +7,14 @@ question column is dictionary-encoded: every *distinct* cell text goes through t
 row-by-row path (`residents_csv.typed_reader`, hence `coerce_answer`), and the rows only carry codes into
 that small table of canonical values. The scorer folds the codes in (`scoring.collect.Collector.add_coded`).
 
-The fast path only claims files it can read exactly as the row-by-row reader would: a plain UTF-8 CSV in
-the project's layout (question ids or titles as headers). At the first sign of anything to report -- a
-cell that does not fit, an empty or repeated id, a ragged row, a byte that is not UTF-8 -- it gives up with
-`RowPathNeeded`, and the caller reads the file again row by row, which finds and words every problem of the
-file, with its row and column, as it always has. So the messages are the same whichever path read first.
+Small files take the same path (a district round reads hundreds of 14 KB CSVs): a CSV under
+`COLUMNAR_MIN_BYTES`, or not UTF-8, or inside a zip, is coded a block of Python csv rows at a time, as a
+workbook's rows are, without importing pyarrow. The columnar path only claims tables in the project's layout
+(question ids or titles as headers), whose header's layout is worked out once per pack. At the first
+sign of anything to report -- a cell that does not fit, an empty or repeated id, a ragged row, a byte
+that is not UTF-8 -- it gives up with `RowPathNeeded`, and the caller reads the file again row by row,
+which finds and words every problem of the file, with its row and column, as it always has. So the
+messages are the same whichever path read first.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ from assess.responses.residents_csv import TableLayout, is_title_row, table_layo
 from assess.responses.tabular import Table
 from assess.responses.values import AnswerValueError
 
-COLUMNAR_MIN_BYTES = 1 << 20  # smaller CSVs are read row by row: importing pyarrow would cost more
-WORKBOOK_MIN_BYTES = 1 << 18  # a workbook is compressed: 256 KiB already holds thousands of rows
-WORKBOOK_ROWS = 4096  # rows of a workbook coded at a time
+COLUMNAR_MIN_BYTES = 1 << 20  # smaller CSVs are coded from Python's csv rows: importing pyarrow would cost more
+WORKBOOK_MIN_BYTES = 1 << 18  # a workbook is compressed: 256 KiB already holds thousands of rows (in pieces)
+WORKBOOK_ROWS = 4096  # rows of a workbook or small CSV coded at a time
 BLOCK_BYTES = 1 << 20
 TEXT_VALUE = "text"  # the one value a text answer is coded as: its words do not enter the scores
 
@@ -47,14 +50,17 @@ class CodedRows:
 
 
 def claims(table: Table) -> bool:
-    """Whether the columnar reader takes this table (else it is read row by row)."""
-    if table.path is None:
-        return False
+    """Whether the columnar reader takes this table (else it is read row by row): any CSV, and a workbook
+    read whole or in pieces. Small files too: a district round reads hundreds of 14 KB CSVs."""
     if table.kind in ("xlsx", "xls"):
-        whole_or_pieces = table.sheet_rows is not None or table.pieces is not None
-        return whole_or_pieces and table.path.stat().st_size >= WORKBOOK_MIN_BYTES
+        return table.sheet_rows is not None or table.pieces is not None
+    return table.kind == "csv"
+
+
+def by_arrow(table: Table) -> bool:
+    """Whether pyarrow reads the CSV: a large plain UTF-8 file (any other is coded from Python's csv rows)."""
     return (
-        table.kind == "csv" and table.encoding in ("utf-8", "utf-8-sig")
+        table.path is not None and table.encoding in ("utf-8", "utf-8-sig")
         and table.path.stat().st_size >= COLUMNAR_MIN_BYTES
     )
 
@@ -65,12 +71,16 @@ def coded_respondents(
 ) -> Iterator[CodedRows]:
     """The table's respondents in blocks; raises `RowPathNeeded` (possibly after some blocks) as described.
     Columns of no question are refused when `strict`, else named in `notes` (see `table_layout`)."""
+    if not any(table.header):
+        raise RowPathNeeded("an empty first row")  # the row-by-row reader words it
     layout = table_layout(table.header, pack, table.name, strict=strict)
     if notes is not None:
         notes.ignore(layout.ignored)
     if table.kind in ("xlsx", "xls"):
         return coded_workbook(table, layout, taken)
-    return coded_csv(table, layout, taken)
+    if by_arrow(table):
+        return coded_csv(table, layout, taken)
+    return BlockCoding(table, layout, taken).row_blocks(table.rows(), first=True)
 
 
 def coded_csv(table: Table, layout: TableLayout, taken: Mapping[str, str] | None) -> Iterator[CodedRows]:
@@ -131,7 +141,7 @@ def coded_workbook(table: Table, layout: TableLayout, taken: Mapping[str, str] |
     """A workbook's respondents: its first sheet's rows taken from python-calamine a block at a time, or
     from its pieces (`sheet_pieces`), and coded by column: each distinct value of a column is converted and
     checked once."""
-    coding = WorkbookCoding(table, layout, taken)
+    coding = BlockCoding(table, layout, taken)
     if table.pieces is None:
         rows = table.sheet_rows()
         next(rows, None)
@@ -144,8 +154,9 @@ def coded_workbook(table: Table, layout: TableLayout, taken: Mapping[str, str] |
             yield coding.arrow_block(piece.batch, piece.places)
 
 
-class WorkbookCoding:
-    """The coders of a workbook's question columns, and the respondent ids seen so far."""
+class BlockCoding:
+    """The coders of a table's question columns, and the respondent ids seen so far: a workbook's rows, or
+    a small CSV's as Python's csv module reads them, coded a block at a time."""
 
     def __init__(self, table: Table, layout: TableLayout, taken: Mapping[str, str] | None):
         self.layout = layout
@@ -156,8 +167,8 @@ class WorkbookCoding:
         self.taken = taken
 
     def row_blocks(self, rows: Iterator[list[Any]], first: bool) -> Iterator[CodedRows]:
-        """Rows as calamine gives them, `WORKBOOK_ROWS` at a time; if `first`, the first block's first row may
-        be a data-entry workbook's visible title row."""
+        """Rows as calamine (or the csv module) gives them, `WORKBOOK_ROWS` at a time; if `first`, the first
+        block's first row may be a data-entry workbook's visible title row."""
         import itertools
 
         import numpy as np

@@ -25,7 +25,7 @@ from assess.responses.formats import format_of
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
 from assess.responses.residents_csv import NONE_CHOSEN, RESPONDENT_ID_COLUMN
 from assess.responses.respondents import opened_table, options_table, registered_respondents
-from assess.responses.tabular import DataRows, Table
+from assess.responses.tabular import DataRows, ProblemList, Table
 
 
 def import_file(
@@ -239,7 +239,9 @@ def import_export(
     result.warnings = [n for n in (kobo.rejected_notice(name, rejected),) if n]
     result.notes = kobo.left_out_summary(layout.ignored)
     if problems and not skip_bad_rows:
-        raise ProblemsError(kobo.listed(problems, name) + [Problem(name, None, "", import_refused(result))])
+        listed = ProblemList(name)
+        listed.extend(problems)
+        listed.raise_if_any([Problem(name, None, "", import_refused(result))])
     return result
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assess.errors import AssessError, Problem, ProblemsError
@@ -35,11 +35,12 @@ from assess.responses.reading import (
     group_columns,
     group_values,
     no_question_problem,
+    shown_columns,
 )
 from assess.responses.survey_cells import ticked as is_ticked
 from assess.responses.survey_cells import ticked_message
 from assess.responses.survey_format import METADATA, QUESTION, SurveyFormat
-from assess.responses.tabular import MAX_LISTED_PROBLEMS, DataRows, Table, beyond_header, id_taken_message
+from assess.responses.tabular import ProblemList, Table, beyond_header, respondent_rows
 from assess.responses.titles import normalized
 from assess.responses.values import AnswerValueError, cached_reader, remembering
 
@@ -144,6 +145,7 @@ def read_layout(
         )
     layout = Layout(header, id_column if id_column is not None else -1, groups=group_columns(header, group_by, name))
     seen: dict[tuple[str, str | None], str] = {}
+    refused: list[str] = []  # columns of no question, under --strict
     for index, column in enumerate(header):
         target = spellings.get(column)
         if index in layout.groups:
@@ -174,9 +176,12 @@ def read_layout(
         elif not column:
             problems.append(Problem(name, 1, f"column {index + 1}", "列名为空 / empty column name"))
         elif strict:
-            problems.append(Problem(name, 1, column, unknown_column_message(column, spellings)))
+            refused.append(column)
         else:
             layout.ignored.append(column)
+    hinted = shown_columns(refused)
+    problems += [Problem(name, 1, column, unknown_column_message(column, spellings, column in hinted))
+                 for column in refused]
     if layout.ignored and not layout.questions and not problems:
         problems.append(no_question_problem(name, header, pack.id))
     if problems:
@@ -184,8 +189,9 @@ def read_layout(
     return layout
 
 
-def unknown_column_message(column: str, spellings: dict[str, Target | None]) -> str:
-    close = difflib.get_close_matches(column, list(spellings), n=3, cutoff=0.75)
+def unknown_column_message(column: str, spellings: dict[str, Target | None], suggest: bool = True) -> str:
+    """A column of no question under --strict; the spellings meant are looked for only when `suggest`."""
+    close = difflib.get_close_matches(column, list(spellings), n=3, cutoff=0.75) if suggest else []
     hint_zh = f"；是否想写 {', '.join(close)}？" if close else ""
     hint_en = f"; did you mean {', '.join(close)}?" if close else ""
     return (
@@ -204,13 +210,41 @@ REJECTED = frozenset({"rejected", "notapproved", "validationstatusnotapproved", 
 def rejected_rows(rows: Iterable[tuple[int, list[Any]]], header: list[str], keep: bool, skipped: list[int]
                   ) -> Iterator[tuple[int, list[Any]]]:
     """The rows, less those a reviewer rejected (their numbers go to `skipped`) unless `keep`."""
-    lowered = [c.lower() for c in header]
-    review = next((lowered.index(c) for c in REVIEW_COLUMNS if c in lowered), None)
+    review = review_column(header)
     for number, row in rows:
-        if not keep and review is not None and review < len(row) and normalized(str(row[review])) in REJECTED:
+        if not keep and is_rejected(row, review):
             skipped.append(number)
             continue
         yield number, row
+
+
+def review_column(header: list[str]) -> int | None:
+    lowered = [c.lower() for c in header]
+    return next((lowered.index(c) for c in REVIEW_COLUMNS if c in lowered), None)
+
+
+def is_rejected(row: list[Any], review: int | None) -> bool:
+    return review is not None and review < len(row) and normalized(str(row[review])) in REJECTED
+
+
+def without_rejected(table: Table, keep: bool, rejected: set[int]) -> Table:
+    """The table with the rows a reviewer rejected read as blank (so the shared row loop passes over them and
+    numbers the others as the spreadsheet does), their numbers put in `rejected`; unless `keep`."""
+    review = review_column(table.header)
+    if keep or review is None:
+        return table
+
+    def read() -> Iterator[list[Any]]:
+        rows = table.read()
+        yield next(rows, [])
+        for number, row in enumerate(rows, start=2):
+            if is_rejected(row, review):
+                rejected.add(number)
+                yield []
+            else:
+                yield row
+
+    return replace(table, read=read)
 
 
 def rejected_notice(name: str, skipped: list[int]) -> tuple[str, str] | None:
@@ -251,20 +285,20 @@ def table_respondents(
             f"{name}: 这是两委问卷的导出，请用 assess import 转为答卷文件 / this is an export of the committee "
             "questionnaire: turn it into the answer file with `assess import`, then score that"
         )
-    rejected: list[int] = []
-    rows = rejected_rows(DataRows(table.rows()), table.header, options.include_rejected, rejected)
-    entries, problems, _ = read_entries(rows, layout, name)
-    id_header = layout.header[layout.id_column]
-    problems += [
-        Problem(name, None, id_header, id_taken_message(entry.id, taken[entry.id]))
-        for entry in entries if taken and entry.id in taken
-    ]
-    if problems:
-        raise ProblemsError(listed(problems, name))
+    rejected: set[int] = set()
+    readers = column_readers(layout)
+
+    def entry_of(row: list[Any], number: int, problems: ProblemList) -> RespondentEntry | None:
+        found: list[Problem] = []
+        entry = row_entry(row, number, layout, readers, name, found)
+        problems.extend(found)
+        return entry
+
+    yield from respondent_rows(without_rejected(table, options.include_rejected, rejected), entry_of,
+                               lambda row, _: submission_id(row, layout), layout.header[layout.id_column], taken)
     if notes is not None:
         notes.ignore(layout.ignored)
-        notes.add(rejected_notice(name, rejected))
-    return iter(entries)
+        notes.add(rejected_notice(name, sorted(rejected)))
 
 
 def is_committee_import(layout: Layout, respondent: str | None, name: str) -> bool:
@@ -296,8 +330,9 @@ def some(ids: list[str], shown: int = 3) -> str:
 def read_entries(
     rows: Iterable[tuple[int, list[Any]]], layout: Layout, name: str
 ) -> tuple[list[RespondentEntry], list[Problem], int]:
-    """(the good submissions, the problems of the bad ones, how many rows were looked at)."""
-    readers = {index: column_reader(q, index in layout.labelled) for index, q in layout.answers.items()}
+    """(the good submissions, the problems of the bad ones, how many rows were looked at): `assess import`'s
+    row loop, which keeps going past bad rows for `--skip-bad-rows` to list them."""
+    readers = column_readers(layout)
     entries: list[RespondentEntry] = []
     problems: list[Problem] = []
     first_row: dict[str, int] = {}
@@ -325,20 +360,16 @@ def submission_id(row: list[Any], layout: Layout) -> str:
     return str(cell).strip().removeprefix("uuid:")
 
 
+def column_readers(layout: Layout) -> dict[int, Callable[[Any], Any]]:
+    return {index: column_reader(q, index in layout.labelled) for index, q in layout.answers.items()}
+
+
 def column_reader(question: Question, labelled: bool) -> Callable[[Any], Any]:
     """The canonical value of a cell; a labelled column's cells are first read as labels."""
     check = cached_reader(question)
     if not labelled:
         return check
     return remembering(lambda cell: check(label_cell(question, cell)), enabled=question.type != "text")
-
-
-def listed(problems: list[Problem], name: str) -> list[Problem]:
-    if len(problems) <= MAX_LISTED_PROBLEMS:
-        return problems
-    more = len(problems) - MAX_LISTED_PROBLEMS
-    tail = Problem(name, None, "", f"另有 {more} 个问题 / and {more} more problem(s)")
-    return [*problems[:MAX_LISTED_PROBLEMS], tail]
 
 
 def row_entry(

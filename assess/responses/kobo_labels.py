@@ -43,22 +43,30 @@ def header_separators(header: Iterable[str], pack: Pack, names: dict[str, str]) 
     """The separators the header puts between a group and a question, or a question and its option, most
     used first (the default `/` when none can be seen). `names` are the form's names of the pack's ids."""
     found: Counter[str] = Counter()
+    following = spelling_pairs(pack, names)
+    lengths = sorted({len(first) for first in following})
+    for column in header:  # a column is looked up by its beginnings: a survey may have thousands of columns
+        for length in lengths:
+            first = column[:length]
+            for second in following.get(first, ()) if len(first) == length else ():
+                at = column.find(second, length)
+                if 0 < at - length <= MAX_SEPARATOR:
+                    found[column[length:at]] += 1
+    return [sep for sep, _ in found.most_common()] or [DEFAULT_SEPARATOR]
 
-    def between(column: str, first: str, second: str) -> None:
-        if column.startswith(first):
-            at = column.find(second, len(first))
-            if 0 < at - len(first) <= MAX_SEPARATOR:
-                found[column[len(first):at]] += 1
 
-    for column, (dim, _, question) in itertools.product(header, pack.questions()):
+def spelling_pairs(pack: Pack, names: dict[str, str]) -> dict[str, list[str]]:
+    """What may begin a column (a group's or a question's spelling) -> what may follow it after a separator
+    (a question's spelling in that group, an option of that multi-select), once per pair of the pack."""
+    following: dict[str, list[str]] = {}
+    for dim, _, question in pack.questions():
         groups, titles = spellings_of(dim, names), spellings_of(question, names)
         for group, title in itertools.product(groups, titles):
-            between(column, group, title)
+            following.setdefault(group, []).append(title)
         if question.type == "multi_choice":
             for title, option in itertools.product(titles, question.options):
-                for text in labels(option.label) | {option.id}:
-                    between(column, title, text)
-    return [sep for sep, _ in found.most_common()] or [DEFAULT_SEPARATOR]
+                following.setdefault(title, []).extend(labels(option.label) | {option.id})
+    return following
 
 
 def spellings_of(element: Any, names: dict[str, str]) -> set[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from assess.errors import Problem, ProblemsError
+from assess.errors import SHOWN_PER_FILE, Problem, ProblemsError
 from assess.responses.titles import normalized, without_type
 
 
@@ -73,6 +73,13 @@ def listed(columns: list[str]) -> tuple[str, str]:
     more = len(columns) - len(shown)
     return ("、".join(shown) + (f" 等另 {more} 列" if more else ""),
             ", ".join(shown) + (f" and {more} more" if more else ""))
+
+
+def shown_columns(columns: list[str]) -> set[str]:
+    """The columns among `columns` whose header problems an error message can show: a file's problems are
+    sorted (header ones by column) and the first `SHOWN_PER_FILE` shown. Only these are worth a "did you
+    mean", which compares a column with every question: a survey may have thousands of unknown columns."""
+    return set(sorted(columns)[:SHOWN_PER_FILE])
 
 
 def left_out_problem(name: str, column: str, pack_id: str) -> Problem:

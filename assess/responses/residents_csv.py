@@ -26,6 +26,7 @@ from assess.responses.reading import (
     group_values,
     left_out_problem,
     no_question_problem,
+    shown_columns,
 )
 from assess.responses.survey_format import METADATA, QUESTION, SurveyFormat
 from assess.responses.tabular import ProblemList, Table, beyond_header, respondent_rows
@@ -35,6 +36,7 @@ from assess.responses.values import AnswerValueError, cached_reader, remembering
 RESPONDENT_ID_COLUMN = "respondent_id"
 ID_HEADERS = (RESPONDENT_ID_COLUMN, "受访者编号", "编号")
 NONE_CHOSEN = "[]"
+ID_CUTOFF = 0.8  # a column this alike a question's id (difflib's ratio) is that id mistyped
 
 
 def table_respondents(
@@ -80,6 +82,13 @@ class TableLayout:
     width: int
     groups: dict[int, str]
     ignored: list[str]  # headers of columns of no question, left out (and still there for --group-by)
+    title_texts: list[set[str]]  # each question column's titles, normalized, to tell a row of titles
+
+
+# Layouts by pack and header, worked out once (a district round reads hundreds of files of one header against
+# one pack): key -> (the pack, its layout), the pack kept so that a reused id is never mistaken for it.
+LAYOUTS: dict[tuple[int, tuple[str, ...], tuple[str, ...], bool], tuple[Pack, TableLayout]] = {}
+MAX_LAYOUTS = 1024  # a long-running process that meets many headers starts afresh past this
 
 
 def table_layout(
@@ -88,7 +97,21 @@ def table_layout(
     """The question columns, the position of the id column and the group columns; a mistake in the header
     is fatal. A column of no question (性别, 备注, a building) is left out in `ignored`, or refused when
     `strict`; one whose header comes close to an unanswered question's title or id is taken for that question
-    mistyped, and refused with the question named."""
+    mistyped, and refused with the question named. A header read well once is not worked out again for the
+    same pack (a refused one is, so that its problems name each file)."""
+    key = (id(pack), tuple(header), tuple(group_by), strict)
+    found = LAYOUTS.get(key)
+    if found is None or found[0] is not pack:
+        if len(LAYOUTS) >= MAX_LAYOUTS:
+            LAYOUTS.clear()
+        found = LAYOUTS[key] = (pack, worked_out_layout(header, pack, name, group_by, strict))
+    return found[1]
+
+
+def worked_out_layout(
+    header: list[str], pack: Pack, name: str, group_by: tuple[str, ...], strict: bool
+) -> TableLayout:
+    """`table_layout` worked out afresh."""
     groups = group_columns(header, group_by, name)
     questions = {q.id: q for _, _, q in pack.questions()}
     titles = TitleIndex(pack)
@@ -97,11 +120,12 @@ def table_layout(
     unknown: list[str] = []
     id_column = None
     seen: dict[str, str] = {}  # question id (or the id column) -> the header that claimed it
+    claimed: set[str] = set()  # the headers in `seen` (a survey may have thousands of columns)
     cache: dict[str, set[str]] = {}
     for index, column in enumerate(header):
         question = questions.get(column) or titles.question(column)
         key = RESPONDENT_ID_COLUMN if column in ID_HEADERS else question.id if question else None
-        if column in seen.values() or (key is not None and key in seen):
+        if column in claimed or (key is not None and key in seen):
             problems.append(Problem(name, 1, column, twice_message(column, seen.get(key or ""))))
         elif key == RESPONDENT_ID_COLUMN:
             id_column = index
@@ -122,33 +146,60 @@ def table_layout(
         else:
             unknown.append(column)
         seen[key or column] = column
-    ignored = []
+        claimed.add(column)
+    ignored, mistyped = [], []
+    unclaimed = Unclaimed(pack, titles, seen)
     for column in unknown:
         if strict:
             problems.append(left_out_problem(name, column, pack.id))
-        elif mistyped_question(column, pack, titles, seen):
-            problems.append(Problem(name, 1, column, f"不是指标包中的题目；如果是分组列（如 楼栋、年龄段），请加 "
-                                    f"--group-by {column} / {unknown_question_message(pack, column)}; a group "
-                                    "column (a building, an age group) needs --group-by"))
+        elif unclaimed.mistyped(column):
+            mistyped.append(column)
         else:
             ignored.append(column)
+    hinted = shown_columns(mistyped)
+    problems += [Problem(name, 1, column, mistyped_message(column, pack, column in hinted)) for column in mistyped]
     if ignored and not columns and not problems:
         problems.append(no_question_problem(name, header, pack.id))
     if problems:
         raise ProblemsError(problems)
     id_header = header[id_column] if id_column is not None else RESPONDENT_ID_COLUMN
-    return TableLayout(columns, id_column, id_header, len(header), groups, ignored)
+    title_texts = [{normalized(c.question.title.zh), normalized(c.question.title.en)} for c in columns]
+    return TableLayout(columns, id_column, id_header, len(header), groups, ignored, title_texts)
 
 
-def mistyped_question(column: str, pack: Pack, titles: TitleIndex, claimed: Mapping[str, str]) -> bool:
-    """Whether a column of no question looks like one of the pack's mistyped: a dimension's or indicator's id,
-    an id a letter or two off, or a title close to that of a question no other column answers."""
-    near = titles.near(column)
-    if near is not None and near.id not in claimed:
-        return True
-    elements = {e.id for dim in pack.dimensions for e in (dim, *dim.indicators)}
-    ids = [q.id for _, _, q in pack.questions() if q.id not in claimed]
-    return column in elements or bool(difflib.get_close_matches(column, ids, n=1, cutoff=0.8))
+class Unclaimed:
+    """The pack's questions no column of the header answers, to tell a column of no question that looks like
+    one of them mistyped."""
+
+    def __init__(self, pack: Pack, titles: TitleIndex, claimed: Mapping[str, str]):
+        self.titles = titles
+        self.claimed = claimed
+        self.elements = {e.id for dim in pack.dimensions for e in (dim, *dim.indicators)}
+        self.ids = [q.id for _, _, q in pack.questions() if q.id not in claimed]
+        self.id_characters = {ch for qid in self.ids for ch in qid}
+        self.shortest_id = min(map(len, self.ids), default=0)
+
+    def mistyped(self, column: str) -> bool:
+        """A dimension's or indicator's id, an id a letter or two off, or a title close to that of a question
+        no other column answers."""
+        near = self.titles.near(column)
+        if near is not None and near.id not in self.claimed:
+            return True
+        return column in self.elements or (self.could_be_id(column)
+                                           and bool(difflib.get_close_matches(column, self.ids, n=1, cutoff=ID_CUTOFF)))
+
+    def could_be_id(self, column: str) -> bool:
+        """Whether the column has enough of the ids' characters to be 0.8 alike one (a bound on difflib's
+        ratio, which counts only characters both share): 性别 or 备注 has none."""
+        shared = sum(ch in self.id_characters for ch in column)
+        return bool(self.ids) and 2.0 * shared / (len(column) + self.shortest_id) >= ID_CUTOFF
+
+
+def mistyped_message(column: str, pack: Pack, suggest: bool) -> str:
+    """A column taken for a question mistyped; the ids meant are looked for only when `suggest` (shown)."""
+    return (f"不是指标包中的题目；如果是分组列（如 楼栋、年龄段），请加 --group-by {column} / "
+            f"{unknown_question_message(pack, column, suggest)}; a group column (a building, an age group) needs "
+            "--group-by")
 
 
 def kobo_columns(header: list[str], pack: Pack, cache: dict[str, set[str]]) -> set[str]:
@@ -166,8 +217,8 @@ def is_title_row(row: list[Any], layout: TableLayout) -> bool:
 
     Most titles must be there, not all: the user may have retyped one (the hidden id row still maps it).
     """
-    cells = [(normalized(str(row[c.index])) if c.index < len(row) else "", c.question) for c in layout.columns]
-    titled = sum(cell in {normalized(q.title.zh), normalized(q.title.en)} for cell, q in cells)
+    cells = [normalized(str(row[c.index])) if c.index < len(row) else "" for c in layout.columns]
+    titled = sum(cell in titles for cell, titles in zip(cells, layout.title_texts, strict=True))
     return bool(cells) and titled * 2 > len(cells)
 
 

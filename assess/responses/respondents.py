@@ -1,35 +1,30 @@
 """One way in for residents' answers: any supported file, recognised by its content, as respondents.
 
 `--respondents FILE` on every scoring command reads through here. What the file is comes from what it
-holds, not from its name: an answer file written by `assess import` (YAML), or a table (CSV in UTF-8 or GBK,
-.xlsx, .xls, a .zip holding one CSV) of any format in the registry (`formats`: 问卷星, 腾讯问卷, KoboToolbox
-and ODK Central, the project's own table). All give canonical `RespondentEntry` values and report every
+holds, not from its name, and only the registry (`formats`) knows the formats: a file one of its file
+formats claims by its first bytes (the answer file `assess import` writes), or a table (CSV in UTF-8 or GBK,
+.xlsx, .xls, a .zip holding one CSV) of one of its table formats (问卷星, 腾讯问卷, KoboToolbox and ODK
+Central, the project's own table). All give canonical `RespondentEntry` values and report every
 problem of the file together once it has been read.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
-from assess.errors import AssessError, Problem, ProblemsError
+from assess.errors import AssessError
 from assess.packs.loading import LoadedPack
 from assess.packs.model import Pack
-from assess.responses.answer_file import LoadedAnswers, RespondentEntry, load_answer_file
+from assess.responses.answer_file import LoadedAnswers, RespondentEntry
 from assess.responses.column_map import load_map, mapped_table
-from assess.responses.formats import format_of
+from assess.responses.formats import file_format_of, format_of
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
-from assess.responses.tabular import SNIFF_BYTES, ZIP_MAGIC, Table, id_taken_message, open_table, regular_file_head
+from assess.responses.survey_format import FileFormat
+from assess.responses.tabular import SNIFF_BYTES, ZIP_MAGIC, Table, open_table, regular_file_head
 
-# An answer file starts (after comments and blank lines) with one of its top-level keys; no table does.
 T = TypeVar("T")
-ANSWER_FILE_START = re.compile(
-    rb"^(?:\xef\xbb\xbf)?(?:#[^\n]*\n|\s*\n)*(?:pack|community|assessed_on|answers|respondents)\s*:"
-)
 
 
 def read_respondents(
@@ -44,7 +39,8 @@ def read_respondents(
     """
     table = table or opened_table(path)
     if table is None:
-        return answer_file_respondents(Path(path), pack, taken or {})
+        path = Path(path)
+        return file_format(path).respondents(path, pack, taken or {})
     return registered_respondents(options_table(table, pack.pack, options), pack.pack, taken, options, notes)
 
 
@@ -56,25 +52,20 @@ def opened_table(path: Path | str, in_pieces: bool = False) -> Table | None:
 
     path = Path(path)
     head = regular_file_head(path)[:SNIFF_BYTES]
-    if ANSWER_FILE_START.match(head):
-        table = respondents_table_of(path, head)
+    kind = file_format_of(head)
+    if kind is not None:
+        table = kind.table(path, head)
         return None if table is None else open_table(table)
     if in_pieces and head.startswith(ZIP_MAGIC):
         return pieces_table(path) or open_table(path)
     return open_table(path)
 
 
-RESPONDENTS_TABLE_LINE = re.compile(rb"^respondents_table:[^\n]*$", re.MULTILINE)
-
-
-def respondents_table_of(path: Path, head: bytes) -> Path | None:
-    """The table of respondents an answer file names (`assess import` writes its respondents so, beside it),
-    read from the file's head, where the line stands before any respondent."""
-    found = RESPONDENTS_TABLE_LINE.search(head)
-    if found is None:
-        return None
-    value = yaml.safe_load(found.group(0).decode("utf-8", errors="replace")).get("respondents_table")
-    return path.parent / str(value) if value else None
+def file_format(path: Path) -> FileFormat:
+    """The file format (`formats.FILE_FORMATS`) of a file `opened_table` found to be no table."""
+    found = file_format_of(regular_file_head(path)[:SNIFF_BYTES])
+    assert found is not None, "opened_table said the file is one"
+    return found
 
 
 def options_table(table: Table, pack: Pack, options: ReadOptions) -> Table:
@@ -88,25 +79,6 @@ def registered_respondents(
 ) -> Iterator[RespondentEntry]:
     """The respondents of a table of any registered format (`formats`)."""
     return format_of(table.header).respondents(table, pack, taken, options, notes)
-
-
-def answer_file_respondents(path: Path, pack: LoadedPack, taken: Mapping[str, str]) -> Iterator[RespondentEntry]:
-    """The `respondents:` of an answer file (as `assess import` writes them), checked against the same pack."""
-    loaded = load_answer_file(path, pack.file)
-    if loaded.data.answers:
-        raise AssessError(
-            f"{path}: 这是两委填报的答卷文件（含 answers），请把它作为答卷文件使用，而不是 --respondents "
-            f"/ this answer file holds the committee's answers; give it as ANSWERS, not as --respondents"
-        )
-    problems = [
-        Problem(str(path), loaded.located.line_of(("respondents", index, "id")), "respondents",
-                id_taken_message(entry.id, taken[entry.id]))
-        for index, entry in enumerate(loaded.data.respondents)
-        if entry.id in taken
-    ]
-    if problems:
-        raise ProblemsError(problems)
-    return iter(loaded.data.respondents)
 
 
 def columnar_ready(table: Table | None, options: ReadOptions = DEFAULT_READING) -> bool:

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from assess.packs.loading import LoadedPack
     from assess.packs.model import Pack, Question
     from assess.responses.answer_file import RespondentEntry
     from assess.responses.reading import ReadNotes, ReadOptions
@@ -53,3 +56,20 @@ class SurveyFormat:
     mapped_header: Callable[[Question, int], str] = headed_by_id
     columnar: bool = False
     submissions: bool = False
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """A format known by a file's first bytes rather than by a table's header: the answer file `assess import`
+    writes, given as residents' data.
+
+    `claims(head)`: whether a file starting with these bytes is this format's. `table(path, head)`: the table
+    of respondents the file names (read as any table is, by the formats above), or None when it holds them
+    itself; then `respondents(path, pack, taken)` reads them.
+    """
+
+    name: str
+    label: tuple[str, str]
+    claims: Callable[[bytes], bool]
+    table: Callable[[Path, bytes], Path | None]
+    respondents: Callable[[Path, LoadedPack, Mapping[str, str]], Iterator[RespondentEntry]]

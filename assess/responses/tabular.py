@@ -15,7 +15,7 @@ import io
 import stat
 import zipfile
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -333,26 +333,29 @@ def workbook_cell(value: Any) -> Any:
 
 
 class ProblemList:
-    """Problems of one CSV, keeping the first `MAX_LISTED_PROBLEMS` and counting the rest."""
+    """Problems of one table, keeping the first `MAX_LISTED_PROBLEMS` and counting the rest: the one list
+    and cap of every tabular format."""
 
     def __init__(self, file: str):
         self.file = file
         self.listed: list[Problem] = []
         self.more = 0
 
-    def add(self, row: int, field: str, message: str) -> None:
+    def add(self, row: int | None, field: str, message: str) -> None:
         if len(self.listed) < MAX_LISTED_PROBLEMS:
             self.listed.append(Problem(self.file, row, field, message))
         else:
             self.more += 1
 
-    def raise_if_any(self) -> None:
-        if not self.listed:
-            return
-        problems = list(self.listed)
-        if self.more:
-            problems.append(Problem(self.file, None, "", f"另有 {self.more} 个问题 / and {self.more} more problem(s)"))
-        raise ProblemsError(problems)
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.add(problem.line, problem.field, problem.message)
+
+    def raise_if_any(self, closing: Iterable[Problem] = ()) -> None:
+        """Every problem kept (and `closing`, what the command says of them all), the others counted with
+        those the message does not show: one count."""
+        if self.listed:
+            raise ProblemsError([*self.listed, *closing], {self.file: self.more})
 
 
 class IdHashes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections import Counter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class TitleIndex:
 
     def __init__(self, pack: Pack):
         self.titles: dict[str, list[Question]] = {}
+        self.counted: tuple[list[tuple[str, Question]], dict[str, list[tuple[int, int]]]] | None = None
         for _, _, question in pack.questions():
             for title in {normalized(question.title.zh), normalized(question.title.en)}:
                 if title:
@@ -88,14 +90,40 @@ class TitleIndex:
         return len(self.matches(header)) > 1
 
     def near(self, header: str) -> Question | None:
-        """The question whose title is at least `NEAR_MATCH` alike, if one is: a title typed differently."""
+        """The question whose title is at least `NEAR_MATCH` alike, if one is: a title typed differently.
+
+        Every column of no question is asked this (a survey may have thousands), so a title is compared only
+        when it could reach `NEAR_MATCH`: its length and the characters it shares with the header bound the
+        similarity from above (as difflib's quick ratio does), counted for all titles at once through an index
+        of their characters, before the costly comparison."""
         typed = normalized(without_type(header)[0])
+        if not typed:
+            return None
         best, ratio = None, 0.0
-        for title, questions in self.titles.items():
+        unique, characters = self.unique_titles()
+        shared = [0] * len(unique)  # characters each title has in common with the header, repeats counted
+        for ch, n in Counter(typed).items():
+            for place, m in characters.get(ch, ()):
+                shared[place] += min(n, m)
+        for (title, question), common in zip(unique, shared, strict=True):
+            if title not in typed and 2.0 * common / (len(typed) + len(title)) < NEAR_MATCH:
+                continue
             score = similarity(typed, title)
-            if score > ratio and len(questions) == 1:
-                best, ratio = questions[0], score
+            if score > ratio:
+                best, ratio = question, score
         return best if ratio >= NEAR_MATCH else None
+
+    def unique_titles(self) -> tuple[list[tuple[str, Question]], dict[str, list[tuple[int, int]]]]:
+        """The titles of one question each, and where each character occurs among them: character -> [(the
+        title's place, how often it has it)] (worked out once)."""
+        if self.counted is None:
+            unique = [(title, questions[0]) for title, questions in self.titles.items() if len(questions) == 1]
+            characters: dict[str, list[tuple[int, int]]] = {}
+            for place, (title, _) in enumerate(unique):
+                for ch, m in Counter(title).items():
+                    characters.setdefault(ch, []).append((place, m))
+            self.counted = unique, characters
+        return self.counted
 
     def ambiguous_message(self, header: str) -> str:
         ids = ", ".join(q.id for q in self.matches(header))

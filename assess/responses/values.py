@@ -203,8 +203,8 @@ def shown(raw: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def unknown_question_message(pack: Pack, qid: str) -> str:
-    """Why `qid` cannot be answered, and the ids the user probably meant."""
+def unknown_question_message(pack: Pack, qid: str, suggest: bool = True) -> str:
+    """Why `qid` cannot be answered, and (when `suggest`) the ids the user probably meant."""
     for dim in pack.dimensions:
         parent = dim.id == qid
         for ind in dim.indicators:
@@ -213,7 +213,7 @@ def unknown_question_message(pack: Pack, qid: str) -> str:
                 first = ", ".join(q.id for q in ind.questions[:3])
                 return f"请回答具体题目 / '{qid}' is {kind}, not a question; answer its questions (e.g. {first})"
     ids = [q.id for _, _, q in pack.questions()]
-    close = difflib.get_close_matches(qid, ids, n=3, cutoff=0.6)
+    close = difflib.get_close_matches(qid, ids, n=3, cutoff=0.6) if suggest else []
     hint = f"; did you mean {', '.join(close)}?" if close else "; `assess indicators list` shows all question ids"
     return f"指标包中没有此题目 / pack '{pack.id}' has no question '{qid}'{hint}"
 

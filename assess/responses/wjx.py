@@ -29,6 +29,7 @@ from assess.responses.reading import (
     group_values,
     left_out_problem,
     no_question_problem,
+    shown_columns,
 )
 from assess.responses.survey_cells import MISSING, answer_cells, cell_reader, ticked, ticked_message
 from assess.responses.survey_format import METADATA, OPTIONS, QUESTION, SET_ASIDE, SurveyFormat
@@ -93,11 +94,15 @@ class Layout:
                 self.questions[question.id] = question
         for number, columns in groups.items():
             problems += self.option_group(number, columns, pack, name, strict)
+        refused = []
         for column in unknown:
             if strict or titles.ambiguous(column) or unanswered_near(titles, column, self.questions):
-                problems.append(Problem(name, 1, column, no_question_message(column, titles, pack.id, strict)))
+                refused.append(column)
             else:
                 self.ignored.append(column)
+        hinted = shown_columns(refused)
+        problems += [Problem(name, 1, column, no_question_message(column, titles, pack.id, strict, column in hinted))
+                     for column in refused]
         if strict:
             problems += [left_out_problem(name, column, pack.id) for column in self.set_aside]
         if not self.questions and not problems:
@@ -144,12 +149,14 @@ def partly_multi_choice(texts: list[str], pack: Pack) -> bool:
     )
 
 
-def no_question_message(text: str, titles: TitleIndex, pack_id: str, strict: bool = False) -> str:
+def no_question_message(text: str, titles: TitleIndex, pack_id: str, strict: bool = False,
+                        suggest: bool = True) -> str:
+    """Why a column is refused; the closest titles are looked for only when `suggest` (the message shows it)."""
     if titles.ambiguous(text):
         return titles.ambiguous_message(text)
-    if strict and titles.near(text) is None:
+    if strict and (not suggest or titles.near(text) is None):
         return left_out_problem("", text, pack_id).message
-    close = "；".join(f"{q.id}（{q.title.zh}）" for q in titles.closest(text))
+    close = "；".join(f"{q.id}（{q.title.zh}）" for q in titles.closest(text)) if suggest else ""
     hint = f"；最接近的题目：{close}" if close else ""
     return (
         f"与指标包中的题目都对不上{hint}。可用 assess import --suggest-map 生成对照表，或按 "

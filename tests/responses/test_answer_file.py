@@ -311,8 +311,11 @@ def test_csv_problem_list_is_capped_but_counted(write):
     with pytest.raises(ProblemsError) as caught:
         list(read_respondents(path, LOADED))
     problems = caught.value.problems
-    assert len(problems) == 201
-    assert "and 50 more problem(s)" in str(caught.value)
+    assert len(problems) == 200
+    # one count of the unshown, which adds up: 50 shown + 200 not shown = the 250 bad rows
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 51 and lines[-1].endswith("200 more problems not shown")
+    assert "more problem(s)" not in str(caught.value)
 
 
 def test_csv_missing_or_empty_file(write, tmp_path):

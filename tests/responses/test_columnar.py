@@ -103,3 +103,38 @@ def test_a_large_workbook_is_read_by_column_to_the_same_score(survey, tmp_path, 
     row_by_row(monkeypatch)
     assert score_file(answers, path) == fast
     assert fast == score_file(answers, source)
+
+
+def test_a_small_csv_is_coded_by_column_too_with_its_layout_worked_out_once(all_types, tmp_path, monkeypatch):  # noqa: F811
+    """A district round reads hundreds of small CSVs of one header: each is coded by column (from Python's csv
+    rows, no pyarrow), to the row-by-row score, and the header's layout is worked out once for the pack."""
+    from assess.responses import residents_csv
+
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(f"pack: {all_types.file}\ncommunity: {{name: 幸福社区}}\n", encoding="utf-8")
+    files = [big_csv(all_types, tmp_path / f"small{n}.csv", respondents(all_types, 120, seed=n)) for n in range(3)]
+    assert all(path.stat().st_size < columnar.COLUMNAR_MIN_BYTES for path in files)
+    coded, worked_out = [], []
+    real_coded, real_layout = columnar.coded_respondents, residents_csv.worked_out_layout
+    monkeypatch.setattr(columnar, "coded_respondents", lambda *a: coded.append(1) or real_coded(*a))
+    monkeypatch.setattr(residents_csv, "worked_out_layout", lambda *a: worked_out.append(1) or real_layout(*a))
+    residents_csv.LAYOUTS.clear()
+    fast = [score_file(answers, path) for path in files]
+    assert len(coded) == 3 and len(worked_out) == 1
+    row_by_row(monkeypatch)
+    assert [score_file(answers, path) for path in files] == fast
+
+
+def test_a_small_gbk_csv_with_a_bad_cell_gives_the_row_by_row_message(all_types, tmp_path, monkeypatch):  # noqa: F811
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(f"pack: {all_types.file}\ncommunity: {{name: 幸福社区}}\n", encoding="utf-8")
+    questions = resident_questions(all_types)
+    path = big_csv(all_types, tmp_path / "small.csv", respondents(all_types, 30, seed=1),
+                   [["late", *["9"] * len(questions)]])
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    with pytest.raises(AssessError) as fast:
+        score_file(answers, path)
+    row_by_row(monkeypatch)
+    with pytest.raises(AssessError) as slow:
+        score_file(answers, path)
+    assert str(fast.value) == str(slow.value) and fast.value.problems

@@ -6,17 +6,18 @@ import ast
 from pathlib import Path
 
 from assess.responses import formats
-from assess.responses.formats import FORMATS, format_of
+from assess.responses.formats import FILE_FORMATS, FORMATS, file_format_of, format_of
 from assess.responses.survey_format import SurveyFormat
 
 PACKAGE = Path(__file__).resolve().parents[2] / "assess"
 # What a format module offers only to the registry: how it claims a table and how it reads one.
-FORMAT_ONLY = {"is_wjx", "is_tencent", "is_export", "FORMAT", "table_respondents"}
+FORMAT_ONLY = {"is_wjx", "is_tencent", "is_export", "FORMAT", "table_respondents", "is_answer_file",
+               "ANSWER_FILE_START", "answer_file_respondents", "respondents_table_of"}
 
 
 def format_modules() -> dict[str, Path]:
     return {f.respondents.__module__: PACKAGE.parent / (f.respondents.__module__.replace(".", "/") + ".py")
-            for f in FORMATS}
+            for f in [*FORMATS, *FILE_FORMATS]}
 
 
 def test_every_format_module_registers_one_format_and_the_catch_all_is_last():
@@ -27,6 +28,8 @@ def test_every_format_module_registers_one_format_and_the_catch_all_is_last():
     assert format_of(["编号", "开始答题时间", "结束答题时间", "1.题"]).name == "tencent"
     assert format_of(["start", "q", "_uuid"]).name == "kobo"
     assert format_of(["respondent_id", "q-trust"]).name == "table"
+    assert file_format_of(b"# written by assess import\npack: core\n").name == "answers"
+    assert file_format_of(b"respondent_id,q-trust\n") is None  # a table: the formats above read it
 
 
 def test_no_code_outside_the_registry_dispatches_on_a_format():

@@ -458,3 +458,22 @@ def test_a_non_utf8_export_names_the_line_of_the_first_bad_byte(all_types, tmp_p
     export.write_bytes(good.encode("utf-8") + "4,社区\n".encode("gbk"))
     with pytest.raises(AssessError, match=r"gbk.csv:10002: 文件不是 UTF-8 编码"):
         import_file(export, all_types.pack, "p", "x")
+
+
+def test_an_export_of_many_bad_rows_is_counted_once_the_same_way_read_or_imported(all_types, tmp_path):
+    """Kobo reads through the shared row loop and problem list: of 250 bad rows, those not shown are counted
+    in one line that adds up, whether the export is given to --respondents or imported; a rejected
+    submission is passed over and the others keep their spreadsheet row numbers."""
+    rows = [["", "9", "", "", f"s{n}", str(n)] for n in range(250)]
+    export = write_csv(tmp_path / "e.csv", [*HEADER, "_validation_status"], ["", "4", "", "", "ok", "0", "rejected"],
+                       *[[*r, ""] for r in rows])
+    with pytest.raises(ProblemsError) as read:
+        list(read_respondents(export, all_types))
+    with pytest.raises(ProblemsError) as imported:
+        import_file(export, all_types.pack, "p", "x")
+    for caught, unshown in ((read, 200), (imported, 201)):  # the import's refusal is one of the lines shown
+        lines = str(caught.value).splitlines()
+        assert len(lines) == 51 and lines[-1].endswith(f"{unshown} more problems not shown")
+        assert "more problem(s)" not in str(caught.value)
+    assert read.value.problems[0].line == 3  # row 2 is the rejected one, passed over
+    assert "nothing was written" in str(imported.value).splitlines()[0]

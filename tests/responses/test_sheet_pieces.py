@@ -83,10 +83,10 @@ def row_by_row(monkeypatch):
 def pieces_used(monkeypatch) -> list:
     """Records each piece the columnar reader codes, as "arrow" or "rows"."""
     used = []
-    real = columnar.WorkbookCoding.arrow_block
-    monkeypatch.setattr(columnar.WorkbookCoding, "arrow_block", lambda self, *a: used.append("arrow") or real(self, *a))
-    real_rows = columnar.WorkbookCoding.row_blocks
-    monkeypatch.setattr(columnar.WorkbookCoding, "row_blocks",
+    real = columnar.BlockCoding.arrow_block
+    monkeypatch.setattr(columnar.BlockCoding, "arrow_block", lambda self, *a: used.append("arrow") or real(self, *a))
+    real_rows = columnar.BlockCoding.row_blocks
+    monkeypatch.setattr(columnar.BlockCoding, "row_blocks",
                         lambda self, rows, first: used.append("rows") or real_rows(self, rows, first))
     return used
 
