@@ -7,8 +7,10 @@ titles, reverse items marked （反向题）, followed by the question's id wher
 numbered; value
 labels give a likert's scale labels, 是/否 for yes–no (1/0), and each choice's option labels (options coded
 1…n in pack order); a multi-choice becomes one 0/1 variable per option. Group columns (`--group-by`) are kept
-as text variables. A text longer than `MAX_TEXT_BYTES` (what an Excel cell holds, and a very long SPSS
-string) is refused with its respondent and column rather than cut.
+as text variables, and so are the residents' file's columns of no question (性别, 楼栋, 备注: `attr_1` …,
+labelled with the header as the file has it), each cell as it came. A text longer than `MAX_TEXT_BYTES`
+(what an Excel cell holds, and a very long SPSS string) is refused with its respondent and column rather than
+cut.
 """
 
 from __future__ import annotations
@@ -98,6 +100,8 @@ def survey_table(result: Analysis) -> tuple[list[str], list[str], dict[str, dict
     """(names, labels, value labels, rows) of the respondent data."""
     survey = result.survey
     group_names = sorted({g for groups in survey.groups for g in groups})
+    attributes = survey.attributes or [{} for _ in survey.groups]
+    attribute_names = list(dict.fromkeys(a for found in attributes for a in found))  # in the file's order
     names, labels, ids, value_sets = ["respondent_id"], ["受访者编号"], ["respondent_id"], [{}]
     for question in survey.items:
         for name, label, value_labels in columns_of(question):
@@ -110,6 +114,11 @@ def survey_table(result: Analysis) -> tuple[list[str], list[str], dict[str, dict
         labels.append(group)
         ids.append(f"group_{n}")
         value_sets.append({})
+    for n, attribute in enumerate(attribute_names, start=1):
+        names.append(f"attr_{n}")
+        labels.append(attribute)
+        ids.append(f"attr_{n}")
+        value_sets.append({})
     distinct = distinct_names(names)
     labels = [label if name == base and len(base) < MAX_NAME_BYTES else f"{label}（{qid}）"
               for name, base, label, qid in zip(distinct, names, labels, ids, strict=True)]
@@ -118,11 +127,11 @@ def survey_table(result: Analysis) -> tuple[list[str], list[str], dict[str, dict
     if survey.ids is None or survey.answers is None:
         raise ValueError("the data exports need the survey loaded with rows=True")
     rows = []
-    for rid, answers, groups in zip(survey.ids, survey.answers, survey.groups, strict=True):
+    for rid, answers, groups, found in zip(survey.ids, survey.answers, survey.groups, attributes, strict=True):
         row = [rid]
         for question in survey.items:
             row += cells_of(question, answers.get(question.id))
-        rows.append(row + [groups.get(g, "") for g in group_names])
+        rows.append(row + [groups.get(g, "") for g in group_names] + [found.get(a, "") for a in attribute_names])
     refuse_long_texts(rows, names, labels)
     return names, labels, values, rows
 

@@ -9,7 +9,8 @@ The residents' file is read as `assess score` reads it (`responses.fold_resident
 responses stage can, else row by row. Either way each item becomes codes into its few distinct answers, and
 only those distinct answers are converted in Python; the matrices are then one NumPy take per item. The
 respondents' ids and answers, which only the data exports need, are kept when asked (`rows=True`), which
-has every respondent read row by row.
+has every respondent read row by row, with the cells of the file's columns of no question (性别, 楼栋, 备注)
+as each respondent's attributes, for the exports to give back as they came.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ class Survey:
     notes: list[tuple[str, str]]  # the columns the reading left out (`ReadNotes.summary`)
     ids: list[str] | None = None  # respondent ids in file order, kept with `rows=True` (the exports)
     answers: list[dict[str, Any]] | None = None  # each respondent's canonical answers to the items, likewise
+    attributes: list[dict[str, str]] | None = None  # each respondent's cells of the columns of no question, likewise
 
     @property
     def respondents(self) -> int:
@@ -149,12 +151,13 @@ def joined(parts: list[np.ndarray]) -> np.ndarray:
 
 class SurveyFold:
     """The fold `fold_residents` runs over the respondents: each item's column of codes, and the ids,
-    answers and groups of respondents read row by row."""
+    answers and groups of respondents read row by row (and their attributes, when `attributes`)."""
 
-    def __init__(self, items: list[Question]):
+    def __init__(self, items: list[Question], attributes: bool = False):
         self.columns = [ItemColumn(q) for q in items]
         self.ids: list[str] = []
         self.groups: list[dict[str, str]] = []
+        self.attributes: list[dict[str, str]] | None = [] if attributes else None
         self.count = 0
         self.pending: list[dict[str, Any]] = []  # answers of respondents read row by row, not coded yet
 
@@ -166,6 +169,8 @@ class SurveyFold:
                 self.pending.append(entry.answers)
                 self.ids.append(entry.id)
                 self.groups.append(entry.groups)
+                if self.attributes is not None:
+                    self.attributes.append(entry.attributes)
                 if len(self.pending) == BLOCK_ROWS:
                     self.close_rows()
         self.close_rows()
@@ -187,21 +192,26 @@ class SurveyFold:
                 codes = np.full(block.rows, -1, dtype=np.int64)
             column.blocks.append((np.asarray(codes, dtype=np.int64), values))
         self.groups += [{}] * block.rows  # a file read by column is read without groups (`columnar_options`)
+        if self.attributes is not None:
+            self.attributes += [{}] * block.rows  # nor attributes, likewise
         self.count += block.rows
 
 
 def load_survey(answers: Path | str, respondents: Path | str | None = None, pack_ref: str | None = None,
                 reading: ReadOptions = DEFAULT_READING, rows: bool = False) -> Survey:
     """The answer file's respondents and those of the residents' file, checked as `assess score` checks them.
-    With `rows`, every respondent's id and answers are kept too (the SPSS and Excel data exports need them)."""
+    With `rows`, every respondent's id, answers and attributes are kept too (the SPSS and Excel data exports
+    need them)."""
     loaded = load_answer_file(answers, pack_ref)
     notes = ReadNotes()
     items, dimension_of = resident_items(loaded.pack.pack)
     respondents = residents_of(loaded, respondents)
+    if rows:
+        reading = replace(reading, attributes=True)
 
     def folded(people: Iterable[RespondentEntry | CodedRows]) -> SurveyFold:
         """A fresh fold each time: a columnar reading that gives up is run again row by row."""
-        return SurveyFold(items)(itertools.chain(loaded.data.respondents, people))
+        return SurveyFold(items, attributes=rows)(itertools.chain(loaded.data.respondents, people))
 
     every_row = (lambda entries: entries) if rows else None  # a watch sees every respondent: read row by row
     fold, _ = fold_residents(respondents, loaded.pack, loaded.respondent_places(), folded, reading, notes, every_row)
@@ -216,4 +226,4 @@ def load_survey(answers: Path | str, respondents: Path | str | None = None, pack
         kept = [{q.id: by_item[j][n] for j, q in enumerate(items) if by_item[j][n] is not None}
                 for n in range(fold.count)]
     return Survey(loaded.pack, loaded.data.community.name, items, dimension_of, raw, scores, tallies, answered,
-                  fold.groups, notes.warnings, notes.summary(), fold.ids if rows else None, kept)
+                  fold.groups, notes.warnings, notes.summary(), fold.ids if rows else None, kept, fold.attributes)

@@ -33,11 +33,13 @@ class AnswerModel(BaseModel):
 
 class RespondentEntry(AnswerModel):
     """One resident or Party member: an id of the survey's choosing, their answers by question id, and the
-    groups they belong to (楼栋, 年龄段 … as a residents' file's `--group-by` columns said)."""
+    groups they belong to (楼栋, 年龄段 … as a residents' file's `--group-by` columns said), and what the
+    file's columns of no question said of them (`attributes`, header -> cell, kept for the data exports)."""
 
     id: str
     answers: dict[str, Any] = {}
     groups: dict[str, str] = {}
+    attributes: dict[str, str] = {}
 
     @field_validator("id", mode="before")
     @classmethod

@@ -46,7 +46,8 @@ class CheckedAnswers:
                 if from_file:
                     listed.add(entry.id)
                 answers = self.block(entry.answers, f"respondents[{entry.id}].answers")
-                yield RespondentEntry.model_construct(id=entry.id, answers=answers, groups=entry.groups)
+                yield RespondentEntry.model_construct(id=entry.id, answers=answers, groups=entry.groups,
+                                                      attributes=entry.attributes)
         if self.problems:
             raise ProblemsError(self.problems)
 

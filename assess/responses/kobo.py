@@ -34,6 +34,7 @@ from assess.responses.reading import (
     ReadOptions,
     group_columns,
     group_values,
+    kept_attributes,
     no_question_problem,
     shown_columns,
 )
@@ -294,6 +295,7 @@ def table_respondents(
         problems.extend(found)
         return entry
 
+    entry_of = kept_attributes(entry_of, table.header, layout.ignored, options)
     yield from respondent_rows(without_rejected(table, options.include_rejected, rejected), entry_of,
                                lambda row, _: submission_id(row, layout), layout.header[layout.id_column], taken)
     if notes is not None:

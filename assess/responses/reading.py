@@ -8,7 +8,9 @@ rejected submissions) as warnings in `ReadNotes` for the score to carry: nothing
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from assess.errors import SHOWN_PER_FILE, Problem, ProblemsError
 from assess.responses.titles import normalized, without_type
@@ -18,12 +20,15 @@ from assess.responses.titles import normalized, without_type
 class ReadOptions:
     """`strict`: a column of no question is an error, not a warning; `include_rejected`: score submissions a
     reviewer rejected; `group_by`: the headers of columns that say which group a resident belongs to;
-    `map_file`: a checked column map to read the file through (see `column_map`)."""
+    `map_file`: a checked column map to read the file through (see `column_map`); `attributes`: keep on each
+    respondent the cells of the columns of no question (性别, 楼栋, 备注), for the data exports of `analyze`
+    (off otherwise: a million respondents' remarks are not kept for nothing)."""
 
     strict: bool = False
     include_rejected: bool = False
     group_by: tuple[str, ...] = ()
     map_file: str | None = None
+    attributes: bool = False
 
 
 DEFAULT_READING = ReadOptions()
@@ -120,6 +125,36 @@ def missing_group_message(group: str, header: list[str]) -> str:
 def group_values(row: list, groups: dict[int, str]) -> dict[str, str]:
     """The row's group cells as text; an empty cell stays empty (the resident did not say)."""
     return {group: str(row[i]).strip() if i < len(row) and row[i] is not None else "" for i, group in groups.items()}
+
+
+def attribute_columns(header: list[str], ignored: list[str]) -> dict[int, str]:
+    """Column index -> the name its cells are kept under as a respondent attribute: the header as the user
+    sees it, a repeated one numbered (备注, 备注 (2)) so that no column's cells hide another's."""
+    left_out = set(ignored)
+    found: dict[int, str] = {}
+    times: dict[str, int] = {}
+    for index, column in enumerate(header):
+        if column in left_out:
+            times[column] = times.get(column, 0) + 1
+            found[index] = column if times[column] == 1 else f"{column} ({times[column]})"
+    return found
+
+
+def kept_attributes(entry_of: Callable[[list, int, Any], Any], header: list[str], ignored: list[str],
+                    options: ReadOptions) -> Callable[[list, int, Any], Any]:
+    """A format's row reader (`entry_of` of `tabular.respondent_rows`), its respondents also carrying the cells
+    of the columns left out as `attributes` when the options ask for them (`ReadOptions.attributes`)."""
+    columns = attribute_columns(header, ignored) if options.attributes else {}
+    if not columns:
+        return entry_of
+
+    def with_attributes(row: list, row_number: int, problems: Any) -> Any:
+        entry = entry_of(row, row_number, problems)
+        if entry is not None:
+            entry.attributes = group_values(row, columns)
+        return entry
+
+    return with_attributes
 
 
 def no_question_problem(name: str, header: list[str], pack_id: str) -> Problem:

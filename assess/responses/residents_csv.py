@@ -24,6 +24,7 @@ from assess.responses.reading import (
     ReadOptions,
     group_columns,
     group_values,
+    kept_attributes,
     left_out_problem,
     no_question_problem,
     shown_columns,
@@ -60,7 +61,8 @@ def table_respondents(
     if notes is not None:
         notes.ignore(layout.ignored)
     yield from respondent_rows(
-        table, lambda row, number, problems: row_entry(row, number, layout, problems),
+        table, kept_attributes(lambda row, number, problems: row_entry(row, number, layout, problems),
+                               table.header, layout.ignored, options),
         lambda row, number: row_id(row, number, layout.id_column), layout.id_header, taken,
         title_row=lambda row: is_title_row(row, layout),  # `assess indicators template`: titles under the ids
     )

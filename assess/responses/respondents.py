@@ -92,8 +92,9 @@ def columnar_ready(table: Table | None, options: ReadOptions = DEFAULT_READING) 
 
 
 def columnar_options(options: ReadOptions) -> bool:
-    """Whether reading with these options leaves a file to the columnar reader: no groups, no column map."""
-    return not (options.group_by or options.map_file)
+    """Whether reading with these options leaves a file to the columnar reader: no groups, no column map, no
+    attributes kept (its blocks carry the questions' codes alone)."""
+    return not (options.group_by or options.map_file or options.attributes)
 
 
 def fold_residents(

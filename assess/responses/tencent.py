@@ -28,6 +28,7 @@ from assess.responses.reading import (
     ReadOptions,
     group_columns,
     group_values,
+    kept_attributes,
     left_out_problem,
     no_question_problem,
 )
@@ -126,7 +127,8 @@ def table_respondents(
         notes.ignore(layout.ignored)
     readers = {index: cell_reader(q) for index, q in layout.answers.items()}
     yield from respondent_rows(
-        table, lambda row, number, problems: row_entry(row, number, layout, readers, problems),
+        table, kept_attributes(lambda row, number, problems: row_entry(row, number, layout, readers, problems),
+                               table.header, layout.ignored, options),
         lambda row, _: str(row[0]).strip() if row else "", ID_COLUMN, taken,
     )
 

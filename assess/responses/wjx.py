@@ -27,6 +27,7 @@ from assess.responses.reading import (
     ReadOptions,
     group_columns,
     group_values,
+    kept_attributes,
     left_out_problem,
     no_question_problem,
     shown_columns,
@@ -184,7 +185,8 @@ def table_respondents(
         notes.set_apart(layout.set_aside)
     readers = {index: cell_reader(q) for index, q in layout.answers.items()}
     yield from respondent_rows(
-        table, lambda row, number, problems: row_entry(row, number, layout, readers, problems),
+        table, kept_attributes(lambda row, number, problems: row_entry(row, number, layout, readers, problems),
+                               table.header, layout.ignored, options),
         lambda row, _: str(row[0]).strip() if row else "", ID_COLUMN, taken,
     )
 

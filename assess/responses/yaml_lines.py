@@ -22,7 +22,7 @@ UNSAFE_IN_QUOTES = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")  # fo
 
 
 def respondent_lines(respondents: Iterable[Any]) -> Iterator[str]:
-    """`respondents:` and one block per respondent (an object with id, answers and groups)."""
+    """`respondents:` and one block per respondent (an object with id, answers, groups and attributes)."""
     yield "respondents:\n"
     written = Scalars()
     for person in respondents:
@@ -30,6 +30,8 @@ def respondent_lines(respondents: Iterable[Any]) -> Iterator[str]:
         yield from mapping_lines("answers", person.answers, written)
         if person.groups:
             yield from mapping_lines("groups", person.groups, written)
+        if person.attributes:
+            yield from mapping_lines("attributes", person.attributes, written)
 
 
 class Scalars(dict):

@@ -15,7 +15,8 @@ VALUES = (st.none() | st.booleans() | st.integers() | st.floats() | ANY_TEXT
 IDS = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1).filter(str.strip)
 PEOPLE = st.lists(st.builds(RespondentEntry, id=IDS,
                             answers=st.dictionaries(ANY_TEXT, VALUES, max_size=6),
-                            groups=st.dictionaries(ANY_TEXT, ANY_TEXT, max_size=2)), min_size=1, max_size=5)
+                            groups=st.dictionaries(ANY_TEXT, ANY_TEXT, max_size=2),
+                            attributes=st.dictionaries(ANY_TEXT, ANY_TEXT, max_size=2)), min_size=1, max_size=5)
 
 
 def same(a, b) -> bool:
@@ -33,6 +34,7 @@ def test_whatever_is_written_reads_back_the_same(people):
             got = read["answers"][key]
             assert same(got, value) or (isinstance(value, list) and all(map(same, got, value))), (key, value, got)
         assert read.get("groups", {}) == person.groups
+        assert read.get("attributes", {}) == person.attributes
 
 
 def test_ids_stay_plain_and_words_yaml_would_misread_are_quoted():
