@@ -26,14 +26,13 @@ import numpy as np
 
 from assess.packs.loading import LoadedPack
 from assess.packs.model import SCORED_TYPES, Pack, Question
-from assess.responses import CodedRows, fold_residents
-from assess.responses.answer_file import RespondentEntry, load_answer_file
+from assess.responses import CodedRows, entry_blocks, fold_residents
+from assess.responses.answer_file import load_answer_file
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
 from assess.responses.respondents import residents_of
 from assess.scoring.collect import remembered_normalize
 
 RESIDENT = "resident"
-BLOCK_ROWS = 8192  # respondents read row by row are coded this many at a time
 
 
 @dataclass(frozen=True)
@@ -97,26 +96,11 @@ def share_keys(question: Question, value: Any) -> list[str]:
 
 @dataclass
 class ItemColumn:
-    """One item's answers as blocks of codes into tables of distinct canonical values (-1: unanswered).
-    A columnar block brings its own table (which later blocks may extend); rows read one by one are coded
-    into `own`."""
+    """One item's answers as blocks of codes into tables of distinct canonical values (-1: unanswered), as
+    the responses stage codes them (`responses.CodedRows`; a table may grow as later blocks are read)."""
 
     question: Question
     blocks: list[tuple[np.ndarray, list[Any]]] = field(default_factory=list)
-    own: list[Any] = field(default_factory=list)
-    index: dict[Any, int] = field(default_factory=lambda: {None: -1})
-
-    def add_rows(self, answers: list[dict[str, Any]]) -> None:
-        """Code the item's answers of respondents read row by row: a few passes over the rows in C, and
-        Python only for each distinct answer."""
-        values = [a.get(self.question.id) for a in answers]
-        keys = [None if v is None else tuple(v) for v in values] if self.question.type == "multi_choice" else values
-        if set(keys) - self.index.keys():
-            for key, value in zip(keys, values, strict=True):
-                if key not in self.index:
-                    self.index[key] = len(self.own)
-                    self.own.append(value)
-        self.blocks.append((np.array([self.index[k] for k in keys], dtype=np.int64), self.own))
 
     def matrices(self) -> tuple[np.ndarray, np.ndarray, Counter, int]:
         """(raw, scores, tally, answered) of the item over every block, in order."""
@@ -150,8 +134,8 @@ def joined(parts: list[np.ndarray]) -> np.ndarray:
 
 
 class SurveyFold:
-    """The fold `fold_residents` runs over the respondents: each item's column of codes, and the ids,
-    answers and groups of respondents read row by row (and their attributes, when `attributes`)."""
+    """The fold `fold_residents` runs over the respondents' blocks: each item's column of codes, and the ids
+    and groups of respondents read row by row (and their attributes, when `attributes`)."""
 
     def __init__(self, items: list[Question], attributes: bool = False):
         self.columns = [ItemColumn(q) for q in items]
@@ -159,41 +143,29 @@ class SurveyFold:
         self.groups: list[dict[str, str]] = []
         self.attributes: list[dict[str, str]] | None = [] if attributes else None
         self.count = 0
-        self.pending: list[dict[str, Any]] = []  # answers of respondents read row by row, not coded yet
 
-    def __call__(self, people: Iterable[RespondentEntry | CodedRows]) -> SurveyFold:
-        for entry in people:
-            if isinstance(entry, CodedRows):
-                self.add_coded(entry)
-            else:
-                self.pending.append(entry.answers)
-                self.ids.append(entry.id)
-                self.groups.append(entry.groups)
-                if self.attributes is not None:
-                    self.attributes.append(entry.attributes)
-                if len(self.pending) == BLOCK_ROWS:
-                    self.close_rows()
-        self.close_rows()
+    def __call__(self, blocks: Iterable[CodedRows]) -> SurveyFold:
+        for block in blocks:
+            self.add_coded(block)
         return self
 
-    def close_rows(self) -> None:
-        if self.pending:
-            for column in self.columns:
-                column.add_rows(self.pending)
-            self.count += len(self.pending)
-            self.pending = []
-
     def add_coded(self, block: CodedRows) -> None:
-        self.close_rows()
         coded = {qid: (codes, values) for qid, codes, values in block.columns}
         for column in self.columns:
             codes, values = coded.get(column.question.id, (None, []))
             if codes is None:
                 codes = np.full(block.rows, -1, dtype=np.int64)
             column.blocks.append((np.asarray(codes, dtype=np.int64), values))
-        self.groups += [{}] * block.rows  # a file read by column is read without groups (`columnar_options`)
-        if self.attributes is not None:
-            self.attributes += [{}] * block.rows  # nor attributes, likewise
+        people = block.people
+        if people is None:  # read by column, which reads neither groups nor attributes (`columnar_options`)
+            self.groups += [{}] * block.rows
+            if self.attributes is not None:
+                self.attributes += [{}] * block.rows
+        else:
+            self.ids += [person.id for person in people]
+            self.groups += [person.groups for person in people]
+            if self.attributes is not None:
+                self.attributes += [person.attributes for person in people]
         self.count += block.rows
 
 
@@ -209,9 +181,10 @@ def load_survey(answers: Path | str, respondents: Path | str | None = None, pack
     if rows:
         reading = replace(reading, attributes=True)
 
-    def folded(people: Iterable[RespondentEntry | CodedRows]) -> SurveyFold:
+    def folded(blocks: Iterable[CodedRows]) -> SurveyFold:
         """A fresh fold each time: a columnar reading that gives up is run again row by row."""
-        return SurveyFold(items, attributes=rows)(itertools.chain(loaded.data.respondents, people))
+        own = entry_blocks(loaded.data.respondents, loaded.pack.pack)
+        return SurveyFold(items, attributes=rows)(itertools.chain(own, blocks))
 
     every_row = (lambda entries: entries) if rows else None  # a watch sees every respondent: read row by row
     fold, _ = fold_residents(respondents, loaded.pack, loaded.respondent_places(), folded, reading, notes, every_row)

@@ -23,7 +23,7 @@ HOMES = {
     "suggest_map": "column_map", "map_text": "column_map",
     "FORMATS": "formats", "format_of": "formats", "SurveyFormat": "survey_format",
     "AnswerValueError": "values", "coerce_answer": "values",
-    "CodedRows": "columnar",
+    "CodedRows": "columnar", "entry_blocks": "coded_entries",
     "read_typed": "typed",
     "shown_value": "fill",
     "unknown_kind_message": "answer_file",

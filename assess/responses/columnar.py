@@ -43,10 +43,14 @@ class RowPathNeeded(Exception):
 @dataclass
 class CodedRows:
     """Respondents as dictionary-encoded columns: (question id, codes, canonical values) per question, a
-    code indexing the values and -1 meaning unanswered. `values` may grow as later blocks are read."""
+    code indexing the values and -1 meaning unanswered. `values` may grow as later blocks are read. The one
+    kind of item scoring and analysis fold: respondents read row by row come so too (`entry_blocks`), with
+    `people`, the block's respondents as read, for their ids, groups and attributes (None when read by
+    column, which reads neither groups nor attributes)."""
 
     rows: int
     columns: list[tuple[str, Any, list[Any]]]
+    people: list[Any] | None = None
 
 
 def claims(table: Table) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from assess.errors import AssessError
 from assess.packs.loading import LoadedPack
@@ -23,6 +23,9 @@ from assess.responses.formats import file_format_of, format_of
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
 from assess.responses.survey_format import FileFormat
 from assess.responses.tabular import SNIFF_BYTES, ZIP_MAGIC, Table, open_table, regular_file_head
+
+if TYPE_CHECKING:
+    from assess.responses.columnar import CodedRows
 
 T = TypeVar("T")
 
@@ -98,7 +101,7 @@ def columnar_options(options: ReadOptions) -> bool:
 
 
 def fold_residents(
-    path: Path | str | None, pack: LoadedPack, taken: Mapping[str, str], fold: Callable[[Iterable[Any]], T],
+    path: Path | str | None, pack: LoadedPack, taken: Mapping[str, str], fold: Callable[[Iterable[CodedRows]], T],
     reading: ReadOptions = DEFAULT_READING, notes: ReadNotes | None = None,
     watch: Callable[[Iterator[RespondentEntry]], Iterable[RespondentEntry]] | None = None, keep: bool = False,
 ) -> tuple[T, Counted]:
@@ -107,8 +110,11 @@ def fold_residents(
     The choice of reader is made here: a table the columnar reader takes (`columnar_ready`, and no `watch`
     that must see every respondent) is read by column, in blocks of `CodedRows`; if that reader gives up
     (`RowPathNeeded`, after some blocks perhaps) the fold is run again over the file read row by row, which
-    words every problem at its row. Either way the fold sees every respondent exactly once per run.
+    words every problem at its row, its respondents coded into the same blocks (`entry_blocks`). Either way
+    the fold sees one kind of item, and every respondent exactly once per run; `keep` keeps the respondents
+    read row by row in what passed (for scoring groups of them).
     """
+    from assess.responses.coded_entries import entry_blocks
     from assess.responses.columnar import RowPathNeeded, coded_respondents
 
     columnar = watch is None and columnar_options(reading)
@@ -125,7 +131,7 @@ def fold_residents(
     if path is not None:
         residents = read_respondents(path, pack, taken, reading, notes, table)
         rows = Counted(watch(residents) if watch else residents, keep=keep)
-    return fold(rows), rows
+    return fold(entry_blocks(rows, pack.pack)), rows
 
 
 class Counted:

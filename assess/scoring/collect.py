@@ -2,9 +2,10 @@
 
 Respondents are folded in blocks of `BLOCK_ROWS`: each block is a matrix of normalized scores (NaN where a
 question was not answered) whose column sums are added to the running totals, and whose complete rows feed
-the reliability accumulators. A block is filled the same way whether respondents come one at a time (an
-answer file, a 问卷星 download) or as dictionary-encoded columns (a large CSV read by `responses.columnar`),
-so both give exactly the same sums, bit for bit, and memory does not grow with the number of respondents.
+the reliability accumulators. Respondents come one kind of way, as dictionary-encoded columns
+(`responses.CodedRows`), whether the file was read by column or row by row (an answer file, a 问卷星 download,
+coded by `responses.entry_blocks`), so every reader gives exactly the same sums, bit for bit, and memory does
+not grow with the number of respondents.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from assess.packs.model import SCORED_TYPES, Pack, Question
-from assess.responses.answer_file import RespondentEntry
+from assess.responses.columnar import CodedRows
 from assess.scoring.draws import Sample
 from assess.scoring.results import Reliability
 
@@ -106,24 +107,13 @@ class Collector:
         self.committee = {qid: normalize(self.questions[self.column[qid]], v)
                           for qid, v in answers.items() if v is not None}
 
-    def add_respondent(self, entry: RespondentEntry) -> None:
-        row = self.filled
+    def add_coded(self, coded: CodedRows) -> None:
+        """A block of respondents as dictionary-encoded columns: (question id, codes, canonical values), where
+        a code indexes the values and -1 is unanswered; a question not among the columns is unanswered."""
+        rows = coded.rows
+        lookups = [(self.column[qid], codes, self.score_table(qid, values)) for qid, codes, values in coded.columns]
         if self.keep:
-            self.strata.append(tuple(entry.groups.get(column) for column in self.strata_columns))
-        for qid, value in entry.answers.items():
-            if value is None:
-                continue
-            j = self.column[qid]
-            self.answered[row, j] = True
-            score = self.scores_of[qid](value)
-            if score is not None:
-                self.block[row, j] = score
-        self.next_row()
-
-    def add_coded(self, rows: int, columns: list[tuple[str, np.ndarray, list[Any]]]) -> None:
-        """`rows` respondents as dictionary-encoded columns: (question id, codes, canonical values), where a
-        code indexes the values and -1 is unanswered; a question not among the columns is unanswered."""
-        lookups = [(self.column[qid], codes, self.score_table(qid, values)) for qid, codes, values in columns]
+            self.strata.extend(self.strata_of(coded))
         start = 0
         while start < rows:
             take = min(rows - start, BLOCK_ROWS - self.filled)
@@ -133,23 +123,21 @@ class Collector:
                 self.block[top:top + take, j] = table[part]
                 self.answered[top:top + take, j] = part >= 0
             start += take
-            if self.keep:
-                self.strata.extend([()] * take)
             self.filled += take
             self.respondents += take
             if self.filled == BLOCK_ROWS:
                 self.fold_block()
 
+    def strata_of(self, coded: CodedRows) -> list[tuple[str | None, ...]]:
+        """Each respondent's groups in the `strata` columns (a block read by column has none)."""
+        if coded.people is None:
+            return [(None,) * len(self.strata_columns)] * coded.rows
+        return [tuple(person.groups.get(column) for column in self.strata_columns) for person in coded.people]
+
     def score_table(self, qid: str, values: list[Any]) -> np.ndarray:
         """The scores of the values, with NaN last so that code -1 (unanswered) looks it up."""
         scores = [self.scores_of[qid](v) for v in values]
         return np.array([np.nan if s is None else s for s in scores] + [np.nan])
-
-    def next_row(self) -> None:
-        self.filled += 1
-        self.respondents += 1
-        if self.filled == BLOCK_ROWS:
-            self.fold_block()
 
     def fold_block(self) -> None:
         """Add the block's column sums to the totals (in block order, so any way of filling gives the same

@@ -19,6 +19,7 @@ from assess.packs.loading import LoadedPack
 from assess.packs.model import SCORED_TYPES, Pack, Question, Text
 from assess.responses.answer_file import AnswerFile, LoadedAnswers, RespondentEntry, load_answer_file
 from assess.responses.checked import CheckedAnswers
+from assess.responses.coded_entries import entry_blocks
 from assess.responses.columnar import CodedRows
 from assess.responses.reading import DEFAULT_READING, ReadNotes, ReadOptions
 from assess.responses.respondents import fold_residents, residents_of
@@ -138,19 +139,20 @@ def score(
     """
     checked = CheckedAnswers(pack_loaded.pack, answers, respondents)
     committee = answers.model_copy(update={"answers": checked.committee, "respondents": []})
-    return score_checked(pack_loaded, committee, checked.respondents(), options)
+    return score_checked(pack_loaded, committee, entry_blocks(checked.respondents(), pack_loaded.pack), options)
 
 
 def score_checked(
     pack_loaded: LoadedPack,
     answers: AnswerFile,
-    respondents: Iterable[RespondentEntry] = (),
+    respondents: Iterable[CodedRows] = (),
     options: ScoringOptions = DEFAULT_SCORING,
     strata: tuple[str, ...] = (),
     sample_into: list[Sample] | None = None,
 ) -> ScoreResult:
     """Score canonical answers, as the readers of `assess.responses` give them: the committee block, the
-    file's respondents, then `respondents` (e.g. a CSV stream, whose reader raises on bad rows at its end).
+    file's respondents, then `respondents`, blocks of coded rows (e.g. a CSV stream, whose reader raises on
+    bad rows at its end; respondents read one at a time are coded by `responses.entry_blocks`).
 
     With `options.uncertainty` draws, the residents are resampled (within their groups in the `strata`
     columns) and/or the weights perturbed, as `options.source` says (see `assess.scoring.draws`). With
@@ -161,11 +163,8 @@ def score_checked(
     used = effective_weights(pack, options.weights, options.allow_inconsistent)
     collector = Collector(pack, keep=bool(options.uncertainty) or sample_into is not None, strata=strata)
     collector.add_committee(answers.answers)
-    for entry in itertools.chain(answers.respondents, respondents):
-        if isinstance(entry, CodedRows):
-            collector.add_coded(entry.rows, entry.columns)
-        else:
-            collector.add_respondent(entry)
+    for block in itertools.chain(entry_blocks(answers.respondents, pack), respondents):
+        collector.add_coded(block)
     tallies = collector.tallies()
     question_scores = {qid: tally.score for qid, tally in tallies.items()}
     tree = aggregate(pack, used, question_scores)
@@ -235,7 +234,7 @@ def score_loaded(
     notes = ReadNotes()
     respondents_csv = residents_of(loaded, respondents_csv)
 
-    def scored(people: Iterable[RespondentEntry | CodedRows]) -> ScoreResult:
+    def scored(people: Iterable[CodedRows]) -> ScoreResult:
         return score_checked(loaded.pack, loaded.data, people, options, reading.group_by, sample_into)
 
     result, rows = fold_residents(respondents_csv, loaded.pack, loaded.respondent_places(), scored, reading, notes,
@@ -251,7 +250,8 @@ def score_loaded(
         committee = loaded.data.model_copy(update={"respondents": []})
         result.groups = group_scores(
             reading.group_by, [*loaded.data.respondents, *rows.kept],
-            lambda people: score_checked(loaded.pack, committee, people, replace(options, uncertainty=0)),
+            lambda people: score_checked(loaded.pack, committee, entry_blocks(people, loaded.pack.pack),
+                                         replace(options, uncertainty=0)),
         )
     return result
 

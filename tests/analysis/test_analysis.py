@@ -264,13 +264,14 @@ def test_a_file_read_by_column_gives_the_analysis_the_rows_give(tmp_path, monkey
     assert big.stat().st_size > 1 << 20
     blocks = []
     real = survey_module.SurveyFold.add_coded
-    monkeypatch.setattr(survey_module.SurveyFold, "add_coded", lambda fold, block: (blocks.append(block.rows),
-                                                                                    real(fold, block))[1])
+    monkeypatch.setattr(survey_module.SurveyFold, "add_coded",
+                        lambda fold, block: (blocks.append((block.rows, block.people is None)), real(fold, block))[1])
     by_column = load_survey(OLD[0], big)
-    assert sum(blocks) == len(copies) and by_column.ids is None
+    assert sum(rows for rows, by_col in blocks if by_col) == len(copies) and by_column.ids is None
     blocks.clear()
-    by_row = load_survey(OLD[0], big, rows=True)
-    assert not blocks and by_row.ids[:2] == [f"{lines[1].split(',', 1)[0]}-0", f"{lines[2].split(',', 1)[0]}-0"]
+    by_row = load_survey(OLD[0], big, rows=True)  # the same blocks, coded from the rows read one by one
+    assert sum(rows for rows, by_col in blocks if not by_col) == len(copies)
+    assert by_row.ids[:2] == [f"{lines[1].split(',', 1)[0]}-0", f"{lines[2].split(',', 1)[0]}-0"]
     assert np.array_equal(by_column.raw, by_row.raw, equal_nan=True)
     assert np.array_equal(by_column.scores, by_row.scores, equal_nan=True)
     assert by_column.tallies == by_row.tallies and by_column.answered == by_row.answered
