@@ -10,11 +10,13 @@ missing codes. A multi-select in one cell joins option texts with `┋`; "other"
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Protocol
 
 from assess.packs.model import Question
-from assess.responses.tabular import ProblemList
+from assess.responses.answer_file import RespondentEntry
+from assess.responses.reading import ReadOptions, group_values, kept_attributes
+from assess.responses.tabular import ProblemList, Table, respondent_rows
 from assess.responses.titles import labelled_value, normalized, option_labels
 from assess.responses.values import AnswerValueError, coerce_answer, remembering
 
@@ -118,3 +120,66 @@ def answer_cells(
         if value is not None:
             answers[questions[index].id] = value
     return answers, valid
+
+
+class DownloadLayout(Protocol):
+    """What a survey tool's download layout tells the shared row reader: each column's question, each
+    multi-select's option columns, the group columns and the columns left out."""
+
+    header: list[str]
+    groups: dict[int, str]
+    answers: dict[int, Question]
+    options: dict[str, list[tuple[int, str]]]
+    questions: dict[str, Question]
+    ignored: list[str]
+
+
+def download_respondents(
+    table: Table, layout: DownloadLayout, options: ReadOptions, taken: Mapping[str, str] | None,
+    id_column: str, empty_id: str, option_text: bool = False,
+) -> Iterator[RespondentEntry]:
+    """A download's rows as respondents, the id in its first column (`id_column`, `empty_id` the message when
+    it is blank); every problem raised together at the end. `option_text`: the tool may write an option's
+    text in its own column instead of 1, as 腾讯问卷 does."""
+    readers = {index: cell_reader(q) for index, q in layout.answers.items()}
+    labels = {qid: {o.id: normalized(o.label.zh) for o in layout.questions[qid].options}
+              for qid in layout.options} if option_text else {}
+
+    def entry(row: list[Any], row_number: int, problems: ProblemList) -> RespondentEntry | None:
+        rid = str(row[0]).strip() if row else ""
+        if not rid:
+            problems.add(row_number, id_column, empty_id)
+        answers, valid = answer_cells(row, row_number, layout.header, layout.answers, readers, problems)
+        valid = ticked_options(row, row_number, layout, labels, answers, problems) and valid and bool(rid)
+        if not valid:
+            return None
+        return RespondentEntry.model_construct(id=rid, answers=answers, groups=group_values(row, layout.groups))
+
+    yield from respondent_rows(
+        table, kept_attributes(entry, table.header, layout.ignored, options),
+        lambda row, _: str(row[0]).strip() if row else "", id_column, taken,
+    )
+
+
+def ticked_options(
+    row: list[Any], row_number: int, layout: DownloadLayout, labels: dict[str, dict[str, str]],
+    answers: dict[str, Any], problems: ProblemList,
+) -> bool:
+    """Each multi-select answered in its option columns, into `answers` in the pack's order of options; a
+    question none of whose columns holds anything is unanswered. False if a cell was neither ticked nor not."""
+    valid = True
+    for qid, columns in layout.options.items():
+        chosen, answered = set(), False
+        for index, option in columns:
+            cell = row[index] if index < len(row) else ""
+            label = labels[qid][option] if labels else None
+            choice = ticked(cell, label)
+            if choice is None:
+                problems.add(row_number, layout.header[index], ticked_message(cell, label))
+                valid = False
+            elif choice:
+                chosen.add(option)
+            answered = answered or str(cell).strip() not in ("", *MISSING)
+        if answered:
+            answers[qid] = [o.id for o in layout.questions[qid].options if o.id in chosen]
+    return valid

@@ -16,8 +16,7 @@ out and named, as in every format; cells are read as `survey_cells` reads a surv
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
 
 from assess.errors import Problem, ProblemsError
 from assess.packs.model import Pack, Question
@@ -27,16 +26,15 @@ from assess.responses.reading import (
     ReadNotes,
     ReadOptions,
     group_columns,
-    group_values,
-    kept_attributes,
     left_out_problem,
     no_question_problem,
 )
-from assess.responses.survey_cells import MISSING, answer_cells, cell_reader, ticked, ticked_message
+from assess.responses.survey_cells import download_respondents
 from assess.responses.survey_format import METADATA, OPTIONS, QUESTION, SurveyFormat
-from assess.responses.tabular import ProblemList, Table, respondent_rows
+from assess.responses.tabular import Table
 from assess.responses.titles import TitleIndex, normalized, option_labels
 
+EMPTY_ID = "编号为空 / empty 编号 (answer number)"
 ID_COLUMN = "编号"
 TIME_COLUMNS = ("开始答题时间", "结束答题时间")
 META_COLUMNS = frozenset({
@@ -125,39 +123,7 @@ def table_respondents(
     layout = Layout(table.header, pack, table.name, options.group_by, options.strict)
     if notes is not None:
         notes.ignore(layout.ignored)
-    readers = {index: cell_reader(q) for index, q in layout.answers.items()}
-    yield from respondent_rows(
-        table, kept_attributes(lambda row, number, problems: row_entry(row, number, layout, readers, problems),
-                               table.header, layout.ignored, options),
-        lambda row, _: str(row[0]).strip() if row else "", ID_COLUMN, taken,
-    )
-
-
-def row_entry(
-    row: list[Any], row_number: int, layout: Layout, readers: dict[int, Callable[[Any], Any]], problems: ProblemList
-) -> RespondentEntry | None:
-    rid = str(row[0]).strip() if row else ""
-    if not rid:
-        problems.add(row_number, ID_COLUMN, "编号为空 / empty 编号 (answer number)")
-    answers, valid = answer_cells(row, row_number, layout.header, layout.answers, readers, problems)
-    valid = valid and bool(rid)
-    for qid, columns in layout.options.items():
-        labels = {o.id: normalized(o.label.zh) for o in layout.questions[qid].options}
-        chosen, answered = [], False
-        for index, option in columns:
-            cell = row[index] if index < len(row) else ""
-            choice = ticked(cell, labels[option])
-            if choice is None:
-                problems.add(row_number, layout.header[index], ticked_message(cell, labels[option]))
-                valid = False
-            elif choice:
-                chosen.append(option)
-            answered = answered or (str(cell).strip() not in ("", *MISSING))
-        if answered:
-            answers[qid] = [o.id for o in layout.questions[qid].options if o.id in chosen]
-    if not valid:
-        return None
-    return RespondentEntry.model_construct(id=rid, answers=answers, groups=group_values(row, layout.groups))
+    yield from download_respondents(table, layout, options, taken, ID_COLUMN, EMPTY_ID, option_text=True)
 
 
 def column_kind(header: str, whole: list[str], pack: Pack) -> str:

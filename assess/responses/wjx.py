@@ -15,8 +15,7 @@ labels, 是/否) or 按序号 (1-based option numbers; for yes/no, 1 = 是 and 2
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
 
 from assess.errors import Problem, ProblemsError
 from assess.packs.model import Pack, Question
@@ -26,17 +25,16 @@ from assess.responses.reading import (
     ReadNotes,
     ReadOptions,
     group_columns,
-    group_values,
-    kept_attributes,
     left_out_problem,
     no_question_problem,
     shown_columns,
 )
-from assess.responses.survey_cells import MISSING, answer_cells, cell_reader, ticked, ticked_message
+from assess.responses.survey_cells import download_respondents
 from assess.responses.survey_format import METADATA, OPTIONS, QUESTION, SET_ASIDE, SurveyFormat
-from assess.responses.tabular import ProblemList, Table, respondent_rows
+from assess.responses.tabular import Table
 from assess.responses.titles import TitleIndex, normalized, option_labels, without_type
 
+EMPTY_ID = "序号为空 / empty 序号 (submission number)"
 ID_COLUMN = "序号"
 META_COLUMNS = frozenset({
     "序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "来自ip", "总分", "用户ID", "微信昵称",
@@ -178,41 +176,11 @@ def table_respondents(
 ) -> Iterator[RespondentEntry]:
     """The download's rows as respondents (id: 序号), every problem raised together at the end; the columns
     left out are named in `notes`."""
-    name = table.name
-    layout = Layout(table.header, pack, name, options.group_by, options.strict)
+    layout = Layout(table.header, pack, table.name, options.group_by, options.strict)
     if notes is not None:
         notes.ignore(layout.ignored)
         notes.set_apart(layout.set_aside)
-    readers = {index: cell_reader(q) for index, q in layout.answers.items()}
-    yield from respondent_rows(
-        table, kept_attributes(lambda row, number, problems: row_entry(row, number, layout, readers, problems),
-                               table.header, layout.ignored, options),
-        lambda row, _: str(row[0]).strip() if row else "", ID_COLUMN, taken,
-    )
-
-
-def row_entry(
-    row: list[Any], row_number: int, layout: Layout, readers: dict[int, Callable[[Any], Any]], problems: ProblemList
-) -> RespondentEntry | None:
-    rid = str(row[0]).strip() if row else ""
-    if not rid:
-        problems.add(row_number, ID_COLUMN, "序号为空 / empty 序号 (submission number)")
-    answers, valid = answer_cells(row, row_number, layout.header, layout.answers, readers, problems)
-    valid = valid and bool(rid)
-    for qid, columns in layout.options.items():
-        chosen: list[str] = []
-        for index, option in columns:
-            cell = row[index] if index < len(row) else ""
-            if (choice := ticked(cell)) is None:
-                problems.add(row_number, layout.header[index], ticked_message(cell))
-                valid = False
-            elif choice:
-                chosen.append(option)
-        if any(str(row[i]).strip() not in MISSING and str(row[i]).strip() != "" for i, _ in columns if i < len(row)):
-            answers[qid] = [o.id for o in layout.questions[qid].options if o.id in chosen]
-    if not valid:
-        return None
-    return RespondentEntry.model_construct(id=rid, answers=answers, groups=group_values(row, layout.groups))
+    yield from download_respondents(table, layout, options, taken, ID_COLUMN, EMPTY_ID)
 
 
 def column_kind(header: str, whole: list[str], pack: Pack) -> str:
