@@ -112,7 +112,8 @@ def units_group() -> None:
 @data_option
 @db_option
 def units_import(file: Path, data: Path, db: str | None) -> None:
-    """从 CSV 或 Excel 导入社区名单（列：区（县）、街道、社区，可选 城市） / Import the list of communities.
+    """从 CSV 或 Excel 导入社区名单（列：区（县）、街道、社区，可选 城市、社区类型） / Import the list of communities
+    (columns 区（县）, 街道, 社区; optional 城市 and 社区类型, the type of community).
 
     示例 / Example: assess units import 社区名单.xlsx --data assess-data
     """

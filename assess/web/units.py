@@ -20,13 +20,14 @@ from sqlalchemy import Select, false, insert, or_, select, true, update
 from assess.errors import AssessError
 from assess.files import read_regular
 from assess.web.roles import ROLES
-from assess.web.store import assignments, units
+from assess.web.store import assignments, current_round, units
 
 KINDS = ("city", "district", "subdistrict", "community")
 KIND_WORDS = {"city": ("市", "city"), "district": ("区（县）", "district"), "subdistrict": ("街道", "sub-district"),
               "community": ("社区", "community")}
 COLUMNS = {"城市": "city", "区（县）": "district", "区(县)": "district", "区县": "district", "区": "district",
            "街道": "subdistrict", "社区": "community"}
+TYPE_COLUMNS = ("社区类型", "社区类别")
 MAX_NAME = 100
 
 
@@ -90,7 +91,8 @@ def table_rows(path: Path) -> list[list[str]]:
 
 def import_units(connection, path: Path) -> tuple[int, int]:
     """Every row's community (with its district and sub-district) created where missing: (rows, new units).
-    All problems of the file are reported together, and nothing is created when there is one."""
+    An optional 社区类型 column gives each community its type, checked against the open round's pack as the
+    form checks it. All problems of the file are reported together, and nothing is created when there is one."""
     rows = table_rows(path)
     if not rows:
         raise AssessError(f"{path}: 文件是空的 / the file is empty")
@@ -101,21 +103,26 @@ def import_units(connection, path: Path) -> tuple[int, int]:
     if missing:
         raise AssessError(f"{path}: 缺少列 {'、'.join(missing)}（表头为 {'、'.join(header)}）/ missing columns "
                           f"{', '.join(missing)}: the first row must name 区（县）, 街道 and 社区 (城市 optional)")
+    type_column = next((n for n, h in enumerate(header) if h in TYPE_COLUMNS), None)
+    pack = current_round(connection).pack if type_column is not None else ""
     problems, wanted = [], []
     kinds = [k for k in KINDS if k in columns]
     for number, row in enumerate(rows[1:], start=2):
         cells = [row[columns[k]] if columns[k] < len(row) else "" for k in kinds]
         if not any(cells):
             continue
+        typed = row[type_column] if type_column is not None and type_column < len(row) else ""
         try:
-            wanted.append([clean_name(c) for c in cells])
+            wanted.append(([clean_name(c) for c in cells], community_type(pack, "community", typed)))
         except AssessError as exc:
             problems.append(f"{path.name} 第 {number} 行 / row {number}: {exc}")
     if problems:
         raise AssessError("\n".join(problems))
     before = connection.execute(select(units.c.id)).all()
-    for names in wanted:
-        ensure_path(connection, names, kinds)
+    for names, typed in wanted:
+        unit_id = ensure_path(connection, names, kinds)
+        if typed is not None:
+            connection.execute(update(units).where(units.c.id == unit_id).values(community_type=typed))
     return len(wanted), len(connection.execute(select(units.c.id)).all()) - len(before)
 
 

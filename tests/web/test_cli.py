@@ -53,6 +53,27 @@ def test_units_import_reads_xlsx_and_names_missing_columns(tmp_path):
     assert slash.exit_code == 1 and "第 2 行" in slash.output and "第 3 行" in slash.output
 
 
+def test_units_import_takes_each_communitys_type_and_refuses_an_unknown_one_by_row(tmp_path):
+    """A type the pack does not know would silently lose the advice meant for that kind of community."""
+    data = str(tmp_path / "data")
+    bad = tmp_path / "typed.csv"
+    bad.write_text("区（县）,街道,社区,社区类型\n青石区,东关街道,槐荫里社区,老小区\n青石区,东关街道,新华社区,老社区\n",
+                   encoding="utf-8")
+    refused = run("units", "import", str(bad), "--data", data)
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert "第 3 行" in refused.output and "老社区" in refused.output and "老旧小区" in refused.output
+    assert "第 2 行" not in refused.output
+    with open_site(tmp_path / "data").read() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM web_units").scalar() == 0  # nothing half-made
+    good = tmp_path / "good.csv"
+    good.write_text("区（县）,街道,社区,社区类型\n青石区,东关街道,槐荫里社区,老小区\n青石区,东关街道,新华社区,\n",
+                    encoding="utf-8")
+    assert run("units", "import", str(good), "--data", data).exit_code == 0
+    with open_site(tmp_path / "data").read() as connection:
+        types = dict(connection.exec_driver_sql("SELECT name, community_type FROM web_units").all())
+    assert types["槐荫里社区"] == "老旧小区" and types["新华社区"] is None and types["东关街道"] is None
+
+
 def test_users_add_passwd_revoke(tmp_path):
     data = str(tmp_path / "data")
     listing = tmp_path / "list.csv"
