@@ -21,7 +21,9 @@ from tests.conftest import REPO
                                      ["district", "score", "{round}", "--no-history", "--uncertainty", "0"]])
 def test_ctrl_c_during_work_in_worker_processes_is_one_line(tmp_path, command):
     round_path = tmp_path / "2026"
-    copies = 4 if "reports" in command else 30  # scoring 12 communities ended before the signal could reach it
+    # Enough work that the workers are still busy when the signal comes: scoring reads a community's files
+    # by column in milliseconds, and 90 communities were scored before it on a quiet machine.
+    copies = 4 if "reports" in command else 200
     for n in range(copies):
         for example in ("old-community", "new-commercial", "mining-district"):
             shutil.copytree(REPO / "examples" / example, round_path / f"{example}-{n}")
@@ -38,12 +40,14 @@ def test_ctrl_c_during_work_in_worker_processes_is_one_line(tmp_path, command):
 
 
 def interrupt_when_busy(process: subprocess.Popen) -> None:
-    """Ctrl-C to the command's process group once its worker processes are running."""
-    time.sleep(1.5)
+    """Ctrl-C to the command's process group once its worker processes are running (and have had a moment
+    to start their work, as a person's Ctrl-C would come)."""
     deadline = time.monotonic() + 60
     while process.poll() is None and time.monotonic() < deadline:
         busy = subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True, text=True).stdout.split()
         if len(busy) > 1:  # the workers are running
+            time.sleep(0.5)
             break
-        time.sleep(0.1)
+        time.sleep(0.05)
+    assert process.poll() is None, "the command ended before its workers could be interrupted"
     os.killpg(process.pid, signal.SIGINT)
