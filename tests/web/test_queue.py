@@ -10,6 +10,7 @@ import contextlib
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select, text
@@ -125,9 +126,11 @@ def test_a_worker_killed_mid_report_leaves_its_job_to_another(world):
         helpers = children_of(first.processes[0].pid)  # its report pool's processes
         first.processes[0].kill()  # SIGKILL mid-report: no goodbye, its heartbeat stops
         first.processes[0].join(5)
-        for pid in helpers:  # as systemd stops a unit's whole control group; else they outlive the test
+        left = still_running(helpers, within=10)
+        for pid in left:  # killed here so that a failure leaves nothing behind
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+        assert not left, "the killed worker's report processes outlived it"
     finally:
         first.close()
     with world.site.read() as connection:
@@ -142,3 +145,21 @@ def test_a_worker_killed_mid_report_leaves_its_job_to_another(world):
     assert rows[scoring].status == "succeeded"
     names = manager.get(f"/api/jobs/{reports}").json()
     assert names["state"] == "done" and names["download"]
+
+
+def still_running(pids: list[int], within: float) -> list[int]:
+    """The processes among `pids` still alive (not zombies) after waiting up to `within` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        alive = [pid for pid in pids if process_alive(pid)]
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.1)
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
