@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import csv
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -133,3 +137,37 @@ def wjx_cell(question, raw: str):
     if question.type == "multi_choice":
         return "┋".join(options.get(v, v) for v in raw.split())
     return raw
+
+
+POSTGRES = os.environ.get("ASSESS_TEST_POSTGRES")
+
+
+@dataclass
+class PostgresSchema:
+    name: str
+    url: str  # the site's database URL, searching this schema
+    admin: Any  # an engine on the server, for what the test does to the schema itself
+
+
+@contextmanager
+def postgres_schema(prefix: str, monkeypatch) -> Iterator[PostgresSchema]:
+    """A schema of its own on the test PostgreSQL server, in which `build_world` opens its site; dropped after.
+    CI must provide the server: without one this fails rather than skips."""
+    from sqlalchemy import create_engine, text
+
+    if not POSTGRES:
+        pytest.fail("CI must provide a PostgreSQL server: ASSESS_TEST_POSTGRES is not set")
+    name = f"{prefix}_{os.getpid()}"
+    admin = create_engine(POSTGRES)
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {name}"))
+    url = f"{POSTGRES}?options=-csearch_path%3D{name}"
+    opened = open_site
+    monkeypatch.setattr("tests.web.conftest.open_site", lambda root: opened(root, url))
+    try:
+        yield PostgresSchema(name, url, admin)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        admin.dispose()

@@ -13,12 +13,10 @@ import sqlite3
 import subprocess
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 
 from assess.web.store import answers, audit, open_site
-from tests.web.conftest import build_world, signed_in
-
-POSTGRES = os.environ.get("ASSESS_TEST_POSTGRES")
+from tests.web.conftest import POSTGRES, build_world, postgres_schema, signed_in
 
 
 def snapshot(site) -> tuple:
@@ -64,34 +62,19 @@ def test_sqlite_online_backup_and_restore(tmp_path):
 @pytest.mark.skipif(not POSTGRES and not os.environ.get("CI"), reason="no PostgreSQL server (ASSESS_TEST_POSTGRES)")
 @pytest.mark.skipif(shutil.which("pg_dump") is None and not os.environ.get("CI"), reason="pg_dump is not installed")
 def test_pg_dump_and_restore(tmp_path, monkeypatch):
-    if not POSTGRES:
-        pytest.fail("CI must provide a PostgreSQL server: ASSESS_TEST_POSTGRES is not set")
-    schema = f"assess_backup_{os.getpid()}"
-    admin = create_engine(POSTGRES)
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    from assess.web import store
-
-    opened = store.open_site
-    monkeypatch.setattr("tests.web.conftest.open_site", lambda root: opened(root, url))
-    try:
+    with postgres_schema("assess_backup", monkeypatch) as schema:
         world = build_world(tmp_path / "data")
         fill_some(world)
         before = snapshot(world.site)
         world.site.engine.dispose()
-        plain = admin.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        plain = schema.admin.url.set(drivername="postgresql").render_as_string(hide_password=False)
         dump = tmp_path / "assess.dump"
-        subprocess.run(["pg_dump", "--format", "custom", "--schema", schema, "--file", str(dump), plain], check=True)
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        subprocess.run(["pg_dump", "--format", "custom", "--schema", schema.name, "--file", str(dump), plain],
+                       check=True)
+        with schema.admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema.name} CASCADE"))
         subprocess.run(["pg_restore", "--dbname", plain, "--no-owner", str(dump)], check=True)
-        restored = opened(tmp_path / "data", url)
+        restored = open_site(tmp_path / "data", schema.url)
         assert snapshot(restored) == before
         assert signed_in(restored, "manager_s1").get("/api/rounds").json()[0]["label"] == "备份前"
         restored.engine.dispose()
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()

@@ -13,39 +13,24 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 
 from assess.web.jobs import start_workers
 from assess.web.store import jobs
-from tests.web.conftest import build_world, signed_in
+from tests.web.conftest import POSTGRES, build_world, postgres_schema, signed_in
 from tests.web.test_rounds import EXAMPLES, fill, open_s1_round
 
-POSTGRES = os.environ.get("ASSESS_TEST_POSTGRES")
 pytestmark = pytest.mark.skipif(not POSTGRES and not os.environ.get("CI"),
                                 reason="no PostgreSQL server (set ASSESS_TEST_POSTGRES)")
 
 
 @pytest.fixture
 def world(tmp_path, monkeypatch):
-    if not POSTGRES:
-        pytest.fail("CI must provide a PostgreSQL server: ASSESS_TEST_POSTGRES is not set")
-    schema = f"assess_queue_{os.getpid()}"
-    admin = create_engine(POSTGRES)
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    from assess.web import store
-
-    opened = store.open_site
-    monkeypatch.setattr("tests.web.conftest.open_site", lambda root: opened(root, url))
-    built = build_world(tmp_path / "data")
-    built.url = url
-    yield built
-    built.site.engine.dispose()
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    admin.dispose()
+    with postgres_schema("assess_queue", monkeypatch) as schema:
+        built = build_world(tmp_path / "data")
+        built.url = schema.url
+        yield built
+        built.site.engine.dispose()
 
 
 def children_of(pid: int) -> list[int]:
