@@ -151,8 +151,9 @@ class PostgresSchema:
 
 @contextmanager
 def postgres_schema(prefix: str, monkeypatch) -> Iterator[PostgresSchema]:
-    """A schema of its own on the test PostgreSQL server, in which `build_world` opens its site; dropped after.
-    CI must provide the server: without one this fails rather than skips."""
+    """A schema of its own on the test PostgreSQL server (other tests share its database), in which
+    `build_world` opens its site; dropped after. CI must provide the server: without one this fails, not
+    skips."""
     from sqlalchemy import create_engine, text
 
     if not POSTGRES:
@@ -162,7 +163,7 @@ def postgres_schema(prefix: str, monkeypatch) -> Iterator[PostgresSchema]:
     with admin.begin() as connection:
         connection.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
         connection.execute(text(f"CREATE SCHEMA {name}"))
-    url = f"{POSTGRES}?options=-csearch_path%3D{name}"
+    url = POSTGRES + ("&" if "?" in POSTGRES else "?") + f"options=-csearch_path%3D{name}"
     opened = open_site
     monkeypatch.setattr("tests.web.conftest.open_site", lambda root: opened(root, url))
     try:

@@ -11,35 +11,18 @@ import os
 import pytest
 
 from assess.web.jobs import run_queued
-from tests.web.conftest import build_world, signed_in
+from tests.web.conftest import POSTGRES, build_world, postgres_schema, signed_in
 
-POSTGRES = os.environ.get("ASSESS_TEST_POSTGRES")
 pytestmark = pytest.mark.skipif(not POSTGRES and not os.environ.get("CI"),
                                 reason="no PostgreSQL server (set ASSESS_TEST_POSTGRES)")
 
 
-SCHEMA = "assess_web_test"  # a schema of its own: other tests share the server's database
-
-
 @pytest.fixture
 def world(tmp_path, monkeypatch):
-    if not POSTGRES:
-        pytest.fail("CI must provide a PostgreSQL server: ASSESS_TEST_POSTGRES is not set")
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(POSTGRES)
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    engine.dispose()
-    from assess.web import store
-
-    url = POSTGRES + ("&" if "?" in POSTGRES else "?") + f"options=-csearch_path%3D{SCHEMA}"
-    opened = store.open_site
-    monkeypatch.setattr("tests.web.conftest.open_site", lambda root: opened(root, url))
-    built = build_world(tmp_path / "data")
-    yield built
-    built.site.engine.dispose()
+    with postgres_schema("assess_web_test", monkeypatch):
+        built = build_world(tmp_path / "data")
+        yield built
+        built.site.engine.dispose()
 
 
 def test_the_workflow_on_postgresql(world):
